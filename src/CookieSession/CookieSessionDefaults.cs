@@ -1,0 +1,35 @@
+namespace CookieSession;
+
+/// <summary>
+/// Default values used by the cookie session middleware.
+/// </summary>
+public static class CookieSessionDefaults
+{
+    /// <summary>
+    /// The default cookie name, <c>connect.sess</c>: the name Connect's <c>cookieSession</c> uses, so that
+    /// a Node application and this one share the cookie without configuration.
+    /// </summary>
+    public const string CookieName = "connect.sess";
+
+    /// <summary>The default cookie path, <c>/</c>.</summary>
+    public const string CookiePath = "/";
+
+    /// <summary>
+    /// The largest <c>Set-Cookie</c> (name, value and attributes) the middleware writes: 4096 bytes, the
+    /// limit browsers apply. A larger session is never written silently: writing it throws
+    /// <see cref="CookieSessionTooLargeException"/>.
+    /// </summary>
+    public const int MaxCookieSize = 4096;
+
+    /// <summary>
+    /// The deepest nesting of objects and arrays a session may have: 64. A cookie nested deeper is
+    /// rejected when read, and a session nested deeper throws when written.
+    /// </summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>
+    /// The shortest secret, in UTF-8 bytes, that is not warned about at start-up: 32 bytes, the output
+    /// size of HMAC-SHA256.
+    /// </summary>
+    public const int RecommendedSecretLength = 32;
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace CookieSession;
+
+/// <summary>
+/// Options of the cookie session middleware.
+/// </summary>
+public sealed class CookieSessionOptions
+{
+    private CookieBuilder _cookie = new CookieSessionCookieBuilder();
+
+    /// <summary>
+    /// The secret that signs the session (HMAC-SHA256 over its UTF-8 bytes). Default: none. When both
+    /// <see cref="Secret"/> and <see cref="Secrets"/> are set, <see cref="Secret"/> signs and every one
+    /// of them verifies. When neither is set, the secrets of <c>AddSignedCookies</c> are used; without
+    /// those, the application fails at start-up.
+    /// </summary>
+    public string? Secret { get; set; }
+
+    /// <summary>
+    /// Secrets for key rotation: the first signs, every one verifies. A session signed with another than
+    /// the first is re-signed with the first when it is next written. Default: empty.
+    /// </summary>
+    public IList<string> Secrets { get; set; } = new List<string>();
+
+    /// <summary>
+    /// The session cookie. Defaults: <see cref="CookieBuilder.Name"/> <c>connect.sess</c>,
+    /// <see cref="CookieBuilder.Path"/> <c>/</c>, <see cref="CookieBuilder.HttpOnly"/> <see langword="true"/>,
+    /// <see cref="CookieBuilder.MaxAge"/> <see langword="null"/> (a browser-session cookie),
+    /// <see cref="CookieBuilder.SameSite"/> <see cref="SameSiteMode.Lax"/>,
+    /// <see cref="CookieBuilder.SecurePolicy"/> <see cref="CookieSecurePolicy.SameAsRequest"/>,
+    /// <see cref="CookieBuilder.IsEssential"/> <see langword="false"/>.
+    /// With <see cref="CookieSecurePolicy.Always"/> the cookie is written only over TLS.
+    /// <see cref="CookieBuilder.Expiration"/> is not supported: use <see cref="CookieBuilder.MaxAge"/>.
+    /// </summary>
+    public CookieBuilder Cookie
+    {
+        get => _cookie;
+        set => _cookie = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>
+    /// Trust the first value of <c>X-Forwarded-Proto</c> to tell whether the request came over TLS
+    /// (Connect's <c>proxy</c>). Default: <see langword="false"/>. Prefer ASP.NET Core's forwarded
+    /// headers middleware, which this option does not replace.
+    /// </summary>
+    public bool TrustProxy { get; set; }
+
+    /// <summary>
+    /// Re-send an unmodified session on every response that used it, so that
+    /// <see cref="CookieBuilder.MaxAge"/> counts from the last request rather than the last change.
+    /// Default: <see langword="false"/>.
+    /// </summary>
+    public bool Rolling { get; set; }
+
+    /// <summary>
+    /// Write a cookie for a new session that is still empty. Default: <see langword="false"/>: a visitor
+    /// gets a cookie only once something is stored.
+    /// </summary>
+    public bool SaveUninitialized { get; set; }
+
+    /// <summary>
+    /// How <see cref="ICookieSession.Get{T}"/> and <see cref="ICookieSession.Set{T}"/> convert values.
+    /// Default: <see cref="JsonSerializerDefaults.Web"/> (camelCase names, as JavaScript code expects).
+    /// </summary>
+    public JsonSerializerOptions SerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// The clock that dates cookie expiry. Default: the <see cref="System.TimeProvider"/> registered with the
+    /// services, else <see cref="TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider? TimeProvider { get; set; }
+
+    private sealed class CookieSessionCookieBuilder : CookieBuilder
+    {
+        public CookieSessionCookieBuilder()
+        {
+            Name = CookieSessionDefaults.CookieName;
+            Path = CookieSessionDefaults.CookiePath;
+            HttpOnly = true;
+            SameSite = SameSiteMode.Lax;
+            SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            IsEssential = false;
+        }
+
+        public override TimeSpan? Expiration
+        {
+            get => null;
+            set => throw new InvalidOperationException(
+                nameof(Expiration) + " cannot be set for the session cookie: use " + nameof(MaxAge) + " instead.");
+        }
+    }
+}

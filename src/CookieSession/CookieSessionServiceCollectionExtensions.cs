@@ -1,0 +1,52 @@
+using CookieSession.Options;
+using CookieSession.Signing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CookieSession;
+
+/// <summary>Registers the cookie session and signed cookie services.</summary>
+public static class CookieSessionServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the cookie session. The options are validated when the application starts: without a secret
+    /// it fails at start-up with an <see cref="OptionsValidationException"/>. Calling it twice is harmless.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Configures <see cref="CookieSessionOptions"/>.</param>
+    public static IServiceCollection AddCookieSession(this IServiceCollection services, Action<CookieSessionOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = services.AddOptions<CookieSessionOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        services.AddOptions<SignedCookieOptions>();
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CookieSessionOptions>, CookieSessionPostConfigureOptions>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CookieSessionOptions>, CookieSessionOptionsValidator>());
+        return services;
+    }
+
+    /// <summary>
+    /// Adds signed cookies (Express's <c>cookieParser(secret)</c>): the secrets of
+    /// <see cref="SignedCookieHttpExtensions"/>, which also sign the cookie session when it has no secret of its own.
+    /// Validated at start-up. Calling it twice is harmless.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Configures <see cref="SignedCookieOptions"/>.</param>
+    public static IServiceCollection AddSignedCookies(this IServiceCollection services, Action<SignedCookieOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<SignedCookieOptions>().Configure(configure).ValidateOnStart();
+        services.AddLogging();
+        services.TryAddSingleton<SignedCookies>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignedCookieOptions>, SignedCookieOptionsValidator>());
+        return services;
+    }
+}

@@ -1,0 +1,29 @@
+namespace CookieSession;
+
+/// <summary>
+/// Thrown when the session cookie would exceed the size browsers accept. Browsers drop such a cookie
+/// without a word, and with it the user's session, so the middleware refuses to write it instead.
+/// </summary>
+public sealed class CookieSessionTooLargeException : InvalidOperationException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="cookieName">The name of the cookie.</param>
+    /// <param name="size">The size of the <c>Set-Cookie</c> (name, value and attributes), in bytes.</param>
+    /// <param name="limit">The largest size accepted, in bytes.</param>
+    public CookieSessionTooLargeException(string cookieName, int size, int limit)
+        : base($"The cookie '{cookieName}' would be {size} bytes (name, value and attributes), over the limit of {limit} bytes that browsers accept; it was not written. Store less in it.")
+    {
+        CookieName = cookieName;
+        Size = size;
+        Limit = limit;
+    }
+
+    /// <summary>The name of the cookie.</summary>
+    public string CookieName { get; }
+
+    /// <summary>The size the <c>Set-Cookie</c> would have had, in bytes.</summary>
+    public int Size { get; }
+
+    /// <summary>The largest size accepted, in bytes.</summary>
+    public int Limit { get; }
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+
+namespace CookieSession.Cookies;
+
+/// <summary>
+/// The length of the <c>Set-Cookie</c> value ASP.NET Core writes for a cookie (name, escaped value and
+/// attributes), worked out without building it, so that an oversized session is refused before it is
+/// sent rather than silently dropped by the browser.
+/// </summary>
+internal static class SetCookieSize
+{
+    public static int Of(string name, int escapedValueLength, CookieOptions options)
+    {
+        var size = name.Length + 1 + escapedValueLength;
+        if (options.Expires.HasValue)
+        {
+            size += "; expires=".Length + "Thu, 01 Jan 1970 00:00:00 GMT".Length;
+        }
+
+        if (options.MaxAge is { } maxAge)
+        {
+            size += "; max-age=".Length + ((long)maxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture).Length;
+        }
+
+        if (!string.IsNullOrEmpty(options.Domain))
+        {
+            size += "; domain=".Length + options.Domain.Length;
+        }
+
+        if (!string.IsNullOrEmpty(options.Path))
+        {
+            size += "; path=".Length + options.Path.Length;
+        }
+
+        if (options.Secure)
+        {
+            size += "; secure".Length;
+        }
+
+        size += options.SameSite switch
+        {
+            SameSiteMode.Strict => "; samesite=strict".Length,
+            SameSiteMode.Lax => "; samesite=lax".Length,
+            SameSiteMode.None => "; samesite=none".Length,
+            _ => 0,
+        };
+
+        if (options.HttpOnly)
+        {
+            size += "; httponly".Length;
+        }
+
+        foreach (var extension in options.Extensions)
+        {
+            size += 2 + extension.Length;
+        }
+
+        return size;
+    }
+}

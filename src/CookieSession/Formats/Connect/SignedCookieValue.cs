@@ -1,0 +1,85 @@
+using System.Buffers;
+using CookieSession.Cookies;
+using CookieSession.Json;
+using CookieSession.Signing;
+
+namespace CookieSession.Formats.Connect;
+
+/// <summary>
+/// A cookie value signed the way Connect's <c>utils.parseSignedCookie</c> and Express's
+/// <c>cookie-parser</c> expect: <c>"s:" + value + "." + signature</c>, percent-encoded on the wire.
+/// </summary>
+internal static class SignedCookieValue
+{
+    /// <summary>The prefix of a signed value. Part of the wire format shared with Node: never change it.</summary>
+    public static ReadOnlySpan<byte> SignedPrefix => "s:"u8;
+
+    /// <summary>The prefix of a JSON value. Part of the wire format shared with Node: never change it.</summary>
+    public static ReadOnlySpan<byte> JsonPrefix => "j:"u8;
+
+    /// <summary>No browser sends a cookie larger than this; larger values are not even decoded.</summary>
+    public const int MaxRawLength = 2 * CookieSessionDefaults.MaxCookieSize;
+
+    /// <summary>
+    /// Decodes a raw cookie value and verifies its signature. On success <paramref name="rented"/> holds the
+    /// decoded bytes (return it to <see cref="ArrayPool{T}.Shared"/>) and the unsigned value lies at
+    /// <paramref name="offset"/>, <paramref name="length"/>.
+    /// </summary>
+    public static SessionCookieRejection TryUnsign(
+        ReadOnlySpan<char> raw,
+        CookieSigner signer,
+        out byte[]? rented,
+        out int offset,
+        out int length,
+        out int keyIndex)
+    {
+        rented = null;
+        offset = length = 0;
+        keyIndex = -1;
+        if (raw.Length > MaxRawLength)
+        {
+            return SessionCookieRejection.TooLarge;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, UriComponent.MaxDecodedLength(raw.Length)));
+        if (!UriComponent.TryDecode(raw, buffer, out var written))
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return SessionCookieRejection.MalformedEncoding;
+        }
+
+        var value = buffer.AsSpan(0, written);
+        var dot = value.LastIndexOf((byte)'.');
+        if (!value.StartsWith(SignedPrefix) || dot < SignedPrefix.Length)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return SessionCookieRejection.Unsigned;
+        }
+
+        keyIndex = signer.Verify(value[SignedPrefix.Length..dot], value[(dot + 1)..]);
+        if (keyIndex < 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return SessionCookieRejection.BadSignature;
+        }
+
+        rented = buffer;
+        offset = SignedPrefix.Length;
+        length = dot - SignedPrefix.Length;
+        return SessionCookieRejection.None;
+    }
+
+    /// <summary>Writes <c>"s:" + prefix + value + "." + signature</c>, the value to give <c>Response.Cookies</c>.</summary>
+    public static void Sign(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> value, CookieSigner signer, ref PooledByteBuffer buffer)
+    {
+        var start = buffer.Length;
+        buffer.Write(SignedPrefix);
+        buffer.Write(prefix);
+        buffer.Write(value);
+        var end = buffer.Length;
+        var signature = buffer.GetSpan(1 + CookieSigner.SignatureLength);
+        signature[0] = (byte)'.';
+        signer.Sign(buffer.WrittenSpan[(start + SignedPrefix.Length)..end], signature[1..]);
+        buffer.Advance(1 + CookieSigner.SignatureLength);
+    }
+}

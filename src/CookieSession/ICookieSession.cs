@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+
+namespace CookieSession;
+
+/// <summary>
+/// The session of the current request: a JSON object kept in a signed cookie.
+/// </summary>
+/// <remarks>
+/// The session is read from the cookie the first time it is used in a request, and written back
+/// when the response starts, only if its JSON differs from what was read. An instance belongs to one
+/// request and is not thread-safe. Once the response has started, changing the session throws
+/// <see cref="InvalidOperationException"/>.
+/// </remarks>
+public interface ICookieSession
+{
+    /// <summary>
+    /// Gets or sets a value of the session as a JSON node; <see langword="null"/> when the key is absent
+    /// (or holds JSON <c>null</c>). The node returned is live: changing it changes the session.
+    /// </summary>
+    /// <param name="key">The property name.</param>
+    JsonNode? this[string key] { get; set; }
+
+    /// <summary>The keys of the session, in the order they are written.</summary>
+    IEnumerable<string> Keys { get; }
+
+    /// <summary>
+    /// <see langword="true"/> when no valid session cookie came with the request: the session started empty.
+    /// </summary>
+    bool IsNew { get; }
+
+    /// <summary>
+    /// <see langword="true"/> when the session's JSON differs from what the request brought.
+    /// </summary>
+    bool IsChanged { get; }
+
+    /// <summary><see langword="true"/> when the session has at least one key.</summary>
+    bool IsPopulated { get; }
+
+    /// <summary>
+    /// The settings of the cookie this response writes, initialised from
+    /// <see cref="CookieSessionOptions.Cookie"/>; changing them affects this response only.
+    /// </summary>
+    CookieSessionCookie Cookie { get; }
+
+    /// <summary>
+    /// Reads a value, deserialized with <see cref="CookieSessionOptions.SerializerOptions"/>;
+    /// <see langword="default"/> when the key is absent.
+    /// </summary>
+    /// <typeparam name="T">The type to deserialize to.</typeparam>
+    /// <param name="key">The property name.</param>
+    T? Get<T>(string key);
+
+    /// <summary>
+    /// Stores a value, serialized with <see cref="CookieSessionOptions.SerializerOptions"/>.
+    /// </summary>
+    /// <typeparam name="T">The type of the value.</typeparam>
+    /// <param name="key">The property name.</param>
+    /// <param name="value">The value.</param>
+    void Set<T>(string key, T value);
+
+    /// <summary>Removes a key.</summary>
+    /// <param name="key">The property name.</param>
+    /// <returns><see langword="true"/> when the key was present.</returns>
+    bool Remove(string key);
+
+    /// <summary>
+    /// Removes every key. The cookie stays, holding an empty object; to delete the cookie itself use
+    /// <see cref="CookieSessionHttpContextExtensions.ClearCookieSession"/>.
+    /// </summary>
+    void Clear();
+}

@@ -1,0 +1,55 @@
+using CookieSession.Formats;
+using Microsoft.Extensions.Logging;
+
+namespace CookieSession;
+
+/// <summary>
+/// The middleware's log lines. Event ids are stable and never reused. No line carries a secret, a cookie
+/// value or session contents.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, EventName = "SessionCleared", Level = LogLevel.Debug,
+        Message = "Session cleared; deleting the cookie {CookieName}.")]
+    public static partial void SessionCleared(ILogger logger, string cookieName);
+
+    [LoggerMessage(EventId = 2, EventName = "NotSecured", Level = LogLevel.Debug,
+        Message = "Session cookie {CookieName} not written: its SecurePolicy is Always and the request did not come over TLS.")]
+    public static partial void NotSecured(ILogger logger, string cookieName);
+
+    [LoggerMessage(EventId = 3, EventName = "Serializing", Level = LogLevel.Debug,
+        Message = "Serialized the session: {Length} bytes of JSON.")]
+    public static partial void Serializing(ILogger logger, int length);
+
+    [LoggerMessage(EventId = 4, EventName = "UnmodifiedSession", Level = LogLevel.Debug,
+        Message = "Session unmodified; no Set-Cookie for {CookieName}.")]
+    public static partial void UnmodifiedSession(ILogger logger, string cookieName);
+
+    [LoggerMessage(EventId = 5, EventName = "SetCookie", Level = LogLevel.Debug,
+        Message = "Writing the session cookie {CookieName}.")]
+    public static partial void SetCookie(ILogger logger, string cookieName);
+
+    [LoggerMessage(EventId = 6, EventName = "CookieRejected", Level = LogLevel.Information,
+        Message = "Session cookie {CookieName} rejected ({Reason}); the request goes on with an empty session.")]
+    public static partial void CookieRejected(ILogger logger, string cookieName, SessionCookieRejection reason);
+
+    [LoggerMessage(EventId = 7, EventName = "OutsidePath", Level = LogLevel.Debug,
+        Message = "The request path is outside the session cookie's path {CookiePath}; the session is neither read nor written.")]
+    public static partial void OutsidePath(ILogger logger, string cookiePath);
+
+    [LoggerMessage(EventId = 8, EventName = "CookieTooLarge", Level = LogLevel.Error,
+        Message = "Session cookie {CookieName} not written: {Size} bytes is over the limit of {Limit} bytes that browsers accept.")]
+    public static partial void CookieTooLarge(ILogger logger, string cookieName, int size, int limit);
+
+    [LoggerMessage(EventId = 9, EventName = "ShortSecret", Level = LogLevel.Warning,
+        Message = "Cookie session secret #{Index} is only {Length} bytes long; use at least {Recommended} random bytes.")]
+    public static partial void ShortSecret(ILogger logger, int index, int length, int recommended);
+
+    [LoggerMessage(EventId = 10, EventName = "ResigningWithCurrentSecret", Level = LogLevel.Debug,
+        Message = "Session cookie {CookieName} was signed with an older secret; re-signing it with the current one.")]
+    public static partial void ResigningWithCurrentSecret(ILogger logger, string cookieName);
+
+    [LoggerMessage(EventId = 11, EventName = "SignedCookieRejected", Level = LogLevel.Debug,
+        Message = "Signed cookie {CookieName} rejected ({Reason}).")]
+    public static partial void SignedCookieRejected(ILogger logger, string cookieName, SessionCookieRejection reason);
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.Unicode;
+using CookieSession.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace CookieSession.Session;
+
+/// <summary>
+/// ASP.NET Core's <see cref="ISession"/> over the cookie session, so that <c>HttpContext.Session</c> and its
+/// <c>GetString</c>/<c>SetString</c>/<c>GetInt32</c>/<c>SetInt32</c> extensions work unchanged.
+/// </summary>
+/// <remarks>
+/// Mapping: bytes that are valid UTF-8 (everything <c>SetString</c> stores) become a JSON string, so Node
+/// reads them as a string; other bytes become <c>{"$binary": "&lt;base64&gt;"}</c>. Reading gives back exactly the
+/// bytes stored; a value Node stored reads as the UTF-8 of the string, or of its JSON text when it is not
+/// a string. The session has no server-side identity: <see cref="Id"/> is empty.
+/// </remarks>
+internal sealed class AspNetSession : ISession
+{
+    /// <summary>The property that marks bytes that are not UTF-8. Stored in cookies: never change it.</summary>
+    private const string BinaryProperty = "$binary";
+
+    private readonly SessionState _session;
+
+    public AspNetSession(SessionState session) => _session = session;
+
+    public bool IsAvailable => !_session.IsDetached;
+
+    public string Id => string.Empty;
+
+    public IEnumerable<string> Keys => _session.Keys;
+
+    public void Clear() => _session.Clear();
+
+    public Task CommitAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task LoadAsync(CancellationToken cancellationToken = default)
+    {
+        _session.EnsureLoaded();
+        return Task.CompletedTask;
+    }
+
+    public void Remove(string key) => _session.Remove(key);
+
+    public void Set(string key, byte[] value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        _session[key] = Utf8.IsValid(value)
+            ? JsonValue.Create(Encoding.UTF8.GetString(value))
+            : new JsonObject { [BinaryProperty] = Convert.ToBase64String(value) };
+    }
+
+    public bool TryGetValue(string key, [NotNullWhen(true)] out byte[]? value)
+    {
+        if (!_session.TryGetNode(key, out var node))
+        {
+            value = null;
+            return false;
+        }
+
+        if (node is null)
+        {
+            // ISession has no null: JSON null reads as its text.
+            value = "null"u8.ToArray();
+            return true;
+        }
+
+        if (node is JsonValue text && text.TryGetValue(out string? s))
+        {
+            value = Encoding.UTF8.GetBytes(s);
+            return true;
+        }
+
+        if (node is JsonObject binary && binary.Count == 1
+            && binary[BinaryProperty] is JsonValue encoded && encoded.TryGetValue(out string? base64)
+            && TryFromBase64(base64, out value))
+        {
+            return true;
+        }
+
+        var buffer = new PooledByteBuffer(256);
+        try
+        {
+            JsJsonWriter.WriteNode(node, ref buffer, CookieSessionDefaults.MaxDepth);
+            value = buffer.WrittenSpan.ToArray();
+            return true;
+        }
+        finally
+        {
+            buffer.Dispose();
+        }
+    }
+
+    private static bool TryFromBase64(string base64, [NotNullWhen(true)] out byte[]? value)
+    {
+        var bytes = new byte[base64.Length * 3 / 4];
+        if (Convert.TryFromBase64String(base64, bytes, out var written))
+        {
+            value = bytes[..written];
+            return true;
+        }
+
+        value = null;
+        return false;
+    }
+}

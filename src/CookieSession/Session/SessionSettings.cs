@@ -1,0 +1,31 @@
+using CookieSession.Formats;
+using Microsoft.Extensions.Logging;
+
+namespace CookieSession.Session;
+
+/// <summary>What every session of one middleware shares, resolved once at start-up.</summary>
+internal sealed class SessionSettings
+{
+    public SessionSettings(CookieSessionOptions options, ISessionCookieFormat format, ILogger logger, TimeProvider timeProvider)
+    {
+        Options = options;
+        Format = format;
+        Logger = logger;
+        TimeProvider = timeProvider;
+        CookieName = options.Cookie.Name!;
+        DefaultCookie = new CookieSessionCookie(options.Cookie);
+    }
+
+    public CookieSessionOptions Options { get; }
+
+    public ISessionCookieFormat Format { get; }
+
+    public ILogger Logger { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public string CookieName { get; }
+
+    /// <summary>The cookie settings of a response whose handler did not change them. Never handed out.</summary>
+    public CookieSessionCookie DefaultCookie { get; }
+}
