@@ -1,0 +1,100 @@
+using CookieSession.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace CookieSession.Tests;
+
+public sealed class OptionsValidationTests
+{
+    private static readonly RequestDelegate s_ok = context => context.Response.WriteAsync("ok");
+
+    public static TheoryData<string, Action<CookieSessionOptions>, string> InvalidOptions() => new()
+    {
+        { "no secret", _ => { }, "CookieSessionOptions.Secret is required" },
+        { "empty secret", o => o.Secret = "", "CookieSessionOptions.Secret must not be empty" },
+        { "empty Secrets", o => o.Secrets = new List<string>(), "CookieSessionOptions.Secret is required" },
+        { "empty entry in Secrets", o => o.Secrets = new List<string> { "a long enough secret for signing", "" }, "CookieSessionOptions.Secrets[1] must not be empty" },
+        { "cookie name with a space", o => { o.Secret = "x"; o.Cookie.Name = "bad name"; }, "CookieSessionOptions.Cookie.Name 'bad name' is not a valid cookie name" },
+        { "cookie name with a semicolon", o => { o.Secret = "x"; o.Cookie.Name = "a;b"; }, "CookieSessionOptions.Cookie.Name 'a;b'" },
+        { "cookie path not rooted", o => { o.Secret = "x"; o.Cookie.Path = "admin"; }, "CookieSessionOptions.Cookie.Path 'admin' must start with '/'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidOptions))]
+    public async Task Start_InvalidOptions_FailsNamingTheOption(string description, Action<CookieSessionOptions> configure, string expected)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(
+            () => SessionTestHost.StartAsync(s_ok, configure, services: null, withDefaultSecret: false));
+        Assert.True(error.Message.Contains(expected, StringComparison.Ordinal), $"{description}: {error.Message}");
+    }
+
+    [Fact]
+    public async Task Start_EmptyCookieName_FailsAtStartup()
+    {
+        // CookieBuilder itself refuses an empty name, as it does for ASP.NET's own cookies.
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => SessionTestHost.StartAsync(s_ok, o => o.Cookie.Name = ""));
+        Assert.Equal("value", error.ParamName);
+    }
+
+    [Fact]
+    public async Task Start_ShortSecret_WarnsWithoutTheSecret()
+    {
+        await using var host = await SessionTestHost.StartAsync(s_ok, o => o.Secrets = new List<string> { "short", new string('k', 32) }, services: null, withDefaultSecret: false);
+        await host.SendAsync();
+
+        var warning = Assert.Single(host.LogsOf("ShortSecret"));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains("#0 is only 5 bytes", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("short", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cookie_SettingExpiration_ThrowsPointingToMaxAge()
+    {
+        var options = new CookieSessionOptions();
+        var error = Assert.Throws<InvalidOperationException>(() => options.Cookie.Expiration = TimeSpan.FromHours(1));
+        Assert.Contains("MaxAge", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Defaults_AreDocumentedValues()
+    {
+        var options = new CookieSessionOptions();
+        Assert.Equal("connect.sess", options.Cookie.Name);
+        Assert.Equal("/", options.Cookie.Path);
+        Assert.True(options.Cookie.HttpOnly);
+        Assert.Null(options.Cookie.MaxAge);
+        Assert.Equal(SameSiteMode.Lax, options.Cookie.SameSite);
+        Assert.Equal(CookieSecurePolicy.SameAsRequest, options.Cookie.SecurePolicy);
+        Assert.False(options.TrustProxy);
+        Assert.False(options.Rolling);
+        Assert.False(options.SaveUninitialized);
+        Assert.Null(options.Secret);
+        Assert.Empty(options.Secrets);
+    }
+
+    [Fact]
+    public async Task Start_SignedCookiesWithoutSecret_Fails()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => SessionTestHost.StartAsync(
+            s_ok, configure: null, services: s => s.AddSignedCookies(_ => { }), withDefaultSecret: true));
+        Assert.Contains("SignedCookieOptions.Secret is required", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddCookieSession_CalledTwice_IsHarmless()
+    {
+        await using var host = await SessionTestHost.StartAsync(
+            async context =>
+            {
+                context.GetCookieSession().Set("a", 1);
+                await context.Response.WriteAsync("ok");
+            },
+            configure: null,
+            services: s => s.AddCookieSession());
+
+        var transaction = await host.SendAsync();
+
+        Assert.Single(transaction.SetCookies);
+    }
+}
