@@ -1,0 +1,68 @@
+using CookieSession.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+
+namespace CookieSession.Tests;
+
+/// <summary>Which combinations of policy, transport and proxy write the cookie, and whether it is marked Secure.</summary>
+public sealed class SecureCookieTests
+{
+    [Theory]
+    // policy,                         scheme,  trust,  X-Forwarded-Proto, written, secure
+    [InlineData(CookieSecurePolicy.Always, "http", false, null, false, false)]
+    [InlineData(CookieSecurePolicy.Always, "https", false, null, true, true)]
+    [InlineData(CookieSecurePolicy.Always, "http", true, "https", true, true)]
+    [InlineData(CookieSecurePolicy.Always, "http", true, " HTTPS ", true, true)]
+    [InlineData(CookieSecurePolicy.Always, "http", true, "http", false, false)]
+    [InlineData(CookieSecurePolicy.Always, "http", false, "https", false, false)]
+    [InlineData(CookieSecurePolicy.SameAsRequest, "http", false, null, true, false)]
+    [InlineData(CookieSecurePolicy.SameAsRequest, "https", false, null, true, true)]
+    [InlineData(CookieSecurePolicy.SameAsRequest, "http", true, "https", true, true)]
+    [InlineData(CookieSecurePolicy.SameAsRequest, "http", false, "https", true, false)]
+    [InlineData(CookieSecurePolicy.None, "https", false, null, true, false)]
+    [InlineData(CookieSecurePolicy.None, "http", true, "https", true, false)]
+    public async Task Write_PolicyTransportProxy_DecideCookieAndSecureFlag(
+        CookieSecurePolicy policy, string scheme, bool trustProxy, string? forwardedProto, bool written, bool secure)
+    {
+        await using var host = await SessionTestHost.StartAsync(
+            async context =>
+            {
+                context.GetCookieSession().Set("n", 1);
+                await context.Response.WriteAsync("ok");
+            },
+            o =>
+            {
+                o.Cookie.SecurePolicy = policy;
+                o.TrustProxy = trustProxy;
+            });
+
+        var transaction = await host.SendAsync($"{scheme}://localhost/", configure: r =>
+        {
+            if (forwardedProto is not null)
+            {
+                r.Headers.Add("X-Forwarded-Proto", forwardedProto);
+            }
+        });
+
+        var cookie = transaction.SessionCookie();
+        Assert.Equal(written, cookie is not null);
+        Assert.Equal(secure, cookie?.Secure ?? false);
+    }
+
+    [Theory]
+    [InlineData(SameSiteMode.Lax, "lax")]
+    [InlineData(SameSiteMode.Strict, "strict")]
+    [InlineData(SameSiteMode.None, "none")]
+    public async Task Write_SameSite_IsWritten(SameSiteMode mode, string expected)
+    {
+        await using var host = await SessionTestHost.StartAsync(
+            async context =>
+            {
+                context.GetCookieSession().Set("n", 1);
+                await context.Response.WriteAsync("ok");
+            },
+            o => o.Cookie.SameSite = mode);
+
+        var header = Assert.Single((await host.SendAsync("https://localhost/")).SetCookieHeaders);
+        Assert.Contains("samesite=" + expected, header, StringComparison.OrdinalIgnoreCase);
+    }
+}
