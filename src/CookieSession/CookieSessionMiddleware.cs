@@ -160,6 +160,11 @@ internal sealed class CookieSessionMiddleware
                 Log.ResigningWithCurrentSecret(settings.Logger, settings.CookieName);
             }
 
+            if (!options.Cookie.IsEssential && session.HttpContext.Features.Get<ITrackingConsentFeature>() is { CanTrack: false })
+            {
+                Log.NoTrackingConsent(settings.Logger, settings.CookieName);
+            }
+
             Log.SetCookie(settings.Logger, settings.CookieName);
             var cookieOptions = BuildCookieOptions(session, tls, forDelete: false);
             try

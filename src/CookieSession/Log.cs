@@ -52,4 +52,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 11, EventName = "SignedCookieRejected", Level = LogLevel.Debug,
         Message = "Signed cookie {CookieName} rejected ({Reason}).")]
     public static partial void SignedCookieRejected(ILogger logger, string cookieName, SessionCookieRejection reason);
+
+    [LoggerMessage(EventId = 12, EventName = "NoTrackingConsent", Level = LogLevel.Debug,
+        Message = "The cookie policy will withhold the session cookie {CookieName}: the user has not consented to non-essential cookies and Cookie.IsEssential is false.")]
+    public static partial void NoTrackingConsent(ILogger logger, string cookieName);
 }
