@@ -11,6 +11,12 @@ public static class CookieSessionDefaults
     /// </summary>
     public const string CookieName = "connect.sess";
 
+    /// <summary>
+    /// The default cookie name of the <see cref="CookieSessionFormat.ExpressCookieSession"/> format, <c>session</c>,
+    /// as Express's <c>cookie-session</c> names it; its signature travels in <c>session.sig</c>.
+    /// </summary>
+    public const string ExpressCookieName = "session";
+
     /// <summary>The default cookie path, <c>/</c>.</summary>
     public const string CookiePath = "/";
 

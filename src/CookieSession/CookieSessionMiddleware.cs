@@ -1,7 +1,6 @@
 using System.Text;
 using CookieSession.Cookies;
 using CookieSession.Formats;
-using CookieSession.Formats.Connect;
 using CookieSession.Json;
 using CookieSession.Options;
 using CookieSession.Session;
@@ -48,7 +47,7 @@ internal sealed class CookieSessionMiddleware
             }
         }
 
-        var format = new ConnectSessionFormat(value.Cookie.Name!, new Signing.CookieSigner(secrets));
+        var format = SessionCookieFormats.Create(value, secrets);
         _settings = new SessionSettings(value, format, logger, value.TimeProvider ?? timeProvider);
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -39,6 +40,19 @@ public sealed class CookieSessionOptions
         get => _cookie;
         set => _cookie = value ?? throw new ArgumentNullException(nameof(value));
     }
+
+    /// <summary>
+    /// The wire format. Default: <see cref="CookieSessionFormat.Connect"/>. With
+    /// <see cref="CookieSessionFormat.ExpressCookieSession"/> and the cookie name left at its default,
+    /// the cookie is named <c>session</c>, as Express's <c>cookie-session</c> names it.
+    /// </summary>
+    public CookieSessionFormat Format { get; set; } = CookieSessionFormat.Connect;
+
+    /// <summary>
+    /// The HMAC of the <see cref="CookieSessionFormat.ExpressCookieSession"/> signature (keygrip's algorithm).
+    /// Default: <see cref="HashAlgorithmName.SHA1"/>, keygrip's default. SHA256, SHA384 and SHA512 are also accepted.
+    /// </summary>
+    public HashAlgorithmName KeygripAlgorithm { get; set; } = HashAlgorithmName.SHA1;
 
     /// <summary>
     /// Trust the first value of <c>X-Forwarded-Proto</c> to tell whether the request came over TLS

@@ -29,7 +29,8 @@ public interface ICookieSession
     bool IsNew { get; }
 
     /// <summary>
-    /// <see langword="true"/> when the session's JSON differs from what the request brought.
+    /// <see langword="true"/> when the session is new, or its JSON differs from what the request brought
+    /// (cookie-session's <c>isChanged</c>). A new session is written only once it is populated.
     /// </summary>
     bool IsChanged { get; }
 

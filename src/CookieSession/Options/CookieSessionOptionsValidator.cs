@@ -1,3 +1,4 @@
+using CookieSession.Signing;
 using CookieSession.Cookies;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +23,16 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
         if (path is not null && (path.Length == 0 || path[0] != '/' || path.AsSpan().IndexOfAny(";\r\n") >= 0))
         {
             failures.Add($"CookieSessionOptions.Cookie.Path '{path}' must start with '/' and contain no ';'.");
+        }
+
+        if (!Enum.IsDefined(options.Format))
+        {
+            failures.Add($"CookieSessionOptions.Format {options.Format} is not a known format.");
+        }
+
+        if (!KeygripSigner.IsSupported(options.KeygripAlgorithm))
+        {
+            failures.Add($"CookieSessionOptions.KeygripAlgorithm {options.KeygripAlgorithm} is not supported: use SHA1, SHA256, SHA384 or SHA512.");
         }
 
         if (options.SerializerOptions is null)

@@ -20,6 +20,11 @@ internal sealed class CookieSessionPostConfigureOptions : IPostConfigureOptions<
     public void PostConfigure(string? name, CookieSessionOptions options)
     {
         options.TimeProvider ??= _timeProvider;
+        if (options.Format == CookieSessionFormat.ExpressCookieSession && options.Cookie.Name == CookieSessionDefaults.CookieName)
+        {
+            options.Cookie.Name = CookieSessionDefaults.ExpressCookieName;
+        }
+
         if (options.Secret is null && (options.Secrets is null || options.Secrets.Count == 0))
         {
             var shared = _signedCookieOptions.Value;

@@ -121,16 +121,22 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         get
         {
             Use();
+            if (_isNew)
+            {
+                // As cookie-session says: a session that did not exist has changed.
+                return true;
+            }
+
             if (!_mayHaveChanged)
             {
                 return false;
             }
 
-            var buffer = new PooledByteBuffer(Math.Max(256, _loadedLength + 64));
+            var buffer = new PooledByteBuffer(_loadedLength + 64);
             try
             {
                 Serialize(ref buffer);
-                return !buffer.WrittenSpan.SequenceEqual(_isNew ? "{}"u8 : LoadedJson);
+                return !buffer.WrittenSpan.SequenceEqual(LoadedJson);
             }
             finally
             {

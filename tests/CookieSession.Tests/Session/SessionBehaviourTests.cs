@@ -410,7 +410,7 @@ public sealed class SessionBehaviourTests
         var fresh = await host.SendAsync();
 
         Assert.Equal("False,True,False|False|True", existing.Body);
-        Assert.Equal("True,False,False|True|True", fresh.Body);
+        Assert.Equal("True,False,True|True|True", fresh.Body);
     }
 
     [Fact]

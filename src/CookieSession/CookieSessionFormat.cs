@@ -1,0 +1,18 @@
+namespace CookieSession;
+
+/// <summary>How the session is written into cookies.</summary>
+public enum CookieSessionFormat
+{
+    /// <summary>
+    /// Connect's <c>cookieSession</c> (and Express's signed JSON cookies): one cookie,
+    /// <c>s:j:&lt;JSON&gt;.&lt;HMAC-SHA256&gt;</c>, percent-encoded. Default cookie name <c>connect.sess</c>.
+    /// </summary>
+    Connect = 0,
+
+    /// <summary>
+    /// Express's <c>cookie-session</c> (version 2): the cookie <c>name</c> holds the JSON in base64, and
+    /// <c>name.sig</c> a keygrip signature (HMAC-SHA1 by default, URL-safe base64 without padding) of
+    /// <c>name=value</c>. Default cookie name <c>session</c>.
+    /// </summary>
+    ExpressCookieSession = 1,
+}
