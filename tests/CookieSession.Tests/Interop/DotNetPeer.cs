@@ -1,0 +1,107 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CookieSession.Tests.Interop;
+
+/// <summary>
+/// The .NET side of the interop tests: a real Kestrel server on loopback with the same routes as
+/// tests/interop/server.js, so that a scenario reads the same whichever side serves it.
+/// </summary>
+internal static class DotNetPeer
+{
+    public static async Task<(WebApplication App, Uri Address)> StartAsync(CookieSessionFormat format, IReadOnlyList<string> secrets)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddCookieSession(o =>
+        {
+            o.Format = format;
+            o.Secrets = secrets.ToList();
+        });
+        builder.Services.AddSignedCookies(o => o.Secrets = secrets.ToList());
+        var app = builder.Build();
+        app.UseCookieSession();
+
+        app.MapGet("/get", (HttpContext context) => Json(View(context.GetCookieSession())));
+        app.MapGet("/touch", (HttpContext context) => Json(new JsonObject { ["touched"] = context.GetCookieSession().Keys.Count() }));
+        app.MapGet("/inc", (HttpContext context) =>
+        {
+            var session = context.GetCookieSession();
+            session.Set("count", session.Get<int>("count") + 1);
+            return Json(new JsonObject { ["count"] = session.Get<int>("count") });
+        });
+        app.MapGet("/clear", (HttpContext context) =>
+        {
+            context.ClearCookieSession();
+            return Json(new JsonObject { ["cleared"] = true });
+        });
+        app.MapGet("/empty", (HttpContext context) =>
+        {
+            context.GetCookieSession().Clear();
+            return Json(new JsonObject());
+        });
+        app.MapPost("/set", async (HttpContext context) =>
+        {
+            var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+            var session = context.GetCookieSession();
+            foreach (var (key, value) in body)
+            {
+                session[key] = value?.DeepClone();
+            }
+
+            return Json(View(session));
+        });
+        app.MapGet("/cookies/read", (HttpContext context) =>
+        {
+            var name = context.Request.Query["name"].ToString();
+            return Json(new JsonObject
+            {
+                ["signed"] = context.Request.GetSignedCookie(name),
+                ["json"] = context.Request.GetJsonCookie(name)?.DeepClone(),
+                ["plainJson"] = context.Request.GetJsonCookie(name, signed: false)?.DeepClone(),
+            });
+        });
+        app.MapPost("/cookies/set", async (HttpContext context) =>
+        {
+            var cookies = (await JsonNode.ParseAsync(context.Request.Body))!.AsArray();
+            foreach (var cookie in cookies)
+            {
+                var name = cookie!["name"]!.GetValue<string>();
+                var signed = cookie["signed"]?.GetValue<bool>() ?? false;
+                var value = cookie["value"];
+                var options = new CookieOptions { Path = "/" };
+                if (value is JsonValue text && text.TryGetValue(out string? s) && signed)
+                {
+                    context.Response.AppendSignedCookie(name, s, options);
+                }
+                else
+                {
+                    context.Response.AppendJsonCookie(name, value?.DeepClone(), options, signed);
+                }
+            }
+
+            return Results.Text("ok");
+        });
+
+        await app.StartAsync();
+        return (app, new Uri(app.Urls.First()));
+    }
+
+    private static JsonObject View(ICookieSession session)
+    {
+        var view = new JsonObject();
+        foreach (var key in session.Keys)
+        {
+            view[key] = session[key]?.DeepClone();
+        }
+
+        return view;
+    }
+
+    private static IResult Json(JsonNode node) => Results.Text(node.ToJsonString(), "application/json");
+}
