@@ -1,0 +1,50 @@
+using System.Reflection;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+
+namespace CookieSession.Benchmarks;
+
+/// <summary>
+/// dotnet run -c Release --project bench/CookieSession.Benchmarks [-- BenchmarkDotNet arguments]
+/// Writes each summary as GitHub markdown to bench/results/.
+/// </summary>
+internal static class Program
+{
+    public static int Main(string[] args)
+    {
+        var config = DefaultConfig.Instance
+            .AddJob(Job.Default.WithWarmupCount(5).WithIterationCount(20))
+            .AddExporter(MarkdownExporter.GitHub)
+            .WithOptions(ConfigOptions.JoinSummary);
+        var summaries = BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
+
+        var results = Path.Combine(FindBenchDirectory(), "results");
+        Directory.CreateDirectory(results);
+        foreach (var summary in summaries)
+        {
+            foreach (var report in Directory.GetFiles(summary.ResultsDirectoryPath, "*-report-github.md"))
+            {
+                var target = Path.Combine(results, "benchmarks.md");
+                File.Copy(report, target, overwrite: true);
+                Console.WriteLine("Results: " + target);
+            }
+        }
+
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    }
+
+    private static string FindBenchDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (Directory.Exists(Path.Combine(directory.FullName, "bench", "CookieSession.Benchmarks")))
+            {
+                return Path.Combine(directory.FullName, "bench");
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}

@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CookieSession.Benchmarks;
+
+/// <summary>
+/// The per-request cost of the middleware against the floor, one HMAC-SHA256 of the same payload with a
+/// reused key, and against ASP.NET Core's own session (AddSession() with AddDistributedMemoryCache()), in one
+/// table. A read-only request verifies one HMAC; a read-modify-write request verifies one and signs one.
+/// </summary>
+[MemoryDiagnoser]
+public class SessionBenchmarks
+{
+    private readonly byte[] _key = Encoding.UTF8.GetBytes(SessionPayload.Secret);
+    private readonly byte[] _payload = Encoding.UTF8.GetBytes("j:" + SessionPayload.Json);
+    private readonly byte[] _mac = new byte[32];
+    private RequestHarness _noCookie = null!;
+    private RequestHarness _readOnly = null!;
+    private RequestHarness _readModifyWrite = null!;
+    private RequestHarness _tampered = null!;
+    private RequestHarness _aspNetReadOnly = null!;
+    private RequestHarness _aspNetReadModifyWrite = null!;
+    private ServiceProvider _services = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddCookieSession(o => o.Secret = SessionPayload.Secret)
+            .AddDistributedMemoryCache()
+            .AddSession()
+            .BuildServiceProvider();
+
+        var cookie = "connect.sess=" + Uri.EscapeDataString("s:j:" + SessionPayload.Json + "." + Mac(SessionPayload.Secret, "j:" + SessionPayload.Json));
+        _noCookie = CookieSession(static _ => Task.CompletedTask, null);
+        _readOnly = CookieSession(static context =>
+        {
+            _ = context.GetCookieSession().Get<string>("name") ?? throw new InvalidOperationException("session not loaded");
+            return Task.CompletedTask;
+        }, cookie);
+        _readModifyWrite = CookieSession(static context =>
+        {
+            var session = context.GetCookieSession();
+            session.Set("counter", session.Get<int>("counter") + 1);
+            return Task.CompletedTask;
+        }, cookie);
+        _tampered = CookieSession(static context =>
+        {
+            _ = context.GetCookieSession().Get<string>("name");
+            return Task.CompletedTask;
+        }, cookie.Replace("Ada", "Bob", StringComparison.Ordinal));
+
+        // ASP.NET's session: create it once, as a visitor's first request would, and keep its cookie.
+        var seed = AspNetSession(static context =>
+        {
+            var session = context.Session;
+            session.SetString("userId", "7f1c2a9e-4b3d-4c8e-9a61-0d5e2f7b8c34");
+            session.SetString("name", "Ada Lovelace");
+            session.SetString("roles", "[\"admin\",\"editor\",\"viewer\"]");
+            session.SetInt32("counter", 41);
+            session.SetString("csrf", "kW3p9sQ2vX7yZ1aB4cD6eF8gH0iJ2kL4mN6oP8qR0sT");
+            return Task.CompletedTask;
+        }, null);
+        seed.RunAsync().GetAwaiter().GetResult();
+        var aspNetCookie = seed.SetCookie?.Split(';')[0] ?? throw new InvalidOperationException("no ASP.NET session cookie");
+        _aspNetReadOnly = AspNetSession(static context =>
+        {
+            _ = context.Session.GetString("name") ?? throw new InvalidOperationException("session not loaded");
+            return Task.CompletedTask;
+        }, aspNetCookie);
+        _aspNetReadModifyWrite = AspNetSession(static context =>
+        {
+            var session = context.Session;
+            session.SetInt32("counter", (session.GetInt32("counter") ?? 0) + 1);
+            return Task.CompletedTask;
+        }, aspNetCookie);
+
+        // Check once that each harness does what its name says.
+        Expect(_readOnly, setCookie: false);
+        Expect(_readModifyWrite, setCookie: true);
+        Expect(_tampered, setCookie: false);
+        Expect(_aspNetReadOnly, setCookie: false);
+        Expect(_aspNetReadModifyWrite, setCookie: false);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _services.Dispose();
+
+    [Benchmark(Baseline = true, Description = "floor: one HMAC-SHA256")]
+    public byte[] HmacFloor()
+    {
+        HMACSHA256.HashData(_key, _payload, _mac);
+        return _mac;
+    }
+
+    [Benchmark(Description = "no cookie, session untouched")]
+    public Task NoCookie() => _noCookie.RunAsync();
+
+    [Benchmark(Description = "read only")]
+    public Task ReadOnly() => _readOnly.RunAsync();
+
+    [Benchmark(Description = "read-modify-write")]
+    public Task ReadModifyWrite() => _readModifyWrite.RunAsync();
+
+    [Benchmark(Description = "tampered cookie")]
+    public Task Tampered() => _tampered.RunAsync();
+
+    [Benchmark(Description = "ASP.NET AddSession: read only")]
+    public Task AspNetReadOnly() => _aspNetReadOnly.RunAsync();
+
+    [Benchmark(Description = "ASP.NET AddSession: read-modify-write")]
+    public Task AspNetReadModifyWrite() => _aspNetReadModifyWrite.RunAsync();
+
+    private RequestHarness CookieSession(RequestDelegate handler, string? cookie)
+    {
+        var app = new ApplicationBuilder(_services);
+        app.UseCookieSession();
+        app.Run(handler);
+        return new RequestHarness(app.Build(), _services, cookie);
+    }
+
+    private RequestHarness AspNetSession(RequestDelegate handler, string? cookie)
+    {
+        var app = new ApplicationBuilder(_services);
+        app.UseSession();
+        app.Run(handler);
+        return new RequestHarness(app.Build(), _services, cookie);
+    }
+
+    private static void Expect(RequestHarness harness, bool setCookie)
+    {
+        harness.RunAsync().GetAwaiter().GetResult();
+        if ((harness.SetCookie is not null) != setCookie)
+        {
+            throw new InvalidOperationException($"expected setCookie={setCookie}, got '{harness.SetCookie}'");
+        }
+    }
+
+    private static string Mac(string secret, string value)
+        => Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(value))).TrimEnd('=');
+}
