@@ -77,6 +77,7 @@ internal sealed class CookieSessionMiddleware
         {
             features.Set<SessionState>(null);
             features.Set(previous);
+            session.RequestEnded();
         }
     }
 
@@ -89,7 +90,7 @@ internal sealed class CookieSessionMiddleware
         }
         finally
         {
-            session.ReleaseLoadedJson();
+            session.Committed();
         }
     }
 

@@ -21,6 +21,14 @@ internal static class JsJsonWriter
         => WriteObject(value, ref buffer, maxDepth, 1);
 
 
+    /// <summary>Writes <c>"key":value</c> as a member of the top-level object.</summary>
+    public static void WriteMember(string key, JsonNode? value, ref PooledByteBuffer buffer, int maxDepth)
+    {
+        WriteString(key, ref buffer);
+        buffer.WriteByte((byte)':');
+        WriteNode(value, ref buffer, maxDepth, 1);
+    }
+
     public static void WriteNode(JsonNode? node, ref PooledByteBuffer buffer, int maxDepth)
         => WriteNode(node, ref buffer, maxDepth, 0);
 
@@ -292,8 +300,7 @@ internal static class JsJsonWriter
     {
         foreach (var property in obj)
         {
-            var key = property.Key;
-            if (key.Length > 0 && char.IsAsciiDigit(key[0]) && TryParseIndex(key, out _))
+            if (IsArrayIndex(property.Key))
             {
                 return true;
             }
@@ -301,6 +308,28 @@ internal static class JsJsonWriter
 
         return false;
     }
+
+    /// <summary>The keys of <paramref name="obj"/> in the order <see cref="WriteObject(JsonObject, ref PooledByteBuffer, int)"/> writes them.</summary>
+    public static string[] KeysInWrittenOrder(JsonObject obj)
+    {
+        var keys = new string[obj.Count];
+        var k = 0;
+        foreach (var property in obj)
+        {
+            keys[k++] = property.Key;
+        }
+
+        if (HasIndexKeys(obj))
+        {
+            // Array-index keys first, ascending; the others keep their order (the sort is stable).
+            keys = [.. keys.OrderBy(key => TryParseIndex(key, out var index) ? index : uint.MaxValue)];
+        }
+
+        return keys;
+    }
+
+    /// <summary>Whether JavaScript orders this key first, as an array index.</summary>
+    public static bool IsArrayIndex(string key) => key.Length > 0 && char.IsAsciiDigit(key[0]) && TryParseIndex(key, out _);
 
     /// <summary>An array index in JavaScript's sense: a canonical decimal integer below 2^32 - 1.</summary>
     private static bool TryParseIndex(string key, out uint index)

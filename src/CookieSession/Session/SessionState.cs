@@ -14,23 +14,19 @@ namespace CookieSession.Session;
 /// that the write can tell whether anything changed, and refuses changes once the response has started.
 /// It is also the request's <see cref="ISessionFeature"/>, so that <c>HttpContext.Session</c> works.
 /// </summary>
+/// <remarks>
+/// Most requests read a value or two and change one at most, so the session is not turned into a tree of
+/// <see cref="JsonNode"/>s unless it must be: reads are answered from the verified JSON itself
+/// (<see cref="SessionData"/>), changes are kept beside it, and the JSON is written back by copying what did
+/// not change. Only handing out a live node, or an order only a tree can keep, builds the tree.
+/// </remarks>
 internal sealed class SessionState : ICookieSession, ISessionFeature
 {
-    private static readonly JsonNodeOptions s_nodeOptions = new() { PropertyNameCaseInsensitive = false };
-
-    private static readonly JsonDocumentOptions s_documentOptions = new()
-    {
-        MaxDepth = CookieSessionDefaults.MaxDepth,
-        AllowDuplicateProperties = false,
-    };
-
     private readonly HttpContext _context;
-    private JsonObject? _data;
-    private byte[]? _loaded;
-    private int _loadedOffset;
-    private int _loadedLength;
-    private bool _isNew = true;
-    private bool _mayHaveChanged;
+    private SessionData _data;
+    private bool _loaded;
+    private bool _requestEnded;
+    private bool _committed;
     private CookieSessionCookie? _cookie;
     private AspNetSession? _aspNetSession;
 
@@ -56,17 +52,17 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
 
     public bool IsCleared { get; private set; }
 
-    public bool IsLoaded => _data is not null;
+    public bool IsLoaded => _loaded;
 
     public bool SignedWithOlderSecret { get; private set; }
 
     public bool ResponseStarted { get; private set; }
 
     /// <summary>A change was made, or a live node handed out that may have been changed.</summary>
-    public bool MayHaveChanged => _mayHaveChanged;
+    public bool MayHaveChanged => _data.MayHaveChanged;
 
     /// <summary>The JSON the cookie brought; empty for a new session.</summary>
-    public ReadOnlySpan<byte> LoadedJson => _loaded.AsSpan(_loadedOffset, _loadedLength);
+    public ReadOnlySpan<byte> LoadedJson => _data.LoadedJson;
 
     /// <summary>The cookie settings a handler changed, or <see langword="null"/> if it did not touch them.</summary>
     public CookieSessionCookie? ChangedCookie => _cookie;
@@ -75,19 +71,16 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
     {
         get
         {
-            var value = Use()[key];
-            if (value is JsonObject or JsonArray)
-            {
-                _mayHaveChanged = true;
-            }
-
-            return value;
+            ArgumentNullException.ThrowIfNull(key);
+            Use();
+            return _data.GetLiveNode(key);
         }
 
         set
         {
-            var data = Change();
-            data[key] = value?.Parent is null ? value : value.DeepClone();
+            ArgumentNullException.ThrowIfNull(key);
+            Change();
+            _data.Set(key, value?.Parent is null ? value : value.DeepClone());
         }
     }
 
@@ -95,15 +88,8 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
     {
         get
         {
-            var data = Use();
-            var keys = new string[data.Count];
-            var i = 0;
-            foreach (var property in data)
-            {
-                keys[i++] = property.Key;
-            }
-
-            return keys;
+            Use();
+            return _data.Keys();
         }
     }
 
@@ -112,7 +98,7 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         get
         {
             Use();
-            return _isNew;
+            return _data.IsNew;
         }
     }
 
@@ -121,22 +107,22 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         get
         {
             Use();
-            if (_isNew)
+            if (_data.IsNew)
             {
                 // As cookie-session says: a session that did not exist has changed.
                 return true;
             }
 
-            if (!_mayHaveChanged)
+            if (!_data.MayHaveChanged)
             {
                 return false;
             }
 
-            var buffer = new PooledByteBuffer(_loadedLength + 64);
+            var buffer = new PooledByteBuffer(_data.LoadedJson.Length + 64);
             try
             {
-                Serialize(ref buffer);
-                return !buffer.WrittenSpan.SequenceEqual(LoadedJson);
+                _data.Serialize(ref buffer);
+                return !buffer.WrittenSpan.SequenceEqual(_data.LoadedJson);
             }
             finally
             {
@@ -145,7 +131,14 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         }
     }
 
-    public bool IsPopulated => Use().Count > 0;
+    public bool IsPopulated
+    {
+        get
+        {
+            Use();
+            return _data.Count > 0;
+        }
+    }
 
     public CookieSessionCookie Cookie => _cookie ??= new CookieSessionCookie(Settings.Options.Cookie);
 
@@ -158,156 +151,155 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
     public T? Get<T>(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (!Use().TryGetPropertyValue(key, out var node) || node is null)
-        {
-            return default;
-        }
-
-        if (node is JsonValue value && value.TryGetValue(out T? direct))
-        {
-            return direct;
-        }
-
-        return node.Deserialize<T>(Settings.Options.SerializerOptions);
+        Use();
+        return _data.Get<T>(key, Settings.Options.SerializerOptions);
     }
 
-    /// <summary>Looks a key up without handing out a live node to the application.</summary>
-    public bool TryGetNode(string key, out JsonNode? node) => Use().TryGetPropertyValue(key, out node);
+    /// <summary>Looks a key up as a node, for the <see cref="ISession"/> adapter.</summary>
+    public bool TryGetNode(string key, out JsonNode? node)
+    {
+        Use();
+        return _data.TryGetNode(key, out node);
+    }
 
     public void Set<T>(string key, T value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var data = Change();
+        Change();
 
         // The common primitives are wrapped directly; the type tests fold away when the method is compiled.
+        JsonNode? node;
         if (typeof(T) == typeof(int))
         {
-            data[key] = JsonValue.Create(Unsafe.As<T, int>(ref value));
+            node = JsonValue.Create(Unsafe.As<T, int>(ref value));
         }
         else if (typeof(T) == typeof(long))
         {
-            data[key] = JsonValue.Create(Unsafe.As<T, long>(ref value));
+            node = JsonValue.Create(Unsafe.As<T, long>(ref value));
         }
         else if (typeof(T) == typeof(bool))
         {
-            data[key] = JsonValue.Create(Unsafe.As<T, bool>(ref value));
+            node = JsonValue.Create(Unsafe.As<T, bool>(ref value));
         }
         else if (value is null)
         {
-            data[key] = null;
+            node = null;
         }
         else if (value is string text)
         {
-            data[key] = JsonValue.Create(text);
+            node = JsonValue.Create(text);
         }
-        else if (value is JsonNode node)
+        else if (value is JsonNode given)
         {
-            data[key] = node.Parent is null ? node : node.DeepClone();
+            node = given.Parent is null ? given : given.DeepClone();
         }
         else
         {
-            data[key] = JsonSerializer.SerializeToNode(value, Settings.Options.SerializerOptions);
+            node = JsonSerializer.SerializeToNode(value, Settings.Options.SerializerOptions);
         }
+
+        _data.Set(key, node);
     }
 
     public bool Remove(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return Change().Remove(key);
+        Change();
+        return _data.Remove(key);
     }
 
-    public void Clear() => Change().Clear();
+    public void Clear()
+    {
+        Change();
+        _data.Clear();
+    }
 
     /// <summary>Connect's <c>req.session = null</c>: the cookie is deleted when the response starts.</summary>
     public void ClearCookie()
     {
         ThrowIfResponseStarted();
+        EnsureLoaded();
         WasUsed = true;
         IsCleared = true;
-        _data = [];
-        _mayHaveChanged = true;
+        _data.Clear();
     }
 
     /// <summary>Reads the cookie if that has not happened yet, without counting as a use by the application.</summary>
-    public JsonObject EnsureLoaded()
+    public void EnsureLoaded()
     {
-        if (_data is not null)
+        if (_loaded)
         {
-            return _data;
+            return;
         }
 
-        if (!IsDetached)
+        _loaded = true;
+        if (IsDetached)
         {
-            var result = Settings.Format.Read(_context.Request);
-            if (result.IsLoaded)
-            {
-                Load(result);
-            }
-            else if (result.Found)
-            {
-                Log.CookieRejected(Settings.Logger, Settings.CookieName, result.Rejection);
-            }
+            return;
         }
 
-        return _data ??= [];
+        var result = Settings.Format.Read(_context.Request);
+        if (result.IsLoaded)
+        {
+            if (_data.TryLoad(result))
+            {
+                SignedWithOlderSecret = !result.SignedWithCurrentKey;
+                return;
+            }
+
+            ArrayPool<byte>.Shared.Return(result.Buffer!);
+            Log.CookieRejected(Settings.Logger, Settings.CookieName, SessionCookieRejection.NotJsonObject);
+        }
+        else if (result.Found)
+        {
+            Log.CookieRejected(Settings.Logger, Settings.CookieName, result.Rejection);
+        }
     }
 
     /// <summary>Writes the session's JSON, as <c>JSON.stringify</c> would, into <paramref name="buffer"/>.</summary>
     public void Serialize(ref PooledByteBuffer buffer)
-        => JsJsonWriter.WriteObject(EnsureLoaded(), ref buffer, CookieSessionDefaults.MaxDepth);
+    {
+        EnsureLoaded();
+        _data.Serialize(ref buffer);
+    }
 
     /// <summary>Called as the response starts: from now on the session cannot change.</summary>
     public void MarkResponseStarted() => ResponseStarted = true;
 
-    /// <summary>Gives back the buffer that held the cookie's JSON.</summary>
-    public void ReleaseLoadedJson()
+    /// <summary>Called once the cookie is dealt with: the buffers go back when the request is over too.</summary>
+    public void Committed()
     {
-        var loaded = _loaded;
-        _loaded = null;
-        _loadedOffset = _loadedLength = 0;
-        if (loaded is not null)
+        _committed = true;
+        if (_requestEnded)
         {
-            ArrayPool<byte>.Shared.Return(loaded);
+            _data.Release();
         }
     }
 
-    private void Load(SessionCookieReadResult result)
+    /// <summary>
+    /// Called when the request leaves the middleware: the application can no longer reach the session.
+    /// The buffers go back now if the cookie has been dealt with (or never will be), else when it is.
+    /// </summary>
+    public void RequestEnded()
     {
-        try
+        _requestEnded = true;
+        if (_committed || IsDetached)
         {
-            if (JsonNode.Parse(result.Json, s_nodeOptions, s_documentOptions) is JsonObject data)
-            {
-                _data = data;
-                _isNew = false;
-                _loaded = result.Buffer;
-                _loadedOffset = result.Offset;
-                _loadedLength = result.Length;
-                SignedWithOlderSecret = !result.SignedWithCurrentKey;
-                return;
-            }
+            _data.Release();
         }
-        catch (JsonException)
-        {
-            // Signed, yet not JSON (or too deep, or with a repeated key): treated as no session.
-        }
-
-        ArrayPool<byte>.Shared.Return(result.Buffer!);
-        Log.CookieRejected(Settings.Logger, Settings.CookieName, SessionCookieRejection.NotJsonObject);
     }
 
-    private JsonObject Use()
+    private void Use()
     {
         WasUsed = true;
-        return EnsureLoaded();
+        EnsureLoaded();
     }
 
-    private JsonObject Change()
+    private void Change()
     {
         ThrowIfResponseStarted();
-        var data = Use();
-        _mayHaveChanged = true;
+        Use();
         IsCleared = false;
-        return data;
     }
 
     private void ThrowIfResponseStarted()

@@ -101,13 +101,5 @@ internal sealed class SignedCookies
     }
 
     public static void Append(HttpResponse response, string name, ReadOnlySpan<byte> value, CookieOptions options)
-    {
-        var size = SetCookieSize.Of(name, UriComponent.EscapedLength(value), options);
-        if (size > CookieSessionDefaults.MaxCookieSize)
-        {
-            throw new CookieSessionTooLargeException(name, size, CookieSessionDefaults.MaxCookieSize);
-        }
-
-        response.Cookies.Append(name, Encoding.UTF8.GetString(value), options);
-    }
+        => SetCookieHeader.Append(response, name, value, options);
 }

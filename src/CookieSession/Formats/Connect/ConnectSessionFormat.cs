@@ -1,4 +1,3 @@
-using System.Text;
 using CookieSession.Cookies;
 using CookieSession.Json;
 using CookieSession.Signing;
@@ -49,13 +48,7 @@ internal sealed class ConnectSessionFormat : ISessionCookieFormat
         try
         {
             SignedCookieValue.Sign(SignedCookieValue.JsonPrefix, json, _signer, ref value);
-            var size = SetCookieSize.Of(_name, UriComponent.EscapedLength(value.WrittenSpan), options);
-            if (size > CookieSessionDefaults.MaxCookieSize)
-            {
-                throw new CookieSessionTooLargeException(_name, size, CookieSessionDefaults.MaxCookieSize);
-            }
-
-            response.Cookies.Append(_name, Encoding.UTF8.GetString(value.WrittenSpan), options);
+            SetCookieHeader.Append(response, _name, value.WrittenSpan, options);
         }
         finally
         {

@@ -1,0 +1,463 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CookieSession.Formats;
+using CookieSession.Json;
+
+namespace CookieSession.Session;
+
+/// <summary>
+/// The contents of a session: the JSON the cookie brought, read in place, plus the changes made since,
+/// in the order made; or, once something needs it, a <see cref="JsonObject"/> tree of the whole.
+/// </summary>
+/// <remarks>
+/// Serializing copies every property that did not change byte for byte (what Node or this library wrote
+/// is already in <c>JSON.stringify</c> form), writes the changed ones in place, and appends new keys in the
+/// order they were added, as JavaScript does. Where JavaScript's order needs more than that (a new
+/// integer-like key goes first), the tree is built and written by <see cref="JsJsonWriter"/>.
+/// A mutable struct: held in one field of <see cref="SessionState"/>, never copied.
+/// </remarks>
+internal struct SessionData
+{
+    private static readonly JsonDocumentOptions s_documentOptions = new()
+    {
+        MaxDepth = CookieSessionDefaults.MaxDepth,
+        AllowDuplicateProperties = false,
+    };
+
+    private JsonDocument? _document;
+    private byte[]? _buffer;
+    private int _offset;
+    private int _length;
+    private bool _fromCookie;
+    private JsonObject? _tree;
+    private List<Change>? _changes;
+    private bool _changed;
+    private bool _exposed;
+
+    /// <summary>No valid cookie was loaded.</summary>
+    public readonly bool IsNew => !_fromCookie;
+
+    /// <summary>A change was made, or a live node handed out.</summary>
+    public readonly bool MayHaveChanged => _changed || _exposed;
+
+    /// <summary>The JSON the cookie brought; empty for a new session.</summary>
+    public readonly ReadOnlySpan<byte> LoadedJson => _buffer.AsSpan(_offset, _length);
+
+    public readonly int Count
+    {
+        get
+        {
+            if (_tree is not null)
+            {
+                return _tree.Count;
+            }
+
+            var count = 0;
+            if (_document is not null)
+            {
+                foreach (var property in _document.RootElement.EnumerateObject())
+                {
+                    var i = FindChange(property);
+                    if (i < 0 || _changes![i].WrittenInPlace)
+                    {
+                        count++;
+                    }
+                }
+            }
+
+            if (_changes is not null)
+            {
+                foreach (var change in _changes)
+                {
+                    if (change.Appended)
+                    {
+                        count++;
+                    }
+                }
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>Takes the verified JSON of a cookie; <see langword="false"/> when it is not a JSON object.</summary>
+    public bool TryLoad(SessionCookieReadResult result)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(new ReadOnlyMemory<byte>(result.Buffer, result.Offset, result.Length), s_documentOptions);
+        }
+        catch (JsonException)
+        {
+            // Signed, yet not JSON, nested too deep, or with a repeated key.
+            return false;
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            return false;
+        }
+
+        _document = document;
+        _buffer = result.Buffer;
+        _offset = result.Offset;
+        _length = result.Length;
+        _fromCookie = true;
+        return true;
+    }
+
+    public readonly T? Get<T>(string key, JsonSerializerOptions options)
+    {
+        if (_tree is not null)
+        {
+            return _tree.TryGetPropertyValue(key, out var node) ? Convert<T>(node, options) : default;
+        }
+
+        var i = FindChange(key);
+        if (i >= 0)
+        {
+            return _changes![i].Removed ? default : Convert<T>(_changes[i].Value, options);
+        }
+
+        if (_document is null || !_document.RootElement.TryGetProperty(key, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return default;
+        }
+
+        return TryConvert(element, out T? value) ? value : element.Deserialize<T>(options);
+    }
+
+    public bool TryGetNode(string key, out JsonNode? node) => Tree().TryGetPropertyValue(key, out node);
+
+    /// <summary>The value as a live node: changing an object or array changes the session.</summary>
+    public JsonNode? GetLiveNode(string key)
+    {
+        var node = Tree()[key];
+        if (node is JsonObject or JsonArray)
+        {
+            _exposed = true;
+        }
+
+        return node;
+    }
+
+    public void Set(string key, JsonNode? value)
+    {
+        _changed = true;
+        if (_tree is null)
+        {
+            var i = FindChange(key);
+            var inDocument = i >= 0 ? _changes![i].InDocument : _document is not null && _document.RootElement.TryGetProperty(key, out _);
+            var removed = i >= 0 && _changes![i].Removed;
+            var appended = !inDocument || removed;
+            if (!(appended && JsJsonWriter.IsArrayIndex(key)))
+            {
+                if (i >= 0 && !removed)
+                {
+                    // Assigning to an existing key keeps its place.
+                    _changes![i] = _changes[i] with { Value = value };
+                }
+                else
+                {
+                    // A new key, or one deleted and added again, goes last.
+                    if (i >= 0)
+                    {
+                        _changes!.RemoveAt(i);
+                    }
+
+                    (_changes ??= []).Add(new Change(key, value, Removed: false, inDocument, Moved: removed));
+                }
+
+                return;
+            }
+
+            // An integer-like key added now goes first in JavaScript's order: only the tree can place it.
+        }
+
+        Tree()[key] = value;
+    }
+
+    public bool Remove(string key)
+    {
+        _changed = true;
+        if (_tree is not null)
+        {
+            return _tree.Remove(key);
+        }
+
+        var i = FindChange(key);
+        if (i >= 0)
+        {
+            var change = _changes![i];
+            if (change.Removed)
+            {
+                return false;
+            }
+
+            if (change.InDocument)
+            {
+                _changes[i] = change with { Value = null, Removed = true, Moved = false };
+            }
+            else
+            {
+                _changes.RemoveAt(i);
+            }
+
+            return true;
+        }
+
+        if (_document is not null && _document.RootElement.TryGetProperty(key, out _))
+        {
+            (_changes ??= []).Add(new Change(key, null, Removed: true, InDocument: true, Moved: false));
+            return true;
+        }
+
+        return false;
+    }
+
+    public void Clear()
+    {
+        _changed = true;
+        _changes?.Clear();
+        _tree = [];
+    }
+
+    public readonly IEnumerable<string> Keys()
+    {
+        if (_tree is not null)
+        {
+            return JsJsonWriter.KeysInWrittenOrder(_tree);
+        }
+
+        var list = new List<string>();
+        if (_document is not null)
+        {
+            foreach (var property in _document.RootElement.EnumerateObject())
+            {
+                var i = FindChange(property);
+                if (i < 0 || _changes![i].WrittenInPlace)
+                {
+                    list.Add(property.Name);
+                }
+            }
+        }
+
+        if (_changes is not null)
+        {
+            foreach (var change in _changes)
+            {
+                if (change.Appended)
+                {
+                    list.Add(change.Key);
+                }
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>Writes the session's JSON, as <c>JSON.stringify</c> would, into <paramref name="buffer"/>.</summary>
+    public readonly void Serialize(ref PooledByteBuffer buffer)
+    {
+        if (_tree is not null)
+        {
+            JsJsonWriter.WriteObject(_tree, ref buffer, CookieSessionDefaults.MaxDepth);
+            return;
+        }
+
+        buffer.WriteByte((byte)'{');
+        var first = true;
+        if (_document is not null)
+        {
+            foreach (var property in _document.RootElement.EnumerateObject())
+            {
+                var i = FindChange(property);
+                if (i < 0)
+                {
+                    // Unchanged: the bytes as they came.
+                    Separate(ref buffer, ref first);
+                    buffer.WriteByte((byte)'"');
+                    buffer.Write(JsonMarshal.GetRawUtf8PropertyName(property));
+                    buffer.Write("\":"u8);
+                    buffer.Write(JsonMarshal.GetRawUtf8Value(property.Value));
+                }
+                else if (_changes![i].WrittenInPlace)
+                {
+                    Separate(ref buffer, ref first);
+                    JsJsonWriter.WriteMember(_changes[i].Key, _changes[i].Value, ref buffer, CookieSessionDefaults.MaxDepth);
+                }
+            }
+        }
+
+        if (_changes is not null)
+        {
+            foreach (var change in _changes)
+            {
+                if (change.Appended)
+                {
+                    Separate(ref buffer, ref first);
+                    JsJsonWriter.WriteMember(change.Key, change.Value, ref buffer, CookieSessionDefaults.MaxDepth);
+                }
+            }
+        }
+
+        buffer.WriteByte((byte)'}');
+    }
+
+    /// <summary>
+    /// Gives the cookie's buffer back to the pool, once neither the application nor the write needs it.
+    /// The document stays, disposed: a session kept past its request throws rather than read a reused buffer.
+    /// </summary>
+    public void Release()
+    {
+        _document?.Dispose();
+        var buffer = _buffer;
+        _buffer = null;
+        _offset = _length = 0;
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private JsonObject Tree()
+    {
+        if (_tree is not null)
+        {
+            return _tree;
+        }
+
+        // A copy: nothing the application may keep points into the pooled buffer.
+        _tree = _document is null ? [] : JsonNode.Parse(LoadedJson, documentOptions: s_documentOptions)!.AsObject();
+        if (_changes is not null)
+        {
+            foreach (var change in _changes)
+            {
+                if (change.Removed || change.Moved)
+                {
+                    _tree.Remove(change.Key);
+                }
+
+                if (!change.Removed)
+                {
+                    _tree[change.Key] = change.Value?.Parent is null ? change.Value : change.Value.DeepClone();
+                }
+            }
+
+            _changes = null;
+        }
+
+        return _tree;
+    }
+
+    private readonly int FindChange(string key)
+    {
+        if (_changes is not null)
+        {
+            for (var i = 0; i < _changes.Count; i++)
+            {
+                if (_changes[i].Key == key)
+                {
+                    return i;
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    private readonly int FindChange(JsonProperty property)
+    {
+        if (_changes is not null)
+        {
+            for (var i = 0; i < _changes.Count; i++)
+            {
+                if (_changes[i].InDocument && property.NameEquals(_changes[i].Key))
+                {
+                    return i;
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    private static void Separate(ref PooledByteBuffer buffer, ref bool first)
+    {
+        if (!first)
+        {
+            buffer.WriteByte((byte)',');
+        }
+
+        first = false;
+    }
+
+    private static T? Convert<T>(JsonNode? node, JsonSerializerOptions options)
+    {
+        if (node is null)
+        {
+            return default;
+        }
+
+        if (node is JsonValue value && value.TryGetValue(out T? direct))
+        {
+            return direct;
+        }
+
+        return node.Deserialize<T>(options);
+    }
+
+    /// <summary>The common types straight from the element, without the serializer.</summary>
+    private static bool TryConvert<T>(JsonElement element, out T? value)
+    {
+        if (typeof(T) == typeof(string) && element.ValueKind == JsonValueKind.String)
+        {
+            value = (T)(object)element.GetString()!;
+            return true;
+        }
+
+        if (typeof(T) == typeof(int) && element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var int32))
+        {
+            value = Unsafe.As<int, T>(ref int32);
+            return true;
+        }
+
+        if (typeof(T) == typeof(long) && element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var int64))
+        {
+            value = Unsafe.As<long, T>(ref int64);
+            return true;
+        }
+
+        if (typeof(T) == typeof(double) && element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out var float64))
+        {
+            value = Unsafe.As<double, T>(ref float64);
+            return true;
+        }
+
+        if (typeof(T) == typeof(bool) && element.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            var flag = element.ValueKind == JsonValueKind.True;
+            value = Unsafe.As<bool, T>(ref flag);
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>
+    /// A change beside the loaded JSON. <see cref="InDocument"/>: the key was in the cookie;
+    /// <see cref="Moved"/>: deleted and added again, so it goes last.
+    /// </summary>
+    private readonly record struct Change(string Key, JsonNode? Value, bool Removed, bool InDocument, bool Moved)
+    {
+        public bool WrittenInPlace => !Removed && InDocument && !Moved;
+
+        public bool Appended => !Removed && (!InDocument || Moved);
+    }
+}
