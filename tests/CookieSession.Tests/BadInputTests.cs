@@ -38,8 +38,8 @@ public sealed class BadInputTests
             { "signed JSON array", TestSigning.SignedCookieValue("j:[]"), "NotJsonObject" },
             { "signed JSON string", TestSigning.SignedCookieValue("j:\"x\""), "NotJsonObject" },
             { "signed JSON nested 100 deep", TestSigning.SignedCookieValue("j:{\"a\":" + deep + "}"), "NotJsonObject" },
-            { "signed JSON with a repeated key", TestSigning.SignedCookieValue("j:{\"a\":1,\"a\":2}"), "NotJsonObject" },
-            { "signed JSON with a repeated nested key", TestSigning.SignedCookieValue("j:{\"a\":{\"b\":1,\"b\":2}}"), "NotJsonObject" },
+            { "signed JSON with trailing content", TestSigning.SignedCookieValue("j:{\"a\":1} {}"), "NotJsonObject" },
+            { "signed JSON object not closed", TestSigning.SignedCookieValue("j:{\"a\":1"), "NotJsonObject" },
             { "malformed % escape", "s%3Aj%3A%7B%ZZ%7D.abc", "MalformedEncoding" },
             { "truncated % escape", "s%3Aj%3A%7B%7D.abc%2", "MalformedEncoding" },
             { "invalid UTF-8", "s%3Aj%3A%7B%22a%22%3A%22%C3%28%22%7D." + TestSigning.Mac("j:{\"a\":\"x\"}", secret), "MalformedEncoding" },
@@ -116,6 +116,42 @@ public sealed class BadInputTests
         var transaction = await host.SendAsync(cookie: header);
         Assert.Equal(HttpStatusCode.OK, transaction.Status);
         Assert.Equal("new=True keys=", transaction.Body);
+    }
+
+    [Fact]
+    public async Task Read_SignedJsonWithRepeatedKeys_ReadAsJavaScriptDoes()
+    {
+        // Neither Node nor this library writes a key twice, but JSON.parse accepts it: last value, first place.
+        await using var host = await SessionTestHost.StartAsync(async context =>
+        {
+            var session = context.GetCookieSession();
+            var text = $"{session.Get<int>("a")} {session["n"]!["b"]} {string.Join(",", session.Keys)}";
+            if (context.Request.Query.ContainsKey("change"))
+            {
+                session.Set("x", 1);
+            }
+
+            await context.Response.WriteAsync(text);
+        });
+        var cookie = TestSigning.SessionCookie("""{"a":1,"n":{"b":1,"b":2},"a":3}""");
+
+        var read = await host.SendAsync(cookie: cookie);
+        var changed = await host.SendAsync("/?change=1", cookie);
+
+        Assert.Equal("3 2 a,n", read.Body);
+        Assert.Equal("""{"a":3,"n":{"b":2},"x":1}""", TestSigning.JsonOf(changed.SessionCookie()!.Value.Value!));
+    }
+
+    [Fact]
+    public async Task Read_SignedJsonWithRepeatedNestedKey_TypedReadTakesTheLast()
+    {
+        await using var host = await SessionTestHost.StartAsync(async context =>
+            await context.Response.WriteAsync(context.GetCookieSession().Get<Dictionary<string, int>>("n")!["b"].ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        var transaction = await host.SendAsync(cookie: TestSigning.SessionCookie("""{"n":{"b":1,"b":2}}"""));
+
+        Assert.Equal("2", transaction.Body);
+        Assert.Empty(transaction.SetCookies);
     }
 
     [Fact]

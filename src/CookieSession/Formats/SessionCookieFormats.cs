@@ -12,8 +12,8 @@ internal static class SessionCookieFormats
         var name = options.Cookie.Name!;
         return options.Format switch
         {
-            CookieSessionFormat.Connect => new ConnectSessionFormat(name, new CookieSigner(secrets)),
-            CookieSessionFormat.ExpressCookieSession => new ExpressSessionFormat(name, new KeygripSigner(secrets, options.KeygripAlgorithm)),
+            CookieSessionFormat.Connect => new ConnectSessionFormat(name, HmacSigner.ForCookieSignature(secrets)),
+            CookieSessionFormat.ExpressCookieSession => new ExpressSessionFormat(name, HmacSigner.ForKeygrip(secrets, options.KeygripAlgorithm)),
             _ => throw new InvalidOperationException($"Unknown {nameof(CookieSessionOptions)}.{nameof(CookieSessionOptions.Format)}: {options.Format}."),
         };
     }

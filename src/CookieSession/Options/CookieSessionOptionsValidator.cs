@@ -30,7 +30,7 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
             failures.Add($"CookieSessionOptions.Format {options.Format} is not a known format.");
         }
 
-        if (!KeygripSigner.IsSupported(options.KeygripAlgorithm))
+        if (!HmacSigner.IsSupported(options.KeygripAlgorithm))
         {
             failures.Add($"CookieSessionOptions.KeygripAlgorithm {options.KeygripAlgorithm} is not supported: use SHA1, SHA256, SHA384 or SHA512.");
         }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CookieSession.Formats;
@@ -9,7 +8,7 @@ using CookieSession.Json;
 namespace CookieSession.Session;
 
 /// <summary>
-/// The contents of a session: the JSON the cookie brought, read in place, plus the changes made since,
+/// The contents of a session: the JSON the cookie brought, read in place (<see cref="RawJsonObject"/>), plus the changes made since,
 /// in the order made; or, once something needs it, a <see cref="JsonObject"/> tree of the whole.
 /// </summary>
 /// <remarks>
@@ -21,13 +20,6 @@ namespace CookieSession.Session;
 /// </remarks>
 internal struct SessionData
 {
-    private static readonly JsonDocumentOptions s_documentOptions = new()
-    {
-        MaxDepth = CookieSessionDefaults.MaxDepth,
-        AllowDuplicateProperties = false,
-    };
-
-    private JsonDocument? _document;
     private byte[]? _buffer;
     private int _offset;
     private int _length;
@@ -36,6 +28,10 @@ internal struct SessionData
     private List<Change>? _changes;
     private bool _changed;
     private bool _exposed;
+    private bool _released;
+
+    /// <summary>The request is over and the cookie's buffer went back to the pool.</summary>
+    public readonly bool IsReleased => _released;
 
     /// <summary>No valid cookie was loaded.</summary>
     public readonly bool IsNew => !_fromCookie;
@@ -56,15 +52,13 @@ internal struct SessionData
             }
 
             var count = 0;
-            if (_document is not null)
+            var properties = new RawJsonObject.Enumerator(LoadedJson);
+            while (properties.MoveNext())
             {
-                foreach (var property in _document.RootElement.EnumerateObject())
+                var i = FindChange(ref properties);
+                if (i < 0 || _changes![i].WrittenInPlace)
                 {
-                    var i = FindChange(property);
-                    if (i < 0 || _changes![i].WrittenInPlace)
-                    {
-                        count++;
-                    }
+                    count++;
                 }
             }
 
@@ -86,28 +80,22 @@ internal struct SessionData
     /// <summary>Takes the verified JSON of a cookie; <see langword="false"/> when it is not a JSON object.</summary>
     public bool TryLoad(SessionCookieReadResult result)
     {
-        JsonDocument document;
-        try
+        if (!RawJsonObject.TryValidate(result.Json, out var repeatedKeys))
         {
-            document = JsonDocument.Parse(new ReadOnlyMemory<byte>(result.Buffer, result.Offset, result.Length), s_documentOptions);
-        }
-        catch (JsonException)
-        {
-            // Signed, yet not JSON, nested too deep, or with a repeated key.
+            // Signed, yet not a JSON object, or nested too deep.
             return false;
         }
 
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            document.Dispose();
-            return false;
-        }
-
-        _document = document;
         _buffer = result.Buffer;
         _offset = result.Offset;
         _length = result.Length;
         _fromCookie = true;
+        if (repeatedKeys)
+        {
+            // Neither Node nor this library writes a key twice; JSON.parse keeps the last value, and so does the tree.
+            _tree = RawJsonObject.ToTree(LoadedJson);
+        }
+
         return true;
     }
 
@@ -124,12 +112,17 @@ internal struct SessionData
             return _changes![i].Removed ? default : Convert<T>(_changes[i].Value, options);
         }
 
-        if (_document is null || !_document.RootElement.TryGetProperty(key, out var element) || element.ValueKind == JsonValueKind.Null)
+        if (!_fromCookie || !RawJsonObject.TryGetValue(LoadedJson, key, out var raw) || raw.SequenceEqual("null"u8))
         {
             return default;
         }
 
-        return TryConvert(element, out T? value) ? value : element.Deserialize<T>(options);
+        if (TryConvert(raw, out T? value))
+        {
+            return value;
+        }
+
+        return typeof(JsonNode).IsAssignableFrom(typeof(T)) ? (T?)(object?)RawJsonObject.ToNode(raw) : JsonSerializer.Deserialize<T>(raw, options);
     }
 
     public bool TryGetNode(string key, out JsonNode? node) => Tree().TryGetPropertyValue(key, out node);
@@ -152,7 +145,7 @@ internal struct SessionData
         if (_tree is null)
         {
             var i = FindChange(key);
-            var inDocument = i >= 0 ? _changes![i].InDocument : _document is not null && _document.RootElement.TryGetProperty(key, out _);
+            var inDocument = i >= 0 ? _changes![i].InDocument : InDocument(key);
             var removed = i >= 0 && _changes![i].Removed;
             var appended = !inDocument || removed;
             if (!(appended && JsJsonWriter.IsArrayIndex(key)))
@@ -211,7 +204,7 @@ internal struct SessionData
             return true;
         }
 
-        if (_document is not null && _document.RootElement.TryGetProperty(key, out _))
+        if (InDocument(key))
         {
             (_changes ??= []).Add(new Change(key, null, Removed: true, InDocument: true, Moved: false));
             return true;
@@ -235,15 +228,13 @@ internal struct SessionData
         }
 
         var list = new List<string>();
-        if (_document is not null)
+        var properties = new RawJsonObject.Enumerator(LoadedJson);
+        while (properties.MoveNext())
         {
-            foreach (var property in _document.RootElement.EnumerateObject())
+            var i = FindChange(ref properties);
+            if (i < 0 || _changes![i].WrittenInPlace)
             {
-                var i = FindChange(property);
-                if (i < 0 || _changes![i].WrittenInPlace)
-                {
-                    list.Add(property.Name);
-                }
+                list.Add(properties.Name());
             }
         }
 
@@ -272,25 +263,23 @@ internal struct SessionData
 
         buffer.WriteByte((byte)'{');
         var first = true;
-        if (_document is not null)
+        var properties = new RawJsonObject.Enumerator(LoadedJson);
+        while (properties.MoveNext())
         {
-            foreach (var property in _document.RootElement.EnumerateObject())
+            var i = FindChange(ref properties);
+            if (i < 0)
             {
-                var i = FindChange(property);
-                if (i < 0)
-                {
-                    // Unchanged: the bytes as they came.
-                    Separate(ref buffer, ref first);
-                    buffer.WriteByte((byte)'"');
-                    buffer.Write(JsonMarshal.GetRawUtf8PropertyName(property));
-                    buffer.Write("\":"u8);
-                    buffer.Write(JsonMarshal.GetRawUtf8Value(property.Value));
-                }
-                else if (_changes![i].WrittenInPlace)
-                {
-                    Separate(ref buffer, ref first);
-                    JsJsonWriter.WriteMember(_changes[i].Key, _changes[i].Value, ref buffer, CookieSessionDefaults.MaxDepth);
-                }
+                // Unchanged: the bytes as they came.
+                Separate(ref buffer, ref first);
+                buffer.WriteByte((byte)'"');
+                buffer.Write(properties.RawName);
+                buffer.Write("\":"u8);
+                buffer.Write(properties.Value);
+            }
+            else if (_changes![i].WrittenInPlace)
+            {
+                Separate(ref buffer, ref first);
+                JsJsonWriter.WriteMember(_changes[i].Key, _changes[i].Value, ref buffer, CookieSessionDefaults.MaxDepth);
             }
         }
 
@@ -309,13 +298,10 @@ internal struct SessionData
         buffer.WriteByte((byte)'}');
     }
 
-    /// <summary>
-    /// Gives the cookie's buffer back to the pool, once neither the application nor the write needs it.
-    /// The document stays, disposed: a session kept past its request throws rather than read a reused buffer.
-    /// </summary>
+    /// <summary>Gives the cookie's buffer back to the pool, once neither the application nor the write needs it.</summary>
     public void Release()
     {
-        _document?.Dispose();
+        _released = true;
         var buffer = _buffer;
         _buffer = null;
         _offset = _length = 0;
@@ -333,7 +319,7 @@ internal struct SessionData
         }
 
         // A copy: nothing the application may keep points into the pooled buffer.
-        _tree = _document is null ? [] : JsonNode.Parse(LoadedJson, documentOptions: s_documentOptions)!.AsObject();
+        _tree = _fromCookie ? RawJsonObject.ToTree(LoadedJson) : [];
         if (_changes is not null)
         {
             foreach (var change in _changes)
@@ -371,7 +357,7 @@ internal struct SessionData
         return -1;
     }
 
-    private readonly int FindChange(JsonProperty property)
+    private readonly int FindChange(ref RawJsonObject.Enumerator property)
     {
         if (_changes is not null)
         {
@@ -386,6 +372,8 @@ internal struct SessionData
 
         return -1;
     }
+
+    private readonly bool InDocument(string key) => _fromCookie && RawJsonObject.TryGetValue(LoadedJson, key, out _);
 
     private static void Separate(ref PooledByteBuffer buffer, ref bool first)
     {
@@ -412,36 +400,38 @@ internal struct SessionData
         return node.Deserialize<T>(options);
     }
 
-    /// <summary>The common types straight from the element, without the serializer.</summary>
-    private static bool TryConvert<T>(JsonElement element, out T? value)
+    /// <summary>The common types straight from the raw value, without the serializer.</summary>
+    private static bool TryConvert<T>(ReadOnlySpan<byte> raw, out T? value)
     {
-        if (typeof(T) == typeof(string) && element.ValueKind == JsonValueKind.String)
+        var reader = new Utf8JsonReader(raw);
+        reader.Read();
+        if (typeof(T) == typeof(string) && reader.TokenType == JsonTokenType.String)
         {
-            value = (T)(object)element.GetString()!;
+            value = (T)(object)reader.GetString()!;
             return true;
         }
 
-        if (typeof(T) == typeof(int) && element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var int32))
+        if (typeof(T) == typeof(int) && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var int32))
         {
             value = Unsafe.As<int, T>(ref int32);
             return true;
         }
 
-        if (typeof(T) == typeof(long) && element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var int64))
+        if (typeof(T) == typeof(long) && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var int64))
         {
             value = Unsafe.As<long, T>(ref int64);
             return true;
         }
 
-        if (typeof(T) == typeof(double) && element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out var float64))
+        if (typeof(T) == typeof(double) && reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var float64))
         {
             value = Unsafe.As<double, T>(ref float64);
             return true;
         }
 
-        if (typeof(T) == typeof(bool) && element.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        if (typeof(T) == typeof(bool) && reader.TokenType is JsonTokenType.True or JsonTokenType.False)
         {
-            var flag = element.ValueKind == JsonValueKind.True;
+            var flag = reader.TokenType == JsonTokenType.True;
             value = Unsafe.As<bool, T>(ref flag);
             return true;
         }

@@ -291,6 +291,11 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
 
     private void Use()
     {
+        if (_data.IsReleased)
+        {
+            throw new InvalidOperationException("This session belongs to a request that has ended; use the session of the current request.");
+        }
+
         WasUsed = true;
         EnsureLoaded();
     }

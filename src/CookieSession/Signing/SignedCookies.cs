@@ -24,13 +24,13 @@ internal sealed class SignedCookies
         AllowDuplicateProperties = false,
     };
 
-    private readonly CookieSigner _signer;
+    private readonly HmacSigner _signer;
     private readonly ILogger _logger;
 
     public SignedCookies(IOptions<SignedCookieOptions> options, ILogger<SignedCookies> logger)
     {
         var value = options.Value;
-        _signer = new CookieSigner(CookieSessionSecrets.Of(value.Secret, value.Secrets));
+        _signer = HmacSigner.ForCookieSignature(CookieSessionSecrets.Of(value.Secret, value.Secrets));
         _logger = logger;
     }
 

@@ -12,9 +12,9 @@ namespace CookieSession.Formats.Connect;
 internal sealed class ConnectSessionFormat : ISessionCookieFormat
 {
     private readonly string _name;
-    private readonly CookieSigner _signer;
+    private readonly HmacSigner _signer;
 
-    public ConnectSessionFormat(string name, CookieSigner signer)
+    public ConnectSessionFormat(string name, HmacSigner signer)
     {
         _name = name;
         _signer = signer;

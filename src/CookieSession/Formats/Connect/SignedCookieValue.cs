@@ -27,7 +27,7 @@ internal static class SignedCookieValue
     /// </summary>
     public static SessionCookieRejection TryUnsign(
         ReadOnlySpan<char> raw,
-        CookieSigner signer,
+        HmacSigner signer,
         out byte[]? rented,
         out int offset,
         out int length,
@@ -70,16 +70,16 @@ internal static class SignedCookieValue
     }
 
     /// <summary>Writes <c>"s:" + prefix + value + "." + signature</c>, the value to give <c>Response.Cookies</c>.</summary>
-    public static void Sign(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> value, CookieSigner signer, ref PooledByteBuffer buffer)
+    public static void Sign(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> value, HmacSigner signer, ref PooledByteBuffer buffer)
     {
         var start = buffer.Length;
         buffer.Write(SignedPrefix);
         buffer.Write(prefix);
         buffer.Write(value);
         var end = buffer.Length;
-        var signature = buffer.GetSpan(1 + CookieSigner.SignatureLength);
+        var signature = buffer.GetSpan(1 + signer.SignatureLength);
         signature[0] = (byte)'.';
         signer.Sign(buffer.WrittenSpan[(start + SignedPrefix.Length)..end], signature[1..]);
-        buffer.Advance(1 + CookieSigner.SignatureLength);
+        buffer.Advance(1 + signer.SignatureLength);
     }
 }

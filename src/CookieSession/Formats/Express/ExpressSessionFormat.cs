@@ -29,9 +29,9 @@ internal sealed class ExpressSessionFormat : ISessionCookieFormat
 
     private readonly string _name;
     private readonly string _signatureName;
-    private readonly KeygripSigner _signer;
+    private readonly HmacSigner _signer;
 
-    public ExpressSessionFormat(string name, KeygripSigner signer)
+    public ExpressSessionFormat(string name, HmacSigner signer)
     {
         _name = name;
         _signatureName = name + SignatureSuffix;
