@@ -14,6 +14,11 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
+        if (args is ["--quick", ..])
+        {
+            return QuickRun.Run();
+        }
+
         var config = DefaultConfig.Instance
             .AddJob(Job.Default.WithWarmupCount(5).WithIterationCount(20))
             .AddExporter(MarkdownExporter.GitHub)

@@ -20,30 +20,32 @@ namespace CookieSession.Cookies;
 /// </remarks>
 internal static class SetCookieHeader
 {
-    private static readonly SearchValues<byte> s_unreserved =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"u8);
-
     private static readonly SearchValues<char> s_unreservedChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~");
 
     /// <exception cref="CookieSessionTooLargeException">The cookie would exceed <see cref="CookieSessionDefaults.MaxCookieSize"/>.</exception>
     public static void Append(HttpResponse response, string name, ReadOnlySpan<byte> value, CookieOptions options)
     {
-        var escapedLength = UriComponent.EscapedLength(value);
-        var size = SetCookieSize.Of(name, escapedLength, options);
+        if (IsPlainResponseCookies(response.HttpContext) && !name.AsSpan().ContainsAnyExcept(s_unreservedChars))
+        {
+            // One pass: escape and format into a buffer large enough for any value, then check the size.
+            var header = Format(name, value, name.Length + 1 + (3 * value.Length) + SetCookieSize.OfAttributes(options), options);
+            if (header.Length > CookieSessionDefaults.MaxCookieSize)
+            {
+                throw new CookieSessionTooLargeException(name, header.Length, CookieSessionDefaults.MaxCookieSize);
+            }
+
+            response.Headers.Append(HeaderNames.SetCookie, header);
+            return;
+        }
+
+        var size = SetCookieSize.Of(name, UriComponent.EscapedLength(value), options);
         if (size > CookieSessionDefaults.MaxCookieSize)
         {
             throw new CookieSessionTooLargeException(name, size, CookieSessionDefaults.MaxCookieSize);
         }
 
-        if (IsPlainResponseCookies(response.HttpContext) && !name.AsSpan().ContainsAnyExcept(s_unreservedChars))
-        {
-            response.Headers.Append(HeaderNames.SetCookie, Format(name, value, size, options));
-        }
-        else
-        {
-            response.Cookies.Append(name, Encoding.UTF8.GetString(value), options);
-        }
+        response.Cookies.Append(name, Encoding.UTF8.GetString(value), options);
     }
 
     /// <summary>Whether <c>Response.Cookies</c> is ASP.NET Core's own, with nothing wrapped around it.</summary>
@@ -53,10 +55,11 @@ internal static class SetCookieHeader
     /// <summary>
     /// The header <c>Response.Cookies.Append</c> writes: the value escaped as <see cref="Uri.EscapeDataString(string)"/>
     /// does, then the attributes in <see cref="SetCookieHeaderValue"/>'s order and spelling.
+    /// <paramref name="capacity"/> is at least the header's length.
     /// </summary>
-    public static string Format(string name, ReadOnlySpan<byte> value, int size, CookieOptions options)
+    public static string Format(string name, ReadOnlySpan<byte> value, int capacity, CookieOptions options)
     {
-        var rented = ArrayPool<char>.Shared.Rent(size);
+        var rented = ArrayPool<char>.Shared.Rent(capacity);
         try
         {
             var span = rented.AsSpan();
@@ -65,7 +68,7 @@ internal static class SetCookieHeader
             span[at++] = '=';
             foreach (var b in value)
             {
-                if (s_unreserved.Contains(b))
+                if (UriComponent.IsUnreserved(b))
                 {
                     span[at++] = (char)b;
                 }

@@ -11,8 +11,12 @@ namespace CookieSession.Cookies;
 internal static class SetCookieSize
 {
     public static int Of(string name, int escapedValueLength, CookieOptions options)
+        => name.Length + 1 + escapedValueLength + OfAttributes(options);
+
+    /// <summary>The length of the attributes alone: everything after <c>name=value</c>.</summary>
+    public static int OfAttributes(CookieOptions options)
     {
-        var size = name.Length + 1 + escapedValueLength;
+        var size = 0;
         if (options.Expires.HasValue)
         {
             size += "; expires=".Length + "Thu, 01 Jan 1970 00:00:00 GMT".Length;
@@ -20,7 +24,9 @@ internal static class SetCookieSize
 
         if (options.MaxAge is { } maxAge)
         {
-            size += "; max-age=".Length + ((long)maxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture).Length;
+            Span<char> digits = stackalloc char[20];
+            ((long)maxAge.TotalSeconds).TryFormat(digits, out var written, provider: CultureInfo.InvariantCulture);
+            size += "; max-age=".Length + written;
         }
 
         if (!string.IsNullOrEmpty(options.Domain))

@@ -11,9 +11,6 @@ namespace CookieSession.Cookies;
 /// </summary>
 internal static class UriComponent
 {
-    private static readonly SearchValues<byte> s_unreserved =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"u8);
-
     /// <summary>The most bytes <see cref="TryDecode"/> may write for a value of this many characters.</summary>
     public static int MaxDecodedLength(int charCount) => Encoding.UTF8.GetMaxByteCount(charCount);
 
@@ -47,8 +44,19 @@ internal static class UriComponent
             }
             else if (c < 0x80)
             {
-                destination[written++] = (byte)c;
-                i++;
+                // A run of plain ASCII up to the next escape, narrowed in one vectorized step.
+                var run = value[i..];
+                var end = run.IndexOfAny('%', '\x80');
+                var ascii = end < 0 ? run : run[..end];
+                var stop = ascii.IndexOfAnyExceptInRange('\0', '\x7f');
+                if (stop >= 0)
+                {
+                    ascii = ascii[..stop];
+                }
+
+                Ascii.FromUtf16(ascii, destination[written..], out var count);
+                written += count;
+                i += count;
             }
             else
             {
@@ -77,16 +85,27 @@ internal static class UriComponent
     public static int EscapedLength(ReadOnlySpan<byte> utf8)
     {
         var length = utf8.Length;
-        var rest = utf8;
-        int index;
-        while ((index = rest.IndexOfAnyExcept(s_unreserved)) >= 0)
+        foreach (var b in utf8)
         {
-            length += 2;
-            rest = rest[(index + 1)..];
+            if (!IsUnreserved(b))
+            {
+                length += 2;
+            }
         }
 
         return length;
     }
+
+    /// <summary>Whether <see cref="Uri.EscapeDataString(string)"/> leaves this byte as it is: A-Z a-z 0-9 - . _ ~.</summary>
+    public static bool IsUnreserved(byte b) => b < 128 && UnreservedTable[b] != 0;
+
+    private static ReadOnlySpan<byte> UnreservedTable =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
+    ];
 
     private static int HexValue(char c) => c switch
     {

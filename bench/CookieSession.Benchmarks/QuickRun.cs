@@ -1,0 +1,75 @@
+using System.Diagnostics;
+
+namespace CookieSession.Benchmarks;
+
+/// <summary>
+/// --quick: the benchmarks' cases timed with a stopwatch, interleaved in one process, for a fast look while
+/// working. Not a substitute for the BenchmarkDotNet run whose results are committed.
+/// </summary>
+internal static class QuickRun
+{
+    public static int Run()
+    {
+        var benchmarks = new SessionBenchmarks();
+        benchmarks.Setup();
+        var components = new ComponentBenchmarks();
+        components.Setup();
+        var cases = new (string Name, Func<object> Action)[]
+        {
+            ("floor", benchmarks.HmacFloor),
+            ("no cookie", () => benchmarks.NoCookie()),
+            ("read only", () => benchmarks.ReadOnly()),
+            ("read-modify-write", () => benchmarks.ReadModifyWrite()),
+            ("tampered", () => benchmarks.Tampered()),
+            ("c: hmac incremental", components.HmacIncremental),
+            ("c: hmac at offset 2", components.HmacOffset),
+            ("c: signer verify", () => components.SignerVerify()),
+            ("c: decode", () => components.Decode()),
+            ("c: pooled buffer", () =>
+            {
+                var a = new CookieSession.Json.PooledByteBuffer(300);
+                var b = new CookieSession.Json.PooledByteBuffer(300);
+                a.Dispose();
+                b.Dispose();
+                return 0;
+            }),
+            ("c: rent 2048 + 512 chars", () =>
+            {
+                var a = System.Buffers.ArrayPool<byte>.Shared.Rent(1263);
+                var c = System.Buffers.ArrayPool<char>.Shared.Rent(500);
+                System.Buffers.ArrayPool<char>.Shared.Return(c);
+                System.Buffers.ArrayPool<byte>.Shared.Return(a);
+                return 0;
+            }),
+            ("c: unsign", () => components.Unsign()),
+        };
+        var totals = new double[cases.Length];
+        const int Rounds = 20, PerRound = 20_000;
+        for (var round = 0; round < Rounds; round++)
+        {
+            for (var c = 0; c < cases.Length; c++)
+            {
+                var action = cases[c].Action;
+                var watch = Stopwatch.StartNew();
+                for (var i = 0; i < PerRound; i++)
+                {
+                    action();
+                }
+
+                if (round > 2)
+                {
+                    totals[c] += watch.Elapsed.TotalNanoseconds / PerRound;
+                }
+            }
+        }
+
+        for (var c = 0; c < cases.Length; c++)
+        {
+            var mean = totals[c] / (Rounds - 3);
+            Console.WriteLine($"{cases[c].Name,-20} {mean,8:F0} ns  {mean / (totals[0] / (Rounds - 3)),5:F2}x");
+        }
+
+        benchmarks.Cleanup();
+        return 0;
+    }
+}
