@@ -296,6 +296,40 @@ public sealed class SessionBehaviourTests
     }
 
     [Fact]
+    public async Task ReadAfterResponseStarted_StillSeesTheSession()
+    {
+        // The cookie is written when the body starts; the JSON it came with stays readable until the request ends.
+        await using var host = await SessionTestHost.StartAsync(async context =>
+        {
+            var session = context.GetCookieSession();
+            _ = session.IsNew;
+            await context.Response.WriteAsync("started;");
+            await context.Response.WriteAsync($"{session.Get<string>("user")};{string.Join(",", session.Keys)};{session["roles"]![1]}");
+        });
+
+        var transaction = await host.SendAsync(cookie: TestSigning.SessionCookie("""{"user":"ana","roles":["a","b"]}"""));
+
+        Assert.Equal("started;ana;user,roles;b", transaction.Body);
+    }
+
+    [Fact]
+    public async Task SessionKeptPastItsRequest_ThrowsInsteadOfReadingReusedMemory()
+    {
+        ICookieSession? kept = null;
+        await using var host = await SessionTestHost.StartAsync(async context =>
+        {
+            kept = context.GetCookieSession();
+            _ = kept.Get<string>("user");
+            await context.Response.WriteAsync("ok");
+        });
+
+        await host.SendAsync(cookie: TestSigning.SessionCookie("""{"user":"ana"}"""));
+
+        var error = Assert.Throws<InvalidOperationException>(() => kept!.Get<string>("user"));
+        Assert.Contains("request that has ended", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ClearAfterResponseStarted_Throws()
     {
         await using var host = await SessionTestHost.StartAsync(async context =>
