@@ -68,11 +68,7 @@ public sealed class BadInputTests
     [Fact]
     public async Task Read_BadCookieThenWrite_ReplacesItWithAFreshSignedCookie()
     {
-        await using var host = await SessionTestHost.StartAsync(async context =>
-        {
-            context.GetCookieSession().Set("fresh", true);
-            await context.Response.WriteAsync("ok");
-        });
+        await using var host = await SessionTestHost.StartAsync(Handlers.Store("fresh", true));
 
         var transaction = await host.SendAsync(cookie: "connect.sess=" + Uri.EscapeDataString("j:{\"admin\":true}"));
 

@@ -15,11 +15,7 @@ namespace CookieSession.Tests;
 /// <summary>The 22 cases of Connect's own test/cookieSession.js, one test each, as they hold here.</summary>
 public sealed class ConnectCompatibilityTests
 {
-    private static readonly RequestDelegate s_setFoo = async context =>
-    {
-        context.GetCookieSession().Set("foo", "bar");
-        await context.Response.WriteAsync("ok");
-    };
+    private static readonly RequestDelegate s_setFoo = Handlers.Store("foo", "bar");
 
     private static readonly RequestDelegate s_counter = async context =>
     {

@@ -9,11 +9,7 @@ namespace CookieSession.Tests;
 /// <summary>The session cookie goes through Response.Cookies, so ASP.NET's cookie policy applies to it.</summary>
 public sealed class CookiePolicyTests
 {
-    private static readonly RequestDelegate s_setUser = async context =>
-    {
-        context.GetCookieSession().Set("user", "ana");
-        await context.Response.WriteAsync("ok");
-    };
+    private static readonly RequestDelegate s_setUser = Handlers.Store("user", "ana");
 
     [Fact]
     public async Task CookiePolicy_MinimumSameSite_IsApplied()

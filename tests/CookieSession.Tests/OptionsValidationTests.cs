@@ -85,11 +85,7 @@ public sealed class OptionsValidationTests
     public async Task AddCookieSession_CalledTwice_IsHarmless()
     {
         await using var host = await SessionTestHost.StartAsync(
-            async context =>
-            {
-                context.GetCookieSession().Set("a", 1);
-                await context.Response.WriteAsync("ok");
-            },
+            Handlers.Store("a", 1),
             configure: null,
             services: s => s.AddCookieSession());
 

@@ -24,11 +24,7 @@ public sealed class SecureCookieTests
         CookieSecurePolicy policy, string scheme, bool trustProxy, string? forwardedProto, bool written, bool secure)
     {
         await using var host = await SessionTestHost.StartAsync(
-            async context =>
-            {
-                context.GetCookieSession().Set("n", 1);
-                await context.Response.WriteAsync("ok");
-            },
+            Handlers.Store("n", 1),
             o =>
             {
                 o.Cookie.SecurePolicy = policy;
@@ -55,11 +51,7 @@ public sealed class SecureCookieTests
     public async Task Write_SameSite_IsWritten(SameSiteMode mode, string expected)
     {
         await using var host = await SessionTestHost.StartAsync(
-            async context =>
-            {
-                context.GetCookieSession().Set("n", 1);
-                await context.Response.WriteAsync("ok");
-            },
+            Handlers.Store("n", 1),
             o => o.Cookie.SameSite = mode);
 
         var header = Assert.Single((await host.SendAsync("https://localhost/")).SetCookieHeaders);

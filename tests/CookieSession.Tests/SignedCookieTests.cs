@@ -91,11 +91,7 @@ public sealed class SignedCookieTests
     public async Task SessionWithoutOwnSecret_UsesSignedCookieSecrets()
     {
         await using var host = await SessionTestHost.StartAsync(
-            async context =>
-            {
-                context.GetCookieSession().Set("n", 1);
-                await context.Response.WriteAsync("ok");
-            },
+            Handlers.Store("n", 1),
             configure: null,
             services: s => s.AddSignedCookies(o => o.Secrets = new List<string> { "parser secret", "older parser secret" }),
             withDefaultSecret: false);
@@ -109,11 +105,7 @@ public sealed class SignedCookieTests
     public async Task SessionWithOwnSecret_IgnoresSignedCookieSecrets()
     {
         await using var host = await SessionTestHost.StartAsync(
-            async context =>
-            {
-                context.GetCookieSession().Set("n", 1);
-                await context.Response.WriteAsync("ok");
-            },
+            Handlers.Store("n", 1),
             configure: null,
             services: s => s.AddSignedCookies(o => o.Secret = "parser secret"));
 

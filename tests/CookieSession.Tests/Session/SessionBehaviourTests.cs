@@ -12,11 +12,7 @@ public sealed class SessionBehaviourTests
     private static readonly RequestDelegate s_readOnly = async context =>
         await context.Response.WriteAsync(context.GetCookieSession().Get<string>("user") ?? "anonymous");
 
-    private static readonly RequestDelegate s_setUser = async context =>
-    {
-        context.GetCookieSession().Set("user", "ana");
-        await context.Response.WriteAsync("ok");
-    };
+    private static readonly RequestDelegate s_setUser = Handlers.Store("user", "ana");
 
     [Fact]
     public async Task Write_NewSessionLeftEmpty_SetsNoCookie()

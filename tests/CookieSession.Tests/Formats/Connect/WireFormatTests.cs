@@ -16,11 +16,7 @@ public sealed class WireFormatTests
     public async Task Write_KnownVector_MatchesSpecificationByteForByte()
     {
         await using var host = await SessionTestHost.StartAsync(
-            async context =>
-            {
-                context.GetCookieSession().Set("count", 1);
-                await context.Response.WriteAsync("ok");
-            },
+            Handlers.Store("count", 1),
             o => o.Secret = "keyboard cat");
 
         var transaction = await host.SendAsync();

@@ -67,11 +67,7 @@ public sealed class ExpressFormatTests
     public async Task Write_BothCookies_ShareTheirAttributes()
     {
         await using var host = await StartAsync(
-            async context =>
-            {
-                context.GetCookieSession().Set("n", 1);
-                await context.Response.WriteAsync("ok");
-            },
+            Handlers.Store("n", 1),
             o =>
             {
                 o.Cookie.MaxAge = TimeSpan.FromMinutes(5);
@@ -168,11 +164,7 @@ public sealed class ExpressFormatTests
     public async Task KeygripAlgorithm_Sha256_SignsWithIt()
     {
         await using var host = await StartAsync(
-            async context =>
-            {
-                context.GetCookieSession().Set("n", 1);
-                await context.Response.WriteAsync("ok");
-            },
+            Handlers.Store("n", 1),
             o => o.KeygripAlgorithm = HashAlgorithmName.SHA256);
 
         var transaction = await host.SendAsync();
@@ -188,11 +180,7 @@ public sealed class ExpressFormatTests
     public async Task ExplicitCookieName_IsKept()
     {
         await using var host = await StartAsync(
-            async context =>
-            {
-                context.GetCookieSession().Set("n", 1);
-                await context.Response.WriteAsync("ok");
-            },
+            Handlers.Store("n", 1),
             o => o.Cookie.Name = "app");
 
         var names = (await host.SendAsync()).SetCookies.Select(c => c.Name.Value!).ToArray();
@@ -218,11 +206,7 @@ public sealed class ExpressFormatTests
     public async Task Write_NoConsent_Withheld()
     {
         await using var host = await SessionTestHost.StartAsync(
-            async context =>
-            {
-                context.GetCookieSession().Set("n", 1);
-                await context.Response.WriteAsync("ok");
-            },
+            Handlers.Store("n", 1),
             o => o.Format = CookieSessionFormat.ExpressCookieSession,
             services: s => s.Configure<CookiePolicyOptions>(o => o.CheckConsentNeeded = _ => true),
             beforeSession: app => app.UseCookiePolicy());
