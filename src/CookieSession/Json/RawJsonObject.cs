@@ -55,22 +55,26 @@ internal static class RawJsonObject
         }
     }
 
-    /// <summary>The raw value of the top-level property <paramref name="key"/> (the last, if it repeats).</summary>
+    /// <summary>
+    /// The raw value of the top-level property <paramref name="key"/>, in an object whose top-level keys
+    /// do not repeat (as <see cref="TryValidate"/> reported).
+    /// </summary>
     public static bool TryGetValue(ReadOnlySpan<byte> json, string key, out ReadOnlySpan<byte> value)
     {
-        value = default;
-        var found = false;
+        Span<byte> utf8Key = key.Length <= 128 ? stackalloc byte[key.Length * 3] : new byte[key.Length * 3];
+        utf8Key = utf8Key[..System.Text.Encoding.UTF8.GetBytes(key, utf8Key)];
         var enumerator = new Enumerator(json);
         while (enumerator.MoveNext())
         {
-            if (enumerator.NameEquals(key))
+            if (enumerator.NameEquals(utf8Key, key))
             {
                 value = enumerator.Value;
-                found = true;
+                return true;
             }
         }
 
-        return found;
+        value = default;
+        return false;
     }
 
     /// <summary>Builds the tree JavaScript's <c>JSON.parse</c> would: a copy, owing nothing to <paramref name="json"/>.</summary>
@@ -190,9 +194,21 @@ internal static class RawJsonObject
 
         public readonly bool NameEquals(string key)
         {
+            if (!NameIsEscaped && (RawName.Length < key.Length || RawName.Length > key.Length * 3))
+            {
+                return false;
+            }
+
+            Span<byte> utf8Key = key.Length <= 128 ? stackalloc byte[key.Length * 3] : new byte[key.Length * 3];
+            return NameEquals(utf8Key[..System.Text.Encoding.UTF8.GetBytes(key, utf8Key)], key);
+        }
+
+        /// <summary>Compares with a key given both as UTF-8 and as text (the text serves escaped names).</summary>
+        public readonly bool NameEquals(ReadOnlySpan<byte> utf8Key, string key)
+        {
             if (!NameIsEscaped)
             {
-                return System.Text.Unicode.Utf8.IsValid(RawName) && Utf8Equals(RawName, key);
+                return RawName.SequenceEqual(utf8Key);
             }
 
             // An escaped name: read it as the string it is.
@@ -211,18 +227,6 @@ internal static class RawJsonObject
             var reader = new Utf8JsonReader(_json[_nameStart..]);
             reader.Read();
             return reader.GetString()!;
-        }
-
-        private static bool Utf8Equals(ReadOnlySpan<byte> utf8, string text)
-        {
-            if (utf8.Length < text.Length || utf8.Length > text.Length * 3)
-            {
-                return false;
-            }
-
-            Span<byte> encoded = text.Length <= 128 ? stackalloc byte[text.Length * 3] : new byte[text.Length * 3];
-            var written = System.Text.Encoding.UTF8.GetBytes(text, encoded);
-            return utf8.SequenceEqual(encoded[..written]);
         }
     }
 }

@@ -68,7 +68,7 @@ internal sealed class HmacSigner
         for (var i = 0; i < _keys.Length; i++)
         {
             Sign(i, data, expected);
-            if (CryptographicOperations.FixedTimeEquals(expected, signature))
+            if (ConstantTime.Equals(expected, signature))
             {
                 return i;
             }
