@@ -8,7 +8,9 @@ namespace CookieSession.Benchmarks;
 
 /// <summary>
 /// dotnet run -c Release --project bench/CookieSession.Benchmarks [-- BenchmarkDotNet arguments]
-/// Writes each summary as GitHub markdown to bench/results/.
+/// Without arguments runs <see cref="SessionBenchmarks"/> and writes its summary as GitHub markdown to
+/// bench/results/benchmarks.md. "-- --filter *Component*" runs the pieces of a request one by one;
+/// "-- --quick" gives a fast interleaved look while working.
 /// </summary>
 internal static class Program
 {
@@ -23,7 +25,7 @@ internal static class Program
             .AddJob(Job.Default.WithWarmupCount(5).WithIterationCount(20))
             .AddExporter(MarkdownExporter.GitHub)
             .WithOptions(ConfigOptions.JoinSummary);
-        var summaries = BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
+        var summaries = BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(args.Length == 0 ? ["--filter", "*SessionBenchmarks*"] : args, config);
 
         var results = Path.Combine(FindBenchDirectory(), "results");
         Directory.CreateDirectory(results);
@@ -31,7 +33,7 @@ internal static class Program
         {
             foreach (var report in Directory.GetFiles(summary.ResultsDirectoryPath, "*-report-github.md"))
             {
-                var target = Path.Combine(results, "benchmarks.md");
+                var target = Path.Combine(results, args.Length == 0 ? "benchmarks.md" : "benchmarks-" + Path.GetFileName(report));
                 File.Copy(report, target, overwrite: true);
                 Console.WriteLine("Results: " + target);
             }
