@@ -493,12 +493,11 @@ public sealed class SessionBehaviourTests
     }
 
     [Fact]
-    public async Task GetCookieSession_WithoutMiddleware_ThrowsClearError()
+    public void GetCookieSession_WithoutMiddleware_ThrowsClearError()
     {
         var context = new DefaultHttpContext();
         var error = Assert.Throws<InvalidOperationException>(() => context.GetCookieSession());
         Assert.Contains("UseCookieSession()", error.Message, StringComparison.Ordinal);
-        await Task.CompletedTask;
     }
 
     [Fact]
