@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using CookieSession.Cookies;
 using CookieSession.Formats.Connect;
 using CookieSession.Json;
 using CookieSession.Signing;
@@ -89,7 +90,7 @@ public static class SignedCookieHttpExtensions
                 {
                     whole.Write(SignedCookieValue.JsonPrefix);
                     whole.Write(json.WrittenSpan);
-                    SignedCookies.Append(response, name, whole.WrittenSpan, options ?? new CookieOptions());
+                    SetCookieHeader.Append(response, name, whole.WrittenSpan, options ?? new CookieOptions());
                 }
                 finally
                 {

@@ -27,6 +27,8 @@ internal static class RawJsonObject
                 return false;
             }
 
+            // Up to 32 names are compared; an escaped name, or a 33rd key, counts as "may repeat", which only
+            // sends the session down the slower tree path, never to a wrong answer.
             Span<Range> names = stackalloc Range[32];
             var count = 0;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)

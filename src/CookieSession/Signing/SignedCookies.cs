@@ -92,14 +92,11 @@ internal sealed class SignedCookies
         try
         {
             SignedCookieValue.Sign(prefix, value, _signer, ref buffer);
-            Append(response, name, buffer.WrittenSpan, options);
+            SetCookieHeader.Append(response, name, buffer.WrittenSpan, options);
         }
         finally
         {
             buffer.Dispose();
         }
     }
-
-    public static void Append(HttpResponse response, string name, ReadOnlySpan<byte> value, CookieOptions options)
-        => SetCookieHeader.Append(response, name, value, options);
 }

@@ -51,10 +51,14 @@ internal sealed class ExpressSessionFormat : ISessionCookieFormat
             return SessionCookieReadResult.Rejected(SessionCookieRejection.Unsigned);
         }
 
-        if (value.Length > 2 * CookieSessionDefaults.MaxCookieSize || !Ascii.IsValid(value) || !Ascii.IsValid(signature))
+        if (value.Length > 2 * CookieSessionDefaults.MaxCookieSize)
         {
-            return SessionCookieReadResult.Rejected(
-                value.Length > 2 * CookieSessionDefaults.MaxCookieSize ? SessionCookieRejection.TooLarge : SessionCookieRejection.MalformedEncoding);
+            return SessionCookieReadResult.Rejected(SessionCookieRejection.TooLarge);
+        }
+
+        if (!Ascii.IsValid(value) || !Ascii.IsValid(signature))
+        {
+            return SessionCookieReadResult.Rejected(SessionCookieRejection.MalformedEncoding);
         }
 
         // keygrip signs "name=value", the value as it travels.
