@@ -45,11 +45,25 @@ public interface ICookieSession
 
     /// <summary>
     /// Reads a value, deserialized with <see cref="CookieSessionOptions.SerializerOptions"/>;
-    /// <see langword="default"/> when the key is absent.
+    /// <see langword="default"/> when the key is absent or holds JSON <c>null</c>.
     /// </summary>
     /// <typeparam name="T">The type to deserialize to.</typeparam>
     /// <param name="key">The property name.</param>
+    /// <exception cref="System.Text.Json.JsonException">
+    /// The value is of another JSON type than <typeparamref name="T"/> reads (for example a number Node stored, read as
+    /// a <see cref="string"/>). Use <see cref="TryGet{T}"/> where the session may hold another type.
+    /// </exception>
     T? Get<T>(string key);
+
+    /// <summary>
+    /// Reads a value if it is present and converts to <typeparamref name="T"/>; never throws for a value of another
+    /// JSON type. JSON <c>null</c> converts to types that hold null.
+    /// </summary>
+    /// <typeparam name="T">The type to deserialize to.</typeparam>
+    /// <param name="key">The property name.</param>
+    /// <param name="value">The value, or <see langword="default"/> when the method returns <see langword="false"/>.</param>
+    /// <returns><see langword="true"/> when the key is present and its value converts.</returns>
+    bool TryGet<T>(string key, out T? value);
 
     /// <summary>
     /// Stores a value, serialized with <see cref="CookieSessionOptions.SerializerOptions"/>.

@@ -17,21 +17,22 @@ internal static partial class Log
         Message = "Session cookie {CookieName} not written: its SecurePolicy is Always and the request did not come over TLS.")]
     public static partial void NotSecured(ILogger logger, string cookieName);
 
-    [LoggerMessage(EventId = 3, EventName = "Serializing", Level = LogLevel.Debug,
-        Message = "Serialized the session: {Length} bytes of JSON.")]
-    public static partial void Serializing(ILogger logger, int length);
+    // Event 3 (Serializing) is retired: the length of the JSON is part of event 5. Never reuse the id.
 
     [LoggerMessage(EventId = 4, EventName = "UnmodifiedSession", Level = LogLevel.Debug,
         Message = "Session unmodified; no Set-Cookie for {CookieName}.")]
     public static partial void UnmodifiedSession(ILogger logger, string cookieName);
 
     [LoggerMessage(EventId = 5, EventName = "SetCookie", Level = LogLevel.Debug,
-        Message = "Writing the session cookie {CookieName}.")]
-    public static partial void SetCookie(ILogger logger, string cookieName);
+        Message = "Writing the session cookie {CookieName} ({Length} bytes of JSON).")]
+    public static partial void SetCookie(ILogger logger, string cookieName, int length);
 
     [LoggerMessage(EventId = 6, EventName = "CookieRejected", Level = LogLevel.Information,
-        Message = "Session cookie {CookieName} rejected ({Reason}); the request goes on with an empty session.")]
-    public static partial void CookieRejected(ILogger logger, string cookieName, SessionCookieRejection reason);
+        Message = "Session cookie {CookieName} rejected ({Reason}{Error}); the request goes on with an empty session.")]
+    public static partial void CookieRejected(ILogger logger, string cookieName, SessionCookieRejection reason, string error);
+
+    public static void CookieRejected(ILogger logger, string cookieName, SessionCookieRejection reason)
+        => CookieRejected(logger, cookieName, reason, string.Empty);
 
     [LoggerMessage(EventId = 7, EventName = "OutsidePath", Level = LogLevel.Debug,
         Message = "The request path is outside the session cookie's path {CookiePath}; the session is neither read nor written.")]
@@ -56,4 +57,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 12, EventName = "NoTrackingConsent", Level = LogLevel.Debug,
         Message = "The cookie policy will withhold the session cookie {CookieName}: the user has not consented to non-essential cookies and Cookie.IsEssential is false.")]
     public static partial void NoTrackingConsent(ILogger logger, string cookieName);
+
+    [LoggerMessage(EventId = 13, EventName = "SameSiteNoneWithoutSecure", Level = LogLevel.Warning,
+        Message = "The cookie {CookieName} has SameSite=None without Secure: browsers refuse it. Use SecurePolicy Always (and HTTPS) with SameSite None.")]
+    public static partial void SameSiteNoneWithoutSecure(ILogger logger, string cookieName);
+
+    [LoggerMessage(EventId = 14, EventName = "SecretSharedWithSignedCookies", Level = LogLevel.Warning,
+        Message = "The session cookie and AddSignedCookies share a secret: a signed JSON cookie (AppendJsonCookie) whose content a user controls can be replayed as a session. Give CookieSessionOptions a secret of its own.")]
+    public static partial void SecretSharedWithSignedCookies(ILogger logger);
 }

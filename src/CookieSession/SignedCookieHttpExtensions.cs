@@ -1,11 +1,12 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using CookieSession.Cookies;
-using CookieSession.Formats.Connect;
 using CookieSession.Json;
 using CookieSession.Signing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CookieSession;
 
@@ -48,16 +49,28 @@ public static class SignedCookieHttpExtensions
     /// <summary>
     /// Appends a signed cookie (<c>res.cookie(name, value, { signed: true })</c>), signed with the first secret.
     /// </summary>
+    /// <remarks>
+    /// A value starting with <c>j:</c> is refused: cookie-parser would read it back as JSON rather than as that
+    /// string, and signed with the session's secret it would be a valid session cookie. Store JSON with
+    /// <see cref="AppendJsonCookie"/>.
+    /// </remarks>
     /// <param name="response">The response.</param>
     /// <param name="name">The cookie name.</param>
     /// <param name="value">The value.</param>
     /// <param name="options">Cookie attributes; default: path <c>/</c>.</param>
+    /// <exception cref="ArgumentException"><paramref name="value"/> starts with <c>j:</c>, or an attribute of <paramref name="options"/> could split the header.</exception>
     /// <exception cref="CookieSessionTooLargeException">The cookie would exceed 4096 bytes.</exception>
     public static void AppendSignedCookie(this HttpResponse response, string name, string value, CookieOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(value);
+        if (value.StartsWith("j:", StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                "A signed cookie value cannot start with 'j:': cookie-parser reads such a value as JSON, and with the session's secret it would be a session cookie. Use AppendJsonCookie for JSON.",
+                nameof(value));
+        }
         Signer(response.HttpContext).AppendSigned(response, name, default, Encoding.UTF8.GetBytes(value), options ?? new CookieOptions());
     }
 
@@ -65,6 +78,11 @@ public static class SignedCookieHttpExtensions
     /// Appends a JSON cookie (<c>res.cookie(name, object)</c>): <c>j:</c> and the JSON as
     /// <c>JSON.stringify</c> writes it, signed unless <paramref name="signed"/> is <see langword="false"/>.
     /// </summary>
+    /// <remarks>
+    /// A signed JSON object cookie has the very format of a Connect session cookie. When the session is signed with
+    /// the same secret (no secret of its own, or the same one; a warning is logged at start-up), a user can copy
+    /// this cookie's value into the session cookie: never sign JSON whose content a user chooses with the session's secret.
+    /// </remarks>
     /// <param name="response">The response.</param>
     /// <param name="name">The cookie name.</param>
     /// <param name="value">The JSON value.</param>
@@ -90,7 +108,8 @@ public static class SignedCookieHttpExtensions
                 {
                     whole.Write(SignedCookieValue.JsonPrefix);
                     whole.Write(json.WrittenSpan);
-                    SetCookieHeader.Append(response, name, whole.WrittenSpan, options ?? new CookieOptions());
+                    SetCookieWriter.Append(response, name, whole.WrittenSpan, CookieValueEncoding.Percent, options ?? new CookieOptions(),
+                        response.HttpContext.RequestServices.GetService<ILogger<SignedCookies>>() ?? (ILogger)NullLogger.Instance);
                 }
                 finally
                 {

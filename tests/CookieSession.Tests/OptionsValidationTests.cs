@@ -16,7 +16,16 @@ public sealed class OptionsValidationTests
         { "empty entry in Secrets", o => o.Secrets = new List<string> { "a long enough secret for signing", "" }, "CookieSessionOptions.Secrets[1] must not be empty" },
         { "cookie name with a space", o => { o.Secret = "x"; o.Cookie.Name = "bad name"; }, "CookieSessionOptions.Cookie.Name 'bad name' is not a valid cookie name" },
         { "cookie name with a semicolon", o => { o.Secret = "x"; o.Cookie.Name = "a;b"; }, "CookieSessionOptions.Cookie.Name 'a;b'" },
-        { "cookie path not rooted", o => { o.Secret = "x"; o.Cookie.Path = "admin"; }, "CookieSessionOptions.Cookie.Path 'admin' must start with '/'" },
+        { "cookie path not rooted", o => { o.Secret = "x"; o.Cookie.Path = "admin"; }, "CookieSessionOptions.Cookie.Path must start with '/'" },
+        { "cookie path with a semicolon", o => { o.Secret = "x"; o.Cookie.Path = "/a;domain=evil.com"; }, "CookieSessionOptions.Cookie.Path must start with '/'" },
+        { "cookie path with a line break", o => { o.Secret = "x"; o.Cookie.Path = "/a\r\nSet-Cookie: x=y"; }, "CookieSessionOptions.Cookie.Path must start with '/'" },
+        { "cookie domain with a semicolon", o => { o.Secret = "x"; o.Cookie.Domain = "example.com; secure"; }, "CookieSessionOptions.Cookie.Domain must be a host name" },
+        { "cookie domain not ASCII", o => { o.Secret = "x"; o.Cookie.Domain = "exämple.com"; }, "CookieSessionOptions.Cookie.Domain must be a host name" },
+        { "cookie extension with a semicolon", o => { o.Secret = "x"; o.Cookie.Extensions.Add("priority=high; domain=evil.com"); }, "CookieSessionOptions.Cookie.Extensions" },
+        { "max-age too long to date", o => { o.Secret = "x"; o.Cookie.MaxAge = TimeSpan.MaxValue; }, "CookieSessionOptions.Cookie.MaxAge must be more than zero and at most 400 days" },
+        { "max-age over 400 days", o => { o.Secret = "x"; o.Cookie.MaxAge = TimeSpan.FromDays(401); }, "CookieSessionOptions.Cookie.MaxAge must be more than zero" },
+        { "negative max-age", o => { o.Secret = "x"; o.Cookie.MaxAge = TimeSpan.FromSeconds(-1); }, "CookieSessionOptions.Cookie.MaxAge must be more than zero" },
+        { "zero max-age", o => { o.Secret = "x"; o.Cookie.MaxAge = TimeSpan.Zero; }, "CookieSessionOptions.Cookie.MaxAge must be more than zero" },
     };
 
     [Theory]

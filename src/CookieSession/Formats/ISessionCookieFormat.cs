@@ -3,21 +3,25 @@ using Microsoft.AspNetCore.Http;
 namespace CookieSession.Formats;
 
 /// <summary>
-/// How a session's JSON travels in cookies: read and verified from the request, signed and written to
-/// the response, or deleted. The middleware and the session know JSON only; everything about the wire
-/// (prefixes, signatures, encodings, how many cookies) lives behind this boundary.
+/// How a session's JSON travels in cookies: read and verified from the request, sealed and written to the
+/// response, or deleted. The session and its lifecycle know JSON and <see cref="SessionTimes"/> only; everything
+/// about the wire (prefixes, signatures, encryption, encodings, how many cookies) lives behind this boundary,
+/// so that adding a format touches nothing but <see cref="SessionCookieFormats"/>.
 /// </summary>
 internal interface ISessionCookieFormat
 {
-    /// <summary>Finds, verifies and decodes the session cookie. Never throws for any request content.</summary>
+    /// <summary>
+    /// Finds, verifies and decodes the session cookie. Reports what it refuses as a rejection; whatever it
+    /// throws is caught by the session and treated as a malformed cookie.
+    /// </summary>
     SessionCookieReadResult Read(HttpRequest request);
 
     /// <summary>
-    /// Signs and appends the session's JSON (UTF-8, as <c>JSON.stringify</c> writes it) with these cookie options.
-    /// Throws <see cref="CookieSessionTooLargeException"/> when the cookie would exceed the browser limit.
+    /// Seals and appends the session's JSON (UTF-8, as <c>JSON.stringify</c> writes it) and its times, with these
+    /// cookie options. Throws <see cref="CookieSessionTooLargeException"/> when it cannot be written whole.
     /// </summary>
-    void Write(HttpResponse response, ReadOnlySpan<byte> json, CookieOptions options);
+    void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options);
 
-    /// <summary>Appends what deletes the session cookie: the same name, path and domain, expired in 1970.</summary>
+    /// <summary>Appends what deletes every cookie of the session: the same names, path and domain, expired in 1970.</summary>
     void Delete(HttpResponse response, CookieOptions options);
 }

@@ -19,4 +19,7 @@ internal enum SessionCookieRejection
 
     /// <summary>Larger than any cookie a browser sends.</summary>
     TooLarge,
+
+    /// <summary>Reading it failed in a way no other reason names (the error's type is logged, never its message).</summary>
+    Malformed,
 }

@@ -19,10 +19,28 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
             failures.Add($"CookieSessionOptions.Cookie.Name '{cookieName}' is not a valid cookie name: it must be a non-empty token of letters, digits and !#$%&'*+-.^_`|~.");
         }
 
-        var path = options.Cookie.Path;
-        if (path is not null && (path.Length == 0 || path[0] != '/' || path.AsSpan().IndexOfAny(";\r\n") >= 0))
+        var cookie = options.Cookie;
+        if (cookie.Path is { } path && !CookieAttributes.IsValidPath(path))
         {
-            failures.Add($"CookieSessionOptions.Cookie.Path '{path}' must start with '/' and contain no ';'.");
+            failures.Add($"CookieSessionOptions.Cookie.Path {CookieAttributes.PathRule}.");
+        }
+
+        if (!string.IsNullOrEmpty(cookie.Domain) && !CookieAttributes.IsValidDomain(cookie.Domain))
+        {
+            failures.Add($"CookieSessionOptions.Cookie.Domain {CookieAttributes.DomainRule}.");
+        }
+
+        if (!CookieAttributes.IsValidMaxAge(cookie.MaxAge))
+        {
+            failures.Add($"CookieSessionOptions.Cookie.MaxAge {CookieAttributes.MaxAgeRule}.");
+        }
+
+        foreach (var extension in cookie.Extensions)
+        {
+            if (!CookieAttributes.IsValidExtension(extension))
+            {
+                failures.Add($"CookieSessionOptions.Cookie.Extensions: each {CookieAttributes.ExtensionRule}.");
+            }
         }
 
         if (!Enum.IsDefined(options.Format))

@@ -38,7 +38,7 @@ internal sealed class AspNetSession : ISession
 
     public Task LoadAsync(CancellationToken cancellationToken = default)
     {
-        _session.EnsureLoaded();
+        _session.LoadForApplication();
         return Task.CompletedTask;
     }
 

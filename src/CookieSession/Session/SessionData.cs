@@ -16,9 +16,8 @@ namespace CookieSession.Session;
 /// is already in <c>JSON.stringify</c> form), writes the changed ones in place, and appends new keys in the
 /// order they were added, as JavaScript does. Where JavaScript's order needs more than that (a new
 /// integer-like key goes first), the tree is built and written by <see cref="JsJsonWriter"/>.
-/// A mutable struct: held in one field of <see cref="SessionState"/>, never copied.
 /// </remarks>
-internal struct SessionData
+internal sealed class SessionData
 {
     private byte[]? _buffer;
     private int _offset;
@@ -31,18 +30,18 @@ internal struct SessionData
     private bool _released;
 
     /// <summary>The request is over and the cookie's buffer went back to the pool.</summary>
-    public readonly bool IsReleased => _released;
+    public bool IsReleased => _released;
 
     /// <summary>No valid cookie was loaded.</summary>
-    public readonly bool IsNew => !_fromCookie;
+    public bool IsNew => !_fromCookie;
 
     /// <summary>A change was made, or a live node handed out.</summary>
-    public readonly bool MayHaveChanged => _changed || _exposed;
+    public bool MayHaveChanged => _changed || _exposed;
 
     /// <summary>The JSON the cookie brought; empty for a new session.</summary>
-    public readonly ReadOnlySpan<byte> LoadedJson => _buffer.AsSpan(_offset, _length);
+    public ReadOnlySpan<byte> LoadedJson => _buffer.AsSpan(_offset, _length);
 
-    public readonly int Count
+    public int Count
     {
         get
         {
@@ -99,30 +98,91 @@ internal struct SessionData
         return true;
     }
 
-    public readonly T? Get<T>(string key, JsonSerializerOptions options)
+    /// <summary>The value converted to <typeparamref name="T"/>; <see langword="default"/> when absent or JSON null.</summary>
+    /// <exception cref="JsonException">The value cannot be converted to <typeparamref name="T"/>.</exception>
+    public T? Get<T>(string key, JsonSerializerOptions options)
+        => Read(key, options, throwOnMismatch: true, out T? value) ? value : default;
+
+    /// <summary>
+    /// Whether the key is present with a value convertible to <typeparamref name="T"/> (JSON null converts to a
+    /// type that holds null); never throws for a value of another type.
+    /// </summary>
+    public bool TryGet<T>(string key, JsonSerializerOptions options, out T? value)
+        => Read(key, options, throwOnMismatch: false, out value);
+
+    private bool Read<T>(string key, JsonSerializerOptions options, bool throwOnMismatch, out T? value)
     {
+        value = default;
+        JsonNode? node;
         if (_tree is not null)
         {
-            return _tree.TryGetPropertyValue(key, out var node) ? Convert<T>(node, options) : default;
+            if (!_tree.TryGetPropertyValue(key, out node))
+            {
+                return false;
+            }
         }
-
-        var i = FindChange(key);
-        if (i >= 0)
+        else if (FindChange(key) is var i && i >= 0)
         {
-            return _changes![i].Removed ? default : Convert<T>(_changes[i].Value, options);
-        }
+            if (_changes![i].Removed)
+            {
+                return false;
+            }
 
-        if (!_fromCookie || !RawJsonObject.TryGetValue(LoadedJson, key, out var raw) || raw.SequenceEqual("null"u8))
+            node = _changes[i].Value;
+        }
+        else
         {
-            return default;
+            if (!_fromCookie || !RawJsonObject.TryGetValue(LoadedJson, key, out var raw))
+            {
+                return false;
+            }
+
+            if (raw.SequenceEqual("null"u8))
+            {
+                return default(T) is null;
+            }
+
+            if (TryConvert(raw, out value))
+            {
+                return true;
+            }
+
+            if (typeof(JsonNode).IsAssignableFrom(typeof(T)))
+            {
+                value = (T?)(object?)RawJsonObject.ToNode(raw);
+                return true;
+            }
+
+            try
+            {
+                value = JsonSerializer.Deserialize<T>(raw, options);
+                return true;
+            }
+            catch (JsonException) when (!throwOnMismatch)
+            {
+                return false;
+            }
         }
 
-        if (TryConvert(raw, out T? value))
+        if (node is null)
         {
-            return value;
+            return default(T) is null;
         }
 
-        return typeof(JsonNode).IsAssignableFrom(typeof(T)) ? (T?)(object?)RawJsonObject.ToNode(raw) : JsonSerializer.Deserialize<T>(raw, options);
+        if (node is JsonValue jsonValue && jsonValue.TryGetValue(out value))
+        {
+            return true;
+        }
+
+        try
+        {
+            value = node.Deserialize<T>(options);
+            return true;
+        }
+        catch (JsonException) when (!throwOnMismatch)
+        {
+            return false;
+        }
     }
 
     public bool TryGetNode(string key, out JsonNode? node) => Tree().TryGetPropertyValue(key, out node);
@@ -220,7 +280,7 @@ internal struct SessionData
         _tree = [];
     }
 
-    public readonly IEnumerable<string> Keys()
+    public IEnumerable<string> Keys()
     {
         if (_tree is not null)
         {
@@ -253,7 +313,7 @@ internal struct SessionData
     }
 
     /// <summary>Writes the session's JSON, as <c>JSON.stringify</c> would, into <paramref name="buffer"/>.</summary>
-    public readonly void Serialize(ref PooledByteBuffer buffer)
+    public void Serialize(ref PooledByteBuffer buffer)
     {
         if (_tree is not null)
         {
@@ -341,7 +401,7 @@ internal struct SessionData
         return _tree;
     }
 
-    private readonly int FindChange(string key)
+    private int FindChange(string key)
     {
         if (_changes is not null)
         {
@@ -357,7 +417,7 @@ internal struct SessionData
         return -1;
     }
 
-    private readonly int FindChange(ref RawJsonObject.Enumerator property)
+    private int FindChange(ref RawJsonObject.Enumerator property)
     {
         if (_changes is not null)
         {
@@ -373,7 +433,7 @@ internal struct SessionData
         return -1;
     }
 
-    private readonly bool InDocument(string key) => _fromCookie && RawJsonObject.TryGetValue(LoadedJson, key, out _);
+    private bool InDocument(string key) => _fromCookie && RawJsonObject.TryGetValue(LoadedJson, key, out _);
 
     private static void Separate(ref PooledByteBuffer buffer, ref bool first)
     {
@@ -383,21 +443,6 @@ internal struct SessionData
         }
 
         first = false;
-    }
-
-    private static T? Convert<T>(JsonNode? node, JsonSerializerOptions options)
-    {
-        if (node is null)
-        {
-            return default;
-        }
-
-        if (node is JsonValue value && value.TryGetValue(out T? direct))
-        {
-            return direct;
-        }
-
-        return node.Deserialize<T>(options);
     }
 
     /// <summary>The common types straight from the raw value, without the serializer.</summary>

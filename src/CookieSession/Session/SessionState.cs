@@ -10,23 +10,31 @@ using Microsoft.AspNetCore.Http.Features;
 namespace CookieSession.Session;
 
 /// <summary>
-/// The session of one request. It reads the cookie the first time it is used, keeps the JSON it read so
-/// that the write can tell whether anything changed, and refuses changes once the response has started.
+/// The session of one request. It reads the cookie the first time it is used, keeps the JSON it read so that
+/// the commit can tell whether anything changed, and refuses changes once the response has started.
 /// It is also the request's <see cref="ISessionFeature"/>, so that <c>HttpContext.Session</c> works.
 /// </summary>
 /// <remarks>
-/// Most requests read a value or two and change one at most, so the session is not turned into a tree of
-/// <see cref="JsonNode"/>s unless it must be: reads are answered from the verified JSON itself
-/// (<see cref="SessionData"/>), changes are kept beside it, and the JSON is written back by copying what did
-/// not change. Only handing out a live node, or an order only a tree can keep, builds the tree.
+/// Reading the cookie is the error boundary of the middleware: whatever a format or the JSON reader throws
+/// for what a client sent becomes an empty session and a logged rejection, never an exception for the app.
+/// The commit (<see cref="SessionCommit"/>) is scheduled on the first use, so a request that never touches
+/// the session costs no <c>OnStarting</c> callback.
 /// </remarks>
 internal sealed class SessionState : ICookieSession, ISessionFeature
 {
+    private static readonly Func<object, Task> s_onStarting = static state =>
+    {
+        SessionCommit.Run((SessionState)state);
+        return Task.CompletedTask;
+    };
+
     private readonly HttpContext _context;
-    private SessionData _data;
-    private bool _loaded;
+    private SessionStage _stage;
+    private SessionData? _data;
+    private SessionCookieReadResult _read;
+    private bool _used;
+    private bool _commitScheduled;
     private bool _requestEnded;
-    private bool _committed;
     private CookieSessionCookie? _cookie;
     private AspNetSession? _aspNetSession;
 
@@ -36,6 +44,11 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         Settings = settings;
         IsDetached = detached;
         ArrivedAt = settings.TimeProvider.GetUtcNow();
+        if (!detached && settings.Options.SaveUninitialized)
+        {
+            // Connect's way: even a request that never touches the session may get a cookie.
+            ScheduleCommit();
+        }
     }
 
     public SessionSettings Settings { get; }
@@ -47,24 +60,18 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
 
     public DateTimeOffset ArrivedAt { get; }
 
-    /// <summary>The application used the session in this request (so the response may depend on it).</summary>
-    public bool WasUsed { get; private set; }
+    public SessionStage Stage => _stage;
 
-    public bool IsCleared { get; private set; }
+    /// <summary>The application used the session in this request (so the response depends on the cookie).</summary>
+    public bool WasUsed => _used;
 
-    public bool IsLoaded => _loaded;
+    /// <summary>What the cookie said about the session: whether it wants renewing, and its times.</summary>
+    public ref readonly SessionCookieReadResult Read => ref _read;
 
-    public bool SignedWithOlderSecret { get; private set; }
+    /// <summary>The session's contents; read from the cookie on first access.</summary>
+    public SessionData Data => _data ?? Load();
 
-    public bool ResponseStarted { get; private set; }
-
-    /// <summary>A change was made, or a live node handed out that may have been changed.</summary>
-    public bool MayHaveChanged => _data.MayHaveChanged;
-
-    /// <summary>The JSON the cookie brought; empty for a new session.</summary>
-    public ReadOnlySpan<byte> LoadedJson => _data.LoadedJson;
-
-    /// <summary>The cookie settings a handler changed, or <see langword="null"/> if it did not touch them.</summary>
+    /// <summary>The cookie settings a handler asked for, or <see langword="null"/> if it never looked at them.</summary>
     public CookieSessionCookie? ChangedCookie => _cookie;
 
     public JsonNode? this[string key]
@@ -72,57 +79,41 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         get
         {
             ArgumentNullException.ThrowIfNull(key);
-            Use();
-            return _data.GetLiveNode(key);
+            return Use().GetLiveNode(key);
         }
 
         set
         {
             ArgumentNullException.ThrowIfNull(key);
-            Change();
-            _data.Set(key, value?.Parent is null ? value : value.DeepClone());
+            Change().Set(key, value?.Parent is null ? value : value.DeepClone());
         }
     }
 
-    public IEnumerable<string> Keys
-    {
-        get
-        {
-            Use();
-            return _data.Keys();
-        }
-    }
+    public IEnumerable<string> Keys => Use().Keys();
 
-    public bool IsNew
-    {
-        get
-        {
-            Use();
-            return _data.IsNew;
-        }
-    }
+    public bool IsNew => Use().IsNew;
 
     public bool IsChanged
     {
         get
         {
-            Use();
-            if (_data.IsNew)
+            var data = Use();
+            if (data.IsNew)
             {
                 // As cookie-session says: a session that did not exist has changed.
                 return true;
             }
 
-            if (!_data.MayHaveChanged)
+            if (!data.MayHaveChanged)
             {
                 return false;
             }
 
-            var buffer = new PooledByteBuffer(_data.LoadedJson.Length + 64);
+            var buffer = new PooledByteBuffer(data.LoadedJson.Length + 64);
             try
             {
-                _data.Serialize(ref buffer);
-                return !buffer.WrittenSpan.SequenceEqual(_data.LoadedJson);
+                data.Serialize(ref buffer);
+                return !buffer.WrittenSpan.SequenceEqual(data.LoadedJson);
             }
             finally
             {
@@ -131,16 +122,17 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         }
     }
 
-    public bool IsPopulated
+    public bool IsPopulated => Use().Count > 0;
+
+    public CookieSessionCookie Cookie
     {
         get
         {
+            // Changing the cookie settings writes the cookie: the session must be read to be written.
             Use();
-            return _data.Count > 0;
+            return _cookie ??= new CookieSessionCookie(Settings.Options.Cookie);
         }
     }
-
-    public CookieSessionCookie Cookie => _cookie ??= new CookieSessionCookie(Settings.Options.Cookie);
 
     ISession ISessionFeature.Session
     {
@@ -151,21 +143,22 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
     public T? Get<T>(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        Use();
-        return _data.Get<T>(key, Settings.Options.SerializerOptions);
+        return Use().Get<T>(key, Settings.Options.SerializerOptions);
+    }
+
+    public bool TryGet<T>(string key, out T? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Use().TryGet(key, Settings.Options.SerializerOptions, out value);
     }
 
     /// <summary>Looks a key up as a node, for the <see cref="ISession"/> adapter.</summary>
-    public bool TryGetNode(string key, out JsonNode? node)
-    {
-        Use();
-        return _data.TryGetNode(key, out node);
-    }
+    public bool TryGetNode(string key, out JsonNode? node) => Use().TryGetNode(key, out node);
 
     public void Set<T>(string key, T value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        Change();
+        var data = Change();
 
         // The common primitives are wrapped directly; the type tests fold away when the method is compiled.
         JsonNode? node;
@@ -198,118 +191,137 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
             node = JsonSerializer.SerializeToNode(value, Settings.Options.SerializerOptions);
         }
 
-        _data.Set(key, node);
+        data.Set(key, node);
     }
 
     public bool Remove(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        Change();
-        return _data.Remove(key);
+        return Change().Remove(key);
     }
 
-    public void Clear()
-    {
-        Change();
-        _data.Clear();
-    }
+    public void Clear() => Change().Clear();
 
     /// <summary>Connect's <c>req.session = null</c>: the cookie is deleted when the response starts.</summary>
     public void ClearCookie()
     {
-        ThrowIfResponseStarted();
-        EnsureLoaded();
-        WasUsed = true;
-        IsCleared = true;
-        _data.Clear();
+        ThrowIfCommitted();
+        Use().Clear();
+        _stage = SessionStage.Cleared;
+
+        // What the old cookie said (its times, its key) no longer applies: anything stored now is a new session.
+        _read = default;
     }
 
-    /// <summary>Reads the cookie if that has not happened yet, without counting as a use by the application.</summary>
-    public void EnsureLoaded()
+    /// <summary>Reads the session for the application (<c>ISession.LoadAsync</c>).</summary>
+    public void LoadForApplication() => Use();
+
+    /// <summary>Called by the commit as the response starts: from now on the session cannot change.</summary>
+    public void MarkCommitted()
     {
-        if (_loaded)
-        {
-            return;
-        }
-
-        _loaded = true;
-        if (IsDetached)
-        {
-            return;
-        }
-
-        var result = Settings.Format.Read(_context.Request);
-        if (result.IsLoaded)
-        {
-            if (_data.TryLoad(result))
-            {
-                SignedWithOlderSecret = !result.SignedWithCurrentKey;
-                return;
-            }
-
-            ArrayPool<byte>.Shared.Return(result.Buffer!);
-            Log.CookieRejected(Settings.Logger, Settings.CookieName, SessionCookieRejection.NotJsonObject);
-        }
-        else if (result.Found)
-        {
-            Log.CookieRejected(Settings.Logger, Settings.CookieName, result.Rejection);
-        }
-    }
-
-    /// <summary>Writes the session's JSON, as <c>JSON.stringify</c> would, into <paramref name="buffer"/>.</summary>
-    public void Serialize(ref PooledByteBuffer buffer)
-    {
-        EnsureLoaded();
-        _data.Serialize(ref buffer);
-    }
-
-    /// <summary>Called as the response starts: from now on the session cannot change.</summary>
-    public void MarkResponseStarted() => ResponseStarted = true;
-
-    /// <summary>Called once the cookie is dealt with: the buffers go back when the request is over too.</summary>
-    public void Committed()
-    {
-        _committed = true;
+        _stage = SessionStage.Committed;
         if (_requestEnded)
         {
-            _data.Release();
+            _data?.Release();
         }
     }
 
     /// <summary>
-    /// Called when the request leaves the middleware: the application can no longer reach the session.
-    /// The buffers go back now if the cookie has been dealt with (or never will be), else when it is.
+    /// Called when the request leaves the middleware: the application can no longer reach the session. The
+    /// buffers go back now, unless a commit still to come needs them (then the commit returns them).
     /// </summary>
     public void RequestEnded()
     {
         _requestEnded = true;
-        if (_committed || IsDetached)
+        if (_stage == SessionStage.Committed || !_commitScheduled)
         {
-            _data.Release();
+            _data?.Release();
         }
     }
 
-    private void Use()
+    private SessionData Use()
     {
-        if (_data.IsReleased)
+        if (_requestEnded)
         {
             throw new InvalidOperationException("This session belongs to a request that has ended; use the session of the current request.");
         }
 
-        WasUsed = true;
-        EnsureLoaded();
+        if (!_used)
+        {
+            _used = true;
+            ScheduleCommit();
+        }
+
+        return _data ?? Load();
     }
 
-    private void Change()
+    private SessionData Change()
     {
-        ThrowIfResponseStarted();
-        Use();
-        IsCleared = false;
+        ThrowIfCommitted();
+        var data = Use();
+        _stage = SessionStage.Open;
+        return data;
     }
 
-    private void ThrowIfResponseStarted()
+    private void ScheduleCommit()
     {
-        if (ResponseStarted)
+        if (!_commitScheduled && !IsDetached && !_context.Response.HasStarted)
+        {
+            _context.Response.OnStarting(s_onStarting, this);
+            _commitScheduled = true;
+        }
+    }
+
+    /// <summary>Reads the cookie: the one place a client's bytes turn into a session, so the error boundary.</summary>
+    private SessionData Load()
+    {
+        var data = new SessionData();
+        _data = data;
+        if (IsDetached)
+        {
+            return data;
+        }
+
+        SessionCookieRejection rejection;
+        string? error = null;
+        try
+        {
+            var result = Settings.Format.Read(_context.Request);
+            if (!result.IsLoaded)
+            {
+                rejection = result.Rejection;
+            }
+            else if (data.TryLoad(result))
+            {
+                _read = result;
+                return data;
+            }
+            else
+            {
+                ArrayPool<byte>.Shared.Return(result.Buffer!);
+                rejection = SessionCookieRejection.NotJsonObject;
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The exception's message may quote the cookie: only its type is logged.
+            _data = data = new SessionData();
+            rejection = SessionCookieRejection.Malformed;
+            error = e.GetType().Name;
+        }
+
+        if (rejection != SessionCookieRejection.None)
+        {
+            Log.CookieRejected(Settings.Logger, Settings.CookieName, rejection, error is null ? string.Empty : ": " + error);
+        }
+
+        return data;
+    }
+
+    private void ThrowIfCommitted()
+    {
+        // A response that started without the session ever being used had no commit: its cookie is gone too.
+        if (_stage == SessionStage.Committed || _context.Response.HasStarted)
         {
             throw new InvalidOperationException(
                 "The session cannot be changed after the response has started: its cookie has already been written. Change the session before writing the response body.");

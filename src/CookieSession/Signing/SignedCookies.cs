@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CookieSession.Cookies;
 using CookieSession.Formats;
-using CookieSession.Formats.Connect;
 using CookieSession.Json;
 using CookieSession.Options;
 using Microsoft.AspNetCore.Http;
@@ -92,7 +91,7 @@ internal sealed class SignedCookies
         try
         {
             SignedCookieValue.Sign(prefix, value, _signer, ref buffer);
-            SetCookieHeader.Append(response, name, buffer.WrittenSpan, options);
+            SetCookieWriter.Append(response, name, buffer.WrittenSpan, CookieValueEncoding.Percent, options, _logger);
         }
         finally
         {

@@ -2,22 +2,25 @@ using CookieSession.Cookies;
 using CookieSession.Json;
 using CookieSession.Signing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace CookieSession.Formats.Connect;
 
 /// <summary>
 /// Connect's <c>cookieSession</c> format: one cookie whose value is <c>"s:" + "j:" + JSON + "." + HMAC</c>,
-/// percent-encoded. Byte-compatible with connect@2.x and with Express's signed JSON cookies.
+/// percent-encoded. Byte-compatible with connect@2.x and with Express's signed JSON cookies. It carries no times.
 /// </summary>
 internal sealed class ConnectSessionFormat : ISessionCookieFormat
 {
     private readonly string _name;
     private readonly HmacSigner _signer;
+    private readonly ILogger _logger;
 
-    public ConnectSessionFormat(string name, HmacSigner signer)
+    public ConnectSessionFormat(string name, HmacSigner signer, ILogger logger)
     {
         _name = name;
         _signer = signer;
+        _logger = logger;
     }
 
     public SessionCookieReadResult Read(HttpRequest request)
@@ -39,16 +42,16 @@ internal sealed class ConnectSessionFormat : ISessionCookieFormat
         }
 
         var prefix = SignedCookieValue.JsonPrefix.Length;
-        return SessionCookieReadResult.Loaded(rented!, offset + prefix, length - prefix, keyIndex == 0);
+        return SessionCookieReadResult.Loaded(rented!, offset + prefix, length - prefix, needsRenewal: keyIndex != 0);
     }
 
-    public void Write(HttpResponse response, ReadOnlySpan<byte> json, CookieOptions options)
+    public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
     {
         var value = new PooledByteBuffer(json.Length + 64);
         try
         {
             SignedCookieValue.Sign(SignedCookieValue.JsonPrefix, json, _signer, ref value);
-            SetCookieHeader.Append(response, _name, value.WrittenSpan, options);
+            SetCookieWriter.Append(response, _name, value.WrittenSpan, CookieValueEncoding.Percent, options, _logger);
         }
         finally
         {
@@ -56,5 +59,6 @@ internal sealed class ConnectSessionFormat : ISessionCookieFormat
         }
     }
 
-    public void Delete(HttpResponse response, CookieOptions options) => response.Cookies.Delete(_name, options);
+    public void Delete(HttpResponse response, CookieOptions options)
+        => SetCookieWriter.Delete(response, _name, options, CookieValueEncoding.Percent);
 }

@@ -1,12 +1,12 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Unicode;
 using CookieSession.Cookies;
 using CookieSession.Signing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Primitives;
-using Microsoft.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
 
 namespace CookieSession.Formats.Express;
 
@@ -18,9 +18,9 @@ namespace CookieSession.Formats.Express;
 /// <remarks>
 /// Node's <c>cookies</c> reads and signs values exactly as they travel, without percent-decoding, while
 /// <c>Response.Cookies</c> percent-escapes every value (<c>+</c>, <c>/</c> and <c>=</c> of base64 included).
-/// So this format writes its <c>Set-Cookie</c> headers itself, with ASP.NET's own header builder; it honours
-/// cookie consent (<see cref="ITrackingConsentFeature"/>) itself, but the cookie policy's other rules do not
-/// see these cookies.
+/// So this format writes its values raw (<see cref="CookieValueEncoding.Raw"/>): <see cref="SetCookieWriter"/>
+/// honours cookie consent (<see cref="ITrackingConsentFeature"/>) for them, but the cookie policy's other rules
+/// do not see these cookies.
 /// </remarks>
 internal sealed class ExpressSessionFormat : ISessionCookieFormat
 {
@@ -30,12 +30,14 @@ internal sealed class ExpressSessionFormat : ISessionCookieFormat
     private readonly string _name;
     private readonly string _signatureName;
     private readonly HmacSigner _signer;
+    private readonly ILogger _logger;
 
-    public ExpressSessionFormat(string name, HmacSigner signer)
+    public ExpressSessionFormat(string name, HmacSigner signer, ILogger logger)
     {
         _name = name;
         _signatureName = name + SignatureSuffix;
         _signer = signer;
+        _logger = logger;
     }
 
     public SessionCookieReadResult Read(HttpRequest request)
@@ -81,53 +83,35 @@ internal sealed class ExpressSessionFormat : ISessionCookieFormat
             return SessionCookieReadResult.Rejected(SessionCookieRejection.MalformedEncoding, rented);
         }
 
-        return SessionCookieReadResult.Loaded(rented, dataLength, written, keyIndex == 0);
+        return SessionCookieReadResult.Loaded(rented, dataLength, written, needsRenewal: keyIndex != 0);
     }
 
-    public void Write(HttpResponse response, ReadOnlySpan<byte> json, CookieOptions options)
+    public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
     {
-        var value = Convert.ToBase64String(json);
-        var header = options.CreateCookieHeader(_name, value).ToString();
-        if (header.Length > CookieSessionDefaults.MaxCookieSize)
-        {
-            throw new CookieSessionTooLargeException(_name, header.Length, CookieSessionDefaults.MaxCookieSize);
-        }
-
-        if (!options.IsEssential && response.HttpContext.Features.Get<ITrackingConsentFeature>() is { CanTrack: false })
-        {
-            return;
-        }
-
-        response.Headers.Append(HeaderNames.SetCookie, new StringValues([header, SignatureHeader(value, options)]));
-    }
-
-    public void Delete(HttpResponse response, CookieOptions options)
-    {
-        var expired = new CookieOptions(options) { Expires = DateTimeOffset.UnixEpoch, MaxAge = null };
-        response.Headers.Append(HeaderNames.SetCookie, new StringValues(
-        [
-            expired.CreateCookieHeader(_name, string.Empty).ToString(),
-            expired.CreateCookieHeader(_signatureName, string.Empty).ToString(),
-        ]));
-    }
-
-    private string SignatureHeader(string value, CookieOptions options)
-    {
-        var dataLength = _name.Length + 1 + value.Length;
-        var rented = ArrayPool<byte>.Shared.Rent(dataLength + _signer.SignatureLength);
+        // keygrip signs "name=value", the value as it travels: base64 of the JSON.
+        var prefixLength = _name.Length + 1;
+        var valueLength = Base64.GetMaxEncodedToUtf8Length(json.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(prefixLength + valueLength + _signer.SignatureLength);
         try
         {
-            var data = rented.AsSpan(0, dataLength);
-            Encoding.ASCII.GetBytes(_name, data);
-            data[_name.Length] = (byte)'=';
-            Encoding.ASCII.GetBytes(value, data[(_name.Length + 1)..]);
-            var signature = rented.AsSpan(dataLength, _signer.SignatureLength);
+            Encoding.ASCII.GetBytes(_name, rented);
+            rented[_name.Length] = (byte)'=';
+            Base64.EncodeToUtf8(json, rented.AsSpan(prefixLength), out _, out var written);
+            var data = rented.AsSpan(0, prefixLength + written);
+            var signature = rented.AsSpan(data.Length, _signer.SignatureLength);
             _signer.Sign(data, signature);
-            return options.CreateCookieHeader(_signatureName, Encoding.ASCII.GetString(signature)).ToString();
+            SetCookieWriter.Append(response, _name, data[prefixLength..], CookieValueEncoding.Raw, options, _logger);
+            SetCookieWriter.Append(response, _signatureName, signature, CookieValueEncoding.Raw, options, _logger);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    public void Delete(HttpResponse response, CookieOptions options)
+    {
+        SetCookieWriter.Delete(response, _name, options, CookieValueEncoding.Raw);
+        SetCookieWriter.Delete(response, _signatureName, options, CookieValueEncoding.Raw);
     }
 }

@@ -1,9 +1,9 @@
 using System.Buffers;
 using CookieSession.Cookies;
+using CookieSession.Formats;
 using CookieSession.Json;
-using CookieSession.Signing;
 
-namespace CookieSession.Formats.Connect;
+namespace CookieSession.Signing;
 
 /// <summary>
 /// A cookie value signed the way Connect's <c>utils.parseSignedCookie</c> and Express's

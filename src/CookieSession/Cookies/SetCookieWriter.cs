@@ -1,0 +1,250 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+using SameSiteMode = Microsoft.AspNetCore.Http.SameSiteMode;
+
+namespace CookieSession.Cookies;
+
+/// <summary>
+/// Writes every cookie of the library, whatever its format: one formatter for the header and its size, so that
+/// the size checked is the size sent, and no cookie a browser would drop (over 4096 bytes) leaves silently.
+/// </summary>
+/// <remarks>
+/// <para>
+/// When <c>Response.Cookies</c> is ASP.NET Core's own (no cookie policy or other wrapper in the pipeline), the
+/// header is formatted once, into one string, exactly as <c>Response.Cookies.Append</c> would write it (the
+/// same escaping, attribute order and spelling), and appended.
+/// </para>
+/// <para>
+/// Otherwise a percent-encoded cookie goes through <c>Response.Cookies</c>, so that the cookie policy sees and
+/// shapes it; the policy may still add <c>secure</c>, <c>httponly</c> or a stricter <c>samesite</c>, so such a
+/// cookie keeps <see cref="PolicyHeadroom"/> bytes free (ASP.NET's own chunking stops at 4050 for this reason).
+/// A raw cookie cannot go through <c>Response.Cookies</c> (it would percent-encode <c>+</c>, <c>/</c> and <c>=</c>):
+/// its header is written here, honouring cookie consent (<see cref="ITrackingConsentFeature"/>), and the other
+/// rules of the policy do not see it.
+/// </para>
+/// </remarks>
+internal static class SetCookieWriter
+{
+    /// <summary>Bytes kept free for what a cookie policy may add: <c>; secure</c>, <c>; httponly</c>, <c>; samesite=strict</c> and more.</summary>
+    public const int PolicyHeadroom = CookieSessionDefaults.MaxCookieSize - 4050;
+
+    /// <summary>
+    /// Appends <c>name=value</c> with <paramref name="options"/>.
+    /// </summary>
+    /// <exception cref="CookieSessionTooLargeException">The header would exceed <see cref="CookieSessionDefaults.MaxCookieSize"/>.</exception>
+    /// <exception cref="ArgumentException">An attribute value that could end or split the header.</exception>
+    public static void Append(HttpResponse response, string name, ReadOnlySpan<byte> value, CookieValueEncoding encoding, CookieOptions options, ILogger logger)
+    {
+        ValidateAttributes(options);
+        var plain = IsPlainResponseCookies(response.HttpContext);
+        var header = Format(name, value, encoding, options);
+        if (plain || encoding == CookieValueEncoding.Raw)
+        {
+            if (header.Length > CookieSessionDefaults.MaxCookieSize)
+            {
+                throw new CookieSessionTooLargeException(name, header.Length, CookieSessionDefaults.MaxCookieSize);
+            }
+
+            if (!plain && !options.IsEssential && response.HttpContext.Features.Get<ITrackingConsentFeature>() is { CanTrack: false })
+            {
+                return;
+            }
+
+            WarnIfSameSiteNoneWithoutSecure(name, options, logger);
+            response.Headers.Append(HeaderNames.SetCookie, header);
+            return;
+        }
+
+        var limit = CookieSessionDefaults.MaxCookieSize - PolicyHeadroom;
+        if (header.Length > limit)
+        {
+            throw new CookieSessionTooLargeException(name, header.Length, limit);
+        }
+
+        response.Cookies.Append(name, Encoding.UTF8.GetString(value), options);
+    }
+
+    /// <summary>Appends what deletes the cookie: the same name, path and domain, empty, expired in 1970.</summary>
+    public static void Delete(HttpResponse response, string name, CookieOptions options, CookieValueEncoding encoding)
+    {
+        ValidateAttributes(options);
+        var expired = new CookieOptions(options) { Expires = DateTimeOffset.UnixEpoch, MaxAge = null };
+        if (encoding == CookieValueEncoding.Percent && !IsPlainResponseCookies(response.HttpContext))
+        {
+            response.Cookies.Delete(name, expired);
+            return;
+        }
+
+        response.Headers.Append(HeaderNames.SetCookie, Format(name, default, encoding, expired));
+    }
+
+    /// <summary>The length of everything after <c>name=value</c>: what a chunked value leaves room for.</summary>
+    public static int AttributesLength(CookieOptions options) => Format(string.Empty, default, CookieValueEncoding.Raw, options).Length - 1;
+
+    /// <summary>Whether <c>Response.Cookies</c> is ASP.NET Core's own, with nothing wrapped around it.</summary>
+    public static bool IsPlainResponseCookies(HttpContext context)
+        => context.Features.Get<IResponseCookiesFeature>() is not { } feature || feature.GetType() == typeof(ResponseCookiesFeature);
+
+    /// <summary>
+    /// The header <c>Response.Cookies.Append</c> writes (for <see cref="CookieValueEncoding.Percent"/>: the value
+    /// escaped as <see cref="Uri.EscapeDataString(string)"/> does), attributes in <see cref="SetCookieHeaderValue"/>'s
+    /// order and spelling.
+    /// </summary>
+    public static string Format(string name, ReadOnlySpan<byte> value, CookieValueEncoding encoding, CookieOptions options)
+    {
+        var percent = encoding == CookieValueEncoding.Percent;
+        var capacity = name.Length + 1 + (percent ? 3 * value.Length : value.Length) + AttributesUpperBound(options);
+        var rented = ArrayPool<char>.Shared.Rent(capacity);
+        try
+        {
+            var span = rented.AsSpan();
+            var at = 0;
+            Write(span, ref at, name);
+            span[at++] = '=';
+            foreach (var b in value)
+            {
+                if (percent)
+                {
+                    WriteEscaped(span, ref at, b);
+                }
+                else if (b is > 0x20 and < 0x7F and not (byte)';' and not (byte)',' and not (byte)'"' and not (byte)'\\')
+                {
+                    span[at++] = (char)b;
+                }
+                else
+                {
+                    throw new ArgumentException("A raw cookie value must consist of cookie octets.", nameof(value));
+                }
+            }
+
+            WriteAttributes(span, ref at, options);
+            return new string(span[..at]);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+    }
+
+    private static void WriteAttributes(Span<char> span, ref int at, CookieOptions options)
+    {
+        if (options.Expires is { } expires)
+        {
+            Write(span, ref at, "; expires=");
+            expires.TryFormat(span[at..], out var written, "r", CultureInfo.InvariantCulture);
+            at += written;
+        }
+
+        if (options.MaxAge is { } maxAge)
+        {
+            Write(span, ref at, "; max-age=");
+            ((long)maxAge.TotalSeconds).TryFormat(span[at..], out var written, provider: CultureInfo.InvariantCulture);
+            at += written;
+        }
+
+        if (!string.IsNullOrEmpty(options.Domain))
+        {
+            Write(span, ref at, "; domain=");
+            Write(span, ref at, options.Domain);
+        }
+
+        if (!string.IsNullOrEmpty(options.Path))
+        {
+            Write(span, ref at, "; path=");
+            Write(span, ref at, options.Path);
+        }
+
+        if (options.Secure)
+        {
+            Write(span, ref at, "; secure");
+        }
+
+        Write(span, ref at, options.SameSite switch
+        {
+            SameSiteMode.Strict => "; samesite=strict",
+            SameSiteMode.Lax => "; samesite=lax",
+            SameSiteMode.None => "; samesite=none",
+            _ => string.Empty,
+        });
+
+        if (options.HttpOnly)
+        {
+            Write(span, ref at, "; httponly");
+        }
+
+        foreach (var extension in options.Extensions)
+        {
+            Write(span, ref at, "; ");
+            Write(span, ref at, extension);
+        }
+    }
+
+    /// <summary>At least the length of the attributes: each one at its longest.</summary>
+    private static int AttributesUpperBound(CookieOptions options)
+    {
+        var size = "; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=-9223372036854775808; domain=; path=; secure; samesite=strict; httponly".Length
+            + (options.Domain?.Length ?? 0) + (options.Path?.Length ?? 0);
+        foreach (var extension in options.Extensions)
+        {
+            size += 2 + extension.Length;
+        }
+
+        return size;
+    }
+
+    private static void ValidateAttributes(CookieOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.Path) && !CookieAttributes.IsValidPath(options.Path))
+        {
+            throw new ArgumentException($"The cookie path {CookieAttributes.PathRule}.", nameof(options));
+        }
+
+        if (!string.IsNullOrEmpty(options.Domain) && !CookieAttributes.IsValidDomain(options.Domain))
+        {
+            throw new ArgumentException($"The cookie domain {CookieAttributes.DomainRule}.", nameof(options));
+        }
+
+        foreach (var extension in options.Extensions)
+        {
+            if (!CookieAttributes.IsValidExtension(extension))
+            {
+                throw new ArgumentException($"A cookie extension attribute {CookieAttributes.ExtensionRule}.", nameof(options));
+            }
+        }
+    }
+
+    private static void WarnIfSameSiteNoneWithoutSecure(string name, CookieOptions options, ILogger logger)
+    {
+        // What ASP.NET's own Response.Cookies says for the cookies it writes: browsers drop such a cookie.
+        if (options.SameSite == SameSiteMode.None && !options.Secure)
+        {
+            Log.SameSiteNoneWithoutSecure(logger, name);
+        }
+    }
+
+    private static void WriteEscaped(Span<char> span, ref int at, byte b)
+    {
+        if (UriComponent.IsUnreserved(b))
+        {
+            span[at++] = (char)b;
+            return;
+        }
+
+        span[at++] = '%';
+        span[at++] = (char)HexDigit(b >> 4);
+        span[at++] = (char)HexDigit(b & 0xF);
+    }
+
+    private static void Write(Span<char> span, ref int at, string text)
+    {
+        text.CopyTo(span[at..]);
+        at += text.Length;
+    }
+
+    private static int HexDigit(int nibble) => nibble < 10 ? '0' + nibble : 'A' + nibble - 10;
+}

@@ -1,0 +1,207 @@
+using CookieSession.Cookies;
+using CookieSession.Formats;
+using CookieSession.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+
+namespace CookieSession.Session;
+
+/// <summary>
+/// What happens to the session cookie as the response starts: the one place that decides the
+/// <see cref="SessionOutcome"/>, logs it, and carries it out through the format.
+/// </summary>
+internal static class SessionCommit
+{
+    public static void Run(SessionState session)
+    {
+        var buffer = default(PooledByteBuffer);
+        try
+        {
+            var outcome = Decide(session, ref buffer, out var tls);
+            Apply(session, outcome, buffer.WrittenSpan, tls);
+        }
+        finally
+        {
+            buffer.Dispose();
+            session.MarkCommitted();
+        }
+    }
+
+    /// <summary>
+    /// Decides the outcome. For <see cref="SessionOutcome.Written"/> and <see cref="SessionOutcome.Renewed"/>,
+    /// <paramref name="json"/> holds what to write when the session was serialized (else the loaded JSON stands).
+    /// </summary>
+    private static SessionOutcome Decide(SessionState session, ref PooledByteBuffer json, out bool tls)
+    {
+        var settings = session.Settings;
+        var options = settings.Options;
+        tls = false;
+        if (!session.WasUsed && !options.SaveUninitialized)
+        {
+            return SessionOutcome.Unused;
+        }
+
+        var data = session.Data;
+        var cookie = session.ChangedCookie ?? settings.DefaultCookie;
+        tls = RequestSecurity.IsTls(session.HttpContext.Request, options.TrustProxy);
+        var secured = cookie.SecurePolicy != CookieSecurePolicy.Always || tls;
+        if (session.Stage == SessionStage.Cleared)
+        {
+            return secured ? SessionOutcome.Deleted : SessionOutcome.NotSecured;
+        }
+
+        if (data.IsNew && data.Count == 0 && !options.SaveUninitialized)
+        {
+            return SessionOutcome.Empty;
+        }
+
+        var changed = data.IsNew;
+        if (data.MayHaveChanged || data.IsNew)
+        {
+            json = new PooledByteBuffer(Math.Max(256, data.LoadedJson.Length + 64));
+            data.Serialize(ref json);
+            changed |= !json.WrittenSpan.SequenceEqual(data.LoadedJson);
+        }
+
+        var write = changed
+            || (session.ChangedCookie is { } changedCookie && !changedCookie.HasSameSettings(settings.DefaultCookie))
+            || (options.Rolling && session.WasUsed);
+        if (!write && !session.Read.NeedsRenewal)
+        {
+            return SessionOutcome.Unchanged;
+        }
+
+        if (!secured)
+        {
+            return SessionOutcome.NotSecured;
+        }
+
+        return write ? SessionOutcome.Written : SessionOutcome.Renewed;
+    }
+
+    private static void Apply(SessionState session, SessionOutcome outcome, ReadOnlySpan<byte> serialized, bool tls)
+    {
+        var settings = session.Settings;
+        var response = session.HttpContext.Response;
+        if (session.WasUsed)
+        {
+            AddVaryCookie(response);
+        }
+
+        switch (outcome)
+        {
+            case SessionOutcome.Deleted:
+                Log.SessionCleared(settings.Logger, settings.CookieName);
+                settings.Format.Delete(response, BuildCookieOptions(session, tls, forDelete: true));
+                MakeNotStorableBySharedCaches(response);
+                break;
+            case SessionOutcome.NotSecured:
+                Log.NotSecured(settings.Logger, settings.CookieName);
+                break;
+            case SessionOutcome.Unchanged:
+                Log.UnmodifiedSession(settings.Logger, settings.CookieName);
+                break;
+            case SessionOutcome.Written or SessionOutcome.Renewed:
+                var json = serialized.IsEmpty ? session.Data.LoadedJson : serialized;
+                if (outcome == SessionOutcome.Renewed)
+                {
+                    Log.ResigningWithCurrentSecret(settings.Logger, settings.CookieName);
+                }
+                else
+                {
+                    Log.SetCookie(settings.Logger, settings.CookieName, json.Length);
+                }
+
+                if (!settings.Options.Cookie.IsEssential && session.HttpContext.Features.Get<ITrackingConsentFeature>() is { CanTrack: false })
+                {
+                    Log.NoTrackingConsent(settings.Logger, settings.CookieName);
+                }
+
+                var now = settings.TimeProvider.GetUtcNow();
+                var times = new SessionTimes(session.Read.Times?.CreatedAt ?? now, now);
+                try
+                {
+                    settings.Format.Write(response, json, times, BuildCookieOptions(session, tls, forDelete: false));
+                }
+                catch (CookieSessionTooLargeException e)
+                {
+                    Log.CookieTooLarge(settings.Logger, settings.CookieName, e.Size, e.Limit);
+                    throw;
+                }
+
+                MakeNotStorableBySharedCaches(response);
+                break;
+        }
+    }
+
+    private static CookieOptions BuildCookieOptions(SessionState session, bool tls, bool forDelete)
+    {
+        var settings = session.Settings;
+        var builder = settings.Options.Cookie;
+        var cookie = session.ChangedCookie ?? settings.DefaultCookie;
+        var options = new CookieOptions
+        {
+            Path = cookie.Path,
+            Domain = cookie.Domain,
+            HttpOnly = cookie.HttpOnly,
+            SameSite = cookie.SameSite,
+            IsEssential = builder.IsEssential,
+            Secure = cookie.SecurePolicy switch
+            {
+                CookieSecurePolicy.Always => true,
+                CookieSecurePolicy.None => false,
+                _ => tls,
+            },
+        };
+
+        if (!forDelete)
+        {
+            options.MaxAge = cookie.MaxAge;
+            options.Expires = cookie.MaxAge is { } maxAge ? session.ArrivedAt + maxAge : cookie.Expires;
+        }
+
+        if (builder.Extensions.Count > 0)
+        {
+            foreach (var extension in builder.Extensions)
+            {
+                options.Extensions.Add(extension);
+            }
+        }
+
+        return options;
+    }
+
+    private static void AddVaryCookie(HttpResponse response)
+    {
+        var vary = response.Headers.Vary;
+        foreach (var value in vary)
+        {
+            if (value is not null && (value.Contains(HeaderNames.Cookie, StringComparison.OrdinalIgnoreCase) || value.Contains('*')))
+            {
+                return;
+            }
+        }
+
+        response.Headers.Append(HeaderNames.Vary, HeaderNames.Cookie);
+    }
+
+    /// <summary>
+    /// A response carrying one user's session cookie must never be stored by a shared cache and served to
+    /// others. Unless the application already forbade that (<c>no-store</c> or <c>private</c>), say so.
+    /// </summary>
+    private static void MakeNotStorableBySharedCaches(HttpResponse response)
+    {
+        foreach (var value in response.Headers.CacheControl)
+        {
+            if (value is not null
+                && (value.Contains("no-store", StringComparison.OrdinalIgnoreCase) || value.Contains("private", StringComparison.OrdinalIgnoreCase)))
+            {
+                return;
+            }
+        }
+
+        response.Headers.CacheControl = "no-cache, no-store";
+        response.Headers.Pragma = "no-cache";
+    }
+}

@@ -1,0 +1,175 @@
+using System.Text;
+using CookieSession.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.CookiePolicy;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace CookieSession.Tests.Cookies;
+
+/// <summary>The one writer of every cookie: the header it formats is the one Response.Cookies writes, and its size is checked.</summary>
+public sealed class SetCookieWriterTests
+{
+    public static TheoryData<string, string, CookieOptions> Cases() => new()
+    {
+        { "connect.sess", "s:j:{\"count\":1}.QaA3VUxvg7b11JSJ7deLwQD3x13u/uoLbfoW+SKX8OM", new CookieOptions() },
+        { "a", "plain-._~", new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax } },
+        { "sess", "é😀 !*'()\"<>", new CookieOptions { Path = "/admin", Domain = "example.com", Secure = true, SameSite = SameSiteMode.None } },
+        { "s", "x", new CookieOptions { Expires = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)), MaxAge = TimeSpan.FromSeconds(3600.7), SameSite = SameSiteMode.Strict, HttpOnly = true } },
+        { "s", "", new CookieOptions { Expires = DateTimeOffset.UnixEpoch, Path = "/" } },
+        { "s", "x", WithExtensions(new CookieOptions { Path = "/" }, "priority=high", "foo") },
+        { "we!rd*name", "v", new CookieOptions() },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Format_Percent_EqualsResponseCookiesAppend(string name, string value, CookieOptions options)
+    {
+        var context = new DefaultHttpContext();
+        context.Response.Cookies.Append(name, value, options);
+        var expected = context.Response.Headers.SetCookie.ToString();
+
+        Assert.Equal(expected, SetCookieWriter.Format(name, Encoding.UTF8.GetBytes(value), CookieValueEncoding.Percent, options));
+    }
+
+    [Fact]
+    public void Delete_PlainResponseCookies_EqualsResponseCookiesDelete()
+    {
+        var options = new CookieOptions { Path = "/admin", Domain = "example.com", HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromHours(1) };
+        var expected = new DefaultHttpContext();
+        expected.Response.Cookies.Delete("connect.sess", options);
+        var actual = new DefaultHttpContext();
+
+        SetCookieWriter.Delete(actual.Response, "connect.sess", options, CookieValueEncoding.Percent);
+
+        Assert.Equal(expected.Response.Headers.SetCookie.ToString(), actual.Response.Headers.SetCookie.ToString());
+    }
+
+    [Fact]
+    public void Append_Raw_WritesValueAsItIs()
+    {
+        var context = new DefaultHttpContext();
+        SetCookieWriter.Append(context.Response, "session", "eyJhIjoxfQ=="u8, CookieValueEncoding.Raw, new CookieOptions { Path = "/" }, NullLogger.Instance);
+        Assert.Equal("session=eyJhIjoxfQ==; path=/", context.Response.Headers.SetCookie.ToString());
+    }
+
+    [Theory]
+    [InlineData("a b")]
+    [InlineData("a;b")]
+    [InlineData("a\"b")]
+    [InlineData("é")]
+    public void Append_RawValueOutsideCookieOctets_Throws(string value)
+    {
+        var context = new DefaultHttpContext();
+        Assert.Throws<ArgumentException>(() => SetCookieWriter.Append(
+            context.Response, "n", Encoding.UTF8.GetBytes(value), CookieValueEncoding.Raw, new CookieOptions(), NullLogger.Instance));
+    }
+
+    [Fact]
+    public void Append_PlainResponseCookies_AllowsExactly4096Bytes()
+    {
+        var fits = new DefaultHttpContext();
+        var options = new CookieOptions { Path = "/" };
+        var overhead = "n=; path=/".Length;
+        SetCookieWriter.Append(fits.Response, "n", Encoding.ASCII.GetBytes(new string('a', 4096 - overhead)), CookieValueEncoding.Percent, options, NullLogger.Instance);
+        Assert.Equal(4096, fits.Response.Headers.SetCookie.ToString().Length);
+
+        var over = new DefaultHttpContext();
+        var e = Assert.Throws<CookieSessionTooLargeException>(() => SetCookieWriter.Append(
+            over.Response, "n", Encoding.ASCII.GetBytes(new string('a', 4097 - overhead)), CookieValueEncoding.Percent, options, NullLogger.Instance));
+        Assert.Equal(4097, e.Size);
+        Assert.Empty(over.Response.Headers.SetCookie.ToString());
+    }
+
+    [Fact]
+    public void Append_ThroughCookiePolicy_KeepsHeadroomSoThePolicysAdditionsStayUnder4096()
+    {
+        // A policy that adds secure, httponly and a stricter SameSite to every cookie.
+        var policy = new CookiePolicyOptions
+        {
+            Secure = CookieSecurePolicy.Always,
+            HttpOnly = HttpOnlyPolicy.Always,
+            MinimumSameSitePolicy = SameSiteMode.Strict,
+        };
+        var options = new CookieOptions { Path = "/", SameSite = SameSiteMode.Lax };
+        var overhead = "n=; path=/; samesite=lax".Length;
+
+        var fits = WithCookiePolicy(policy);
+        SetCookieWriter.Append(fits.Response, "n", Encoding.ASCII.GetBytes(new string('a', 4050 - overhead)), CookieValueEncoding.Percent, options, NullLogger.Instance);
+        var sent = fits.Response.Headers.SetCookie.ToString();
+        Assert.Contains("; secure", sent, StringComparison.Ordinal);
+        Assert.True(sent.Length <= 4096, $"{sent.Length} bytes were sent");
+
+        var over = WithCookiePolicy(policy);
+        var e = Assert.Throws<CookieSessionTooLargeException>(() => SetCookieWriter.Append(
+            over.Response, "n", Encoding.ASCII.GetBytes(new string('a', 4051 - overhead)), CookieValueEncoding.Percent, options, NullLogger.Instance));
+        Assert.Equal(4050, e.Limit);
+    }
+
+    [Theory]
+    [InlineData("/a;b", null, null)]
+    [InlineData("/a\r\nSet-Cookie: x=y", null, null)]
+    [InlineData(null, "example.com; secure", null)]
+    [InlineData(null, "exa mple.com", null)]
+    [InlineData(null, "exämple.com", null)]
+    [InlineData(null, null, "priority=high; domain=evil.com")]
+    [InlineData(null, null, "x\u0001")]
+    public void Append_AttributeThatCouldSplitTheHeader_Throws(string? path, string? domain, string? extension)
+    {
+        var options = new CookieOptions { Path = path, Domain = domain };
+        if (extension is not null)
+        {
+            options.Extensions.Add(extension);
+        }
+
+        var context = new DefaultHttpContext();
+        Assert.Throws<ArgumentException>(() => SetCookieWriter.Append(context.Response, "n", "v"u8, CookieValueEncoding.Percent, options, NullLogger.Instance));
+        Assert.Throws<ArgumentException>(() => SetCookieWriter.Delete(context.Response, "n", options, CookieValueEncoding.Percent));
+        Assert.Empty(context.Response.Headers.SetCookie.ToString());
+    }
+
+    [Fact]
+    public void Append_SameSiteNoneWithoutSecure_Warns()
+    {
+        var logs = new FakeLogCollector();
+        var logger = new FakeLogger(logs);
+        var context = new DefaultHttpContext();
+
+        SetCookieWriter.Append(context.Response, "n", "v"u8, CookieValueEncoding.Percent, new CookieOptions { SameSite = SameSiteMode.None }, logger);
+        SetCookieWriter.Append(context.Response, "n", "v"u8, CookieValueEncoding.Percent, new CookieOptions { SameSite = SameSiteMode.None, Secure = true }, logger);
+
+        var warning = Assert.Single(logs.GetSnapshot());
+        Assert.Equal("SameSiteNoneWithoutSecure", warning.Id.Name);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+    }
+
+    private static DefaultHttpContext WithCookiePolicy(CookiePolicyOptions policy)
+    {
+        var context = new DefaultHttpContext();
+        var feature = new ResponseCookiesFeature(context.Features);
+
+        // What CookiePolicyMiddleware installs: Response.Cookies wrapped by the policy.
+        var wrapperType = typeof(CookiePolicyOptions).Assembly.GetType("Microsoft.AspNetCore.CookiePolicy.ResponseCookiesWrapper", throwOnError: true)!;
+        var wrapper = (IResponseCookies)Activator.CreateInstance(wrapperType, context, policy, feature, NullLogger.Instance)!;
+        context.Features.Set<IResponseCookiesFeature>(new WrappedCookiesFeature(wrapper));
+        return context;
+    }
+
+    private sealed class WrappedCookiesFeature(IResponseCookies cookies) : IResponseCookiesFeature
+    {
+        public IResponseCookies Cookies => cookies;
+    }
+
+    private static CookieOptions WithExtensions(CookieOptions options, params string[] extensions)
+    {
+        foreach (var extension in extensions)
+        {
+            options.Extensions.Add(extension);
+        }
+
+        return options;
+    }
+}
