@@ -114,6 +114,52 @@ public sealed class SignedCookieTests
         Assert.Equal("{\"n\":1}", TestSigning.JsonOf(transaction.SessionCookie()!.Value.Value!, SessionTestHost.Secret));
     }
 
+    [Fact]
+    public async Task AppendSignedCookie_JsonPrefixedValue_ThrowsAndForgesNoSession()
+    {
+        // With the cookie-parser secret signing the session, "j:{...}" signed would be a valid session cookie.
+        await using var host = await SessionTestHost.StartAsync(
+            async context =>
+            {
+                var error = Assert.Throws<ArgumentException>(() => context.Response.AppendSignedCookie("name", "j:{\"admin\":true}"));
+                Assert.Equal("value", error.ParamName);
+                await context.Response.WriteAsync(error.Message);
+            },
+            configure: null,
+            services: s => s.AddSignedCookies(o => o.Secret = SessionTestHost.Secret),
+            withDefaultSecret: false);
+
+        var transaction = await host.SendAsync();
+
+        Assert.Contains("AppendJsonCookie", transaction.Body, StringComparison.Ordinal);
+        Assert.Empty(transaction.SetCookies);
+    }
+
+    [Fact]
+    public async Task Start_SessionSharesTheSignedCookieSecret_Warns()
+    {
+        await using var host = await SessionTestHost.StartAsync(
+            Handlers.Store("n", 1),
+            configure: null,
+            services: s => s.AddSignedCookies(o => o.Secret = SessionTestHost.Secret));
+        await host.SendAsync();
+
+        var warning = Assert.Single(host.LogsOf("SecretSharedWithSignedCookies"));
+        Assert.DoesNotContain(SessionTestHost.Secret, warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_SessionHasItsOwnSecret_NoSharedSecretWarning()
+    {
+        await using var host = await SessionTestHost.StartAsync(
+            Handlers.Store("n", 1),
+            configure: null,
+            services: s => s.AddSignedCookies(o => o.Secret = "another secret for signed cookies"));
+        await host.SendAsync();
+
+        Assert.Empty(host.LogsOf("SecretSharedWithSignedCookies"));
+    }
+
     private static Task<SessionTestHost> StartAsync(RequestDelegate handler)
         => SessionTestHost.StartAsync(handler, configure: null, services: s => s.AddSignedCookies(o => o.Secret = SessionTestHost.Secret));
 }
