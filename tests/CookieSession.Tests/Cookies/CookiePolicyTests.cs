@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.CookiePolicy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CookieSession.Tests;
+namespace CookieSession.Tests.Cookies;
 
 /// <summary>The session cookie goes through Response.Cookies, so ASP.NET's cookie policy applies to it.</summary>
 public sealed class CookiePolicyTests

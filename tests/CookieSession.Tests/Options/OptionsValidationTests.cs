@@ -2,7 +2,7 @@ using CookieSession.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
-namespace CookieSession.Tests;
+namespace CookieSession.Tests.Options;
 
 public sealed class OptionsValidationTests
 {

@@ -3,7 +3,7 @@ using System.Text;
 using CookieSession.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
-namespace CookieSession.Tests;
+namespace CookieSession.Tests.Session;
 
 /// <summary>
 /// Whatever the cookie holds, the request succeeds with an empty session, the reason is logged, and the

@@ -3,7 +3,7 @@ using CookieSession.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CookieSession.Tests;
+namespace CookieSession.Tests.Signing;
 
 /// <summary>
 /// Express's cookie-parser formats. Vectors were written by express@4 with cookie-parser("some secret"):

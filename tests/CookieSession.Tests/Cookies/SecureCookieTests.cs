@@ -1,7 +1,7 @@
 using CookieSession.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
-namespace CookieSession.Tests;
+namespace CookieSession.Tests.Cookies;
 
 /// <summary>Which combinations of policy, transport and proxy write the cookie, and whether it is marked Secure.</summary>
 public sealed class SecureCookieTests

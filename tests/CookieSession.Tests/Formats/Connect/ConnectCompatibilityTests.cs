@@ -10,7 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace CookieSession.Tests;
+namespace CookieSession.Tests.Formats.Connect;
 
 /// <summary>The 22 cases of Connect's own test/cookieSession.js, one test each, as they hold here.</summary>
 public sealed class ConnectCompatibilityTests
