@@ -28,6 +28,13 @@ public static class CookieSessionDefaults
     public const int MaxCookieSize = 4096;
 
     /// <summary>
+    /// The default of <see cref="CookieSessionOptions.MaxChunkedSize"/>: 7680 bytes. A chunked session comes back in
+    /// the request's <c>Cookie</c> header beside every other cookie of the site, and common proxies refuse a header
+    /// line over 8 KB (nginx's default), so the session leaves 512 bytes for the rest.
+    /// </summary>
+    public const int MaxChunkedSize = 7680;
+
+    /// <summary>
     /// The deepest nesting of objects and arrays a session may have: 64. A cookie nested deeper is
     /// rejected when read, and a session nested deeper throws when written.
     /// </summary>

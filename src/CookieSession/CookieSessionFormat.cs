@@ -15,4 +15,13 @@ public enum CookieSessionFormat
     /// <c>name=value</c>. Default cookie name <c>session</c>.
     /// </summary>
     ExpressCookieSession = 1,
+
+    /// <summary>
+    /// Encrypted and authenticated with the application's ASP.NET Core Data Protection (no secret needed; the key
+    /// ring is shared by every server that shares it), with the session's creation and issue times inside, so that
+    /// <see cref="CookieSessionOptions.IdleTimeout"/> and <see cref="CookieSessionOptions.AbsoluteTimeout"/> are
+    /// enforced by the server. Split into several cookies past 4 KB as ASP.NET's own chunked cookies are
+    /// (<c>name=chunks-N</c>, <c>nameC1</c>...). Not readable by Node. Default cookie name <c>connect.sess</c>.
+    /// </summary>
+    Protected = 2,
 }

@@ -25,15 +25,21 @@ internal sealed class CookieSessionMiddleware
         IOptions<CookieSessionOptions> options,
         IOptions<SignedCookieOptions> signedCookieOptions,
         ILoggerFactory loggerFactory,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        IServiceProvider services)
     {
         _next = next;
         var value = options.Value;
         var logger = loggerFactory.CreateLogger<CookieSessionMiddleware>();
         var secrets = CookieSessionSecrets.Of(value.Secret, value.Secrets);
-        WarnAboutSecrets(value, secrets, signedCookieOptions.Value, logger);
-        var format = SessionCookieFormats.Create(value, secrets, logger);
-        _settings = new SessionSettings(value, format, logger, value.TimeProvider ?? timeProvider);
+        var time = value.TimeProvider ?? timeProvider;
+        if (SessionCookieFormats.NeedsSecret(value.Format))
+        {
+            WarnAboutSecrets(value, secrets, signedCookieOptions.Value, logger);
+        }
+
+        var format = SessionCookieFormats.Create(value, secrets, time, logger, services);
+        _settings = new SessionSettings(value, format, logger, time);
     }
 
     public async Task Invoke(HttpContext context)
@@ -52,6 +58,11 @@ internal sealed class CookieSessionMiddleware
         features.Set<ISessionFeature>(session);
         try
         {
+            if (_settings.Options.OnValidateSession is { } validate)
+            {
+                await session.ValidateAsync(validate).ConfigureAwait(false);
+            }
+
             await _next(context).ConfigureAwait(false);
         }
         finally

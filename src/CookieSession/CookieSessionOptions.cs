@@ -55,6 +55,42 @@ public sealed class CookieSessionOptions
     public HashAlgorithmName KeygripAlgorithm { get; set; } = HashAlgorithmName.SHA1;
 
     /// <summary>
+    /// With <see cref="CookieSessionFormat.Protected"/>: a session is refused once more than this has passed since its
+    /// cookie was issued, and a response that used the session issues a new cookie once more than half of it has
+    /// passed (not before: no re-encryption on every request). Default: <see langword="null"/>, no idle limit.
+    /// Formats that carry no time (Connect, Express) cannot enforce it: setting it with them fails at start-up.
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; set; }
+
+    /// <summary>
+    /// With <see cref="CookieSessionFormat.Protected"/>: a session is refused once more than this has passed since it
+    /// was created, however active it is; renewals and changes keep its creation time, a cleared session starts anew.
+    /// Default: <see langword="null"/>, no absolute limit. Formats that carry no time cannot enforce it.
+    /// </summary>
+    public TimeSpan? AbsoluteTimeout { get; set; }
+
+    /// <summary>
+    /// The most a session split over several cookies (<see cref="CookieSessionFormat.Protected"/>) may take, in bytes of
+    /// <c>name=value</c> pairs as the browser sends them back. Writing a larger one throws
+    /// <see cref="CookieSessionTooLargeException"/>. Default: <see cref="CookieSessionDefaults.MaxChunkedSize"/> (7680).
+    /// </summary>
+    public int MaxChunkedSize { get; set; } = CookieSessionDefaults.MaxChunkedSize;
+
+    /// <summary>
+    /// Marks the cookie <c>Partitioned</c> (CHIPS): in a third-party context the browser keeps a separate cookie per
+    /// top-level site. Requires <see cref="CookieSecurePolicy.Always"/>, as browsers do. Default: <see langword="false"/>.
+    /// </summary>
+    public bool Partitioned { get; set; }
+
+    /// <summary>
+    /// Called, before the application runs, for every request that brings a valid session cookie, with the session and
+    /// the times its cookie carries: it may reject the session (it is emptied and its cookie deleted) or ask for a new
+    /// cookie. Like cookie authentication's <c>OnValidatePrincipal</c>: use it to check the session against the server,
+    /// for example a per-user "signed out everywhere" time. Default: <see langword="null"/>.
+    /// </summary>
+    public Func<CookieSessionValidationContext, Task>? OnValidateSession { get; set; }
+
+    /// <summary>
     /// Trust the first value of <c>X-Forwarded-Proto</c> to tell whether the request came over TLS
     /// (Connect's <c>proxy</c>). Default: <see langword="false"/>. Prefer ASP.NET Core's forwarded
     /// headers middleware, which this option does not replace.

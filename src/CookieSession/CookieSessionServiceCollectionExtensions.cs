@@ -10,8 +10,10 @@ namespace CookieSession;
 public static class CookieSessionServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the cookie session. The options are validated when the application starts: without a secret
-    /// it fails at start-up with an <see cref="OptionsValidationException"/>. Calling it twice is harmless.
+    /// Adds the cookie session, and ASP.NET Core Data Protection if the application has not (the
+    /// <see cref="CookieSessionFormat.Protected"/> format uses it). The options are validated when the application
+    /// starts: a signed format without a secret fails at start-up with an <see cref="OptionsValidationException"/>.
+    /// Calling it twice is harmless.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Configures <see cref="CookieSessionOptions"/>.</param>
@@ -26,6 +28,10 @@ public static class CookieSessionServiceCollectionExtensions
 
         services.AddOptions<SignedCookieOptions>();
         services.AddLogging();
+
+        // The Protected format's keys: the application's own Data Protection when it set it up (AddDataProtection
+        // adds only what is missing), else the default key ring.
+        services.AddDataProtection();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CookieSessionOptions>, CookieSessionPostConfigureOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CookieSessionOptions>, CookieSessionOptionsValidator>());

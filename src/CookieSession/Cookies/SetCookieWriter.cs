@@ -83,8 +83,9 @@ internal static class SetCookieWriter
         response.Headers.Append(HeaderNames.SetCookie, Format(name, default, encoding, expired));
     }
 
-    /// <summary>The length of everything after <c>name=value</c>: what a chunked value leaves room for.</summary>
-    public static int AttributesLength(CookieOptions options) => Format(string.Empty, default, CookieValueEncoding.Raw, options).Length - 1;
+    /// <summary>The longest raw value a cookie of this name with these attributes can have and still be written.</summary>
+    public static int MaxRawValueLength(string name, CookieOptions options)
+        => CookieSessionDefaults.MaxCookieSize - name.Length - Format(string.Empty, default, CookieValueEncoding.Raw, options).Length;
 
     /// <summary>Whether <c>Response.Cookies</c> is ASP.NET Core's own, with nothing wrapped around it.</summary>
     public static bool IsPlainResponseCookies(HttpContext context)

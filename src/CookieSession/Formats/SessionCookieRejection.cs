@@ -20,6 +20,24 @@ internal enum SessionCookieRejection
     /// <summary>Larger than any cookie a browser sends.</summary>
     TooLarge,
 
+    /// <summary>Its chunks do not fit together: a count out of range, or a chunk missing, extra or empty.</summary>
+    MalformedChunks,
+
+    /// <summary>Data Protection could not unprotect it: tampered, another purpose (cookie name or application), or a key not in the ring.</summary>
+    Undecryptable,
+
+    /// <summary>Protected with a key that has since been revoked.</summary>
+    RevokedKey,
+
+    /// <summary>Unprotected, but written by a version of the format this one does not know.</summary>
+    UnknownVersion,
+
+    /// <summary>More than <c>IdleTimeout</c> passed since the cookie was issued.</summary>
+    IdleExpired,
+
+    /// <summary>More than <c>AbsoluteTimeout</c> passed since the session was created.</summary>
+    AbsoluteExpired,
+
     /// <summary>Reading it failed in a way no other reason names (the error's type is logged, never its message).</summary>
     Malformed,
 }

@@ -1,5 +1,6 @@
 using CookieSession.Signing;
 using CookieSession.Cookies;
+using CookieSession.Formats;
 using Microsoft.Extensions.Options;
 
 namespace CookieSession.Options;
@@ -10,8 +11,23 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
     public ValidateOptionsResult Validate(string? name, CookieSessionOptions options)
     {
         var failures = new List<string>();
-        SecretsValidation.Validate(nameof(CookieSessionOptions), options.Secret, options.Secrets, failures,
-            "Set CookieSessionOptions.Secret or Secrets, or give AddSignedCookies a secret.");
+        if (SessionCookieFormats.NeedsSecret(options.Format))
+        {
+            SecretsValidation.Validate(nameof(CookieSessionOptions), options.Secret, options.Secrets, failures,
+                "Set CookieSessionOptions.Secret or Secrets, or give AddSignedCookies a secret.");
+        }
+
+        ValidateLifetime(options, options.IdleTimeout, nameof(options.IdleTimeout), failures);
+        ValidateLifetime(options, options.AbsoluteTimeout, nameof(options.AbsoluteTimeout), failures);
+        if (options.MaxChunkedSize < CookieSessionDefaults.MaxCookieSize)
+        {
+            failures.Add($"CookieSessionOptions.MaxChunkedSize must be at least {CookieSessionDefaults.MaxCookieSize}, the size of one cookie.");
+        }
+
+        if (options.Partitioned && options.Cookie.SecurePolicy != Microsoft.AspNetCore.Http.CookieSecurePolicy.Always)
+        {
+            failures.Add("CookieSessionOptions.Partitioned requires Cookie.SecurePolicy = Always: browsers accept a Partitioned cookie only when it is Secure.");
+        }
 
         var cookieName = options.Cookie.Name;
         if (!CookieNames.IsValid(cookieName))
@@ -59,5 +75,22 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateLifetime(CookieSessionOptions options, TimeSpan? lifetime, string name, List<string> failures)
+    {
+        if (lifetime is not { } value)
+        {
+            return;
+        }
+
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add($"CookieSessionOptions.{name} must be more than zero.");
+        }
+        else if (!SessionCookieFormats.CarriesTimes(options.Format))
+        {
+            failures.Add($"CookieSessionOptions.{name} cannot be enforced with Format {options.Format}: its cookie carries no time that the server could check (and Node writes the same cookie). Use Format Protected, or limit the cookie's life with Cookie.MaxAge (enforced by the browser only).");
+        }
     }
 }

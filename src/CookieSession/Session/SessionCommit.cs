@@ -13,6 +13,9 @@ namespace CookieSession.Session;
 /// </summary>
 internal static class SessionCommit
 {
+    /// <summary>The CHIPS attribute, as browsers read it.</summary>
+    private const string PartitionedAttribute = "partitioned";
+
     public static void Run(SessionState session)
     {
         var buffer = default(PooledByteBuffer);
@@ -67,7 +70,8 @@ internal static class SessionCommit
         var write = changed
             || (session.ChangedCookie is { } changedCookie && !changedCookie.HasSameSettings(settings.DefaultCookie))
             || (options.Rolling && session.WasUsed);
-        if (!write && !session.Read.NeedsRenewal)
+        var renew = session.WasUsed && (session.Read.NeedsRenewal || session.RenewRequested);
+        if (!write && !renew)
         {
             return SessionOutcome.Unchanged;
         }
@@ -159,6 +163,12 @@ internal static class SessionCommit
         {
             options.MaxAge = cookie.MaxAge;
             options.Expires = cookie.MaxAge is { } maxAge ? session.ArrivedAt + maxAge : cookie.Expires;
+        }
+
+        if (settings.Options.Partitioned)
+        {
+            // CHIPS; ASP.NET's CookieOptions has no property for it (aspnetcore#53224).
+            options.Extensions.Add(PartitionedAttribute);
         }
 
         if (builder.Extensions.Count > 0)

@@ -35,6 +35,7 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
     private bool _used;
     private bool _commitScheduled;
     private bool _requestEnded;
+    private bool _renewRequested;
     private CookieSessionCookie? _cookie;
     private AspNetSession? _aspNetSession;
 
@@ -202,15 +203,41 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
 
     public void Clear() => Change().Clear();
 
-    /// <summary>Connect's <c>req.session = null</c>: the cookie is deleted when the response starts.</summary>
+    /// <summary>
+    /// Connect's <c>req.session = null</c>: the cookie is deleted when the response starts. What the old cookie
+    /// held and said (its times, its key) no longer applies: anything stored now is a new session.
+    /// </summary>
     public void ClearCookie()
     {
         ThrowIfCommitted();
-        Use().Clear();
-        _stage = SessionStage.Cleared;
-
-        // What the old cookie said (its times, its key) no longer applies: anything stored now is a new session.
+        Use().Release();
+        _data = new SessionData();
         _read = default;
+        _renewRequested = false;
+        _stage = SessionStage.Cleared;
+    }
+
+    /// <summary>Whether <see cref="CookieSessionOptions.OnValidateSession"/> asked for a new cookie.</summary>
+    public bool RenewRequested => _renewRequested;
+
+    /// <summary>
+    /// Runs <see cref="CookieSessionOptions.OnValidateSession"/> when the request brought a valid cookie. Reading the
+    /// cookie for it does not count as a use by the application.
+    /// </summary>
+    public async Task ValidateAsync(Func<CookieSessionValidationContext, Task> validate)
+    {
+        if (IsDetached || Data.IsNew)
+        {
+            return;
+        }
+
+        var context = new CookieSessionValidationContext(this, _read.Times?.CreatedAt, _read.Times?.IssuedAt);
+        await validate(context).ConfigureAwait(false);
+        if (context.ShouldRenew && !context.IsRejected && _stage != SessionStage.Committed)
+        {
+            _renewRequested = true;
+            Use();
+        }
     }
 
     /// <summary>Reads the session for the application (<c>ISession.LoadAsync</c>).</summary>

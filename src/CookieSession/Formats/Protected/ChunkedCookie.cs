@@ -1,0 +1,185 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using CookieSession.Cookies;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+
+namespace CookieSession.Formats.Protected;
+
+/// <summary>
+/// A raw cookie value split over several cookies in the wire format of ASP.NET Core's <c>ChunkingCookieManager</c>
+/// (what cookie authentication writes): <c>name=chunks-N</c>, then <c>nameC1</c> ... <c>nameCN</c>; a value that fits
+/// in one cookie is written as <c>name=value</c>.
+/// </summary>
+/// <remarks>
+/// The framework's <c>ChunkingCookieManager</c> is not used: it takes the count in a request at its word (up to
+/// <see cref="int.MaxValue"/> lookups), leaves stale chunks behind when a value shrinks, and does not check the total.
+/// Here the count never exceeds <see cref="MaxChunks"/>, a missing, extra or empty chunk refuses the cookie, chunks
+/// left over from a longer value are deleted with the same path and domain, and the total is capped.
+/// </remarks>
+internal sealed class ChunkedCookie
+{
+    /// <summary>The prefix of the count cookie's value. Part of ASP.NET's wire format: never change it.</summary>
+    public const string CountPrefix = "chunks-";
+
+    /// <summary>The most chunks read or written: 16, twice what <see cref="CookieSessionDefaults.MaxChunkedSize"/> needs.</summary>
+    public const int MaxChunks = 16;
+
+    private readonly string _name;
+    private readonly string[] _chunkNames;
+    private readonly string _chunkPrefix;
+    private readonly int _maxTotal;
+    private readonly ILogger _logger;
+
+    public ChunkedCookie(string name, int maxTotal, ILogger logger)
+    {
+        _name = name;
+        _maxTotal = maxTotal;
+        _logger = logger;
+
+        // Part of ASP.NET's wire format: name + "C" + index from 1. Never change it.
+        _chunkPrefix = name + "C";
+        _chunkNames = Enumerable.Range(1, MaxChunks).Select(i => name + "C" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    /// <summary>
+    /// Reads the value, joining its chunks. On success <paramref name="rented"/> (from <see cref="ArrayPool{T}.Shared"/>,
+    /// which the caller returns) holds it in its first <paramref name="length"/> characters.
+    /// </summary>
+    public SessionCookieRejection TryRead(StringValues headers, out bool found, out char[]? rented, out int length)
+    {
+        rented = null;
+        length = 0;
+        found = CookieHeaderReader.TryGetValue(headers, _name, out var first);
+        if (!found)
+        {
+            return SessionCookieRejection.None;
+        }
+
+        if (!first.StartsWith(CountPrefix, StringComparison.Ordinal))
+        {
+            if (first.Length > CookieSessionDefaults.MaxCookieSize)
+            {
+                return SessionCookieRejection.TooLarge;
+            }
+
+            rented = ArrayPool<char>.Shared.Rent(Math.Max(1, first.Length));
+            first.CopyTo(rented);
+            length = first.Length;
+            return SessionCookieRejection.None;
+        }
+
+        var digits = first[CountPrefix.Length..];
+        if (digits.Length is 0 or > 2 || digits.ContainsAnyExceptInRange('0', '9')
+            || int.Parse(digits, CultureInfo.InvariantCulture) is var count && count is < 1 or > MaxChunks)
+        {
+            return SessionCookieRejection.MalformedChunks;
+        }
+
+        if (count < MaxChunks && CookieHeaderReader.TryGetValue(headers, _chunkNames[count], out _))
+        {
+            // A chunk beyond the count: not what one write produced.
+            return SessionCookieRejection.MalformedChunks;
+        }
+
+        var total = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (!CookieHeaderReader.TryGetValue(headers, _chunkNames[i], out var chunk) || chunk.IsEmpty)
+            {
+                return SessionCookieRejection.MalformedChunks;
+            }
+
+            total += chunk.Length;
+            if (total > _maxTotal)
+            {
+                return SessionCookieRejection.TooLarge;
+            }
+        }
+
+        rented = ArrayPool<char>.Shared.Rent(total);
+        for (var i = 0; i < count; i++)
+        {
+            CookieHeaderReader.TryGetValue(headers, _chunkNames[i], out var chunk);
+            chunk.CopyTo(rented.AsSpan(length));
+            length += chunk.Length;
+        }
+
+        return SessionCookieRejection.None;
+    }
+
+    /// <summary>
+    /// Writes the value (cookie octets) as one cookie, or as chunks when it does not fit, and deletes the chunks of the
+    /// request that the new value does not use.
+    /// </summary>
+    /// <exception cref="CookieSessionTooLargeException">Over <see cref="CookieSessionOptions.MaxChunkedSize"/>.</exception>
+    public void Write(HttpResponse response, ReadOnlySpan<byte> value, CookieOptions options)
+    {
+        var written = 0;
+        if (value.Length <= SetCookieWriter.MaxRawValueLength(_name, options))
+        {
+            SetCookieWriter.Append(response, _name, value, CookieValueEncoding.Raw, options, _logger);
+        }
+        else
+        {
+            var perChunk = SetCookieWriter.MaxRawValueLength(_chunkNames[^1], options);
+            var count = perChunk <= 0 ? int.MaxValue : (value.Length + perChunk - 1) / perChunk;
+            var countValue = CountPrefix + count.ToString(CultureInfo.InvariantCulture);
+
+            // As the browser sends them back: "name=chunks-N; nameC1=...; nameC2=...".
+            var total = _name.Length + 1 + countValue.Length;
+            for (var i = 0; i < Math.Min(count, MaxChunks); i++)
+            {
+                total += 2 + _chunkNames[i].Length + 1 + Math.Min(perChunk, value.Length - (i * perChunk));
+            }
+
+            if (count > MaxChunks || total > _maxTotal)
+            {
+                throw new CookieSessionTooLargeException(_name, count > MaxChunks ? _name.Length + 1 + value.Length : total, _maxTotal);
+            }
+
+            SetCookieWriter.Append(response, _name, Encoding.ASCII.GetBytes(countValue), CookieValueEncoding.Raw, options, _logger);
+            for (var i = 0; i < count; i++)
+            {
+                var chunk = value.Slice(i * perChunk, Math.Min(perChunk, value.Length - (i * perChunk)));
+                SetCookieWriter.Append(response, _chunkNames[i], chunk, CookieValueEncoding.Raw, options, _logger);
+            }
+
+            written = count;
+        }
+
+        DeleteChunksOfRequest(response, options, from: written);
+    }
+
+    /// <summary>Deletes the cookie and every chunk the request brought.</summary>
+    public void Delete(HttpResponse response, CookieOptions options)
+    {
+        SetCookieWriter.Delete(response, _name, options, CookieValueEncoding.Raw);
+        DeleteChunksOfRequest(response, options, from: 0);
+    }
+
+    private void DeleteChunksOfRequest(HttpResponse response, CookieOptions options, int from)
+    {
+        var headers = response.HttpContext.Request.Headers.Cookie;
+        var mayHaveChunks = false;
+        foreach (var header in headers)
+        {
+            mayHaveChunks |= header is not null && header.Contains(_chunkPrefix, StringComparison.Ordinal);
+        }
+
+        if (!mayHaveChunks)
+        {
+            return;
+        }
+
+        for (var i = from; i < MaxChunks; i++)
+        {
+            if (CookieHeaderReader.TryGetValue(headers, _chunkNames[i], out _))
+            {
+                SetCookieWriter.Delete(response, _chunkNames[i], options, CookieValueEncoding.Raw);
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace CookieSession.Formats.Protected;
+
+/// <summary>
+/// The session encrypted and authenticated with ASP.NET Core Data Protection: <see cref="ProtectedPayload"/> (times and
+/// JSON), protected under <see cref="Purpose"/> and the cookie's name, in base64url, chunked past one cookie.
+/// <see cref="CookieSessionOptions.IdleTimeout"/> and <see cref="CookieSessionOptions.AbsoluteTimeout"/> are enforced
+/// here, on the times inside, which no client can change.
+/// </summary>
+/// <remarks>
+/// ASP.NET Core 10's Data Protection has no span-based API (it arrives with <c>ISpanDataProtector</c> in 11), so
+/// protecting and unprotecting take arrays: one for the payload, one for the protected bytes.
+/// </remarks>
+internal sealed class ProtectedSessionFormat : ISessionCookieFormat
+{
+    /// <summary>
+    /// The purpose of every protected session, before the cookie name: no other Data Protection payload (an auth
+    /// ticket, an antiforgery token, TempData) and no session of another cookie name unprotects under it. Stored in
+    /// users' browsers: never change it.
+    /// </summary>
+    public const string Purpose = "CookieSession.Protected.v1";
+
+    private readonly IDataProtector _protector;
+    private readonly IPersistedDataProtector? _persisted;
+    private readonly ChunkedCookie _cookie;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan? _idle;
+    private readonly TimeSpan? _absolute;
+
+    public ProtectedSessionFormat(string name, IDataProtectionProvider provider, CookieSessionOptions options, TimeProvider time, ILogger logger)
+    {
+        _protector = provider.CreateProtector(Purpose, name);
+        _persisted = _protector as IPersistedDataProtector;
+        _cookie = new ChunkedCookie(name, options.MaxChunkedSize, logger);
+        _time = time;
+        _idle = options.IdleTimeout;
+        _absolute = options.AbsoluteTimeout;
+    }
+
+    public SessionCookieReadResult Read(HttpRequest request)
+    {
+        var rejection = _cookie.TryRead(request.Headers.Cookie, out var found, out var chars, out var length);
+        if (!found)
+        {
+            return SessionCookieReadResult.Missing;
+        }
+
+        if (rejection != SessionCookieRejection.None)
+        {
+            return SessionCookieReadResult.Rejected(rejection);
+        }
+
+        byte[] protectedBytes;
+        try
+        {
+            var value = chars.AsSpan(0, length);
+            if (!Base64Url.IsValid(value, out var decodedLength))
+            {
+                return SessionCookieReadResult.Rejected(SessionCookieRejection.MalformedEncoding);
+            }
+
+            protectedBytes = new byte[decodedLength];
+            Base64Url.DecodeFromChars(value, protectedBytes);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars!);
+        }
+
+        byte[] payload;
+        var requiresMigration = false;
+        try
+        {
+            if (_persisted is not null)
+            {
+                payload = _persisted.DangerousUnprotect(protectedBytes, ignoreRevocationErrors: true, out requiresMigration, out var wasRevoked);
+                if (wasRevoked)
+                {
+                    return SessionCookieReadResult.Rejected(SessionCookieRejection.RevokedKey);
+                }
+            }
+            else
+            {
+                payload = _protector.Unprotect(protectedBytes);
+            }
+        }
+        catch (CryptographicException)
+        {
+            return SessionCookieReadResult.Rejected(SessionCookieRejection.Undecryptable);
+        }
+
+        rejection = ProtectedPayload.TryRead(payload, out var times);
+        if (rejection != SessionCookieRejection.None)
+        {
+            return SessionCookieReadResult.Rejected(rejection);
+        }
+
+        var now = _time.GetUtcNow();
+        if (_absolute is { } absolute && now - times.CreatedAt > absolute)
+        {
+            return SessionCookieReadResult.Rejected(SessionCookieRejection.AbsoluteExpired);
+        }
+
+        if (_idle is { } idle && now - times.IssuedAt > idle)
+        {
+            return SessionCookieReadResult.Rejected(SessionCookieRejection.IdleExpired);
+        }
+
+        // Sliding expiration as cookie authentication does it: a new cookie once half the idle time has passed.
+        var renew = requiresMigration || (_idle is { } half && now - times.IssuedAt > half / 2);
+        var json = payload.AsSpan(ProtectedPayload.HeaderLength);
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(1, json.Length));
+        json.CopyTo(rented);
+        return SessionCookieReadResult.Loaded(rented, 0, json.Length, renew, times);
+    }
+
+    public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
+    {
+        var protectedBytes = _protector.Protect(ProtectedPayload.Create(json, times));
+        var length = Base64Url.GetEncodedLength(protectedBytes.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            Base64Url.EncodeToUtf8(protectedBytes, rented);
+            _cookie.Write(response, rented.AsSpan(0, length), WithinLifetime(options, times));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    public void Delete(HttpResponse response, CookieOptions options) => _cookie.Delete(response, options);
+
+    /// <summary>The cookie's <c>Max-Age</c> and <c>Expires</c>, when it has them, never outlive what the server still accepts.</summary>
+    private CookieOptions WithinLifetime(CookieOptions options, SessionTimes times)
+    {
+        TimeSpan? accepted = _idle;
+        if (_absolute is { } absolute)
+        {
+            var left = times.CreatedAt + absolute - times.IssuedAt;
+            accepted = accepted is { } idle && idle < left ? idle : left;
+        }
+
+        if (accepted is not { } limit || (options.MaxAge is null && options.Expires is null))
+        {
+            return options;
+        }
+
+        // Whole seconds, as Max-Age is written, rounded down so that the browser never keeps it longer.
+        limit = TimeSpan.FromSeconds(Math.Max(1, Math.Floor(limit.TotalSeconds)));
+        if (options.MaxAge is { } maxAge && maxAge > limit)
+        {
+            options.MaxAge = limit;
+        }
+
+        var until = times.IssuedAt + limit;
+        if (options.Expires is { } expires && expires > until)
+        {
+            options.Expires = until;
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,354 @@
+using System.Text;
+using CookieSession.Tests.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace CookieSession.Tests.Formats.Protected;
+
+public sealed class ProtectedFormatTests
+{
+    private const string Name = CookieSessionDefaults.CookieName;
+
+    [Fact]
+    public async Task Write_ThenRead_RoundTripsAndHidesTheJson()
+    {
+        await using var host = await ProtectedHost.StartAsync(async context =>
+        {
+            var session = context.GetCookieSession();
+            session.Set("user", "ana-the-secret-agent");
+            await ProtectedHost.Counter(context);
+        });
+        var jar = new CookieJar();
+
+        var first = await jar.SendAsync(host);
+        var second = await jar.SendAsync(host);
+
+        Assert.Equal("1", first.Body);
+        Assert.Equal("2", second.Body);
+        var value = jar.Cookies[Name];
+        Assert.StartsWith("CfDJ8", value, StringComparison.Ordinal);
+        Assert.DoesNotContain("ana", value, StringComparison.Ordinal);
+        Assert.DoesNotContain("ana", Encoding.UTF8.GetString(Convert.FromBase64String(ToBase64(value))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_WithoutASecret_Works()
+    {
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Counter);
+        Assert.Equal("1", (await host.SendAsync()).Body);
+    }
+
+    [Fact]
+    public async Task Read_UnderAnotherCookieName_IsRefused()
+    {
+        var keys = ProtectedHost.NewKeyFolder();
+        await using var writer = await ProtectedHost.StartAsync(ProtectedHost.Counter, keys: keys);
+        await using var reader = await ProtectedHost.StartAsync(ProtectedHost.Reader, o => o.Cookie.Name = "other", keys: keys);
+        var written = (await writer.SendAsync()).SessionCookie()!.Value.Value;
+
+        var read = await reader.SendAsync(cookie: "other=" + written);
+
+        Assert.Equal("0", read.Body);
+        Assert.Contains("Undecryptable", Assert.Single(reader.LogsOf("CookieRejected")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Read_AnotherDataProtectionPayload_IsRefused()
+    {
+        var keys = ProtectedHost.NewKeyFolder();
+        string? foreign = null;
+        await using var host = await ProtectedHost.StartAsync(
+            async context =>
+            {
+                // What an auth ticket or antiforgery token would be: the same key ring, another purpose.
+                var protector = context.RequestServices.GetRequiredService<IDataProtectionProvider>().CreateProtector("Microsoft.AspNetCore.Antiforgery.AntiforgeryToken.v1");
+                foreign ??= Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(protector.Protect(Encoding.UTF8.GetBytes("{\"n\":41}")));
+                await ProtectedHost.Reader(context);
+            },
+            keys: keys);
+        await host.SendAsync();
+
+        var read = await host.SendAsync(cookie: $"{Name}={foreign}");
+
+        Assert.Equal("0", read.Body);
+        Assert.Contains("Undecryptable", Assert.Single(host.LogsOf("CookieRejected")).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("tamper", "Undecryptable")]
+    [InlineData("not base64url!", "MalformedEncoding")]
+    [InlineData("", "Undecryptable")]
+    [InlineData("chunks-0", "MalformedChunks")]
+    [InlineData("chunks-17", "MalformedChunks")]
+    [InlineData("chunks-999999999", "MalformedChunks")]
+    [InlineData("chunks-2", "MalformedChunks")]
+    [InlineData("chunks-x", "MalformedChunks")]
+    public async Task Read_BadCookie_EmptySessionWithReason(string kind, string reason)
+    {
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Reader);
+        var written = await (await ProtectedHost.StartAsync(ProtectedHost.Counter)).SendAsync();
+        var value = kind == "tamper" ? Flip((await WriteWith(host)).Value) : kind;
+
+        var read = await host.SendAsync(cookie: $"{Name}={value}");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, read.Status);
+        Assert.Equal("0", read.Body);
+        var rejected = Assert.Single(host.LogsOf("CookieRejected"));
+        Assert.Contains(reason, rejected.Message, StringComparison.Ordinal);
+        Assert.NotNull(written.SessionCookie());
+    }
+
+    [Fact]
+    public async Task Idle_RenewedOnlyAfterHalfAndRefusedAfterWhole()
+    {
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Reader, o => o.IdleTimeout = TimeSpan.FromMinutes(20));
+        var jar = new CookieJar();
+        jar.Set(Name, (await WriteWith(host)).Value);
+
+        host.Time.Advance(TimeSpan.FromMinutes(9));
+        var early = await jar.SendAsync(host);
+        host.Time.Advance(TimeSpan.FromMinutes(2));
+        var late = await jar.SendAsync(host);
+        host.Time.Advance(TimeSpan.FromMinutes(19));
+        var stillActive = await jar.SendAsync(host);
+        host.Time.Advance(TimeSpan.FromMinutes(21));
+        var idle = await jar.SendAsync(host);
+
+        Assert.Equal("5", early.Body);
+        Assert.Empty(early.SetCookies);
+        Assert.Equal("5", late.Body);
+        Assert.NotNull(late.SessionCookie());
+        Assert.Equal("5", stillActive.Body);
+        Assert.NotNull(stillActive.SessionCookie());
+        Assert.Equal(2, host.LogsOf("ResigningWithCurrentSecret").Count);
+        Assert.Equal("0", idle.Body);
+        Assert.Contains("IdleExpired", Assert.Single(host.LogsOf("CookieRejected")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Absolute_RefusedHoweverActive_AndCreationSurvivesChanges()
+    {
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Counter, o =>
+        {
+            o.IdleTimeout = TimeSpan.FromMinutes(20);
+            o.AbsoluteTimeout = TimeSpan.FromHours(1);
+        });
+        var jar = new CookieJar();
+
+        var bodies = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            bodies.Add((await jar.SendAsync(host)).Body);
+            host.Time.Advance(TimeSpan.FromMinutes(10));
+        }
+
+        // Created at 0; changed every 10 minutes; at 60 it is still accepted, at 70 refused.
+        Assert.Equal(["1", "2", "3", "4", "5", "6", "7"], bodies);
+        Assert.Equal("1", (await jar.SendAsync(host)).Body);
+        Assert.Contains("AbsoluteExpired", Assert.Single(host.LogsOf("CookieRejected")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Clear_StartsANewSessionWithANewCreationTime()
+    {
+        await using var host = await ProtectedHost.StartAsync(
+            async context =>
+            {
+                if (context.Request.Path == "/signout")
+                {
+                    context.ClearCookieSession();
+                    context.GetCookieSession().Set("fresh", true);
+                }
+
+                await ProtectedHost.Counter(context);
+            },
+            o => o.AbsoluteTimeout = TimeSpan.FromHours(1));
+        var jar = new CookieJar();
+        await jar.SendAsync(host);
+        host.Time.Advance(TimeSpan.FromMinutes(50));
+        await jar.SendAsync(host, "/signout");
+        host.Time.Advance(TimeSpan.FromMinutes(50));
+
+        // 100 minutes after the first session was created, the one started at 50 is still valid.
+        var transaction = await jar.SendAsync(host);
+
+        Assert.Equal("2", transaction.Body);
+        Assert.Empty(host.LogsOf("CookieRejected"));
+    }
+
+    [Fact]
+    public async Task MaxAge_NeverOutlivesWhatTheServerAccepts()
+    {
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Counter, o =>
+        {
+            o.Cookie.MaxAge = TimeSpan.FromDays(30);
+            o.IdleTimeout = TimeSpan.FromMinutes(20);
+            o.AbsoluteTimeout = TimeSpan.FromHours(1);
+        });
+        var jar = new CookieJar();
+
+        var first = (await jar.SendAsync(host)).SessionCookie()!;
+        var start = host.Time.GetUtcNow();
+        foreach (var minutes in new[] { 15, 15, 15, 5 })
+        {
+            host.Time.Advance(TimeSpan.FromMinutes(minutes));
+            await jar.SendAsync(host);
+        }
+
+        // Created 50 minutes ago: the absolute limit leaves 10 minutes, less than the idle 20.
+        var later = (await jar.SendAsync(host)).SessionCookie()!;
+
+        Assert.Equal(TimeSpan.FromMinutes(20), first.MaxAge);
+        Assert.Equal(start + TimeSpan.FromMinutes(20), first.Expires);
+        Assert.Equal(TimeSpan.FromMinutes(10), later.MaxAge);
+        Assert.Equal(host.Time.GetUtcNow() + TimeSpan.FromMinutes(10), later.Expires);
+    }
+
+    [Fact]
+    public async Task MaxAgeNull_StaysABrowserSessionCookie()
+    {
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Counter, o => o.IdleTimeout = TimeSpan.FromMinutes(20));
+        var cookie = (await host.SendAsync()).SessionCookie()!;
+        Assert.Null(cookie.MaxAge);
+        Assert.Null(cookie.Expires);
+    }
+
+    [Fact]
+    public async Task KeyRotation_OldKeyIsReadAndReprotectedUnderTheNewDefault()
+    {
+        var keys = ProtectedHost.NewKeyFolder();
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Reader, keys: keys);
+        var jar = new CookieJar();
+        jar.Set(Name, (await WriteWith(host)).Value);
+        var before = jar.Cookies[Name];
+
+        var manager = host.Server.Services.GetRequiredService<IKeyManager>();
+        manager.CreateNewKey(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(90));
+        var read = await jar.SendAsync(host);
+        var again = await jar.SendAsync(host);
+
+        Assert.Equal("5", read.Body);
+        Assert.NotNull(read.SessionCookie());
+        Assert.NotEqual(before, jar.Cookies[Name]);
+        Assert.Single(host.LogsOf("ResigningWithCurrentSecret"));
+        Assert.Empty(again.SetCookies);
+    }
+
+    [Fact]
+    public async Task RevokedKey_IsRefused()
+    {
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Reader);
+        var value = (await WriteWith(host)).Value;
+
+        host.Server.Services.GetRequiredService<IKeyManager>().RevokeAllKeys(DateTimeOffset.UtcNow.AddMinutes(1), "test");
+        var read = await host.SendAsync(cookie: $"{Name}={value}");
+
+        Assert.Equal("0", read.Body);
+        Assert.Contains("RevokedKey", Assert.Single(host.LogsOf("CookieRejected")).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("idle", "CookieSessionOptions.IdleTimeout cannot be enforced with Format Connect")]
+    [InlineData("absolute", "CookieSessionOptions.AbsoluteTimeout cannot be enforced with Format ExpressCookieSession")]
+    public async Task Start_LifetimeWithAFormatWithoutTimes_FailsSayingWhy(string which, string expected)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => SessionTestHost.StartAsync(ProtectedHost.Reader, o =>
+        {
+            if (which == "idle")
+            {
+                o.IdleTimeout = TimeSpan.FromMinutes(5);
+            }
+            else
+            {
+                o.Format = CookieSessionFormat.ExpressCookieSession;
+                o.AbsoluteTimeout = TimeSpan.FromHours(1);
+            }
+        }));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains("carries no time", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("idle zero", "CookieSessionOptions.IdleTimeout must be more than zero")]
+    [InlineData("absolute negative", "CookieSessionOptions.AbsoluteTimeout must be more than zero")]
+    [InlineData("chunked size", "CookieSessionOptions.MaxChunkedSize must be at least 4096")]
+    [InlineData("partitioned", "CookieSessionOptions.Partitioned requires Cookie.SecurePolicy = Always")]
+    public async Task Start_InvalidProtectedOptions_Fails(string which, string expected)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ProtectedHost.StartAsync(ProtectedHost.Reader, o =>
+        {
+            switch (which)
+            {
+                case "idle zero": o.IdleTimeout = TimeSpan.Zero; break;
+                case "absolute negative": o.AbsoluteTimeout = TimeSpan.FromSeconds(-1); break;
+                case "chunked size": o.MaxChunkedSize = 1000; break;
+                default: o.Partitioned = true; break;
+            }
+        }));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Partitioned_IsWrittenWithSecure()
+    {
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Counter, o =>
+        {
+            o.Partitioned = true;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            o.Cookie.SameSite = SameSiteMode.None;
+        });
+
+        var header = Assert.Single((await host.SendAsync("https://localhost/")).SetCookieHeaders);
+
+        Assert.Contains("; secure", header, StringComparison.Ordinal);
+        Assert.Contains("; samesite=none", header, StringComparison.Ordinal);
+        Assert.EndsWith("; partitioned", header, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AspNetSession_WorksTheSameOverProtected()
+    {
+        await using var host = await ProtectedHost.StartAsync(async context =>
+        {
+            var visits = (context.Session.GetInt32("visits") ?? 0) + 1;
+            context.Session.SetInt32("visits", visits);
+            await context.Response.WriteAsync(visits + " " + context.GetCookieSession().Get<string>("visits"));
+        });
+        var jar = new CookieJar();
+
+        await jar.SendAsync(host);
+        var second = await jar.SendAsync(host);
+
+        Assert.StartsWith("2 ", second.Body, StringComparison.Ordinal);
+    }
+
+    /// <summary>A cookie holding {"n":5}, written by <paramref name="host"/>'s own key ring.</summary>
+    internal static async Task<(string Name, string Value)> WriteWith(SessionTestHost host)
+    {
+        var format = host.Server.Services.GetRequiredService<IDataProtectionProvider>();
+        var time = host.Time.GetUtcNow();
+        var payload = CookieSession.Formats.Protected.ProtectedPayload.Create("{\"n\":5}"u8, new CookieSession.Formats.SessionTimes(time, time));
+        var protector = format.CreateProtector(CookieSession.Formats.Protected.ProtectedSessionFormat.Purpose, Name);
+        await Task.CompletedTask;
+        return (Name, Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(protector.Protect(payload)));
+    }
+
+    private static string Flip(string value)
+    {
+        var chars = value.ToCharArray();
+        var i = chars.Length / 2;
+        chars[i] = chars[i] == 'A' ? 'B' : 'A';
+        return new string(chars);
+    }
+
+    private static string ToBase64(string base64Url)
+    {
+        var s = base64Url.Replace('-', '+').Replace('_', '/');
+        return s + new string('=', (4 - (s.Length % 4)) % 4);
+    }
+}

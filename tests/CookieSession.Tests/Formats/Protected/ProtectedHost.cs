@@ -1,0 +1,44 @@
+using CookieSession.Tests.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CookieSession.Tests.Formats.Protected;
+
+/// <summary>Test hosts with the Protected format over a key ring in a folder of their own.</summary>
+internal static class ProtectedHost
+{
+    public static Task<SessionTestHost> StartAsync(RequestDelegate handler, Action<CookieSessionOptions>? configure = null, string? keys = null, string application = "tests")
+    {
+        keys ??= NewKeyFolder();
+        return SessionTestHost.StartAsync(
+            handler,
+            o =>
+            {
+                o.Format = CookieSessionFormat.Protected;
+                configure?.Invoke(o);
+            },
+            services: s => s.AddDataProtection().SetApplicationName(application).PersistKeysToFileSystem(new DirectoryInfo(keys)),
+            withDefaultSecret: false);
+    }
+
+    public static string NewKeyFolder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "cookiesession-keys-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>Counts visits: reads "n", stores n + 1, answers n + 1.</summary>
+    public static readonly RequestDelegate Counter = async context =>
+    {
+        var session = context.GetCookieSession();
+        var n = session.Get<int>("n") + 1;
+        session.Set("n", n);
+        await context.Response.WriteAsync(n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    };
+
+    /// <summary>Reads "n" without changing anything.</summary>
+    public static readonly RequestDelegate Reader = async context =>
+        await context.Response.WriteAsync(context.GetCookieSession().Get<int>("n").ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
