@@ -1,8 +1,9 @@
 namespace CookieSession;
 
 /// <summary>
-/// Thrown when the session cookie would exceed the size browsers accept. Browsers drop such a cookie
-/// without a word, and with it the user's session, so the middleware refuses to write it instead.
+/// Thrown when the session cookie would exceed the size browsers accept (4096 bytes a cookie), or a chunked session
+/// the size a proxy accepts in one request header (<see cref="CookieSessionOptions.MaxChunkedSize"/>). Browsers and
+/// proxies drop such a cookie without a word, and with it the user's session, so the middleware refuses to write it instead.
 /// </summary>
 public sealed class CookieSessionTooLargeException : InvalidOperationException
 {
@@ -11,7 +12,7 @@ public sealed class CookieSessionTooLargeException : InvalidOperationException
     /// <param name="size">The size of the <c>Set-Cookie</c> (name, value and attributes), in bytes.</param>
     /// <param name="limit">The largest size accepted, in bytes.</param>
     public CookieSessionTooLargeException(string cookieName, int size, int limit)
-        : base($"The cookie '{cookieName}' would be {size} bytes (name, value and attributes), over the limit of {limit} bytes that browsers accept; it was not written. Store less in it.")
+        : base($"The cookie '{cookieName}' would be {size} bytes (name, value and attributes), over the limit of {limit} bytes; it was not written, as a browser or proxy would drop it. Store less in it.")
     {
         CookieName = cookieName;
         Size = size;

@@ -39,7 +39,7 @@ internal static partial class Log
     public static partial void OutsidePath(ILogger logger, string cookiePath);
 
     [LoggerMessage(EventId = 8, EventName = "CookieTooLarge", Level = LogLevel.Error,
-        Message = "Session cookie {CookieName} not written: {Size} bytes is over the limit of {Limit} bytes that browsers accept.")]
+        Message = "Session cookie {CookieName} not written: {Size} bytes is over the limit of {Limit} bytes (a browser or proxy would drop it).")]
     public static partial void CookieTooLarge(ILogger logger, string cookieName, int size, int limit);
 
     [LoggerMessage(EventId = 9, EventName = "ShortSecret", Level = LogLevel.Warning,

@@ -1,0 +1,159 @@
+using CookieSession.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+
+namespace CookieSession.Tests.Formats.Protected;
+
+/// <summary>Protected sessions past one cookie: ASP.NET's chunk format, with a hard cap and no stale chunks.</summary>
+public sealed class ChunkingTests
+{
+    private const string Name = CookieSessionDefaults.CookieName;
+
+    /// <summary>Stores "blob" of the length asked in the query (0 removes it), and answers its length.</summary>
+    private static readonly RequestDelegate s_blob = async context =>
+    {
+        var session = context.GetCookieSession();
+        if (context.Request.Query["length"] is [{ } length])
+        {
+            var n = int.Parse(length, System.Globalization.CultureInfo.InvariantCulture);
+            if (n == 0)
+            {
+                session.Remove("blob");
+            }
+            else
+            {
+                // Random text, so that no compression anywhere could hide its size.
+                session.Set("blob", Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(n / 2)));
+            }
+        }
+
+        if (context.Request.Path == "/clear")
+        {
+            context.ClearCookieSession();
+        }
+
+        await context.Response.WriteAsync((session.Get<string>("blob")?.Length ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    };
+
+    [Fact]
+    public async Task LargeSession_IsChunked_AndReadBack()
+    {
+        await using var host = await ProtectedHost.StartAsync(s_blob);
+        var jar = new CookieJar();
+
+        var written = await jar.SendAsync(host, "/?length=5000");
+        var read = await jar.SendAsync(host);
+
+        Assert.Equal(["connect.sess", "connect.sessC1", "connect.sessC2"], written.SetCookies.Select(c => c.Name.Value!).ToArray());
+        Assert.Equal("chunks-2", jar.Cookies[Name]);
+        Assert.All(written.SetCookieHeaders, h => Assert.True(h.Length <= 4096, $"{h.Length} bytes"));
+        Assert.Equal("5000", read.Body);
+        Assert.Empty(read.SetCookies);
+    }
+
+    [Fact]
+    public async Task Shrinking_DeletesTheChunksLeftOver()
+    {
+        await using var host = await ProtectedHost.StartAsync(s_blob);
+        var jar = new CookieJar();
+        await jar.SendAsync(host, "/?length=5000");
+
+        var shrunk = await jar.SendAsync(host, "/?length=0");
+        var read = await jar.SendAsync(host);
+
+        Assert.Equal(["connect.sess"], jar.Cookies.Keys.ToArray());
+        var deleted = shrunk.SetCookies.Where(c => c.Expires == DateTimeOffset.UnixEpoch).Select(c => c.Name.Value!).ToArray();
+        Assert.Equal(["connect.sessC1", "connect.sessC2"], deleted);
+        Assert.Equal("0", read.Body);
+    }
+
+    [Fact]
+    public async Task Clear_DeletesEveryChunkWithThePathAndDomain()
+    {
+        await using var host = await ProtectedHost.StartAsync(s_blob, o =>
+        {
+            o.Cookie.Path = "/";
+            o.Cookie.Domain = "localhost";
+        });
+        var jar = new CookieJar();
+        await jar.SendAsync(host, "/?length=5000");
+
+        var cleared = await jar.SendAsync(host, "/clear");
+
+        Assert.Empty(jar.Cookies);
+        Assert.Equal(3, cleared.SetCookies.Count);
+        Assert.All(cleared.SetCookies, c =>
+        {
+            Assert.Equal(DateTimeOffset.UnixEpoch, c.Expires);
+            Assert.Equal("/", c.Path.Value);
+            Assert.Equal("localhost", c.Domain.Value);
+        });
+    }
+
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("extra")]
+    [InlineData("empty")]
+    [InlineData("count too low")]
+    public async Task ChunksThatDoNotFitTogether_AreRefused(string how)
+    {
+        await using var host = await ProtectedHost.StartAsync(s_blob);
+        var jar = new CookieJar();
+        await jar.SendAsync(host, "/?length=5000");
+        switch (how)
+        {
+            case "missing": jar.Remove(Name + "C2"); break;
+            case "extra": jar.Set(Name + "C3", "AAAA"); break;
+            case "empty": jar.Set(Name + "C1", ""); break;
+            default: jar.Set(Name, "chunks-1"); break;
+        }
+
+        var read = await host.SendAsync(cookie: jar.Header);
+
+        Assert.Equal("0", read.Body);
+        var reason = how == "count too low" ? "MalformedChunks" : "MalformedChunks";
+        Assert.Contains(reason, Assert.Single(host.LogsOf("CookieRejected")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HugeCount_DrivesNoWork()
+    {
+        await using var host = await ProtectedHost.StartAsync(s_blob);
+
+        // 17 chunk cookies present and a count beyond the cap of 16: refused before any chunk is looked up.
+        var cookies = string.Join("; ", Enumerable.Range(1, 17).Select(i => $"{Name}C{i}=AAAA"));
+        var atCap = await host.SendAsync(cookie: $"{Name}=chunks-17; {cookies}");
+        var beyond = await host.SendAsync(cookie: $"{Name}=chunks-2147483647");
+
+        Assert.Equal("0", atCap.Body);
+        Assert.Equal("0", beyond.Body);
+        Assert.All(host.LogsOf("CookieRejected"), r => Assert.Contains("MalformedChunks", r.Message, StringComparison.Ordinal));
+        Assert.Equal(2, host.LogsOf("CookieRejected").Count);
+    }
+
+    [Fact]
+    public async Task OverTheTotalLimit_FailsLoudly()
+    {
+        await using var host = await ProtectedHost.StartAsync(s_blob);
+
+        // The test server hands the exception of the response's start to the client; Kestrel answers 500.
+        var thrown = await Assert.ThrowsAsync<CookieSessionTooLargeException>(() => host.SendAsync("/?length=7000"));
+
+        Assert.Equal(7680, thrown.Limit);
+        Assert.True(thrown.Size > 7680);
+        var error = Assert.Single(host.LogsOf("CookieTooLarge"));
+        Assert.Contains("7680", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MaxChunkedSize_IsConfigurable()
+    {
+        await using var host = await ProtectedHost.StartAsync(s_blob, o => o.MaxChunkedSize = 16_000);
+        var jar = new CookieJar();
+
+        await jar.SendAsync(host, "/?length=7000");
+        var read = await jar.SendAsync(host);
+
+        Assert.Equal("7000", read.Body);
+        Assert.Equal("chunks-3", jar.Cookies[Name]);
+    }
+}
