@@ -8,14 +8,26 @@ var builder = WebApplication.CreateBuilder(args);
 // The secret comes from configuration (user secrets, environment CookieSession__Secret, ...).
 var secret = builder.Configuration["CookieSession:Secret"];
 var usingDevelopmentSecret = string.IsNullOrEmpty(secret);
+
+// The format comes from configuration too: Connect (default), ExpressCookieSession, or Protected (encrypted with
+// Data Protection, no secret needed, idle and absolute lifetimes enforced by the server).
+var format = builder.Configuration.GetValue("CookieSession:Format", CookieSessionFormat.Connect);
 builder.Services.AddCookieSession(o =>
 {
-    o.Secret = usingDevelopmentSecret ? "development-only secret: set CookieSession:Secret" : secret;
-    o.Cookie.Name = "connect.sess";
+    o.Format = format;
+    if (format == CookieSessionFormat.Protected)
+    {
+        o.IdleTimeout = TimeSpan.FromMinutes(20);
+        o.AbsoluteTimeout = TimeSpan.FromHours(8);
+    }
+    else
+    {
+        o.Secret = usingDevelopmentSecret ? "development-only secret: set CookieSession:Secret" : secret;
+    }
 });
 
 var app = builder.Build();
-if (usingDevelopmentSecret)
+if (usingDevelopmentSecret && format != CookieSessionFormat.Protected)
 {
     app.Logger.LogWarning("No CookieSession:Secret is configured; using a development secret. Anyone who reads this source can forge sessions: set a secret before deploying.");
 }
@@ -99,7 +111,9 @@ internal static class Page
     {
         var html = HtmlEncoder.Default;
         var user = session.Get<string>("user");
-        var cookie = context.Request.Cookies["connect.sess"];
+        var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<CookieSessionOptions>>().Value;
+        var name = options.Cookie.Name!;
+        var cookie = context.Request.Cookies[name];
         var json = new JsonObject();
         foreach (var key in session.Keys)
         {
@@ -127,13 +141,13 @@ internal static class Page
             </head>
             <body>
               <h1>CookieSession demo</h1>
-              <p>This session lives only in a signed cookie: no server-side store.</p>
+              <p>This session lives only in a cookie ({options.Format} format: {(options.Format == CookieSessionFormat.Protected ? "encrypted with Data Protection" : "signed, readable by Node")}): no server-side store.</p>
               <p>Visits in this session: <strong>{visits}</strong></p>
               {who}
               <h2>Session as this request brought it, plus this visit</h2>
               <pre>{html.Encode(json.ToJsonString(Display))}</pre>
               <h2>Cookie</h2>
-              <p>The <code>connect.sess</code> cookie this request carried is {(cookie is null ? "absent (a new session)" : $"{cookie.Length} bytes, out of the 4096 browsers accept")}.</p>
+              <p>The <code>{html.Encode(name)}</code> cookie this request carried is {(cookie is null ? "absent (a new session)" : $"{cookie.Length} bytes, out of the 4096 browsers accept")}.</p>
             </body>
             </html>
             """;
