@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -25,7 +26,13 @@ public class SessionBenchmarks
     private RequestHarness _tampered = null!;
     private RequestHarness _aspNetReadOnly = null!;
     private RequestHarness _aspNetReadModifyWrite = null!;
+    private RequestHarness _expressReadOnly = null!;
+    private RequestHarness _expressReadModifyWrite = null!;
+    private RequestHarness _protectedReadOnly = null!;
+    private RequestHarness _protectedReadModifyWrite = null!;
     private ServiceProvider _services = null!;
+    private ServiceProvider _expressServices = null!;
+    private ServiceProvider _protectedServices = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -56,6 +63,30 @@ public class SessionBenchmarks
             _ = context.GetCookieSession().Get<string>("name");
             return Task.CompletedTask;
         }, cookie.Replace("Ada", "Bob", StringComparison.Ordinal));
+
+        // The other formats: the same session, written once by the format itself, then read or changed.
+        _expressServices = new ServiceCollection()
+            .AddLogging()
+            .AddCookieSession(o =>
+            {
+                o.Format = global::CookieSession.CookieSessionFormat.ExpressCookieSession;
+                o.Secret = SessionPayload.Secret;
+            })
+            .BuildServiceProvider();
+        (_expressReadOnly, _expressReadModifyWrite) = ReadAndReadModifyWrite(_expressServices);
+
+        // Protected: an in-memory key ring, so that nothing is written to disk.
+        var protectedServices = new ServiceCollection()
+            .AddLogging()
+            .AddCookieSession(o =>
+            {
+                o.Format = global::CookieSession.CookieSessionFormat.Protected;
+                o.IdleTimeout = TimeSpan.FromMinutes(20);
+                o.AbsoluteTimeout = TimeSpan.FromHours(8);
+            });
+        protectedServices.AddDataProtection().UseEphemeralDataProtectionProvider();
+        _protectedServices = protectedServices.BuildServiceProvider();
+        (_protectedReadOnly, _protectedReadModifyWrite) = ReadAndReadModifyWrite(_protectedServices);
 
         // ASP.NET's session: create it once, as a visitor's first request would, and keep its cookie.
         var seed = AspNetSession(static context =>
@@ -88,6 +119,10 @@ public class SessionBenchmarks
         Expect(_tampered, setCookie: false);
         Expect(_aspNetReadOnly, setCookie: false);
         Expect(_aspNetReadModifyWrite, setCookie: false);
+        Expect(_expressReadOnly, setCookie: false);
+        Expect(_expressReadModifyWrite, setCookie: true);
+        Expect(_protectedReadOnly, setCookie: false);
+        Expect(_protectedReadModifyWrite, setCookie: true);
     }
 
     [GlobalCleanup]
@@ -95,6 +130,8 @@ public class SessionBenchmarks
     {
         _hmac.Dispose();
         _services.Dispose();
+        _expressServices.Dispose();
+        _protectedServices.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "floor: one HMAC-SHA256, reused key")]
@@ -124,6 +161,18 @@ public class SessionBenchmarks
     [Benchmark(Description = "tampered cookie")]
     public Task Tampered() => _tampered.RunAsync();
 
+    [Benchmark(Description = "Express cookie-session: read only")]
+    public Task ExpressReadOnly() => _expressReadOnly.RunAsync();
+
+    [Benchmark(Description = "Express cookie-session: read-modify-write")]
+    public Task ExpressReadModifyWrite() => _expressReadModifyWrite.RunAsync();
+
+    [Benchmark(Description = "Protected: read only")]
+    public Task ProtectedReadOnly() => _protectedReadOnly.RunAsync();
+
+    [Benchmark(Description = "Protected: read-modify-write")]
+    public Task ProtectedReadModifyWrite() => _protectedReadModifyWrite.RunAsync();
+
     [Benchmark(Description = "ASP.NET AddSession: read only")]
     public Task AspNetReadOnly() => _aspNetReadOnly.RunAsync();
 
@@ -136,6 +185,43 @@ public class SessionBenchmarks
         app.UseCookieSession();
         app.Run(handler);
         return new RequestHarness(app.Build(), _services, cookie);
+    }
+
+    /// <summary>Harnesses for a format: its cookie for the session is written once by the format itself.</summary>
+    private static (RequestHarness ReadOnly, RequestHarness ReadModifyWrite) ReadAndReadModifyWrite(IServiceProvider services)
+    {
+        RequestHarness Build(RequestDelegate handler, string? cookie)
+        {
+            var app = new ApplicationBuilder(services);
+            app.UseCookieSession();
+            app.Run(handler);
+            return new RequestHarness(app.Build(), services, cookie);
+        }
+
+        var seed = Build(static context =>
+        {
+            var session = context.GetCookieSession();
+            foreach (var (key, value) in System.Text.Json.Nodes.JsonNode.Parse(SessionPayload.Json)!.AsObject())
+            {
+                session[key] = value?.DeepClone();
+            }
+
+            return Task.CompletedTask;
+        }, null);
+        seed.RunAsync().GetAwaiter().GetResult();
+        var cookie = string.Join("; ", seed.Context.Response.Headers.SetCookie.Select(h => h!.Split(';')[0]));
+        return (
+            Build(static context =>
+            {
+                _ = context.GetCookieSession().Get<string>("name") ?? throw new InvalidOperationException("session not loaded");
+                return Task.CompletedTask;
+            }, cookie),
+            Build(static context =>
+            {
+                var session = context.GetCookieSession();
+                session.Set("counter", session.Get<int>("counter") + 1);
+                return Task.CompletedTask;
+            }, cookie));
     }
 
     private RequestHarness AspNetSession(RequestDelegate handler, string? cookie)
