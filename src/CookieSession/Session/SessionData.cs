@@ -407,7 +407,7 @@ internal struct SessionData
         reader.Read();
         if (typeof(T) == typeof(string) && reader.TokenType == JsonTokenType.String)
         {
-            value = (T)(object)reader.GetString()!;
+            value = (T)(object)JsString.GetString(ref reader);
             return true;
         }
 
