@@ -82,6 +82,24 @@ internal static class JsString
     public static bool TryEncodeUtf8(string text, Span<byte> destination, out int written)
         => Utf8.FromUtf16(text, destination, out _, out written, replaceInvalidSequences: false) == OperationStatus.Done;
 
+    /// <summary>Whether <paramref name="text"/> holds a surrogate that is not half of a pair: a string UTF-8 cannot carry.</summary>
+    public static bool HasLoneSurrogate(ReadOnlySpan<char> text)
+    {
+        var i = text.IndexOfAnyInRange('\uD800', '\uDFFF');
+        while (i >= 0)
+        {
+            if (!char.IsHighSurrogate(text[i]) || i + 1 == text.Length || !char.IsLowSurrogate(text[i + 1]))
+            {
+                return true;
+            }
+
+            text = text[(i + 2)..];
+            i = text.IndexOfAnyInRange('\uD800', '\uDFFF');
+        }
+
+        return false;
+    }
+
     /// <summary>Decodes escaped token bytes into <paramref name="destination"/>, at least as long as <paramref name="value"/>; returns the count written.</summary>
     private static int Unescape(ReadOnlySpan<byte> value, Span<char> destination)
     {

@@ -122,7 +122,7 @@ internal struct SessionData
             return value;
         }
 
-        return typeof(JsonNode).IsAssignableFrom(typeof(T)) ? (T?)(object?)RawJsonObject.ToNode(raw) : JsonSerializer.Deserialize<T>(raw, options);
+        return typeof(JsonNode).IsAssignableFrom(typeof(T)) ? (T?)(object?)RawJsonObject.ToNode(raw) : JsSerializer.Deserialize<T>(raw, options);
     }
 
     public bool TryGetNode(string key, out JsonNode? node) => Tree().TryGetPropertyValue(key, out node);
@@ -397,7 +397,7 @@ internal struct SessionData
             return direct;
         }
 
-        return node.Deserialize<T>(options);
+        return JsSerializer.Deserialize<T>(node, options);
     }
 
     /// <summary>The common types straight from the raw value, without the serializer.</summary>

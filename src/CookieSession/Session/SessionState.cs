@@ -195,7 +195,7 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         }
         else
         {
-            node = JsonSerializer.SerializeToNode(value, Settings.Options.SerializerOptions);
+            node = JsSerializer.SerializeToNode(value, Settings.Options.SerializerOptions);
         }
 
         _data.Set(key, node);

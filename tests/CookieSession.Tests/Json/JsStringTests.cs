@@ -128,6 +128,26 @@ public sealed class JsStringTests
         Assert.False(JsString.TryEncodeUtf8("\udc00b", buffer, out _));
     }
 
+    [Theory]
+    [InlineData("", false)]
+    [InlineData("plain é€", false)]
+    [InlineData("d83d de00", false)]
+    [InlineData("0061 d83d de00 0062 d83d de01", false)]
+    [InlineData("d83d", true)]
+    [InlineData("de00", true)]
+    [InlineData("0061 d83d", true)]
+    [InlineData("de00 d83d", true)]
+    [InlineData("d83d de00 de00", true)]
+    [InlineData("d83d d83d de00", true)]
+    public void HasLoneSurrogate_OnlyForSurrogatesOutsideAPair(string codeUnitsOrText, bool expected)
+    {
+        var text = codeUnitsOrText.Length > 0 && codeUnitsOrText.Split(' ').All(u => u.Length == 4 && u.All(char.IsAsciiHexDigit))
+            ? FromCodeUnits(codeUnitsOrText)
+            : codeUnitsOrText;
+
+        Assert.Equal(expected, JsString.HasLoneSurrogate(text));
+    }
+
     private static Utf8JsonReader Reader(string json)
     {
         var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));

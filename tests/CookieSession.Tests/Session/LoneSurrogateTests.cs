@@ -127,6 +127,110 @@ public sealed class LoneSurrogateTests
     }
 
     [Theory]
+    [MemberData(nameof(Sessions))]
+    public async Task GetNode_NestedLoneSurrogates_AreKept(string json)
+    {
+        await using var host = await SessionTestHost.StartAsync(async context =>
+        {
+            var nested = context.GetCookieSession().Get<JsonNode>("nested")!;
+            var array = nested.AsObject().Single().Value!.AsArray();
+            await context.Response.WriteAsync($"{Show(array[0]!.GetValue<string>())}|{Show(array[1]!["b"]!.GetValue<string>())}");
+        });
+
+        var transaction = await host.SendAsync(cookie: TestSigning.SessionCookie(json));
+
+        Assert.Equal("x\\udc00|\\udfff", transaction.Body);
+        Assert.Empty(transaction.SetCookies);
+    }
+
+    [Fact]
+    public async Task Set_DotNetNestedLoneSurrogates_WrittenAsJavaScriptAndReadBack()
+    {
+        await using var host = await SessionTestHost.StartAsync(async context =>
+        {
+            var session = context.GetCookieSession();
+            if (context.Request.Query.ContainsKey("write"))
+            {
+                var emoji = "😀";
+                session.Set("cut", emoji[..1]);
+                session.Set(emoji[1..], "low key");
+                session.Set("nested", new JsonObject { ["a"] = new JsonArray("x" + emoji[1], emoji[..1] + "y") });
+                await context.Response.WriteAsync("written");
+                return;
+            }
+
+            var nested = session.Get<JsonNode>("nested")!["a"]!.AsArray();
+            await context.Response.WriteAsync(string.Join("|",
+                Show(session.Get<string>("cut")),
+                session.Get<string>("\ude00"),
+                Show(nested[0]!.GetValue<string>()),
+                Show(nested[1]!.GetValue<string>())));
+        });
+
+        var first = await host.SendAsync("/?write=1");
+        var second = await host.SendAsync(cookie: first.CookieToSend());
+
+        Assert.Equal("""{"cut":"\ud83d","\ude00":"low key","nested":{"a":["x\ude00","\ud83dy"]}}""", TestSigning.JsonOf(first.SessionCookie()!.Value.Value!));
+        Assert.Equal("\\ud83d|low key|x\\ude00|\\ud83dy", second.Body);
+        Assert.Empty(second.SetCookies);
+    }
+
+    private sealed record Profile(string Name, string[] Tags, Dictionary<string, string> Notes);
+
+    [Theory]
+    [MemberData(nameof(Sessions))]
+    public async Task GetTyped_NodeWroteLoneSurrogates_DeserializedAsJavaScriptHasThem(string json)
+    {
+        await using var host = await SessionTestHost.StartAsync(async context =>
+        {
+            var session = context.GetCookieSession();
+            var profile = session.Get<Profile>("profile")!;
+            var tags = session.Get<List<string>>("tags")!;
+            await context.Response.WriteAsync(string.Join("|",
+                Show(profile.Name),
+                string.Join(",", profile.Tags.Select(Show)),
+                string.Join(",", profile.Notes.Select(n => Show(n.Key) + "=" + Show(n.Value))),
+                string.Join(",", tags.Select(Show))));
+        });
+
+        var withProfile = json.Replace("\"count\":1", """
+            "count":1,"profile":{"name":"a\ud83d","tags":["\udc00","ok"],"notes":{"k":"x\udfff"}},"tags":["\ud83d"]
+            """.Trim(), StringComparison.Ordinal);
+        var transaction = await host.SendAsync(cookie: TestSigning.SessionCookie(withProfile));
+
+        Assert.Equal(HttpStatusCode.OK, transaction.Status);
+        Assert.Equal("a\\ud83d|\\udc00,ok|k=x\\udfff|\\ud83d", transaction.Body);
+        Assert.Empty(transaction.SetCookies);
+    }
+
+    [Fact]
+    public async Task SetTyped_DotNetValueWithLoneSurrogates_WrittenAsJavaScriptAndReadBack()
+    {
+        await using var host = await SessionTestHost.StartAsync(async context =>
+        {
+            var session = context.GetCookieSession();
+            if (context.Request.Query.ContainsKey("write"))
+            {
+                session.Set("profile", new Profile("a\ud83d", ["\udc00", "ok"], new() { ["k"] = "x\udfff" }));
+                session.Set("tags", new[] { "\ud83d" });
+                await context.Response.WriteAsync(Show(session.Get<Profile>("profile")!.Name));
+                return;
+            }
+
+            var profile = session.Get<Profile>("profile")!;
+            await context.Response.WriteAsync($"{Show(profile.Name)}|{Show(profile.Tags[0])}|{Show(profile.Notes["k"])}|{Show(session.Get<string[]>("tags")![0])}");
+        });
+
+        var first = await host.SendAsync("/?write=1");
+        var second = await host.SendAsync(cookie: first.CookieToSend());
+
+        Assert.Equal("a\\ud83d", first.Body);
+        Assert.Equal("""{"profile":{"name":"a\ud83d","tags":["\udc00","ok"],"notes":{"k":"x\udfff"}},"tags":["\ud83d"]}""", TestSigning.JsonOf(first.SessionCookie()!.Value.Value!));
+        Assert.Equal("a\\ud83d|\\udc00|x\\udfff|\\ud83d", second.Body);
+        Assert.Empty(second.SetCookies);
+    }
+
+    [Theory]
     [MemberData(nameof(SessionsAndKeys))]
     public async Task AspNetSession_LoneSurrogate_ReadsAsUtf8WithReplacementCharacter(string json, string keys)
     {
