@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -149,6 +150,11 @@ internal static class JsJsonWriter
         {
             JsNumber.Write(float64, ref buffer);
         }
+        else if (value.TryGetValue(out char character))
+        {
+            // A string of one code unit, a lone surrogate too (System.Text.Json would write U+FFFD).
+            WriteString(character.ToString(), ref buffer);
+        }
         else
         {
             // Any other CLR value: let System.Text.Json say what JSON it is, then write that the JavaScript way.
@@ -162,7 +168,9 @@ internal static class JsJsonWriter
         switch (element.ValueKind)
         {
             case JsonValueKind.String:
-                WriteString(element.GetString()!, ref buffer);
+                // GetString() refuses an escaped lone surrogate: decode the raw token as JSON.parse does.
+                var text = JsonMarshal.GetRawUtf8Value(element)[1..^1];
+                WriteString(JsString.Decode(text, text.Contains((byte)'\\')), ref buffer);
                 break;
             case JsonValueKind.Number:
                 WriteNumber(element, ref buffer);

@@ -64,11 +64,12 @@ internal static class RawJsonObject
     public static bool TryGetValue(ReadOnlySpan<byte> json, string key, out ReadOnlySpan<byte> value)
     {
         Span<byte> utf8Key = key.Length <= 128 ? stackalloc byte[key.Length * 3] : new byte[key.Length * 3];
-        utf8Key = utf8Key[..System.Text.Encoding.UTF8.GetBytes(key, utf8Key)];
+        var isUtf8 = JsString.TryEncodeUtf8(key, utf8Key, out var written);
+        utf8Key = utf8Key[..written];
         var enumerator = new Enumerator(json);
         while (enumerator.MoveNext())
         {
-            if (enumerator.NameEquals(utf8Key, key))
+            if (enumerator.NameEquals(utf8Key, isUtf8, key))
             {
                 value = enumerator.Value;
                 return true;
@@ -103,7 +104,7 @@ internal static class RawJsonObject
                 var obj = new JsonObject();
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var name = reader.GetString()!;
+                    var name = JsString.GetString(ref reader);
                     reader.Read();
 
                     // Assigning keeps the first place of a repeated key and its last value.
@@ -120,7 +121,7 @@ internal static class RawJsonObject
 
                 return array;
             case JsonTokenType.String:
-                return JsonValue.Create(reader.GetString()!);
+                return JsonValue.Create(JsString.GetString(ref reader));
             case JsonTokenType.Number:
                 if (reader.TryGetInt64(out var int64))
                 {
@@ -157,7 +158,6 @@ internal static class RawJsonObject
     {
         private Utf8JsonReader _reader;
         private readonly ReadOnlySpan<byte> _json;
-        private int _nameStart;
 
         public Enumerator(ReadOnlySpan<byte> json)
         {
@@ -184,8 +184,7 @@ internal static class RawJsonObject
                 return false;
             }
 
-            _nameStart = (int)_reader.TokenStartIndex;
-            RawName = _json.Slice(_nameStart + 1, _reader.ValueSpan.Length);
+            RawName = _reader.ValueSpan;
             NameIsEscaped = _reader.ValueIsEscaped;
             _reader.Read();
             var valueStart = (int)_reader.TokenStartIndex;
@@ -196,39 +195,28 @@ internal static class RawJsonObject
 
         public readonly bool NameEquals(string key)
         {
-            if (!NameIsEscaped && (RawName.Length < key.Length || RawName.Length > key.Length * 3))
+            if (NameIsEscaped)
+            {
+                return JsString.Equals(RawName, escaped: true, key);
+            }
+
+            if (RawName.Length < key.Length || RawName.Length > key.Length * 3)
             {
                 return false;
             }
 
             Span<byte> utf8Key = key.Length <= 128 ? stackalloc byte[key.Length * 3] : new byte[key.Length * 3];
-            return NameEquals(utf8Key[..System.Text.Encoding.UTF8.GetBytes(key, utf8Key)], key);
+            return JsString.TryEncodeUtf8(key, utf8Key, out var written) && RawName.SequenceEqual(utf8Key[..written]);
         }
 
-        /// <summary>Compares with a key given both as UTF-8 and as text (the text serves escaped names).</summary>
-        public readonly bool NameEquals(ReadOnlySpan<byte> utf8Key, string key)
-        {
-            if (!NameIsEscaped)
-            {
-                return RawName.SequenceEqual(utf8Key);
-            }
+        /// <summary>
+        /// Compares with a key given both as text and, unless it holds a lone surrogate (<paramref name="isUtf8"/>
+        /// false), as UTF-8: an unescaped name is compared as bytes, an escaped one as the string it is.
+        /// </summary>
+        public readonly bool NameEquals(ReadOnlySpan<byte> utf8Key, bool isUtf8, string key)
+            => NameIsEscaped ? JsString.Equals(RawName, escaped: true, key) : isUtf8 && RawName.SequenceEqual(utf8Key);
 
-            // An escaped name: read it as the string it is.
-            var reader = new Utf8JsonReader(_json[_nameStart..]);
-            reader.Read();
-            return reader.ValueTextEquals(key);
-        }
-
-        public readonly string Name()
-        {
-            if (!NameIsEscaped)
-            {
-                return System.Text.Encoding.UTF8.GetString(RawName);
-            }
-
-            var reader = new Utf8JsonReader(_json[_nameStart..]);
-            reader.Read();
-            return reader.GetString()!;
-        }
+        /// <summary>The name as <c>JSON.parse</c> reads it, a lone surrogate included.</summary>
+        public readonly string Name() => JsString.Decode(RawName, NameIsEscaped);
     }
 }

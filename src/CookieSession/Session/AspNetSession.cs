@@ -15,7 +15,9 @@ namespace CookieSession.Session;
 /// Mapping: bytes that are valid UTF-8 (everything <c>SetString</c> stores) become a JSON string, so Node
 /// reads them as a string; other bytes become <c>{"$binary": "&lt;base64&gt;"}</c>. Reading gives back exactly the
 /// bytes stored; a value Node stored reads as the UTF-8 of the string, or of its JSON text when it is not
-/// a string. The session has no server-side identity: <see cref="Id"/> is empty.
+/// a string. A string holding a lone surrogate (a cut emoji, which JavaScript strings allow) has no UTF-8: it
+/// reads with U+FFFD in its place, as Node's <c>Buffer.from(string)</c> gives it; the session keeps the string
+/// itself unchanged. The session has no server-side identity: <see cref="Id"/> is empty.
 /// </remarks>
 internal sealed class AspNetSession : ISession
 {

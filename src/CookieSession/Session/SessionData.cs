@@ -155,7 +155,7 @@ internal sealed class SessionData
 
             try
             {
-                value = JsonSerializer.Deserialize<T>(raw, options);
+                value = JsSerializer.Deserialize<T>(raw, options);
                 return true;
             }
             catch (JsonException) when (!throwOnMismatch)
@@ -169,19 +169,31 @@ internal sealed class SessionData
             return default(T) is null;
         }
 
-        if (node is JsonValue jsonValue && jsonValue.TryGetValue(out value))
+        try
         {
-            return true;
+            if (node is JsonValue jsonValue && jsonValue.TryGetValue(out value))
+            {
+                return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // A value the app parsed itself, holding a lone surrogate: the serializer below reads it.
         }
 
         try
         {
-            value = node.Deserialize<T>(options);
+            value = JsSerializer.Deserialize<T>(node, options);
             return true;
         }
         catch (JsonException) when (!throwOnMismatch)
         {
             return false;
+        }
+        catch (ArgumentException e)
+        {
+            // A number beyond double's range reads as JavaScript's Infinity, which no other type holds.
+            return throwOnMismatch ? throw new JsonException($"The value cannot be read as {typeof(T).Name}.", e) : false;
         }
     }
 
@@ -452,7 +464,7 @@ internal sealed class SessionData
         reader.Read();
         if (typeof(T) == typeof(string) && reader.TokenType == JsonTokenType.String)
         {
-            value = (T)(object)reader.GetString()!;
+            value = (T)(object)JsString.GetString(ref reader);
             return true;
         }
 

@@ -189,7 +189,7 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         }
         else
         {
-            node = JsonSerializer.SerializeToNode(value, Settings.Options.SerializerOptions);
+            node = JsSerializer.SerializeToNode(value, Settings.Options.SerializerOptions);
         }
 
         data.Set(key, node);

@@ -17,12 +17,6 @@ namespace CookieSession.Signing;
 /// </summary>
 internal sealed class SignedCookies
 {
-    private static readonly JsonDocumentOptions s_documentOptions = new()
-    {
-        MaxDepth = CookieSessionDefaults.MaxDepth,
-        AllowDuplicateProperties = false,
-    };
-
     private readonly HmacSigner _signer;
     private readonly ILogger _logger;
 
@@ -75,14 +69,8 @@ internal sealed class SignedCookies
             return null;
         }
 
-        try
-        {
-            return JsonNode.Parse(value.AsSpan(2).ToString(), documentOptions: s_documentOptions);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        // JsonNode.Parse would hand out nodes that throw on the lone surrogates JSON.stringify writes.
+        return JsJsonParser.TryParse(Encoding.UTF8.GetBytes(value, 2, value.Length - 2), out var node) ? node : null;
     }
 
     public void AppendSigned(HttpResponse response, string name, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> value, CookieOptions options)

@@ -1,10 +1,9 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using CookieSession.Json;
 
 namespace CookieSession.Tests.Interop;
 
-/// <summary>JSON text as JSON.stringify would write it, so that two sides' answers compare as text.</summary>
+/// <summary>JSON text as JSON.parse then JSON.stringify would make it, so that two sides' answers compare as text.</summary>
 internal static class CanonicalJson
 {
     public static string Of(string json)
@@ -12,7 +11,7 @@ internal static class CanonicalJson
         var buffer = new PooledByteBuffer(json.Length + 16);
         try
         {
-            JsJsonWriter.WriteNode(JsonNode.Parse(json), ref buffer, CookieSessionDefaults.MaxDepth);
+            JsJsonWriter.WriteNode(RawJsonObject.ToNode(Encoding.UTF8.GetBytes(json)), ref buffer, CookieSessionDefaults.MaxDepth);
             return Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
         finally

@@ -12,6 +12,9 @@ public sealed class CookieParserInteropTests
          {"name":"plain","value":{"a":1},"signed":false}]
         """;
 
+    // A signed JSON cookie holding lone surrogates (cut emoji) in a value, a name and a nested array.
+    private const string LoneSurrogates = """[{"name":"cut","value":{"v":"\ud83d","\ud800":["x\udc00"]},"signed":true}]""";
+
     private readonly NodePeers _peers;
 
     public CookieParserInteropTests(NodePeers peers) => _peers = peers;
@@ -59,5 +62,31 @@ public sealed class CookieParserInteropTests
         var read = await browser.GetAsync(node, "/cookies");
 
         Assert.Equal(CanonicalJson.Of("""{"signed":{"connect.sess":{"user":"ana"}},"cookies":{}}"""), CanonicalJson.Of(read.Body));
+    }
+
+    [Fact]
+    public async Task JsonCookieWithLoneSurrogates_ExpressWrote_ReadByDotNetAsJavaScriptHasIt()
+    {
+        var node = await _peers.NodeAsync("cookie-parser", Secret);
+        var dotnet = await _peers.DotNetAsync(CookieSessionFormat.Connect, Secret);
+        using var browser = new Browser();
+
+        await browser.PostAsync(node, "/cookies/set", LoneSurrogates);
+        var read = await browser.GetAsync(dotnet, "/cookies/read?name=cut");
+
+        Assert.Equal("""{"signed":"j:{\"v\":\"\\ud83d\",\"\\ud800\":[\"x\\udc00\"]}","json":{"v":"\ud83d","\ud800":["x\udc00"]},"plainJson":null}""", read.Body);
+    }
+
+    [Fact]
+    public async Task JsonCookieWithLoneSurrogates_DotNetWrote_ReadByExpressAsTheSameString()
+    {
+        var node = await _peers.NodeAsync("cookie-parser", Secret);
+        var dotnet = await _peers.DotNetAsync(CookieSessionFormat.Connect, Secret);
+        using var browser = new Browser();
+
+        await browser.PostAsync(dotnet, "/cookies/set", LoneSurrogates);
+        var read = await browser.GetAsync(node, "/cookies");
+
+        Assert.Equal("""{"signed":{"cut":{"v":"\ud83d","\ud800":["x\udc00"]}},"cookies":{}}""", read.Body);
     }
 }

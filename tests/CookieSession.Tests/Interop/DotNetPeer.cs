@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json.Nodes;
+using CookieSession.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +11,9 @@ namespace CookieSession.Tests.Interop;
 
 /// <summary>
 /// The .NET side of the interop tests: a real Kestrel server on loopback with the same routes as
-/// tests/interop/server.js, so that a scenario reads the same whichever side serves it.
+/// tests/interop/server.js, so that a scenario reads the same whichever side serves it: request bodies are read
+/// as JSON.parse reads them and answers written as JSON.stringify writes them (lone surrogates included, which
+/// System.Text.Json's own reader refuses and its writer turns into U+FFFD).
 /// </summary>
 internal static class DotNetPeer
 {
@@ -47,7 +51,7 @@ internal static class DotNetPeer
         });
         app.MapPost("/set", async (HttpContext context) =>
         {
-            var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+            var body = (await ReadJsonAsync(context.Request))!.AsObject();
             var session = context.GetCookieSession();
             foreach (var (key, value) in body)
             {
@@ -68,7 +72,7 @@ internal static class DotNetPeer
         });
         app.MapPost("/cookies/set", async (HttpContext context) =>
         {
-            var cookies = (await JsonNode.ParseAsync(context.Request.Body))!.AsArray();
+            var cookies = (await ReadJsonAsync(context.Request))!.AsArray();
             foreach (var cookie in cookies)
             {
                 var name = cookie!["name"]!.GetValue<string>();
@@ -103,5 +107,24 @@ internal static class DotNetPeer
         return view;
     }
 
-    private static IResult Json(JsonNode node) => Results.Text(node.ToJsonString(), "application/json");
+    private static async Task<JsonNode?> ReadJsonAsync(HttpRequest request)
+    {
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body);
+        return RawJsonObject.ToNode(body.GetBuffer().AsSpan(0, (int)body.Length));
+    }
+
+    private static IResult Json(JsonNode node)
+    {
+        var buffer = new PooledByteBuffer(256);
+        try
+        {
+            JsJsonWriter.WriteNode(node, ref buffer, CookieSessionDefaults.MaxDepth);
+            return Results.Text(Encoding.UTF8.GetString(buffer.WrittenSpan), "application/json");
+        }
+        finally
+        {
+            buffer.Dispose();
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 
 namespace CookieSession.Tests.Interop;
@@ -20,6 +21,11 @@ public sealed class SessionInteropTests
          "accents":"zoë, Ærøskøbing","nested":{"a":{"b":[1,[2,{"c":null}]],"d":{}}},"emptyArray":[],"emptyObject":{},
          "numbers":[0,-1,9007199254740992,1.5,1e21,1e-7,-2.5e-8,123456.789],"booleans":[true,false],"nothing":null,
          "b":"second","7":"seven","a":"third"}
+        """;
+
+    // Lone surrogates (cut emoji) in values, a key, nested arrays and objects, as JSON.stringify writes them.
+    private const string LoneSurrogates = """
+        {"cut":"\ud83d","mixed":"a\udc00b","\ud800":"lone key","nested":{"\udbff":["x\udfff",{"deep":"\ud83d!"}]},"pair":"😀"}
         """;
 
     private readonly NodePeers _peers;
@@ -70,6 +76,42 @@ public sealed class SessionInteropTests
         // The reader re-serialized the session it read and found the very bytes the writer signed.
         Assert.Empty(read.SetCookies);
         Assert.Empty(touched.SetCookies);
+    }
+
+    [Theory]
+    [MemberData(nameof(Peers))]
+    public async Task LoneSurrogates_WrittenByOneSide_ReadIdenticallyAndNotRewrittenByTheOther(string peer, bool nodeFirst)
+    {
+        var (writer, reader) = await SidesAsync(peer, nodeFirst);
+        using var browser = new Browser();
+
+        var written = await browser.PostAsync(writer, "/set", LoneSurrogates);
+        var read = await browser.GetAsync(reader, "/get");
+        var touched = await browser.GetAsync(reader, "/touch");
+
+        // Both sides answer with JSON.stringify's text: the very escapes, not U+FFFD.
+        Assert.NotEmpty(written.SetCookies);
+        Assert.Equal(LoneSurrogates, written.Body);
+        Assert.Equal(HttpStatusCode.OK, read.Status);
+        Assert.Equal(LoneSurrogates, read.Body);
+        Assert.Equal("{\"touched\":5}", touched.Body);
+        Assert.Empty(read.SetCookies);
+        Assert.Empty(touched.SetCookies);
+    }
+
+    [Theory]
+    [MemberData(nameof(Peers))]
+    public async Task LoneSurrogates_KeptWhenTheOtherSideChangesAnotherKey(string peer, bool nodeFirst)
+    {
+        var (writer, changer) = await SidesAsync(peer, nodeFirst);
+        using var browser = new Browser();
+
+        await browser.PostAsync(writer, "/set", LoneSurrogates);
+        var changed = await browser.GetAsync(changer, "/inc");
+        var back = await browser.GetAsync(writer, "/get");
+
+        Assert.NotEmpty(changed.SetCookies);
+        Assert.Equal(LoneSurrogates[..^1] + ",\"count\":1}", back.Body);
     }
 
     [Theory]

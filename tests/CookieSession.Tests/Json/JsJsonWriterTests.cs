@@ -26,6 +26,40 @@ public sealed class JsJsonWriterTests
         Assert.Equal("\"😀\\ud83d\"", Write(JsonValue.Create("😀" + (char)0xD83D)));
     }
 
+    [Fact]
+    public void WriteString_LoneSurrogatesInKeysAndNestedValues_AreEscaped()
+    {
+        var value = new JsonObject
+        {
+            [((char)0xD800).ToString()] = new JsonArray("a" + (char)0xDC00 + "b", new JsonObject { ["k" + (char)0xDFFF] = new JsonArray(((char)0xD83D).ToString()) }),
+        };
+
+        Assert.Equal("{\"\\ud800\":[\"a\\udc00b\",{\"k\\udfff\":[\"\\ud83d\"]}]}", Write(value));
+    }
+
+    // JsonNode.Parse keeps values as JsonElements, which cannot give a lone surrogate as a string.
+    [Theory]
+    [InlineData("\"\\ud83d\"", "\"\\ud83d\"")]
+    [InlineData("\"\\uD83D\"", "\"\\ud83d\"")]
+    [InlineData("\"a\\udc00b\"", "\"a\\udc00b\"")]
+    [InlineData("\"\\ud83d\\ude00\\u0041\\/\"", "\"😀A/\"")]
+    [InlineData("[\"\\ud83d\",{\"b\":\"x\\udc00\"}]", "[\"\\ud83d\",{\"b\":\"x\\udc00\"}]")]
+    public void WriteNode_ValuesBackedByJsonElement_KeepLoneSurrogates(string json, string expected)
+        => Assert.Equal(expected, Write(JsonNode.Parse(json)));
+
+    [Fact]
+    public void WriteNode_JsonValueCreatedFromAJsonElement_KeepsLoneSurrogates()
+    {
+        using var document = System.Text.Json.JsonDocument.Parse("[\"\\ud83d\",\"a\\udc00\"]");
+
+        Assert.Equal("\"\\ud83d\"", Write(JsonValue.Create(document.RootElement[0])));
+        Assert.Equal("\"a\\udc00\"", Write(JsonValue.Create(document.RootElement[1])));
+    }
+
+    [Fact]
+    public void WriteNode_LoneSurrogateChar_IsEscaped()
+        => Assert.Equal("\"\\ud83d\"", Write(JsonValue.Create((char)0xD83D)));
+
     [Theory]
     [InlineData(0d, "0")]
     [InlineData(-1d, "-1")]

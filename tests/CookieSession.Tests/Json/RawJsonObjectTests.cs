@@ -65,6 +65,79 @@ public sealed class RawJsonObjectTests
         Assert.Equal("{\"a\":0.1,\"b\":null,\"c\":9007199254740993}", Write(tree));
     }
 
+    // Lone surrogates as Node 20's JSON.stringify writes them: keys, values, nested in arrays and objects.
+    private const string LoneSurrogates =
+        "{\"\\ud800\":[\"a\\udc00b\",{\"k\":\"\\ud83d\",\"\\udfff\":[[\"\\ud83d\"]]}],\"b\":\"\\ud83d\",\"c\":\"\\ud83d\\ude00\"}";
+
+    [Fact]
+    public void ToTree_LoneSurrogates_KeptInKeysAndValuesAtAnyDepth()
+    {
+        var tree = RawJsonObject.ToTree(Encoding.UTF8.GetBytes(LoneSurrogates));
+
+        Assert.Equal(["\ud800", "b", "c"], tree.Select(p => p.Key));
+        var array = tree["\ud800"]!.AsArray();
+        Assert.Equal("a\udc00b", array[0]!.GetValue<string>());
+        Assert.Equal("\ud83d", array[1]!["k"]!.GetValue<string>());
+        Assert.Equal("\ud83d", array[1]!["\udfff"]![0]![0]!.GetValue<string>());
+        Assert.Equal("\ud83d", tree["b"]!.GetValue<string>());
+        Assert.Equal("😀", tree["c"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void ToTree_LoneSurrogates_WrittenBackByteIdentical()
+    {
+        var tree = RawJsonObject.ToTree(Encoding.UTF8.GetBytes(LoneSurrogates));
+
+        // JSON.stringify writes the escaped pair as the character itself.
+        Assert.Equal(LoneSurrogates.Replace("\\ud83d\\ude00", "😀", StringComparison.Ordinal), Write(tree));
+    }
+
+    [Fact]
+    public void ToNode_LoneSurrogateInArray_IsKept()
+    {
+        var node = RawJsonObject.ToNode("[\"\\ud83d\",\"x\\udc00\"]"u8);
+
+        Assert.Equal(["\ud83d", "x\udc00"], node!.AsArray().Select(v => v!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void Enumerator_EscapedLoneSurrogateNames_NamedAndComparedWithoutThrowing()
+    {
+        var enumerator = new RawJsonObject.Enumerator(Encoding.UTF8.GetBytes(LoneSurrogates));
+        var seen = new List<string>();
+        while (enumerator.MoveNext())
+        {
+            seen.Add($"{enumerator.Name() == "\ud800"},{enumerator.NameEquals("\ud800")},{enumerator.NameEquals("b")},{enumerator.NameEquals("\uFFFD")}");
+        }
+
+        Assert.Equal(["True,True,False,False", "False,False,True,False", "False,False,False,False"], seen);
+    }
+
+    [Fact]
+    public void TryGetValue_AfterAnEscapedLoneSurrogateName_FindsEveryKey()
+    {
+        var json = Encoding.UTF8.GetBytes(LoneSurrogates);
+
+        Assert.True(RawJsonObject.TryGetValue(json, "b", out var b));
+        Assert.Equal("\"\\ud83d\"", Encoding.UTF8.GetString(b));
+        Assert.True(RawJsonObject.TryGetValue(json, "\ud800", out var lone));
+        Assert.StartsWith("[\"a\\udc00b\"", Encoding.UTF8.GetString(lone), StringComparison.Ordinal);
+        Assert.False(RawJsonObject.TryGetValue(json, "\udfff", out _));
+    }
+
+    [Fact]
+    public void TryGetValue_LoneSurrogateKey_DoesNotMatchAReplacementCharacterName()
+    {
+        // Encoding.UTF8 writes a lone surrogate as U+FFFD: the bytes of this unescaped name.
+        var json = Encoding.UTF8.GetBytes("{\"\uFFFD\":1,\"a\\ud800\":2}");
+
+        Assert.False(RawJsonObject.TryGetValue(json, "\ud800", out _));
+        Assert.False(RawJsonObject.TryGetValue(json, "a\udc00", out _));
+        Assert.True(RawJsonObject.TryGetValue(json, "a\ud800", out var value));
+        Assert.Equal("2", Encoding.UTF8.GetString(value));
+        Assert.True(RawJsonObject.TryGetValue(json, "\uFFFD", out _));
+    }
+
     private static string Write(System.Text.Json.Nodes.JsonObject tree)
     {
         var buffer = new PooledByteBuffer(64);

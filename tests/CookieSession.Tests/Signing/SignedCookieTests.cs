@@ -52,6 +52,25 @@ public sealed class SignedCookieTests
         Assert.Equal([Greeting, Prefs, Plain], transaction.SetCookieHeaders.Select(h => h.Split(';')[0]).ToArray());
     }
 
+    [Fact]
+    public async Task Read_JsonCookieWithLoneSurrogates_IsParsedAsJavaScriptDoes()
+    {
+        // What res.cookie('cut', {v: '\ud83d', '\ud800': ['x\udc00']}, {signed: true}) writes.
+        var cookie = "cut=" + TestSigning.SignedCookieValue("j:{\"v\":\"\\ud83d\",\"\\ud800\":[\"x\\udc00\"],\"n\":1}");
+        await using var host = await StartAsync(async context =>
+        {
+            var json = context.Request.GetJsonCookie("cut")!;
+            await context.Response.WriteAsync(string.Join("|",
+                json["v"]!.GetValue<string>() == "\ud83d",
+                json["\ud800"]![0]!.GetValue<string>() == "x\udc00",
+                json["n"]!.GetValue<int>()));
+        });
+
+        var transaction = await host.SendAsync(cookie: cookie);
+
+        Assert.Equal("True|True|1", transaction.Body);
+    }
+
     [Theory]
     [InlineData("greeting=hello")]
     [InlineData("greeting=s%3Ahello.badsignature")]

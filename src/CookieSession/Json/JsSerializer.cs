@@ -1,0 +1,59 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace CookieSession.Json;
+
+/// <summary>
+/// Typed session values through <see cref="JsonSerializer"/> with the application's options, plus
+/// <see cref="JsStringConverter"/> so that strings holding lone surrogates read and write as in JavaScript.
+/// </summary>
+/// <remarks>
+/// The converter goes last among the application's converters, so one the application has for
+/// <see cref="string"/> still wins. Dictionary keys are beyond it (see <see cref="JsStringConverter"/>).
+/// </remarks>
+internal static class JsSerializer
+{
+    private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> s_withJsStrings = [];
+
+    /// <summary>A copy of <paramref name="options"/> with <see cref="JsStringConverter"/>, made once per options instance.</summary>
+    public static JsonSerializerOptions WithJsStrings(JsonSerializerOptions options)
+        => s_withJsStrings.GetValue(options, static given =>
+        {
+            var copy = new JsonSerializerOptions(given);
+            copy.Converters.Add(JsStringConverter.Instance);
+            return copy;
+        });
+
+    /// <summary><see cref="JsonSerializer.Deserialize{TValue}(ReadOnlySpan{byte}, JsonSerializerOptions?)"/> of a value's JSON.</summary>
+    public static T? Deserialize<T>(ReadOnlySpan<byte> json, JsonSerializerOptions options)
+        => JsonSerializer.Deserialize<T>(json, WithJsStrings(options));
+
+    /// <summary>
+    /// A node as <typeparamref name="T"/>: a copy when <typeparamref name="T"/> is a node type, otherwise the node's
+    /// <c>JSON.stringify</c> text deserialized (<c>JsonNode.Deserialize</c>
+    /// would write a lone surrogate as U+FFFD first).
+    /// </summary>
+    public static T? Deserialize<T>(JsonNode node, JsonSerializerOptions options)
+    {
+        if (typeof(JsonNode).IsAssignableFrom(typeof(T)) && node.DeepClone() is T copy)
+        {
+            return copy;
+        }
+
+        var buffer = new PooledByteBuffer(256);
+        try
+        {
+            JsJsonWriter.WriteNode(node, ref buffer, CookieSessionDefaults.MaxDepth);
+            return Deserialize<T>(buffer.WrittenSpan, options);
+        }
+        finally
+        {
+            buffer.Dispose();
+        }
+    }
+
+    /// <summary><see cref="JsonSerializer.SerializeToNode{TValue}(TValue, JsonSerializerOptions?)"/>, lone surrogates kept.</summary>
+    public static JsonNode? SerializeToNode<T>(T value, JsonSerializerOptions options)
+        => JsonSerializer.SerializeToNode(value, WithJsStrings(options));
+}
