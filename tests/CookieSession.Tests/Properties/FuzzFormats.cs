@@ -1,0 +1,175 @@
+using System.Security.Cryptography;
+using System.Text;
+using CookieSession.Tests.Infrastructure;
+
+namespace CookieSession.Tests.Properties;
+
+/// <summary>One cookie of a request: its name and its value exactly as it travels.</summary>
+internal readonly record struct CookiePair(string Name, string Value)
+{
+    public override string ToString() => Name + "=" + Value;
+}
+
+/// <summary>
+/// What the property tests need to know of a wire format: how to configure it, which cookies it reads, how a
+/// peer signs a session's JSON into those cookies, and how to verify and decode the cookies it writes. Signing
+/// and decoding are written here from each format's specification, not through the library, so that the
+/// library is not checked against itself. A new format is one more row in <see cref="FuzzFormats.All"/>.
+/// </summary>
+internal sealed class FuzzFormat
+{
+    public required string Name { get; init; }
+
+    public required Action<CookieSessionOptions> Configure { get; init; }
+
+    /// <summary>The cookies the format reads. A request carries a session cookie when it has the first one.</summary>
+    public required IReadOnlyList<string> CookieNames { get; init; }
+
+    /// <summary>The cookies a peer holding <c>secret</c> sends for this JSON (any bytes, even invalid UTF-8).</summary>
+    public required Func<byte[], string, IReadOnlyList<CookiePair>> Sign { get; init; }
+
+    /// <summary>The JSON carried by the Set-Cookie headers of a response, if they are validly signed with <c>secret</c>; else null.</summary>
+    public required Func<IReadOnlyList<string>, string, byte[]?> ReadJson { get; init; }
+
+    public string PrimaryCookie => CookieNames[0];
+
+    public override string ToString() => Name;
+}
+
+internal static class FuzzFormats
+{
+    /// <summary>Connect's <c>connect.sess=s:j:&lt;JSON&gt;.&lt;HMAC-SHA256 base64 unpadded&gt;</c>, percent-encoded.</summary>
+    public static readonly FuzzFormat Connect = new()
+    {
+        Name = nameof(CookieSessionFormat.Connect),
+        Configure = o => o.Format = CookieSessionFormat.Connect,
+        CookieNames = [CookieSessionDefaults.CookieName],
+        Sign = (json, secret) =>
+        {
+            var payload = Concat("j:"u8, json);
+            var mac = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), payload)).TrimEnd('=');
+            return [new(CookieSessionDefaults.CookieName, PercentEncode(Concat(Concat("s:"u8, payload), Encoding.ASCII.GetBytes("." + mac))))];
+        },
+        ReadJson = (setCookies, secret) =>
+        {
+            if (ValueOf(setCookies, CookieSessionDefaults.CookieName) is not { } value || PercentDecode(value) is not { } bytes)
+            {
+                return null;
+            }
+
+            var dot = bytes.AsSpan().LastIndexOf((byte)'.');
+            if (!bytes.AsSpan().StartsWith("s:j:"u8) || dot < 4)
+            {
+                return null;
+            }
+
+            var payload = bytes[2..dot];
+            var mac = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), payload)).TrimEnd('=');
+            return Encoding.ASCII.GetString(bytes, dot + 1, bytes.Length - dot - 1) == mac ? payload[2..] : null;
+        },
+    };
+
+    /// <summary>cookie-session@2: <c>session=&lt;base64 JSON&gt;</c> and <c>session.sig=&lt;keygrip HMAC-SHA1 of "session=value", url-safe, unpadded&gt;</c>.</summary>
+    public static readonly FuzzFormat Express = new()
+    {
+        Name = nameof(CookieSessionFormat.ExpressCookieSession),
+        Configure = o => o.Format = CookieSessionFormat.ExpressCookieSession,
+        CookieNames = [CookieSessionDefaults.ExpressCookieName, CookieSessionDefaults.ExpressCookieName + ".sig"],
+        Sign = (json, secret) =>
+        {
+            var value = Convert.ToBase64String(json);
+            return [new(CookieSessionDefaults.ExpressCookieName, value), new(CookieSessionDefaults.ExpressCookieName + ".sig", Keygrip(CookieSessionDefaults.ExpressCookieName + "=" + value, secret))];
+        },
+        ReadJson = (setCookies, secret) =>
+        {
+            var name = CookieSessionDefaults.ExpressCookieName;
+            if (ValueOf(setCookies, name) is not { } value || ValueOf(setCookies, name + ".sig") is not { } signature
+                || signature != Keygrip(name + "=" + value, secret))
+            {
+                return null;
+            }
+
+            try
+            {
+                return Convert.FromBase64String(value);
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        },
+    };
+
+    /// <summary>Every format the property tests run against.</summary>
+    public static IReadOnlyList<FuzzFormat> All { get; } = [Connect, Express];
+
+    public static FuzzFormat Named(string name) => All.Single(f => f.Name == name);
+
+    /// <summary>Every byte outside A-Z a-z 0-9 - . _ ~ as %XX, as <see cref="Uri.EscapeDataString(string)"/> does, but over bytes.</summary>
+    public static string PercentEncode(ReadOnlySpan<byte> bytes)
+    {
+        var builder = new StringBuilder(bytes.Length * 3);
+        foreach (var b in bytes)
+        {
+            if (b is (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9') or (byte)'-' or (byte)'.' or (byte)'_' or (byte)'~')
+            {
+                builder.Append((char)b);
+            }
+            else
+            {
+                builder.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static byte[]? PercentDecode(string value)
+    {
+        var bytes = new List<byte>(value.Length);
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (value[i] == '%')
+            {
+                if (i + 2 >= value.Length || !byte.TryParse(value.AsSpan(i + 1, 2), System.Globalization.NumberStyles.HexNumber, null, out var b))
+                {
+                    return null;
+                }
+
+                bytes.Add(b);
+                i += 2;
+            }
+            else if (value[i] < 0x80)
+            {
+                bytes.Add((byte)value[i]);
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return [.. bytes];
+    }
+
+    private static string Keygrip(string data, string secret)
+        => Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(data)))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string? ValueOf(IReadOnlyList<string> setCookies, string name)
+    {
+        foreach (var header in setCookies)
+        {
+            var pair = header.Split(';')[0];
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && pair[..eq] == name)
+            {
+                return pair[(eq + 1)..];
+            }
+        }
+
+        return null;
+    }
+
+    private static byte[] Concat(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) => [.. a, .. b];
+}
