@@ -14,11 +14,12 @@ internal static class RawJsonObject
 
     /// <summary>
     /// Whether <paramref name="json"/> is exactly one JSON object nested at most
-    /// <see cref="CookieSessionDefaults.MaxDepth"/> deep; and whether a top-level key repeats.
+    /// <see cref="CookieSessionDefaults.MaxDepth"/> deep; and whether only a tree can read it as JavaScript would:
+    /// a top-level key may repeat, or its keys are not in the order JavaScript keeps (integer-like keys first, ascending).
     /// </summary>
-    public static bool TryValidate(ReadOnlySpan<byte> json, out bool repeatedKeys)
+    public static bool TryValidate(ReadOnlySpan<byte> json, out bool needsTree)
     {
-        repeatedKeys = false;
+        needsTree = false;
         try
         {
             var reader = new Utf8JsonReader(json, s_options);
@@ -31,16 +32,30 @@ internal static class RawJsonObject
             // sends the session down the slower tree path, never to a wrong answer.
             Span<Range> names = stackalloc Range[32];
             var count = 0;
+            var lastIndex = -1L;
+            var sawOtherKey = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var start = (int)reader.TokenStartIndex + 1;
                 var name = new Range(start, start + reader.ValueSpan.Length);
-                if (!repeatedKeys)
+                if (!needsTree)
                 {
-                    repeatedKeys = reader.ValueIsEscaped || count == names.Length || Repeats(json, names[..count], name);
+                    needsTree = reader.ValueIsEscaped || count == names.Length || Repeats(json, names[..count], name);
                     if (count < names.Length)
                     {
                         names[count++] = name;
+                    }
+
+                    // JavaScript enumerates integer-like keys first, ascending: a cookie written otherwise (never by
+                    // JSON.stringify) is read in JavaScript's order through the tree.
+                    if (TryParseArrayIndex(json[name], out var index))
+                    {
+                        needsTree |= sawOtherKey || index <= lastIndex;
+                        lastIndex = index;
+                    }
+                    else
+                    {
+                        sawOtherKey = true;
                     }
                 }
 
@@ -55,6 +70,28 @@ internal static class RawJsonObject
         {
             return false;
         }
+    }
+
+    /// <summary>A JavaScript array index written canonically: 0, or digits without a leading zero, up to 2^32 - 2.</summary>
+    private static bool TryParseArrayIndex(ReadOnlySpan<byte> name, out long index)
+    {
+        index = 0;
+        if (name.IsEmpty || name.Length > 10 || (name[0] == (byte)'0' && name.Length > 1))
+        {
+            return false;
+        }
+
+        foreach (var b in name)
+        {
+            if (b is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+
+            index = (index * 10) + (b - '0');
+        }
+
+        return index <= uint.MaxValue - 1;
     }
 
     /// <summary>

@@ -79,7 +79,7 @@ internal sealed class SessionData
     /// <summary>Takes the verified JSON of a cookie; <see langword="false"/> when it is not a JSON object.</summary>
     public bool TryLoad(SessionCookieReadResult result)
     {
-        if (!RawJsonObject.TryValidate(result.Json, out var repeatedKeys))
+        if (!RawJsonObject.TryValidate(result.Json, out var needsTree))
         {
             // Signed, yet not a JSON object, or nested too deep.
             return false;
@@ -89,9 +89,10 @@ internal sealed class SessionData
         _offset = result.Offset;
         _length = result.Length;
         _fromCookie = true;
-        if (repeatedKeys)
+        if (needsTree)
         {
-            // Neither Node nor this library writes a key twice; JSON.parse keeps the last value, and so does the tree.
+            // Neither Node nor this library writes a key twice, or integer-like keys after others; JSON.parse keeps
+            // the last value of a repeated key and puts integer-like keys first, and so does the tree.
             _tree = RawJsonObject.ToTree(LoadedJson);
         }
 
