@@ -21,18 +21,19 @@ internal sealed class MiddlewareHarness : IDisposable
     private readonly ServiceProvider _services;
     private readonly RequestDelegate _pipeline;
 
-    public MiddlewareHarness(RequestDelegate handler, Action<CookieSessionOptions>? configure = null)
+    public MiddlewareHarness(RequestDelegate handler, Action<CookieSessionOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         Logs = new FakeLogCollector();
-        _services = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(Logs)))
             .AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)))
             .AddCookieSession(o =>
             {
                 o.Secret = SessionTestHost.Secret;
                 configure?.Invoke(o);
-            })
-            .BuildServiceProvider(validateScopes: true);
+            });
+        services?.Invoke(collection);
+        _services = collection.BuildServiceProvider(validateScopes: true);
         var app = new ApplicationBuilder(_services);
         app.UseCookieSession();
         app.Run(handler);

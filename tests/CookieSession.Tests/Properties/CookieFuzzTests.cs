@@ -37,7 +37,7 @@ public sealed class CookieFuzzTests(ITestOutputHelper output)
     public Task Read_MutatedValidCookie_NeverFailsAndLoadsOrRejects(string format)
         => RunAsync(format, CaseClass.MutatedCookie, outcomes =>
         {
-            Assert.True(Count(outcomes, "rejected BadSignature") > 0, "no mutation broke a signature");
+            Assert.True(Count(outcomes, "rejected " + FuzzFormats.Named(format).TamperedReason) > 0, "no mutation broke a signature");
             Assert.True(Count(outcomes, "loaded") > 0, "no mutation left the cookie readable (an escape re-cased, quotes, white space)");
         });
 

@@ -36,7 +36,7 @@ internal sealed class CookieFuzzer : IDisposable
     public CookieFuzzer(FuzzFormat format)
     {
         Format = format;
-        _harness = new MiddlewareHarness(Handle, format.Configure);
+        _harness = new MiddlewareHarness(Handle, format.Configure, format.ConfigureServices);
     }
 
     public FuzzFormat Format { get; }

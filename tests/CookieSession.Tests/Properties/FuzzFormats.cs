@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using CookieSession.Tests.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CookieSession.Tests.Properties;
 
@@ -22,6 +24,9 @@ internal sealed class FuzzFormat
 
     public required Action<CookieSessionOptions> Configure { get; init; }
 
+    /// <summary>Services the format needs beside the options (a key ring the test shares), if any.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
     /// <summary>The cookies the format reads. A request carries a session cookie when it has the first one.</summary>
     public required IReadOnlyList<string> CookieNames { get; init; }
 
@@ -31,6 +36,9 @@ internal sealed class FuzzFormat
     /// <summary>The JSON carried by the Set-Cookie headers of a response, if they are validly signed with <c>secret</c>; else null.</summary>
     public required Func<IReadOnlyList<string>, string, byte[]?> ReadJson { get; init; }
 
+    /// <summary>The reason a cookie whose seal was broken is rejected with.</summary>
+    public string TamperedReason { get; init; } = "BadSignature";
+
     public string PrimaryCookie => CookieNames[0];
 
     public override string ToString() => Name;
@@ -38,6 +46,12 @@ internal sealed class FuzzFormat
 
 internal static class FuzzFormats
 {
+    /// <summary>The key ring the Protected row and its middleware share.</summary>
+    private static readonly IDataProtectionProvider KeyRing = new EphemeralDataProtectionProvider();
+
+    /// <summary>The middleware's key ring for the test's secret; another secret stands for another application's ring.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IDataProtector> s_protectors = new();
+
     /// <summary>Connect's <c>connect.sess=s:j:&lt;JSON&gt;.&lt;HMAC-SHA256 base64 unpadded&gt;</c>, percent-encoded.</summary>
     public static readonly FuzzFormat Connect = new()
     {
@@ -100,8 +114,59 @@ internal static class FuzzFormats
         },
     };
 
+    /// <summary>
+    /// Protected: <c>connect.sess=base64url(Data Protection of [1][created ms][issued ms][JSON])</c> under the purposes
+    /// <c>CookieSession.Protected.v1</c> and the cookie name, split as <c>chunks-N</c> and <c>nameC1..</c> when long.
+    /// The test and the middleware share one in-memory key ring.
+    /// </summary>
+    public static readonly FuzzFormat Protected = new()
+    {
+        Name = nameof(CookieSessionFormat.Protected),
+        Configure = o => o.Format = CookieSessionFormat.Protected,
+        ConfigureServices = s => s.AddSingleton(KeyRing),
+        TamperedReason = "Undecryptable",
+        CookieNames = [CookieSessionDefaults.CookieName],
+        Sign = (json, secret) =>
+        {
+            var payload = new byte[17 + json.Length];
+            payload[0] = 1;
+            var now = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero).ToUnixTimeMilliseconds();
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(1), now);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(9), now);
+            json.CopyTo(payload, 17);
+            return [new(CookieSessionDefaults.CookieName, Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(ProtectedSessions(secret).Protect(payload)))];
+        },
+        ReadJson = (setCookies, secret) =>
+        {
+            var name = CookieSessionDefaults.CookieName;
+            if (ValueOf(setCookies, name) is not { } value)
+            {
+                return null;
+            }
+
+            if (value.StartsWith("chunks-", StringComparison.Ordinal))
+            {
+                var count = int.Parse(value.AsSpan(7), System.Globalization.CultureInfo.InvariantCulture);
+                value = string.Concat(Enumerable.Range(1, count).Select(i => ValueOf(setCookies, name + "C" + i)));
+            }
+
+            try
+            {
+                return ProtectedSessions(secret).Unprotect(Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(value))[17..];
+            }
+            catch (Exception e) when (e is CryptographicException or FormatException)
+            {
+                return null;
+            }
+        },
+    };
+
     /// <summary>Every format the property tests run against.</summary>
-    public static IReadOnlyList<FuzzFormat> All { get; } = [Connect, Express];
+    public static IReadOnlyList<FuzzFormat> All { get; } = [Connect, Express, Protected];
+
+    private static IDataProtector ProtectedSessions(string secret)
+        => s_protectors.GetOrAdd(secret, static s =>
+            (s == SessionTestHost.Secret ? KeyRing : new EphemeralDataProtectionProvider()).CreateProtector("CookieSession.Protected.v1", CookieSessionDefaults.CookieName));
 
     public static FuzzFormat Named(string name) => All.Single(f => f.Name == name);
 

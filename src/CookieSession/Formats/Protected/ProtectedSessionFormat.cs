@@ -60,13 +60,16 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
         try
         {
             var value = chars.AsSpan(0, length);
-            if (!Base64Url.IsValid(value, out var decodedLength))
+            protectedBytes = new byte[Base64Url.GetMaxDecodedLength(value.Length)];
+            if (Base64Url.DecodeFromChars(value, protectedBytes, out _, out var written) != OperationStatus.Done)
             {
                 return SessionCookieReadResult.Rejected(SessionCookieRejection.MalformedEncoding);
             }
 
-            protectedBytes = new byte[decodedLength];
-            Base64Url.DecodeFromChars(value, protectedBytes);
+            if (written != protectedBytes.Length)
+            {
+                protectedBytes = protectedBytes[..written];
+            }
         }
         finally
         {
