@@ -35,6 +35,11 @@ public static class CookieSessionDefaults
     public const int MaxChunkedSize = 7680;
 
     /// <summary>
+    /// The default of <see cref="CookieSessionOptions.VerifiedCookieCacheSize"/>: 1024 entries (at most 16 MB).
+    /// </summary>
+    public const int VerifiedCookieCacheSize = 1024;
+
+    /// <summary>
     /// The deepest nesting of objects and arrays a session may have: 64. A cookie nested deeper is
     /// rejected when read, and a session nested deeper throws when written.
     /// </summary>

@@ -91,6 +91,15 @@ public sealed class CookieSessionOptions
     public Func<CookieSessionValidationContext, Task>? OnValidateSession { get; set; }
 
     /// <summary>
+    /// How many cookie values recently verified, decrypted or written by this process are remembered with what they
+    /// held, so that a browser sending the same cookie again costs a lookup instead of an HMAC or a decryption. A value
+    /// is found only by a hash seeded at random per process and compared whole in constant time; lifetimes, a reloaded
+    /// key ring and <see cref="OnValidateSession"/> are still checked on every request. At most 16 KB an entry.
+    /// Default: <see cref="CookieSessionDefaults.VerifiedCookieCacheSize"/> (1024); 0 turns it off.
+    /// </summary>
+    public int VerifiedCookieCacheSize { get; set; } = CookieSessionDefaults.VerifiedCookieCacheSize;
+
+    /// <summary>
     /// Trust the first value of <c>X-Forwarded-Proto</c> to tell whether the request came over TLS
     /// (Connect's <c>proxy</c>). Default: <see langword="false"/>. Prefer ASP.NET Core's forwarded
     /// headers middleware, which this option does not replace.

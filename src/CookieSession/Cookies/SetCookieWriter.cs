@@ -34,11 +34,12 @@ internal static class SetCookieWriter
     public const int PolicyHeadroom = CookieSessionDefaults.MaxCookieSize - 4050;
 
     /// <summary>
-    /// Appends <c>name=value</c> with <paramref name="options"/>.
+    /// Appends <c>name=value</c> with <paramref name="options"/>, and returns the value as it travels (escaped),
+    /// which is what the browser sends back.
     /// </summary>
     /// <exception cref="CookieSessionTooLargeException">The header would exceed <see cref="CookieSessionDefaults.MaxCookieSize"/>.</exception>
     /// <exception cref="ArgumentException">An attribute value that could end or split the header.</exception>
-    public static void Append(HttpResponse response, string name, ReadOnlySpan<byte> value, CookieValueEncoding encoding, CookieOptions options, ILogger logger)
+    public static ReadOnlySpan<char> Append(HttpResponse response, string name, ReadOnlySpan<byte> value, CookieValueEncoding encoding, CookieOptions options, ILogger logger)
     {
         ValidateAttributes(options);
         var plain = IsPlainResponseCookies(response.HttpContext);
@@ -52,12 +53,12 @@ internal static class SetCookieWriter
 
             if (!plain && !options.IsEssential && response.HttpContext.Features.Get<ITrackingConsentFeature>() is { CanTrack: false })
             {
-                return;
+                return ValueOf(header, name);
             }
 
             WarnIfSameSiteNoneWithoutSecure(name, options, logger);
             response.Headers.Append(HeaderNames.SetCookie, header);
-            return;
+            return ValueOf(header, name);
         }
 
         var limit = CookieSessionDefaults.MaxCookieSize - PolicyHeadroom;
@@ -67,6 +68,15 @@ internal static class SetCookieWriter
         }
 
         response.Cookies.Append(name, Encoding.UTF8.GetString(value), options);
+        return ValueOf(header, name);
+    }
+
+    /// <summary>The value in a header this class formatted: after <c>name=</c>, up to the first attribute.</summary>
+    private static ReadOnlySpan<char> ValueOf(string header, string name)
+    {
+        var value = header.AsSpan(name.Length + 1);
+        var end = value.IndexOf(';');
+        return end < 0 ? value : value[..end];
     }
 
     /// <summary>Appends what deletes the cookie: the same name, path and domain, empty, expired in 1970.</summary>

@@ -3,6 +3,7 @@ using CookieSession.Formats.Express;
 using CookieSession.Formats.Protected;
 using CookieSession.Signing;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -19,13 +20,28 @@ internal static class SessionCookieFormats
         IServiceProvider services)
     {
         var name = options.Cookie.Name!;
+        var cache = VerifiedCookieCache.Create(options.VerifiedCookieCacheSize);
         return options.Format switch
         {
-            CookieSessionFormat.Connect => new ConnectSessionFormat(name, HmacSigner.ForCookieSignature(secrets), logger),
-            CookieSessionFormat.ExpressCookieSession => new ExpressSessionFormat(name, HmacSigner.ForKeygrip(secrets, options.KeygripAlgorithm), logger),
-            CookieSessionFormat.Protected => new ProtectedSessionFormat(name, services.GetRequiredService<IDataProtectionProvider>(), options, time, logger),
+            CookieSessionFormat.Connect => new ConnectSessionFormat(name, HmacSigner.ForCookieSignature(secrets), cache, logger),
+            CookieSessionFormat.ExpressCookieSession => new ExpressSessionFormat(name, HmacSigner.ForKeygrip(secrets, options.KeygripAlgorithm), cache, logger),
+            CookieSessionFormat.Protected => CreateProtected(name, options, cache, time, logger, services),
             _ => throw new InvalidOperationException($"Unknown {nameof(CookieSessionOptions)}.{nameof(CookieSessionOptions.Format)}: {options.Format}."),
         };
+    }
+
+    private static ProtectedSessionFormat CreateProtected(
+        string name, CookieSessionOptions options, VerifiedCookieCache? cache, TimeProvider time, ILogger logger, IServiceProvider services)
+    {
+        var provider = services.GetRequiredService<IDataProtectionProvider>();
+
+        // The key ring can be watched only when the provider is the one AddDataProtection builds on it (not, say, an
+        // ephemeral provider, or one made by DataProtectionProvider.Create, each with a ring of its own).
+        var keyRings = provider.GetType().FullName is "Microsoft.AspNetCore.DataProtection.KeyManagement.KeyRingBasedDataProtectionProvider"
+                or "Microsoft.AspNetCore.DataProtection.KeyManagement.KeyRingBasedDataProtector"
+            ? services.GetService<IKeyRingProvider>()
+            : null;
+        return new ProtectedSessionFormat(name, provider, keyRings, options, cache, time, logger);
     }
 
     /// <summary>Whether the format signs with <see cref="CookieSessionOptions.Secret"/> (else it needs none).</summary>

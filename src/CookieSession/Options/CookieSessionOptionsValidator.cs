@@ -19,6 +19,11 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
 
         ValidateLifetime(options, options.IdleTimeout, nameof(options.IdleTimeout), failures);
         ValidateLifetime(options, options.AbsoluteTimeout, nameof(options.AbsoluteTimeout), failures);
+        if (options.VerifiedCookieCacheSize is < 0 or > 1 << 20)
+        {
+            failures.Add("CookieSessionOptions.VerifiedCookieCacheSize must be between 0 (off) and 1048576.");
+        }
+
         if (options.MaxChunkedSize < CookieSessionDefaults.MaxCookieSize)
         {
             failures.Add($"CookieSessionOptions.MaxChunkedSize must be at least {CookieSessionDefaults.MaxCookieSize}, the size of one cookie.");

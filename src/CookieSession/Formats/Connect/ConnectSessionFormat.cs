@@ -15,11 +15,13 @@ internal sealed class ConnectSessionFormat : ISessionCookieFormat
     private readonly string _name;
     private readonly HmacSigner _signer;
     private readonly ILogger _logger;
+    private readonly VerifiedCookieCache? _cache;
 
-    public ConnectSessionFormat(string name, HmacSigner signer, ILogger logger)
+    public ConnectSessionFormat(string name, HmacSigner signer, VerifiedCookieCache? cache, ILogger logger)
     {
         _name = name;
         _signer = signer;
+        _cache = cache;
         _logger = logger;
     }
 
@@ -28,6 +30,11 @@ internal sealed class ConnectSessionFormat : ISessionCookieFormat
         if (!CookieHeaderReader.TryGetValue(request.Headers.Cookie, _name, out var raw))
         {
             return SessionCookieReadResult.Missing;
+        }
+
+        if (_cache is not null && _cache.TryGet(raw, default, null, out var cached))
+        {
+            return cached;
         }
 
         var rejection = SignedCookieValue.TryUnsign(raw, _signer, out var rented, out var offset, out var length, out var keyIndex);
@@ -42,7 +49,9 @@ internal sealed class ConnectSessionFormat : ISessionCookieFormat
         }
 
         var prefix = SignedCookieValue.JsonPrefix.Length;
-        return SessionCookieReadResult.Loaded(rented!, offset + prefix, length - prefix, needsRenewal: keyIndex != 0);
+        var result = SessionCookieReadResult.Loaded(rented!, offset + prefix, length - prefix, needsRenewal: keyIndex != 0);
+        _cache?.Add(raw, default, result.Json, result.NeedsRenewal, null, null);
+        return result;
     }
 
     public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
@@ -51,7 +60,8 @@ internal sealed class ConnectSessionFormat : ISessionCookieFormat
         try
         {
             SignedCookieValue.Sign(SignedCookieValue.JsonPrefix, json, _signer, ref value);
-            SetCookieWriter.Append(response, _name, value.WrittenSpan, CookieValueEncoding.Percent, options, _logger);
+            var written = SetCookieWriter.Append(response, _name, value.WrittenSpan, CookieValueEncoding.Percent, options, _logger);
+            _cache?.Add(written, default, json, needsRenewal: false, null, null);
         }
         finally
         {

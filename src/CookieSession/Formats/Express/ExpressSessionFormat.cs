@@ -31,9 +31,11 @@ internal sealed class ExpressSessionFormat : ISessionCookieFormat
     private readonly string _signatureName;
     private readonly HmacSigner _signer;
     private readonly ILogger _logger;
+    private readonly VerifiedCookieCache? _cache;
 
-    public ExpressSessionFormat(string name, HmacSigner signer, ILogger logger)
+    public ExpressSessionFormat(string name, HmacSigner signer, VerifiedCookieCache? cache, ILogger logger)
     {
+        _cache = cache;
         _name = name;
         _signatureName = name + SignatureSuffix;
         _signer = signer;
@@ -51,6 +53,11 @@ internal sealed class ExpressSessionFormat : ISessionCookieFormat
         if (!CookieHeaderReader.TryGetValue(headers, _signatureName, out var signature))
         {
             return SessionCookieReadResult.Rejected(SessionCookieRejection.Unsigned);
+        }
+
+        if (_cache is not null && _cache.TryGet(value, signature, null, out var cached))
+        {
+            return cached;
         }
 
         if (value.Length > 2 * CookieSessionDefaults.MaxCookieSize)
@@ -83,7 +90,9 @@ internal sealed class ExpressSessionFormat : ISessionCookieFormat
             return SessionCookieReadResult.Rejected(SessionCookieRejection.MalformedEncoding, rented);
         }
 
-        return SessionCookieReadResult.Loaded(rented, dataLength, written, needsRenewal: keyIndex != 0);
+        var result = SessionCookieReadResult.Loaded(rented, dataLength, written, needsRenewal: keyIndex != 0);
+        _cache?.Add(value, signature, result.Json, result.NeedsRenewal, null, null);
+        return result;
     }
 
     public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
@@ -100,8 +109,9 @@ internal sealed class ExpressSessionFormat : ISessionCookieFormat
             var data = rented.AsSpan(0, prefixLength + written);
             var signature = rented.AsSpan(data.Length, _signer.SignatureLength);
             _signer.Sign(data, signature);
-            SetCookieWriter.Append(response, _name, data[prefixLength..], CookieValueEncoding.Raw, options, _logger);
-            SetCookieWriter.Append(response, _signatureName, signature, CookieValueEncoding.Raw, options, _logger);
+            var value = SetCookieWriter.Append(response, _name, data[prefixLength..], CookieValueEncoding.Raw, options, _logger);
+            var signatureValue = SetCookieWriter.Append(response, _signatureName, signature, CookieValueEncoding.Raw, options, _logger);
+            _cache?.Add(value, signatureValue, json, needsRenewal: false, null, null);
         }
         finally
         {

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -32,10 +34,31 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
     private readonly TimeProvider _time;
     private readonly TimeSpan? _idle;
     private readonly TimeSpan? _absolute;
+    private readonly VerifiedCookieCache? _cache;
+    private readonly IKeyRingProvider? _keyRings;
 
-    public ProtectedSessionFormat(string name, IDataProtectionProvider provider, CookieSessionOptions options, TimeProvider time, ILogger logger)
+    /// <param name="name">The cookie name, part of the purpose.</param>
+    /// <param name="provider">The application's Data Protection.</param>
+    /// <param name="keyRings">
+    /// The key ring behind <paramref name="provider"/> when it is Data Protection's own (else <see langword="null"/>, and
+    /// nothing is cached: without seeing the ring reload, a cached value would outlive a revocation).
+    /// </param>
+    /// <param name="options">The options.</param>
+    /// <param name="cache">Values recently opened or written, or <see langword="null"/>.</param>
+    /// <param name="time">The clock of the lifetimes.</param>
+    /// <param name="logger">The middleware's logger.</param>
+    public ProtectedSessionFormat(
+        string name,
+        IDataProtectionProvider provider,
+        IKeyRingProvider? keyRings,
+        CookieSessionOptions options,
+        VerifiedCookieCache? cache,
+        TimeProvider time,
+        ILogger logger)
     {
         _protector = provider.CreateProtector(Purpose, name);
+        _keyRings = keyRings;
+        _cache = cache;
         _persisted = _protector as IPersistedDataProtector;
         _cookie = new ChunkedCookie(name, options.MaxChunkedSize, logger);
         _time = time;
@@ -56,24 +79,66 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
             return SessionCookieReadResult.Rejected(rejection);
         }
 
-        byte[] protectedBytes;
         try
         {
             var value = chars.AsSpan(0, length);
-            protectedBytes = new byte[Base64Url.GetMaxDecodedLength(value.Length)];
-            if (Base64Url.DecodeFromChars(value, protectedBytes, out _, out var written) != OperationStatus.Done)
+
+            // A cached value stands only while the key ring it was opened under is the current one: a reloaded
+            // ring (a new default key, a revocation) sends it through Data Protection again.
+            var ring = _keyRings?.GetCurrentKeyRing();
+            if (_cache is null || ring is null || !_cache.TryGet(value, default, ring, out var opened))
             {
-                return SessionCookieReadResult.Rejected(SessionCookieRejection.MalformedEncoding);
+                opened = Open(value);
+                if (opened.IsLoaded && ring is not null)
+                {
+                    _cache?.Add(value, default, opened.Json, opened.NeedsRenewal, opened.Times, ring);
+                }
             }
 
-            if (written != protectedBytes.Length)
-            {
-                protectedBytes = protectedBytes[..written];
-            }
+            return opened.IsLoaded ? WithinLifetimes(opened) : opened;
         }
         finally
         {
             ArrayPool<char>.Shared.Return(chars!);
+        }
+    }
+
+    public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
+    {
+        var ring = _keyRings?.GetCurrentKeyRing();
+        var protectedBytes = _protector.Protect(ProtectedPayload.Create(json, times));
+        var length = Base64Url.GetEncodedLength(protectedBytes.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            Base64Url.EncodeToUtf8(protectedBytes, rented);
+            var value = rented.AsSpan(0, length);
+            _cookie.Write(response, value, WithinLifetime(options, times));
+            if (_cache is not null && ring is not null)
+            {
+                Span<char> chars = length <= 1024 ? stackalloc char[length] : new char[length];
+                Encoding.ASCII.GetChars(value, chars);
+                _cache.Add(chars, default, json, needsRenewal: false, times, ring);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Decodes and unprotects a value: the session's JSON and times, or why not.</summary>
+    private SessionCookieReadResult Open(ReadOnlySpan<char> value)
+    {
+        var protectedBytes = new byte[Base64Url.GetMaxDecodedLength(value.Length)];
+        if (Base64Url.DecodeFromChars(value, protectedBytes, out _, out var written) != OperationStatus.Done)
+        {
+            return SessionCookieReadResult.Rejected(SessionCookieRejection.MalformedEncoding);
+        }
+
+        if (written != protectedBytes.Length)
+        {
+            protectedBytes = protectedBytes[..written];
         }
 
         byte[] payload;
@@ -98,45 +163,41 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
             return SessionCookieReadResult.Rejected(SessionCookieRejection.Undecryptable);
         }
 
-        rejection = ProtectedPayload.TryRead(payload, out var times);
+        var rejection = ProtectedPayload.TryRead(payload, out var times);
         if (rejection != SessionCookieRejection.None)
         {
             return SessionCookieReadResult.Rejected(rejection);
         }
 
-        var now = _time.GetUtcNow();
-        if (_absolute is { } absolute && now - times.CreatedAt > absolute)
-        {
-            return SessionCookieReadResult.Rejected(SessionCookieRejection.AbsoluteExpired);
-        }
-
-        if (_idle is { } idle && now - times.IssuedAt > idle)
-        {
-            return SessionCookieReadResult.Rejected(SessionCookieRejection.IdleExpired);
-        }
-
-        // Sliding expiration as cookie authentication does it: a new cookie once half the idle time has passed.
-        var renew = requiresMigration || (_idle is { } half && now - times.IssuedAt > half / 2);
         var json = payload.AsSpan(ProtectedPayload.HeaderLength);
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(1, json.Length));
         json.CopyTo(rented);
-        return SessionCookieReadResult.Loaded(rented, 0, json.Length, renew, times);
+        return SessionCookieReadResult.Loaded(rented, 0, json.Length, requiresMigration, times);
     }
 
-    public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
+    /// <summary>Refuses a session past its lifetimes, and asks for a new cookie once half the idle time has passed.</summary>
+    private SessionCookieReadResult WithinLifetimes(SessionCookieReadResult opened)
     {
-        var protectedBytes = _protector.Protect(ProtectedPayload.Create(json, times));
-        var length = Base64Url.GetEncodedLength(protectedBytes.Length);
-        var rented = ArrayPool<byte>.Shared.Rent(length);
-        try
+        var times = opened.Times!.Value;
+        var now = _time.GetUtcNow();
+        var rejection = SessionCookieRejection.None;
+        if (_absolute is { } absolute && now - times.CreatedAt > absolute)
         {
-            Base64Url.EncodeToUtf8(protectedBytes, rented);
-            _cookie.Write(response, rented.AsSpan(0, length), WithinLifetime(options, times));
+            rejection = SessionCookieRejection.AbsoluteExpired;
         }
-        finally
+        else if (_idle is { } idle && now - times.IssuedAt > idle)
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            rejection = SessionCookieRejection.IdleExpired;
         }
+
+        if (rejection != SessionCookieRejection.None)
+        {
+            return SessionCookieReadResult.Rejected(rejection, opened.Buffer);
+        }
+
+        // Sliding expiration as cookie authentication does it: a new cookie once half the idle time has passed.
+        var renew = opened.NeedsRenewal || (_idle is { } half && now - times.IssuedAt > half / 2);
+        return renew == opened.NeedsRenewal ? opened : SessionCookieReadResult.Loaded(opened.Buffer!, opened.Offset, opened.Length, renew, times);
     }
 
     public void Delete(HttpResponse response, CookieOptions options) => _cookie.Delete(response, options);

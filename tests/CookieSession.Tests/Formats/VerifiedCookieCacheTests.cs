@@ -1,0 +1,148 @@
+using CookieSession.Formats;
+using CookieSession.Tests.Formats.Protected;
+using CookieSession.Tests.Infrastructure;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CookieSession.Tests.Formats;
+
+public sealed class VerifiedCookieCacheTests
+{
+    private static readonly SessionTimes s_times = new(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1));
+
+    [Fact]
+    public void TryGet_TheStoredValue_GivesItsJsonAndMetadata()
+    {
+        var cache = VerifiedCookieCache.Create(16)!;
+        var generation = new object();
+        cache.Add("value", "sig", "{\"a\":1}"u8, needsRenewal: true, s_times, generation);
+
+        Assert.True(cache.TryGet("value", "sig", generation, out var hit));
+
+        Assert.Equal("{\"a\":1}"u8.ToArray(), hit.Json.ToArray());
+        Assert.True(hit.NeedsRenewal);
+        Assert.Equal(s_times, hit.Times);
+        System.Buffers.ArrayPool<byte>.Shared.Return(hit.Buffer!);
+    }
+
+    [Theory]
+    [InlineData("valuf", "sig")]
+    [InlineData("value", "sih")]
+    [InlineData("valu", "esig")]
+    [InlineData("value", "")]
+    [InlineData("value", "sig2")]
+    [InlineData("VALUE", "sig")]
+    public void TryGet_AnyOtherValue_Misses(string first, string second)
+    {
+        var cache = VerifiedCookieCache.Create(1)!;
+        cache.Add("value", "sig", "{}"u8, needsRenewal: false, null, null);
+
+        // One slot: every lookup lands on the stored entry, and only the whole value matches.
+        Assert.False(cache.TryGet(first, second, null, out _));
+        Assert.True(cache.TryGet("value", "sig", null, out _));
+    }
+
+    [Fact]
+    public void TryGet_UnderAnotherGeneration_Misses()
+    {
+        var cache = VerifiedCookieCache.Create(16)!;
+        cache.Add("value", default, "{}"u8, needsRenewal: false, null, new object());
+
+        Assert.False(cache.TryGet("value", default, new object(), out _));
+    }
+
+    [Fact]
+    public void Add_IsBoundedInEntriesAndSize()
+    {
+        var cache = VerifiedCookieCache.Create(4)!;
+        for (var i = 0; i < 1000; i++)
+        {
+            cache.Add("value" + i, default, "{}"u8, needsRenewal: false, null, null);
+        }
+
+        var kept = Enumerable.Range(0, 1000).Count(i => cache.TryGet("value" + i, default, null, out _));
+        Assert.InRange(kept, 1, 4);
+
+        var huge = new string('x', VerifiedCookieCache.MaxEntrySize / 2);
+        cache.Add(huge, default, "{}"u8, needsRenewal: false, null, null);
+        Assert.False(cache.TryGet(huge, default, null, out _));
+    }
+
+    [Fact]
+    public void Create_Zero_IsOff() => Assert.Null(VerifiedCookieCache.Create(0));
+
+    [Fact]
+    public async Task Protected_CachedValue_RefusedOnceItsKeyIsRevoked()
+    {
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Reader);
+        var cookie = $"{CookieSessionDefaults.CookieName}={(await ProtectedFormatTests.WriteWith(host)).Value}";
+        Assert.Equal("5", (await host.SendAsync(cookie: cookie)).Body);
+        Assert.Equal("5", (await host.SendAsync(cookie: cookie)).Body);
+
+        host.Server.Services.GetRequiredService<IKeyManager>().RevokeAllKeys(DateTimeOffset.UtcNow.AddMinutes(1), "test");
+        var read = await host.SendAsync(cookie: cookie);
+
+        Assert.Equal("0", read.Body);
+        Assert.Contains("RevokedKey", Assert.Single(host.LogsOf("CookieRejected")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Protected_CachedValue_ReprotectedAfterANewDefaultKey()
+    {
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Reader);
+        var jar = new CookieJar();
+        jar.Set(CookieSessionDefaults.CookieName, (await ProtectedFormatTests.WriteWith(host)).Value);
+        Assert.Empty((await jar.SendAsync(host)).SetCookies);
+        Assert.Empty((await jar.SendAsync(host)).SetCookies);
+
+        host.Server.Services.GetRequiredService<IKeyManager>().CreateNewKey(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(90));
+        var read = await jar.SendAsync(host);
+
+        Assert.Equal("5", read.Body);
+        Assert.NotNull(read.SessionCookie());
+    }
+
+    [Fact]
+    public async Task Protected_CachedValue_StillExpires()
+    {
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Reader, o => o.IdleTimeout = TimeSpan.FromMinutes(20));
+        var cookie = $"{CookieSessionDefaults.CookieName}={(await ProtectedFormatTests.WriteWith(host)).Value}";
+        Assert.Equal("5", (await host.SendAsync(cookie: cookie)).Body);
+
+        host.Time.Advance(TimeSpan.FromMinutes(21));
+        var read = await host.SendAsync(cookie: cookie);
+
+        Assert.Equal("0", read.Body);
+        Assert.Contains("IdleExpired", Assert.Single(host.LogsOf("CookieRejected")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Protected_ValueWrittenByThisProcess_ReadBackWithTheValidationHookStillRunning()
+    {
+        var validated = 0;
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Counter, o => o.OnValidateSession = _ =>
+        {
+            Interlocked.Increment(ref validated);
+            return Task.CompletedTask;
+        });
+        var jar = new CookieJar();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await jar.SendAsync(host);
+        }
+
+        Assert.Equal("4", (await jar.SendAsync(host)).Body);
+        Assert.Equal(3, validated);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData((1 << 20) + 1)]
+    public async Task Start_CacheSizeOutOfRange_Fails(int size)
+    {
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => SessionTestHost.StartAsync(ProtectedHost.Reader, o => o.VerifiedCookieCacheSize = size));
+        Assert.Contains("VerifiedCookieCacheSize", error.Message, StringComparison.Ordinal);
+    }
+}
