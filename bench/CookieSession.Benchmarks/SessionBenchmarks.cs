@@ -26,6 +26,13 @@ public class SessionBenchmarks
     private RequestHarness _tampered = null!;
     private RequestHarness _aspNetReadOnly = null!;
     private RequestHarness _aspNetReadModifyWrite = null!;
+    private RequestHarness _readOnlyFirstSight = null!;
+    private RequestHarness _expressReadOnlyFirstSight = null!;
+    private RequestHarness _protectedReadOnlyFirstSight = null!;
+    private ServiceProvider _uncachedServices = null!;
+    private ServiceProvider _expressUncachedServices = null!;
+    private ServiceProvider _protectedUncachedServices = null!;
+    private string _keys = null!;
     private RequestHarness _expressReadOnly = null!;
     private RequestHarness _expressReadModifyWrite = null!;
     private RequestHarness _protectedReadOnly = null!;
@@ -64,29 +71,30 @@ public class SessionBenchmarks
             return Task.CompletedTask;
         }, cookie.Replace("Ada", "Bob", StringComparison.Ordinal));
 
-        // The other formats: the same session, written once by the format itself, then read or changed.
-        _expressServices = new ServiceCollection()
+        // "First sight": the cache of verified values off, so that every read verifies (or decrypts) the cookie,
+        // as for a cookie this process has not seen before.
+        _uncachedServices = new ServiceCollection()
             .AddLogging()
             .AddCookieSession(o =>
             {
-                o.Format = global::CookieSession.CookieSessionFormat.ExpressCookieSession;
                 o.Secret = SessionPayload.Secret;
+                o.VerifiedCookieCacheSize = 0;
             })
             .BuildServiceProvider();
-        (_expressReadOnly, _expressReadModifyWrite) = ReadAndReadModifyWrite(_expressServices);
+        _readOnlyFirstSight = ReadAndReadModifyWrite(_uncachedServices).ReadOnly;
 
-        // Protected: an in-memory key ring, so that nothing is written to disk.
-        var protectedServices = new ServiceCollection()
-            .AddLogging()
-            .AddCookieSession(o =>
-            {
-                o.Format = global::CookieSession.CookieSessionFormat.Protected;
-                o.IdleTimeout = TimeSpan.FromMinutes(20);
-                o.AbsoluteTimeout = TimeSpan.FromHours(8);
-            });
-        protectedServices.AddDataProtection().UseEphemeralDataProtectionProvider();
-        _protectedServices = protectedServices.BuildServiceProvider();
+        // The other formats: the same session, written once by the format itself, then read or changed.
+        _expressServices = Express(cacheSize: CookieSessionDefaults.VerifiedCookieCacheSize);
+        (_expressReadOnly, _expressReadModifyWrite) = ReadAndReadModifyWrite(_expressServices);
+        _expressUncachedServices = Express(cacheSize: 0);
+        _expressReadOnlyFirstSight = ReadAndReadModifyWrite(_expressUncachedServices).ReadOnly;
+
+        // Protected: Data Protection as AddDataProtection sets it up, with its keys in a folder of the run's own.
+        _keys = Path.Combine(Path.GetTempPath(), "cookiesession-bench-keys-" + Guid.NewGuid().ToString("N"));
+        _protectedServices = Protected(cacheSize: CookieSessionDefaults.VerifiedCookieCacheSize);
         (_protectedReadOnly, _protectedReadModifyWrite) = ReadAndReadModifyWrite(_protectedServices);
+        _protectedUncachedServices = Protected(cacheSize: 0);
+        _protectedReadOnlyFirstSight = ReadAndReadModifyWrite(_protectedUncachedServices).ReadOnly;
 
         // ASP.NET's session: create it once, as a visitor's first request would, and keep its cookie.
         var seed = AspNetSession(static context =>
@@ -119,6 +127,9 @@ public class SessionBenchmarks
         Expect(_tampered, setCookie: false);
         Expect(_aspNetReadOnly, setCookie: false);
         Expect(_aspNetReadModifyWrite, setCookie: false);
+        Expect(_readOnlyFirstSight, setCookie: false);
+        Expect(_expressReadOnlyFirstSight, setCookie: false);
+        Expect(_protectedReadOnlyFirstSight, setCookie: false);
         Expect(_expressReadOnly, setCookie: false);
         Expect(_expressReadModifyWrite, setCookie: true);
         Expect(_protectedReadOnly, setCookie: false);
@@ -132,6 +143,10 @@ public class SessionBenchmarks
         _services.Dispose();
         _expressServices.Dispose();
         _protectedServices.Dispose();
+        _uncachedServices.Dispose();
+        _expressUncachedServices.Dispose();
+        _protectedUncachedServices.Dispose();
+        Directory.Delete(_keys, recursive: true);
     }
 
     [Benchmark(Baseline = true, Description = "floor: one HMAC-SHA256, reused key")]
@@ -155,6 +170,9 @@ public class SessionBenchmarks
     [Benchmark(Description = "read only")]
     public Task ReadOnly() => _readOnly.RunAsync();
 
+    [Benchmark(Description = "read only, first sight (no cache)")]
+    public Task ReadOnlyFirstSight() => _readOnlyFirstSight.RunAsync();
+
     [Benchmark(Description = "read-modify-write")]
     public Task ReadModifyWrite() => _readModifyWrite.RunAsync();
 
@@ -164,11 +182,17 @@ public class SessionBenchmarks
     [Benchmark(Description = "Express cookie-session: read only")]
     public Task ExpressReadOnly() => _expressReadOnly.RunAsync();
 
+    [Benchmark(Description = "Express cookie-session: read only, first sight")]
+    public Task ExpressReadOnlyFirstSight() => _expressReadOnlyFirstSight.RunAsync();
+
     [Benchmark(Description = "Express cookie-session: read-modify-write")]
     public Task ExpressReadModifyWrite() => _expressReadModifyWrite.RunAsync();
 
     [Benchmark(Description = "Protected: read only")]
     public Task ProtectedReadOnly() => _protectedReadOnly.RunAsync();
+
+    [Benchmark(Description = "Protected: read only, first sight")]
+    public Task ProtectedReadOnlyFirstSight() => _protectedReadOnlyFirstSight.RunAsync();
 
     [Benchmark(Description = "Protected: read-modify-write")]
     public Task ProtectedReadModifyWrite() => _protectedReadModifyWrite.RunAsync();
@@ -185,6 +209,32 @@ public class SessionBenchmarks
         app.UseCookieSession();
         app.Run(handler);
         return new RequestHarness(app.Build(), _services, cookie);
+    }
+
+    private static ServiceProvider Express(int cacheSize)
+        => new ServiceCollection()
+            .AddLogging()
+            .AddCookieSession(o =>
+            {
+                o.Format = CookieSessionFormat.ExpressCookieSession;
+                o.Secret = SessionPayload.Secret;
+                o.VerifiedCookieCacheSize = cacheSize;
+            })
+            .BuildServiceProvider();
+
+    private ServiceProvider Protected(int cacheSize)
+    {
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddCookieSession(o =>
+            {
+                o.Format = CookieSessionFormat.Protected;
+                o.IdleTimeout = TimeSpan.FromMinutes(20);
+                o.AbsoluteTimeout = TimeSpan.FromHours(8);
+                o.VerifiedCookieCacheSize = cacheSize;
+            });
+        services.AddDataProtection().SetApplicationName("benchmarks").PersistKeysToFileSystem(new DirectoryInfo(_keys));
+        return services.BuildServiceProvider();
     }
 
     /// <summary>Harnesses for a format: its cookie for the session is written once by the format itself.</summary>

@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.DataProtection;
 // The .NET server of bench/load/run.sh: a bare endpoint, and read-only and read-modify-write endpoints with
 // CookieSession and with ASP.NET Core's AddSession(), each on its own branch so that no endpoint pays for
 // another's middleware. The session is the benchmarks' one: about 200 bytes of JSON.
-// "--format Protected" serves the same /cs endpoints with the Protected format (an in-memory key ring).
+// "--format Protected" serves the same /cs endpoints with the Protected format (Data Protection as
+// AddDataProtection sets it up, its keys in a temporary folder of the run's own).
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 var format = builder.Configuration.GetValue("format", CookieSessionFormat.Connect);
@@ -23,7 +24,8 @@ builder.Services.AddCookieSession(o =>
 });
 if (format == CookieSessionFormat.Protected)
 {
-    builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+    var keys = Directory.CreateTempSubdirectory("cookiesession-load-keys-");
+    builder.Services.AddDataProtection().SetApplicationName("load").PersistKeysToFileSystem(keys);
 }
 
 builder.Services.AddDistributedMemoryCache();
