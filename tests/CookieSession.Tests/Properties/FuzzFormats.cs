@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using CookieSession.Tests.Formats.Protected;
 using CookieSession.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,7 +51,7 @@ internal static class FuzzFormats
     private static readonly IDataProtectionProvider KeyRing = new EphemeralDataProtectionProvider();
 
     /// <summary>The middleware's key ring for the test's secret; another secret stands for another application's ring.</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IDataProtector> s_protectors = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IDataProtectionProvider> s_keyRings = new();
 
     /// <summary>Connect's <c>connect.sess=s:j:&lt;JSON&gt;.&lt;HMAC-SHA256 base64 unpadded&gt;</c>, percent-encoded.</summary>
     public static readonly FuzzFormat Connect = new()
@@ -115,8 +116,8 @@ internal static class FuzzFormats
     };
 
     /// <summary>
-    /// Protected: <c>connect.sess=base64url(Data Protection of [1][created ms][issued ms][JSON])</c> under the purposes
-    /// <c>CookieSession.Protected.v1</c> and the cookie name, split as <c>chunks-N</c> and <c>nameC1..</c> when long.
+    /// Protected: <c>connect.sess=base64url(version, data key wrapped by Data Protection, AES-GCM of times and JSON)</c>
+    /// (see <see cref="ProtectedCookie"/>), split as <c>chunks-N</c> and <c>nameC1..</c> when long.
     /// The test and the middleware share one in-memory key ring.
     /// </summary>
     public static readonly FuzzFormat Protected = new()
@@ -128,13 +129,8 @@ internal static class FuzzFormats
         CookieNames = [CookieSessionDefaults.CookieName],
         Sign = (json, secret) =>
         {
-            var payload = new byte[17 + json.Length];
-            payload[0] = 1;
-            var now = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero).ToUnixTimeMilliseconds();
-            System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(1), now);
-            System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(9), now);
-            json.CopyTo(payload, 17);
-            return [new(CookieSessionDefaults.CookieName, Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(ProtectedSessions(secret).Protect(payload)))];
+            var now = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+            return [new(CookieSessionDefaults.CookieName, ProtectedCookie.Seal(KeyRingFor(secret), CookieSessionDefaults.CookieName, json, now, now))];
         },
         ReadJson = (setCookies, secret) =>
         {
@@ -152,7 +148,7 @@ internal static class FuzzFormats
 
             try
             {
-                return ProtectedSessions(secret).Unprotect(Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(value))[17..];
+                return ProtectedCookie.Open(KeyRingFor(secret), name, value).Json;
             }
             catch (Exception e) when (e is CryptographicException or FormatException)
             {
@@ -164,9 +160,8 @@ internal static class FuzzFormats
     /// <summary>Every format the property tests run against.</summary>
     public static IReadOnlyList<FuzzFormat> All { get; } = [Connect, Express, Protected];
 
-    private static IDataProtector ProtectedSessions(string secret)
-        => s_protectors.GetOrAdd(secret, static s =>
-            (s == SessionTestHost.Secret ? KeyRing : new EphemeralDataProtectionProvider()).CreateProtector("CookieSession.Protected.v1", CookieSessionDefaults.CookieName));
+    private static IDataProtectionProvider KeyRingFor(string secret)
+        => s_keyRings.GetOrAdd(secret, static s => s == SessionTestHost.Secret ? KeyRing : new EphemeralDataProtectionProvider());
 
     public static FuzzFormat Named(string name) => All.Single(f => f.Name == name);
 

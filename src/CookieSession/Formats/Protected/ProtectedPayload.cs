@@ -1,39 +1,87 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 
 namespace CookieSession.Formats.Protected;
 
 /// <summary>
-/// What a protected cookie holds once unprotected: a small versioned header, then the session's JSON, the same as
-/// every other format carries. Version 1: one byte <c>1</c>, the creation time and the issue time as big-endian
-/// 64-bit Unix milliseconds, then the JSON (UTF-8). Stored in users' browsers: never change a version's layout.
+/// The bytes of a protected cookie (before base64url), version 1:
+/// <code>
+/// [1] version = 1
+/// [2] length L of the wrapped key, big-endian
+/// [L] the data key, protected by Data Protection (<see cref="DataKeys"/>)
+/// [12] nonce
+/// [n] AES-256-GCM ciphertext of: creation time, issue time (big-endian 64-bit Unix milliseconds), the session JSON
+/// [16] tag
+/// </code>
+/// Everything before the nonce is authenticated with the ciphertext. Stored in users' browsers: never change a
+/// version's layout; a new layout is a new version.
 /// </summary>
 internal static class ProtectedPayload
 {
     public const byte Version1 = 1;
 
-    public const int HeaderLength = 1 + 8 + 8;
+    private const int TimesLength = 8 + 8;
 
-    public static byte[] Create(ReadOnlySpan<byte> json, SessionTimes times)
+    public static byte[] Seal(DataKey key, ReadOnlySpan<byte> json, SessionTimes times)
     {
-        var payload = new byte[HeaderLength + json.Length];
-        payload[0] = Version1;
-        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(1), times.CreatedAt.ToUnixTimeMilliseconds());
-        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(9), times.IssuedAt.ToUnixTimeMilliseconds());
-        json.CopyTo(payload.AsSpan(HeaderLength));
-        return payload;
+        var header = 1 + 2 + key.Wrapped.Length;
+        var plaintextLength = TimesLength + json.Length;
+        var sealedBytes = new byte[header + DataKey.NonceSize + plaintextLength + DataKey.TagSize];
+        sealedBytes[0] = Version1;
+        BinaryPrimitives.WriteUInt16BigEndian(sealedBytes.AsSpan(1), checked((ushort)key.Wrapped.Length));
+        key.Wrapped.CopyTo(sealedBytes, 3);
+        var nonce = sealedBytes.AsSpan(header, DataKey.NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+
+        // The plaintext is built in the ciphertext's place and encrypted there.
+        var body = sealedBytes.AsSpan(header + DataKey.NonceSize, plaintextLength);
+        BinaryPrimitives.WriteInt64BigEndian(body, times.CreatedAt.ToUnixTimeMilliseconds());
+        BinaryPrimitives.WriteInt64BigEndian(body[8..], times.IssuedAt.ToUnixTimeMilliseconds());
+        json.CopyTo(body[TimesLength..]);
+        key.Encrypt(nonce, body, body, sealedBytes.AsSpan(header + DataKey.NonceSize + plaintextLength), sealedBytes.AsSpan(0, header));
+        return sealedBytes;
     }
 
-    /// <summary>Reads the header; the JSON starts at <see cref="HeaderLength"/>.</summary>
-    public static SessionCookieRejection TryRead(ReadOnlySpan<byte> payload, out SessionTimes times)
+    /// <summary>
+    /// Opens a cookie's bytes: the JSON is decrypted into <paramref name="json"/>'s place in <paramref name="sealedBytes"/>.
+    /// </summary>
+    public static SessionCookieRejection TryOpen(
+        Span<byte> sealedBytes,
+        DataKeys keys,
+        out SessionTimes times,
+        out Range json,
+        out bool requiresMigration)
     {
         times = default;
-        if (payload.Length < HeaderLength || payload[0] != Version1)
+        json = default;
+        requiresMigration = false;
+        if (sealedBytes.Length < 3 || sealedBytes[0] != Version1)
         {
             return SessionCookieRejection.UnknownVersion;
         }
 
-        var created = BinaryPrimitives.ReadInt64BigEndian(payload[1..]);
-        var issued = BinaryPrimitives.ReadInt64BigEndian(payload[9..]);
+        var header = 3 + BinaryPrimitives.ReadUInt16BigEndian(sealedBytes[1..]);
+        if (sealedBytes.Length < header + DataKey.NonceSize + TimesLength + DataKey.TagSize)
+        {
+            return SessionCookieRejection.Undecryptable;
+        }
+
+        var rejection = keys.TryUnwrap(sealedBytes[3..header], out var key);
+        if (rejection != SessionCookieRejection.None)
+        {
+            return rejection;
+        }
+
+        var bodyStart = header + DataKey.NonceSize;
+        var bodyLength = sealedBytes.Length - bodyStart - DataKey.TagSize;
+        var body = sealedBytes.Slice(bodyStart, bodyLength);
+        if (!key!.TryDecrypt(sealedBytes.Slice(header, DataKey.NonceSize), body, sealedBytes[^DataKey.TagSize..], body, sealedBytes[..header]))
+        {
+            return SessionCookieRejection.Undecryptable;
+        }
+
+        var created = BinaryPrimitives.ReadInt64BigEndian(body);
+        var issued = BinaryPrimitives.ReadInt64BigEndian(body[8..]);
         const long min = -62135596800000L; // 0001-01-01
         const long max = 253402300799999L; // 9999-12-31
         if (created is < min or > max || issued is < min or > max)
@@ -42,6 +90,8 @@ internal static class ProtectedPayload
         }
 
         times = new SessionTimes(DateTimeOffset.FromUnixTimeMilliseconds(created), DateTimeOffset.FromUnixTimeMilliseconds(issued));
+        json = new Range(bodyStart + TimesLength, bodyStart + bodyLength);
+        requiresMigration = key.RequiresMigration;
         return SessionCookieRejection.None;
     }
 }

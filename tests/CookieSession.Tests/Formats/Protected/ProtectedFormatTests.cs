@@ -29,7 +29,7 @@ public sealed class ProtectedFormatTests
         Assert.Equal("1", first.Body);
         Assert.Equal("2", second.Body);
         var value = jar.Cookies[Name];
-        Assert.StartsWith("CfDJ8", value, StringComparison.Ordinal);
+        Assert.StartsWith("AQ", value, StringComparison.Ordinal); // version 1
         Assert.DoesNotContain("ana", value, StringComparison.Ordinal);
         Assert.DoesNotContain("ana", Encoding.UTF8.GetString(Convert.FromBase64String(ToBase64(value))), StringComparison.Ordinal);
     }
@@ -63,9 +63,11 @@ public sealed class ProtectedFormatTests
         await using var host = await ProtectedHost.StartAsync(
             async context =>
             {
-                // What an auth ticket or antiforgery token would be: the same key ring, another purpose.
-                var protector = context.RequestServices.GetRequiredService<IDataProtectionProvider>().CreateProtector("Microsoft.AspNetCore.Antiforgery.AntiforgeryToken.v1");
-                foreign ??= Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(protector.Protect(Encoding.UTF8.GetBytes("{\"n\":41}")));
+                // A well-formed cookie whose key was protected for another purpose (an auth ticket's, say): the same
+                // key ring, so only the purpose keeps it out.
+                var provider = context.RequestServices.GetRequiredService<IDataProtectionProvider>();
+                var now = DateTimeOffset.UtcNow;
+                foreign ??= ProtectedCookie.Seal(provider, Name, "{\"n\":41}"u8, now, now, purpose: "Microsoft.AspNetCore.Authentication.Cookies");
                 await ProtectedHost.Reader(context);
             },
             keys: keys);
@@ -80,7 +82,7 @@ public sealed class ProtectedFormatTests
     [Theory]
     [InlineData("tamper", "Undecryptable")]
     [InlineData("not base64url!", "MalformedEncoding")]
-    [InlineData("", "Undecryptable")]
+    [InlineData("", "UnknownVersion")]
     [InlineData("chunks-0", "MalformedChunks")]
     [InlineData("chunks-17", "MalformedChunks")]
     [InlineData("chunks-999999999", "MalformedChunks")]
@@ -330,12 +332,10 @@ public sealed class ProtectedFormatTests
     /// <summary>A cookie holding {"n":5}, written by <paramref name="host"/>'s own key ring.</summary>
     internal static async Task<(string Name, string Value)> WriteWith(SessionTestHost host)
     {
-        var format = host.Server.Services.GetRequiredService<IDataProtectionProvider>();
+        var provider = host.Server.Services.GetRequiredService<IDataProtectionProvider>();
         var time = host.Time.GetUtcNow();
-        var payload = CookieSession.Formats.Protected.ProtectedPayload.Create("{\"n\":5}"u8, new CookieSession.Formats.SessionTimes(time, time));
-        var protector = format.CreateProtector(CookieSession.Formats.Protected.ProtectedSessionFormat.Purpose, Name);
         await Task.CompletedTask;
-        return (Name, Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(protector.Protect(payload)));
+        return (Name, ProtectedCookie.Seal(provider, Name, "{\"n\":5}"u8, time, time));
     }
 
     private static string Flip(string value)
