@@ -17,6 +17,12 @@ public static class CookieSessionDefaults
     /// </summary>
     public const string ExpressCookieName = "session";
 
+    /// <summary>
+    /// The default cookie name of the <see cref="CookieSessionFormat.Protected"/> format, <c>.CookieSession</c>: not a
+    /// Node format, so not a Node name (a Connect app on the same host keeps <c>connect.sess</c>).
+    /// </summary>
+    public const string ProtectedCookieName = ".CookieSession";
+
     /// <summary>The default cookie path, <c>/</c>.</summary>
     public const string CookiePath = "/";
 

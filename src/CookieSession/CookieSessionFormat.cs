@@ -21,7 +21,7 @@ public enum CookieSessionFormat
     /// ring is shared by every server that shares it), with the session's creation and issue times inside, so that
     /// <see cref="CookieSessionOptions.IdleTimeout"/> and <see cref="CookieSessionOptions.AbsoluteTimeout"/> are
     /// enforced by the server. Split into several cookies past 4 KB as ASP.NET's own chunked cookies are
-    /// (<c>name=chunks-N</c>, <c>nameC1</c>...). Not readable by Node. Default cookie name <c>connect.sess</c>.
+    /// (<c>name=chunks-N</c>, <c>nameC1</c>...). Not readable by Node. Default cookie name <c>.CookieSession</c>.
     /// </summary>
     Protected = 2,
 }

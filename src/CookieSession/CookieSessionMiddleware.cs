@@ -65,6 +65,11 @@ internal sealed class CookieSessionMiddleware
 
             await _next(context).ConfigureAwait(false);
         }
+        catch
+        {
+            session.Abandon();
+            throw;
+        }
         finally
         {
             features.Set<SessionState>(null);

@@ -47,8 +47,8 @@ internal static partial class Log
     public static partial void ShortSecret(ILogger logger, int index, int length, int recommended);
 
     [LoggerMessage(EventId = 10, EventName = "ResigningWithCurrentSecret", Level = LogLevel.Debug,
-        Message = "Session cookie {CookieName} was signed with an older secret; re-signing it with the current one.")]
-    public static partial void ResigningWithCurrentSecret(ILogger logger, string cookieName);
+        Message = "Session cookie {CookieName} is written again though unchanged: {Reason}.")]
+    public static partial void Renewing(ILogger logger, string cookieName, string reason);
 
     [LoggerMessage(EventId = 11, EventName = "SignedCookieRejected", Level = LogLevel.Debug,
         Message = "Signed cookie {CookieName} rejected ({Reason}).")]

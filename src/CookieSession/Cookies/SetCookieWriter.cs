@@ -41,6 +41,7 @@ internal static class SetCookieWriter
     /// <exception cref="ArgumentException">An attribute value that could end or split the header.</exception>
     public static ReadOnlySpan<char> Append(HttpResponse response, string name, ReadOnlySpan<byte> value, CookieValueEncoding encoding, CookieOptions options, ILogger logger)
     {
+        ValidateName(name);
         ValidateAttributes(options);
         var plain = IsPlainResponseCookies(response.HttpContext);
         var header = Format(name, value, encoding, options);
@@ -82,6 +83,7 @@ internal static class SetCookieWriter
     /// <summary>Appends what deletes the cookie: the same name, path and domain, empty, expired in 1970.</summary>
     public static void Delete(HttpResponse response, string name, CookieOptions options, CookieValueEncoding encoding)
     {
+        ValidateName(name);
         ValidateAttributes(options);
         var expired = new CookieOptions(options) { Expires = DateTimeOffset.UnixEpoch, MaxAge = null };
         if (encoding == CookieValueEncoding.Percent && !IsPlainResponseCookies(response.HttpContext))
@@ -93,9 +95,20 @@ internal static class SetCookieWriter
         response.Headers.Append(HeaderNames.SetCookie, Format(name, default, encoding, expired));
     }
 
-    /// <summary>The longest raw value a cookie of this name with these attributes can have and still be written.</summary>
-    public static int MaxRawValueLength(string name, CookieOptions options)
-        => CookieSessionDefaults.MaxCookieSize - name.Length - Format(string.Empty, default, CookieValueEncoding.Raw, options).Length;
+    /// <summary>
+    /// The longest value of unreserved characters (A-Z a-z 0-9 - . _ ~, which no encoding changes) a cookie of this
+    /// name with these attributes can have and still be written.
+    /// </summary>
+    public static int MaxUnreservedValueLength(HttpContext context, string name, CookieOptions options)
+        => CookieSessionDefaults.MaxCookieSize - (IsPlainResponseCookies(context) ? 0 : PolicyHeadroom)
+            - name.Length - Format(string.Empty, default, CookieValueEncoding.Raw, options).Length;
+
+    /// <summary>
+    /// Whether a cookie policy will withhold a non-essential cookie for lack of consent: a format writing several
+    /// cookies asks first, so that it never leaves some written and others not.
+    /// </summary>
+    public static bool IsWithheld(HttpContext context, CookieOptions options)
+        => !options.IsEssential && !IsPlainResponseCookies(context) && context.Features.Get<ITrackingConsentFeature>() is { CanTrack: false };
 
     /// <summary>Whether <c>Response.Cookies</c> is ASP.NET Core's own, with nothing wrapped around it.</summary>
     public static bool IsPlainResponseCookies(HttpContext context)
@@ -206,6 +219,14 @@ internal static class SetCookieWriter
         }
 
         return size;
+    }
+
+    private static void ValidateName(string name)
+    {
+        if (!CookieNames.IsValid(name))
+        {
+            throw new ArgumentException("A cookie name must be a non-empty token of letters, digits and !#$%&'*+-.^_`|~.", nameof(name));
+        }
     }
 
     private static void ValidateAttributes(CookieOptions options)

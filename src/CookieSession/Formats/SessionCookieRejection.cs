@@ -32,6 +32,9 @@ internal enum SessionCookieRejection
     /// <summary>Unprotected, but written by a version of the format this one does not know.</summary>
     UnknownVersion,
 
+    /// <summary>Issued later than now (beyond 5 minutes of clock skew), or created after it was issued.</summary>
+    NotYetValid,
+
     /// <summary>More than <c>IdleTimeout</c> passed since the cookie was issued.</summary>
     IdleExpired,
 

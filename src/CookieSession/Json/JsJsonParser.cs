@@ -16,7 +16,8 @@ internal static class JsJsonParser
 
     /// <summary>
     /// Parses one JSON value nested at most <see cref="CookieSessionDefaults.MaxDepth"/> deep; <see langword="false"/>
-    /// for anything else, and for a name repeated within an object.
+    /// for anything else. A name repeated within an object keeps its last value in the place of its first, as
+    /// <c>JSON.parse</c> (and so cookie-parser) does.
     /// </summary>
     public static bool TryParse(ReadOnlyMemory<byte> json, out JsonNode? node)
     {
@@ -32,17 +33,11 @@ internal static class JsJsonParser
             return false;
         }
 
-        var repeated = false;
-        node = Build(root, ref repeated);
-        if (repeated)
-        {
-            node = null;
-        }
-
-        return !repeated;
+        node = Build(root);
+        return true;
     }
 
-    private static JsonNode? Build(JsonElement element, ref bool repeated)
+    private static JsonNode? Build(JsonElement element)
     {
         switch (element.ValueKind)
         {
@@ -52,10 +47,7 @@ internal static class JsJsonParser
                 {
                     // JsonProperty.Name would throw on a lone surrogate: decode the raw name.
                     var name = JsonMarshal.GetRawUtf8PropertyName(property);
-                    if (!obj.TryAdd(JsString.Decode(name, name.Contains((byte)'\\')), Build(property.Value, ref repeated)))
-                    {
-                        repeated = true;
-                    }
+                    obj[JsString.Decode(name, name.Contains((byte)'\\'))] = Build(property.Value);
                 }
 
                 return obj;
@@ -63,7 +55,7 @@ internal static class JsJsonParser
                 var array = new JsonArray();
                 foreach (var item in element.EnumerateArray())
                 {
-                    array.Add(Build(item, ref repeated));
+                    array.Add(Build(item));
                 }
 
                 return array;

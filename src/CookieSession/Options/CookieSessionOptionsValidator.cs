@@ -8,6 +8,9 @@ namespace CookieSession.Options;
 /// <summary>Validates the options at start-up, so that a missing secret stops the application at boot.</summary>
 internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSessionOptions>
 {
+    /// <summary>The longest idle or absolute lifetime: ten years, which keeps every date computed from it representable.</summary>
+    private static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(3650);
+
     public ValidateOptionsResult Validate(string? name, CookieSessionOptions options)
     {
         var failures = new List<string>();
@@ -24,9 +27,9 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
             failures.Add("CookieSessionOptions.VerifiedCookieCacheSize must be between 0 (off) and 1048576.");
         }
 
-        if (options.MaxChunkedSize < CookieSessionDefaults.MaxCookieSize)
+        if (options.MaxChunkedSize < CookieSessionDefaults.MaxCookieSize || options.MaxChunkedSize > 16 * CookieSessionDefaults.MaxCookieSize)
         {
-            failures.Add($"CookieSessionOptions.MaxChunkedSize must be at least {CookieSessionDefaults.MaxCookieSize}, the size of one cookie.");
+            failures.Add($"CookieSessionOptions.MaxChunkedSize must be at least {CookieSessionDefaults.MaxCookieSize}, the size of one cookie, and at most 65536, sixteen of them.");
         }
 
         if (options.Partitioned && options.Cookie.SecurePolicy != Microsoft.AspNetCore.Http.CookieSecurePolicy.Always)
@@ -89,9 +92,9 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
             return;
         }
 
-        if (value <= TimeSpan.Zero)
+        if (value <= TimeSpan.Zero || value > MaxLifetime)
         {
-            failures.Add($"CookieSessionOptions.{name} must be more than zero.");
+            failures.Add($"CookieSessionOptions.{name} must be more than zero and at most 3650 days.");
         }
         else if (!SessionCookieFormats.CarriesTimes(options.Format))
         {

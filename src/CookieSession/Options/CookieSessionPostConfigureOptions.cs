@@ -20,9 +20,14 @@ internal sealed class CookieSessionPostConfigureOptions : IPostConfigureOptions<
     public void PostConfigure(string? name, CookieSessionOptions options)
     {
         options.TimeProvider ??= _timeProvider;
-        if (options.Format == CookieSessionFormat.ExpressCookieSession && options.Cookie.Name == CookieSessionDefaults.CookieName)
+        if (options.Cookie.Name == CookieSessionDefaults.CookieName)
         {
-            options.Cookie.Name = CookieSessionDefaults.ExpressCookieName;
+            options.Cookie.Name = options.Format switch
+            {
+                CookieSessionFormat.ExpressCookieSession => CookieSessionDefaults.ExpressCookieName,
+                CookieSessionFormat.Protected => CookieSessionDefaults.ProtectedCookieName,
+                _ => options.Cookie.Name,
+            };
         }
 
         if (options.Secret is null && (options.Secrets is null || options.Secrets.Count == 0))

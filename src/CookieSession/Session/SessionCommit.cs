@@ -21,6 +21,12 @@ internal static class SessionCommit
         var buffer = default(PooledByteBuffer);
         try
         {
+            if (session.Stage == SessionStage.Abandoned)
+            {
+                // The request failed: what it changed is not saved.
+                return;
+            }
+
             var outcome = Decide(session, ref buffer, out var tls);
             Apply(session, outcome, buffer.WrittenSpan, tls);
         }
@@ -49,8 +55,9 @@ internal static class SessionCommit
         var cookie = session.ChangedCookie ?? settings.DefaultCookie;
         tls = RequestSecurity.IsTls(session.HttpContext.Request, options.TrustProxy);
         var secured = cookie.SecurePolicy != CookieSecurePolicy.Always || tls;
-        if (session.Stage == SessionStage.Cleared)
+        if (session.DeletesCookie && data.Count == 0)
         {
+            // Cleared, and nothing stored since (or stored and removed again): the old cookie must go.
             return secured ? SessionOutcome.Deleted : SessionOutcome.NotSecured;
         }
 
@@ -110,7 +117,9 @@ internal static class SessionCommit
                 var json = serialized.IsEmpty ? session.Data.LoadedJson : serialized;
                 if (outcome == SessionOutcome.Renewed)
                 {
-                    Log.ResigningWithCurrentSecret(settings.Logger, settings.CookieName);
+                    Log.Renewing(settings.Logger, settings.CookieName, session.RenewRequested ? "OnValidateSession asked"
+                        : session.Read.Times is null ? "an older secret signed it"
+                        : "its key is no longer the default, or half its idle time passed");
                 }
                 else
                 {
@@ -165,8 +174,9 @@ internal static class SessionCommit
             options.Expires = cookie.MaxAge is { } maxAge ? session.ArrivedAt + maxAge : cookie.Expires;
         }
 
-        if (settings.Options.Partitioned)
+        if (settings.Options.Partitioned && options.Secure)
         {
+            // Browsers refuse Partitioned without Secure (a response that set SecurePolicy None goes unpartitioned).
             // CHIPS; ASP.NET's CookieOptions has no property for it (aspnetcore#53224).
             options.Extensions.Add(PartitionedAttribute);
         }

@@ -30,12 +30,9 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
 
     private readonly HttpContext _context;
     private SessionStage _stage;
+    private SessionFlags _flags;
     private SessionData? _data;
     private SessionCookieReadResult _read;
-    private bool _used;
-    private bool _commitScheduled;
-    private bool _requestEnded;
-    private bool _renewRequested;
     private CookieSessionCookie? _cookie;
     private AspNetSession? _aspNetSession;
 
@@ -64,7 +61,10 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
     public SessionStage Stage => _stage;
 
     /// <summary>The application used the session in this request (so the response depends on the cookie).</summary>
-    public bool WasUsed => _used;
+    public bool WasUsed => Has(SessionFlags.Used);
+
+    /// <summary>The session was cleared and nothing was stored since: its cookie is deleted.</summary>
+    public bool DeletesCookie => Has(SessionFlags.DeleteCookie);
 
     /// <summary>What the cookie said about the session: whether it wants renewing, and its times.</summary>
     public ref readonly SessionCookieReadResult Read => ref _read;
@@ -131,7 +131,16 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         {
             // Changing the cookie settings writes the cookie: the session must be read to be written.
             Use();
-            return _cookie ??= new CookieSessionCookie(Settings.Options.Cookie);
+            if (_cookie is null)
+            {
+                _cookie = new CookieSessionCookie(Settings.Options.Cookie);
+                if (IsCommitted)
+                {
+                    _cookie.Freeze();
+                }
+            }
+
+            return _cookie;
         }
     }
 
@@ -213,12 +222,14 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         Use().Release();
         _data = new SessionData();
         _read = default;
-        _renewRequested = false;
-        _stage = SessionStage.Cleared;
+        _flags = (_flags & ~SessionFlags.RenewRequested) | SessionFlags.DeleteCookie;
+
+        // Deleting the cookie is a use even when the validation hook does it.
+        MarkUsed();
     }
 
     /// <summary>Whether <see cref="CookieSessionOptions.OnValidateSession"/> asked for a new cookie.</summary>
-    public bool RenewRequested => _renewRequested;
+    public bool RenewRequested => Has(SessionFlags.RenewRequested);
 
     /// <summary>
     /// Runs <see cref="CookieSessionOptions.OnValidateSession"/> when the request brought a valid cookie. Reading the
@@ -232,11 +243,20 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         }
 
         var context = new CookieSessionValidationContext(this, _read.Times?.CreatedAt, _read.Times?.IssuedAt);
-        await validate(context).ConfigureAwait(false);
-        if (context.ShouldRenew && !context.IsRejected && _stage != SessionStage.Committed)
+        _flags |= SessionFlags.Validating;
+        try
         {
-            _renewRequested = true;
-            Use();
+            await validate(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            _flags &= ~SessionFlags.Validating;
+        }
+
+        if (context.ShouldRenew && !context.IsRejected && !IsCommitted)
+        {
+            _flags |= SessionFlags.RenewRequested;
+            MarkUsed();
         }
     }
 
@@ -246,12 +266,23 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
     /// <summary>Called by the commit as the response starts: from now on the session cannot change.</summary>
     public void MarkCommitted()
     {
-        _stage = SessionStage.Committed;
-        if (_requestEnded)
+        if (_stage == SessionStage.Open)
+        {
+            _stage = SessionStage.Committed;
+        }
+
+        _cookie?.Freeze();
+        if (Has(SessionFlags.RequestEnded))
         {
             _data?.Release();
         }
     }
+
+    /// <summary>
+    /// Called when an exception leaves the pipeline: nothing the failed request changed is saved. An error page that
+    /// re-executes the pipeline on the same request gets a session of its own.
+    /// </summary>
+    public void Abandon() => _stage = SessionStage.Abandoned;
 
     /// <summary>
     /// Called when the request leaves the middleware: the application can no longer reach the session. The
@@ -259,43 +290,53 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
     /// </summary>
     public void RequestEnded()
     {
-        _requestEnded = true;
-        if (_stage == SessionStage.Committed || !_commitScheduled)
+        _flags |= SessionFlags.RequestEnded;
+        if (_stage != SessionStage.Open || !Has(SessionFlags.CommitScheduled))
         {
             _data?.Release();
         }
     }
 
+    private bool IsCommitted => _stage != SessionStage.Open || _context.Response.HasStarted;
+
+    private bool Has(SessionFlags flag) => (_flags & flag) != 0;
+
     private SessionData Use()
     {
-        if (_requestEnded)
+        if (Has(SessionFlags.RequestEnded))
         {
             throw new InvalidOperationException("This session belongs to a request that has ended; use the session of the current request.");
         }
 
-        if (!_used)
+        if (!Has(SessionFlags.Validating))
         {
-            _used = true;
-            ScheduleCommit();
+            MarkUsed();
         }
 
         return _data ?? Load();
     }
 
+    private void MarkUsed()
+    {
+        if (!Has(SessionFlags.Used))
+        {
+            _flags |= SessionFlags.Used;
+            ScheduleCommit();
+        }
+    }
+
     private SessionData Change()
     {
         ThrowIfCommitted();
-        var data = Use();
-        _stage = SessionStage.Open;
-        return data;
+        return Use();
     }
 
     private void ScheduleCommit()
     {
-        if (!_commitScheduled && !IsDetached && !_context.Response.HasStarted)
+        if (!Has(SessionFlags.CommitScheduled) && !IsDetached && !_context.Response.HasStarted)
         {
             _context.Response.OnStarting(s_onStarting, this);
-            _commitScheduled = true;
+            _flags |= SessionFlags.CommitScheduled;
         }
     }
 
@@ -348,7 +389,7 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
     private void ThrowIfCommitted()
     {
         // A response that started without the session ever being used had no commit: its cookie is gone too.
-        if (_stage == SessionStage.Committed || _context.Response.HasStarted)
+        if (IsCommitted)
         {
             throw new InvalidOperationException(
                 "The session cannot be changed after the response has started: its cookie has already been written. Change the session before writing the response body.");

@@ -75,7 +75,7 @@ public sealed class VerifiedCookieCacheTests
     public async Task Protected_CachedValue_RefusedOnceItsKeyIsRevoked()
     {
         await using var host = await ProtectedHost.StartAsync(ProtectedHost.Reader);
-        var cookie = $"{CookieSessionDefaults.CookieName}={(await ProtectedFormatTests.WriteWith(host)).Value}";
+        var cookie = $"{CookieSessionDefaults.ProtectedCookieName}={(await ProtectedFormatTests.WriteWith(host)).Value}";
         Assert.Equal("5", (await host.SendAsync(cookie: cookie)).Body);
         Assert.Equal("5", (await host.SendAsync(cookie: cookie)).Body);
 
@@ -91,7 +91,7 @@ public sealed class VerifiedCookieCacheTests
     {
         await using var host = await ProtectedHost.StartAsync(ProtectedHost.Reader);
         var jar = new CookieJar();
-        jar.Set(CookieSessionDefaults.CookieName, (await ProtectedFormatTests.WriteWith(host)).Value);
+        jar.Set(CookieSessionDefaults.ProtectedCookieName, (await ProtectedFormatTests.WriteWith(host)).Value);
         Assert.Empty((await jar.SendAsync(host)).SetCookies);
         Assert.Empty((await jar.SendAsync(host)).SetCookies);
 
@@ -99,14 +99,14 @@ public sealed class VerifiedCookieCacheTests
         var read = await jar.SendAsync(host);
 
         Assert.Equal("5", read.Body);
-        Assert.NotNull(read.SessionCookie());
+        Assert.NotNull(read.SessionCookie(CookieSessionDefaults.ProtectedCookieName));
     }
 
     [Fact]
     public async Task Protected_CachedValue_StillExpires()
     {
         await using var host = await ProtectedHost.StartAsync(ProtectedHost.Reader, o => o.IdleTimeout = TimeSpan.FromMinutes(20));
-        var cookie = $"{CookieSessionDefaults.CookieName}={(await ProtectedFormatTests.WriteWith(host)).Value}";
+        var cookie = $"{CookieSessionDefaults.ProtectedCookieName}={(await ProtectedFormatTests.WriteWith(host)).Value}";
         Assert.Equal("5", (await host.SendAsync(cookie: cookie)).Body);
 
         host.Time.Advance(TimeSpan.FromMinutes(21));

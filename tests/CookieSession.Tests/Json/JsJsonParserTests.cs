@@ -23,14 +23,21 @@ public sealed class JsJsonParserTests
     [InlineData("{\"a\":1}{}")]
     [InlineData("{\"a\":1")]
     [InlineData("{'a':1}")]
-    [InlineData("{\"a\":1,\"a\":2}")]
-    [InlineData("{\"a\":1,\"\\u0061\":2}")]
-    [InlineData("[{\"b\":{\"c\":1,\"c\":1}}]")]
-    [InlineData("{\"\\ud800\":1,\"\\uD800\":2}")]
-    public void TryParse_NotOneValueOrRepeatedName_IsRefused(string json)
+    public void TryParse_NotOneValue_IsRefused(string json)
     {
         Assert.False(JsJsonParser.TryParse(Encoding.UTF8.GetBytes(json), out var node));
         Assert.Null(node);
+    }
+
+    [Theory]
+    [InlineData("{\"a\":1,\"a\":2}", "{\"a\":2}")]
+    [InlineData("{\"a\":1,\"b\":0,\"\\u0061\":2}", "{\"a\":2,\"b\":0}")]
+    [InlineData("[{\"b\":{\"c\":1,\"c\":3}}]", "[{\"b\":{\"c\":3}}]")]
+    [InlineData("{\"\\ud800\":1,\"\\uD800\":2}", "{\"\\ud800\":2}")]
+    public void TryParse_RepeatedName_KeepsTheLastValueInTheFirstPlace_AsJsonParse(string json, string expected)
+    {
+        Assert.True(JsJsonParser.TryParse(Encoding.UTF8.GetBytes(json), out var node));
+        Assert.Equal(expected, Write(node));
     }
 
     [Fact]

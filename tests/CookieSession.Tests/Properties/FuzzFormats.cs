@@ -116,7 +116,7 @@ internal static class FuzzFormats
     };
 
     /// <summary>
-    /// Protected: <c>connect.sess=base64url(version, data key wrapped by Data Protection, AES-GCM of times and JSON)</c>
+    /// Protected: <c>.CookieSession=base64url(version, data key wrapped by Data Protection, AES-GCM of times and JSON)</c>
     /// (see <see cref="ProtectedCookie"/>), split as <c>chunks-N</c> and <c>nameC1..</c> when long.
     /// The test and the middleware share one in-memory key ring.
     /// </summary>
@@ -126,15 +126,15 @@ internal static class FuzzFormats
         Configure = o => o.Format = CookieSessionFormat.Protected,
         ConfigureServices = s => s.AddSingleton(KeyRing),
         TamperedReason = "Undecryptable",
-        CookieNames = [CookieSessionDefaults.CookieName],
+        CookieNames = [CookieSessionDefaults.ProtectedCookieName],
         Sign = (json, secret) =>
         {
             var now = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
-            return [new(CookieSessionDefaults.CookieName, ProtectedCookie.Seal(KeyRingFor(secret), CookieSessionDefaults.CookieName, json, now, now))];
+            return [new(CookieSessionDefaults.ProtectedCookieName, ProtectedCookie.Seal(KeyRingFor(secret), CookieSessionDefaults.ProtectedCookieName, json, now, now))];
         },
         ReadJson = (setCookies, secret) =>
         {
-            var name = CookieSessionDefaults.CookieName;
+            var name = CookieSessionDefaults.ProtectedCookieName;
             if (ValueOf(setCookies, name) is not { } value)
             {
                 return null;

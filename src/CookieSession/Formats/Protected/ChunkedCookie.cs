@@ -16,8 +16,8 @@ namespace CookieSession.Formats.Protected;
 /// <remarks>
 /// The framework's <c>ChunkingCookieManager</c> is not used: it takes the count in a request at its word (up to
 /// <see cref="int.MaxValue"/> lookups), leaves stale chunks behind when a value shrinks, and does not check the total.
-/// Here the count never exceeds <see cref="MaxChunks"/>, a missing, extra or empty chunk refuses the cookie, chunks
-/// left over from a longer value are deleted with the same path and domain, and the total is capped.
+/// Here the count never exceeds <see cref="MaxChunks"/>, a missing or empty chunk refuses the cookie, chunks left over
+/// from a longer value are deleted with the same path and domain, and the total is capped.
 /// </remarks>
 internal sealed class ChunkedCookie
 {
@@ -78,12 +78,8 @@ internal sealed class ChunkedCookie
             return SessionCookieRejection.MalformedChunks;
         }
 
-        if (count < MaxChunks && CookieHeaderReader.TryGetValue(headers, _chunkNames[count], out _))
-        {
-            // A chunk beyond the count: not what one write produced.
-            return SessionCookieRejection.MalformedChunks;
-        }
-
+        // A chunk beyond the count is ignored, as ASP.NET does: two tabs that wrote a longer and a shorter session can
+        // leave one behind, and the next write deletes it.
         var total = 0;
         for (var i = 0; i < count; i++)
         {
@@ -117,34 +113,46 @@ internal sealed class ChunkedCookie
     /// <exception cref="CookieSessionTooLargeException">Over <see cref="CookieSessionOptions.MaxChunkedSize"/>.</exception>
     public void Write(HttpResponse response, ReadOnlySpan<byte> value, CookieOptions options)
     {
-        var written = 0;
-        if (value.Length <= SetCookieWriter.MaxRawValueLength(_name, options))
+        var context = response.HttpContext;
+        if (SetCookieWriter.IsWithheld(context, options))
         {
-            SetCookieWriter.Append(response, _name, value, CookieValueEncoding.Raw, options, _logger);
+            // The cookie policy withholds the cookie for lack of consent: deleting chunks alone would break the session.
+            return;
+        }
+
+        // The values are unreserved characters, which percent-encoding leaves as they are: they go through
+        // Response.Cookies, so that a cookie policy shapes them as it does every cookie.
+        var written = 0;
+        if (value.Length <= SetCookieWriter.MaxUnreservedValueLength(context, _name, options))
+        {
+            SetCookieWriter.Append(response, _name, value, CookieValueEncoding.Percent, options, _logger);
         }
         else
         {
-            var perChunk = SetCookieWriter.MaxRawValueLength(_chunkNames[^1], options);
+            var perChunk = SetCookieWriter.MaxUnreservedValueLength(context, _chunkNames[^1], options);
             var count = perChunk <= 0 ? int.MaxValue : (value.Length + perChunk - 1) / perChunk;
             var countValue = CountPrefix + count.ToString(CultureInfo.InvariantCulture);
 
-            // As the browser sends them back: "name=chunks-N; nameC1=...; nameC2=...".
+            // As the browser sends them back: "name=chunks-N; nameC1=...; nameC2=...". Past MaxChunks, each further
+            // chunk is counted with the longest chunk name.
             var total = _name.Length + 1 + countValue.Length;
-            for (var i = 0; i < Math.Min(count, MaxChunks); i++)
+            for (var i = 0; i < count; i++)
             {
-                total += 2 + _chunkNames[i].Length + 1 + Math.Min(perChunk, value.Length - (i * perChunk));
+                total += 2 + _chunkNames[Math.Min(i, MaxChunks - 1)].Length + 1 + Math.Min(perChunk, value.Length - (i * perChunk));
             }
 
             if (count > MaxChunks || total > _maxTotal)
             {
-                throw new CookieSessionTooLargeException(_name, count > MaxChunks ? _name.Length + 1 + value.Length : total, _maxTotal);
+                // The limit is what the options allow, or what sixteen chunks carry, whichever is less.
+                var limit = count > MaxChunks ? Math.Min(_maxTotal, total - (value.Length - (MaxChunks * perChunk)) - 1) : _maxTotal;
+                throw new CookieSessionTooLargeException(_name, total, limit);
             }
 
-            SetCookieWriter.Append(response, _name, Encoding.ASCII.GetBytes(countValue), CookieValueEncoding.Raw, options, _logger);
+            SetCookieWriter.Append(response, _name, Encoding.ASCII.GetBytes(countValue), CookieValueEncoding.Percent, options, _logger);
             for (var i = 0; i < count; i++)
             {
                 var chunk = value.Slice(i * perChunk, Math.Min(perChunk, value.Length - (i * perChunk)));
-                SetCookieWriter.Append(response, _chunkNames[i], chunk, CookieValueEncoding.Raw, options, _logger);
+                SetCookieWriter.Append(response, _chunkNames[i], chunk, CookieValueEncoding.Percent, options, _logger);
             }
 
             written = count;
@@ -156,7 +164,7 @@ internal sealed class ChunkedCookie
     /// <summary>Deletes the cookie and every chunk the request brought.</summary>
     public void Delete(HttpResponse response, CookieOptions options)
     {
-        SetCookieWriter.Delete(response, _name, options, CookieValueEncoding.Raw);
+        SetCookieWriter.Delete(response, _name, options, CookieValueEncoding.Percent);
         DeleteChunksOfRequest(response, options, from: 0);
     }
 
@@ -178,7 +186,7 @@ internal sealed class ChunkedCookie
         {
             if (CookieHeaderReader.TryGetValue(headers, _chunkNames[i], out _))
             {
-                SetCookieWriter.Delete(response, _chunkNames[i], options, CookieValueEncoding.Raw);
+                SetCookieWriter.Delete(response, _chunkNames[i], options, CookieValueEncoding.Percent);
             }
         }
     }

@@ -30,6 +30,9 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
     /// </summary>
     public const string Purpose = "CookieSession.Protected.v1";
 
+    /// <summary>How far ahead of this server's clock an issue time may be: 5 minutes, Data Protection's own allowance.</summary>
+    private static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(5);
+
     private readonly DataKeys _keys;
     private readonly ChunkedCookie _cookie;
     private readonly TimeProvider _time;
@@ -151,7 +154,13 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
         var times = opened.Times!.Value;
         var now = _time.GetUtcNow();
         var rejection = SessionCookieRejection.None;
-        if (_absolute is { } absolute && now - times.CreatedAt > absolute)
+        if (times.IssuedAt > now + AllowedClockSkew || times.CreatedAt > times.IssuedAt)
+        {
+            // Only a server writes the times, but a server whose clock runs ahead would make sessions that outlive
+            // their lifetimes everywhere else.
+            rejection = SessionCookieRejection.NotYetValid;
+        }
+        else if (_absolute is { } absolute && now - times.CreatedAt > absolute)
         {
             rejection = SessionCookieRejection.AbsoluteExpired;
         }

@@ -42,11 +42,11 @@ public sealed class ManyServersTests(RedisServer redis)
         await using var b = await Shop.StartAsync(redis, _keys);
         using var browser = new Browser();
         await browser.GetAsync(a.Address, "/signin?user=ana");
-        var old = browser.Cookies[CookieSessionDefaults.CookieName];
+        var old = browser.Cookies[CookieSessionDefaults.ProtectedCookieName];
 
         b.CreateDefaultKey();
         var read = await browser.GetAsync(b.Address, "/peek");
-        var renewed = browser.Cookies[CookieSessionDefaults.CookieName];
+        var renewed = browser.Cookies[CookieSessionDefaults.ProtectedCookieName];
 
         Assert.Equal("ana 1", read.Body);
         Assert.NotEqual(old, renewed);
@@ -83,8 +83,8 @@ public sealed class ManyServersTests(RedisServer redis)
 
         var laptopOnA = await laptop.GetAsync(a.Address, "/peek");
         Assert.Equal("anonymous 0", laptopOnA.Body);
-        Assert.Contains(laptopOnA.SetCookies, c => c.StartsWith(CookieSessionDefaults.CookieName + "=;", StringComparison.Ordinal));
-        Assert.False(laptop.Cookies.ContainsKey(CookieSessionDefaults.CookieName));
+        Assert.Contains(laptopOnA.SetCookies, c => c.StartsWith(CookieSessionDefaults.ProtectedCookieName + "=;", StringComparison.Ordinal));
+        Assert.False(laptop.Cookies.ContainsKey(CookieSessionDefaults.ProtectedCookieName));
         Assert.Equal("bob 2", (await other.GetAsync(b.Address, "/count")).Body);
 
         // Signing in again starts a session created after the cut: it is accepted.

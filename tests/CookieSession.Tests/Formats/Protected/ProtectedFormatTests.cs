@@ -10,7 +10,7 @@ namespace CookieSession.Tests.Formats.Protected;
 
 public sealed class ProtectedFormatTests
 {
-    private const string Name = CookieSessionDefaults.CookieName;
+    private const string Name = CookieSessionDefaults.ProtectedCookieName;
 
     [Fact]
     public async Task Write_ThenRead_RoundTripsAndHidesTheJson()
@@ -47,7 +47,7 @@ public sealed class ProtectedFormatTests
         var keys = ProtectedHost.NewKeyFolder();
         await using var writer = await ProtectedHost.StartAsync(ProtectedHost.Counter, keys: keys);
         await using var reader = await ProtectedHost.StartAsync(ProtectedHost.Reader, o => o.Cookie.Name = "other", keys: keys);
-        var written = (await writer.SendAsync()).SessionCookie()!.Value.Value;
+        var written = (await writer.SendAsync()).SessionCookie(CookieSessionDefaults.ProtectedCookieName)!.Value.Value;
 
         var read = await reader.SendAsync(cookie: "other=" + written);
 
@@ -100,7 +100,7 @@ public sealed class ProtectedFormatTests
         Assert.Equal("0", read.Body);
         var rejected = Assert.Single(host.LogsOf("CookieRejected"));
         Assert.Contains(reason, rejected.Message, StringComparison.Ordinal);
-        Assert.NotNull(written.SessionCookie());
+        Assert.NotNull(written.SessionCookie(CookieSessionDefaults.ProtectedCookieName));
     }
 
     [Fact]
@@ -122,9 +122,9 @@ public sealed class ProtectedFormatTests
         Assert.Equal("5", early.Body);
         Assert.Empty(early.SetCookies);
         Assert.Equal("5", late.Body);
-        Assert.NotNull(late.SessionCookie());
+        Assert.NotNull(late.SessionCookie(CookieSessionDefaults.ProtectedCookieName));
         Assert.Equal("5", stillActive.Body);
-        Assert.NotNull(stillActive.SessionCookie());
+        Assert.NotNull(stillActive.SessionCookie(CookieSessionDefaults.ProtectedCookieName));
         Assert.Equal(2, host.LogsOf("ResigningWithCurrentSecret").Count);
         Assert.Equal("0", idle.Body);
         Assert.Contains("IdleExpired", Assert.Single(host.LogsOf("CookieRejected")).Message, StringComparison.Ordinal);
@@ -192,7 +192,7 @@ public sealed class ProtectedFormatTests
         });
         var jar = new CookieJar();
 
-        var first = (await jar.SendAsync(host)).SessionCookie()!;
+        var first = (await jar.SendAsync(host)).SessionCookie(CookieSessionDefaults.ProtectedCookieName)!;
         var start = host.Time.GetUtcNow();
         foreach (var minutes in new[] { 15, 15, 15, 5 })
         {
@@ -201,7 +201,7 @@ public sealed class ProtectedFormatTests
         }
 
         // Created 50 minutes ago: the absolute limit leaves 10 minutes, less than the idle 20.
-        var later = (await jar.SendAsync(host)).SessionCookie()!;
+        var later = (await jar.SendAsync(host)).SessionCookie(CookieSessionDefaults.ProtectedCookieName)!;
 
         Assert.Equal(TimeSpan.FromMinutes(20), first.MaxAge);
         Assert.Equal(start + TimeSpan.FromMinutes(20), first.Expires);
@@ -213,7 +213,7 @@ public sealed class ProtectedFormatTests
     public async Task MaxAgeNull_StaysABrowserSessionCookie()
     {
         await using var host = await ProtectedHost.StartAsync(ProtectedHost.Counter, o => o.IdleTimeout = TimeSpan.FromMinutes(20));
-        var cookie = (await host.SendAsync()).SessionCookie()!;
+        var cookie = (await host.SendAsync()).SessionCookie(CookieSessionDefaults.ProtectedCookieName)!;
         Assert.Null(cookie.MaxAge);
         Assert.Null(cookie.Expires);
     }
@@ -233,7 +233,7 @@ public sealed class ProtectedFormatTests
         var again = await jar.SendAsync(host);
 
         Assert.Equal("5", read.Body);
-        Assert.NotNull(read.SessionCookie());
+        Assert.NotNull(read.SessionCookie(CookieSessionDefaults.ProtectedCookieName));
         Assert.NotEqual(before, jar.Cookies[Name]);
         Assert.Single(host.LogsOf("ResigningWithCurrentSecret"));
         Assert.Empty(again.SetCookies);
