@@ -23,6 +23,18 @@ public static class CookieSessionDefaults
     /// </summary>
     public const string ProtectedCookieName = ".CookieSession";
 
+    /// <summary>
+    /// The default cookie name of the <see cref="CookieSessionFormat.IronSession"/> format, <c>iron-session</c>
+    /// (iron-session itself has none: set <see cref="CookieSessionOptions.Cookie"/>'s name to its <c>cookieName</c>).
+    /// </summary>
+    public const string IronSessionCookieName = "iron-session";
+
+    /// <summary>The default of <see cref="CookieSessionOptions.IronSessionTtl"/>: 14 days, iron-session's.</summary>
+    public static readonly TimeSpan IronSessionTtl = TimeSpan.FromDays(14);
+
+    /// <summary>The shortest iron-session password: 32 characters, as iron-session requires.</summary>
+    public const int MinimumIronSessionPasswordLength = 32;
+
     /// <summary>The default cookie path, <c>/</c>.</summary>
     public const string CookiePath = "/";
 

@@ -24,4 +24,13 @@ public enum CookieSessionFormat
     /// (<c>name=chunks-N</c>, <c>nameC1</c>...). Not readable by Node. Default cookie name <c>.CookieSession</c>.
     /// </summary>
     Protected = 2,
+
+    /// <summary>
+    /// iron-session's sealed cookie (versions 8 and 9, the encrypted sessions of Next.js apps): <c>@hapi/iron</c>'s seal
+    /// (AES-256-CBC and HMAC-SHA256 under keys derived from a password of at least 32 characters) of the JSON, plus
+    /// iron-session's <c>~2</c>, chunked past 4096 bytes as iron-session 9 does (<c>name.0</c> ... <c>name.3</c>). The
+    /// password is <see cref="CookieSessionOptions.Secret"/> (id 1) or <see cref="CookieSessionOptions.IronSessionPasswords"/>;
+    /// the seal's expiration is <see cref="CookieSessionOptions.IronSessionTtl"/>. Default cookie name <c>iron-session</c>.
+    /// </summary>
+    IronSession = 3,
 }

@@ -55,6 +55,21 @@ public sealed class CookieSessionOptions
     public HashAlgorithmName KeygripAlgorithm { get; set; } = HashAlgorithmName.SHA1;
 
     /// <summary>
+    /// With <see cref="CookieSessionFormat.IronSession"/>: numbered passwords, as iron-session's
+    /// <c>password: { 2: "new", 1: "old" }</c>. The highest id seals; the id written in a seal picks the password that
+    /// opens it. Each at least 32 characters. A plain <see cref="Secret"/> is id 1, as iron-session treats a string
+    /// password (set one or the other). Default: empty.
+    /// </summary>
+    public IDictionary<int, string> IronSessionPasswords { get; set; } = new Dictionary<int, string>();
+
+    /// <summary>
+    /// With <see cref="CookieSessionFormat.IronSession"/>: iron-session's <c>ttl</c>, how long a seal is valid (its
+    /// expiration, checked with iron's 60 seconds of skew); the cookie's <c>Max-Age</c> is 60 seconds less, as
+    /// iron-session writes it. <see cref="TimeSpan.Zero"/>: no expiry. Default: 14 days, iron-session's.
+    /// </summary>
+    public TimeSpan IronSessionTtl { get; set; } = CookieSessionDefaults.IronSessionTtl;
+
+    /// <summary>
     /// With <see cref="CookieSessionFormat.Protected"/>: a session is refused once more than this has passed since its
     /// cookie was issued, and a response that used the session issues a new cookie once more than half of it has
     /// passed (not before: no re-encryption on every request). Default: <see langword="null"/>, no idle limit.

@@ -103,6 +103,10 @@ internal static class SetCookieWriter
         => CookieSessionDefaults.MaxCookieSize - (IsPlainResponseCookies(context) ? 0 : PolicyHeadroom)
             - name.Length - Format(string.Empty, default, CookieValueEncoding.Raw, options).Length;
 
+    /// <summary>The longest raw value a cookie of this name with these attributes can have and still be written.</summary>
+    public static int MaxRawValueLength(string name, CookieOptions options)
+        => CookieSessionDefaults.MaxCookieSize - name.Length - Format(string.Empty, default, CookieValueEncoding.Raw, options).Length;
+
     /// <summary>
     /// Whether a cookie policy will withhold a non-essential cookie for lack of consent: a format writing several
     /// cookies asks first, so that it never leaves some written and others not.

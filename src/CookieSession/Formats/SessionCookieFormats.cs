@@ -1,5 +1,6 @@
 using CookieSession.Formats.Connect;
 using CookieSession.Formats.Express;
+using CookieSession.Formats.Iron;
 using CookieSession.Formats.Protected;
 using CookieSession.Signing;
 using Microsoft.AspNetCore.DataProtection;
@@ -26,6 +27,7 @@ internal static class SessionCookieFormats
             CookieSessionFormat.Connect => new ConnectSessionFormat(name, HmacSigner.ForCookieSignature(secrets), cache, logger),
             CookieSessionFormat.ExpressCookieSession => new ExpressSessionFormat(name, HmacSigner.ForKeygrip(secrets, options.KeygripAlgorithm), cache, logger),
             CookieSessionFormat.Protected => CreateProtected(name, options, cache, time, logger, services),
+            CookieSessionFormat.IronSession => new IronSessionFormat(name, new IronPasswords(IronPasswordsOf(options)), options.IronSessionTtl, cache, time, logger),
             _ => throw new InvalidOperationException($"Unknown {nameof(CookieSessionOptions)}.{nameof(CookieSessionOptions.Format)}: {options.Format}."),
         };
     }
@@ -42,6 +44,18 @@ internal static class SessionCookieFormats
             ? services.GetService<IKeyRingProvider>()
             : null;
         return new ProtectedSessionFormat(name, provider, keyRings, options, cache, time, logger);
+    }
+
+    /// <summary>iron-session's numbered passwords: <see cref="CookieSessionOptions.Secret"/> is id 1.</summary>
+    public static IReadOnlyDictionary<int, string> IronPasswordsOf(CookieSessionOptions options)
+    {
+        var passwords = new Dictionary<int, string>(options.IronSessionPasswords ?? new Dictionary<int, string>());
+        if (options.Secret is not null)
+        {
+            passwords.TryAdd(1, options.Secret);
+        }
+
+        return passwords;
     }
 
     /// <summary>Whether the format signs with <see cref="CookieSessionOptions.Secret"/> (else it needs none).</summary>

@@ -35,6 +35,12 @@ internal enum SessionCookieRejection
     /// <summary>Issued later than now (beyond 5 minutes of clock skew), or created after it was issued.</summary>
     NotYetValid,
 
+    /// <summary>An iron seal past its expiration (and iron's 60 seconds of skew).</summary>
+    Expired,
+
+    /// <summary>An iron seal naming a password id that is not configured.</summary>
+    UnknownPassword,
+
     /// <summary>More than <c>IdleTimeout</c> passed since the cookie was issued.</summary>
     IdleExpired,
 

@@ -20,6 +20,7 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
                 "Set CookieSessionOptions.Secret or Secrets, or give AddSignedCookies a secret.");
         }
 
+        ValidateIronSession(options, failures);
         ValidateLifetime(options, options.IdleTimeout, nameof(options.IdleTimeout), failures);
         ValidateLifetime(options, options.AbsoluteTimeout, nameof(options.AbsoluteTimeout), failures);
         if (options.VerifiedCookieCacheSize is < 0 or > 1 << 20)
@@ -83,6 +84,59 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateIronSession(CookieSessionOptions options, List<string> failures)
+    {
+        var passwords = options.IronSessionPasswords ?? new Dictionary<int, string>();
+        if (options.Format != CookieSessionFormat.IronSession)
+        {
+            if (passwords.Count > 0)
+            {
+                failures.Add($"CookieSessionOptions.IronSessionPasswords are for Format IronSession, not {options.Format}: use Secret or Secrets.");
+            }
+
+            if (options.IronSessionTtl != CookieSessionDefaults.IronSessionTtl)
+            {
+                failures.Add($"CookieSessionOptions.IronSessionTtl is for Format IronSession, not {options.Format}.");
+            }
+
+            return;
+        }
+
+        if (options.Secrets is { Count: > 0 })
+        {
+            failures.Add("CookieSessionOptions.Secrets is not used by Format IronSession: numbered passwords go in IronSessionPasswords (the highest id seals), or set one Secret (id 1).");
+        }
+
+        if (options.Secret is not null && passwords.ContainsKey(1))
+        {
+            failures.Add("CookieSessionOptions.Secret is iron-session's password id 1, and IronSessionPasswords has an id 1 too: set one or the other.");
+        }
+
+        var all = SessionCookieFormats.IronPasswordsOf(options);
+        if (all.Count == 0)
+        {
+            failures.Add("CookieSessionOptions.Secret (or IronSessionPasswords) is required by Format IronSession: iron-session's password, 32 characters or more.");
+        }
+
+        foreach (var (id, password) in all)
+        {
+            if (id < 0)
+            {
+                failures.Add($"CookieSessionOptions.IronSessionPasswords: id {id} must not be negative.");
+            }
+
+            if (password is null || password.Length < CookieSessionDefaults.MinimumIronSessionPasswordLength)
+            {
+                failures.Add($"CookieSessionOptions: iron-session password id {id} must be at least {CookieSessionDefaults.MinimumIronSessionPasswordLength} characters long, as iron-session requires.");
+            }
+        }
+
+        if (options.IronSessionTtl < TimeSpan.Zero || options.IronSessionTtl > TimeSpan.FromDays(3650))
+        {
+            failures.Add("CookieSessionOptions.IronSessionTtl must be zero (no expiry) or positive, and at most 3650 days.");
+        }
     }
 
     private static void ValidateLifetime(CookieSessionOptions options, TimeSpan? lifetime, string name, List<string> failures)

@@ -26,11 +26,12 @@ internal sealed class CookieSessionPostConfigureOptions : IPostConfigureOptions<
             {
                 CookieSessionFormat.ExpressCookieSession => CookieSessionDefaults.ExpressCookieName,
                 CookieSessionFormat.Protected => CookieSessionDefaults.ProtectedCookieName,
+                CookieSessionFormat.IronSession => CookieSessionDefaults.IronSessionCookieName,
                 _ => options.Cookie.Name,
             };
         }
 
-        if (options.Secret is null && (options.Secrets is null || options.Secrets.Count == 0))
+        if (Formats.SessionCookieFormats.NeedsSecret(options.Format) && options.Secret is null && (options.Secrets is null || options.Secrets.Count == 0))
         {
             var shared = _signedCookieOptions.Value;
             options.Secrets = CookieSessionSecrets.Of(shared.Secret, shared.Secrets).ToList();

@@ -25,7 +25,18 @@ internal static class DotNetPeer
         builder.Services.AddCookieSession(o =>
         {
             o.Format = format;
-            o.Secrets = secrets.ToList();
+            if (format == CookieSessionFormat.IronSession)
+            {
+                // As the iron Node peers number them: the first, the newest, has the highest id.
+                for (var i = 0; i < secrets.Count; i++)
+                {
+                    o.IronSessionPasswords[secrets.Count - i] = secrets[i];
+                }
+            }
+            else
+            {
+                o.Secrets = secrets.ToList();
+            }
         });
         builder.Services.AddSignedCookies(o => o.Secrets = secrets.ToList());
         var app = builder.Build();

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using CookieSession.Tests.Formats.Iron;
 using CookieSession.Tests.Formats.Protected;
 using CookieSession.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
@@ -157,8 +158,45 @@ internal static class FuzzFormats
         },
     };
 
+    /// <summary>
+    /// iron-session: <c>iron-session=Fe26.2*1*...~2</c> (see <see cref="IronTestSeal"/>), split as <c>name.0</c> ...
+    /// <c>name.3</c> when long. The test's secret stands for a password of 32 characters or more.
+    /// </summary>
+    public static readonly FuzzFormat Iron = new()
+    {
+        Name = nameof(CookieSessionFormat.IronSession),
+        Configure = o =>
+        {
+            o.Format = CookieSessionFormat.IronSession;
+            o.Secret = IronPassword(SessionTestHost.Secret);
+        },
+        CookieNames = [CookieSessionDefaults.IronSessionCookieName],
+        TamperedReason = "BadSignature",
+        Sign = (json, secret) => [new(CookieSessionDefaults.IronSessionCookieName, IronTestSeal.Seal(json, IronPassword(secret)))],
+        ReadJson = (setCookies, secret) =>
+        {
+            var name = CookieSessionDefaults.IronSessionCookieName;
+            var value = ValueOf(setCookies, name);
+            if (string.IsNullOrEmpty(value))
+            {
+                value = string.Concat(Enumerable.Range(0, 4).Select(i => ValueOf(setCookies, name + "." + i)).TakeWhile(v => !string.IsNullOrEmpty(v)));
+            }
+
+            try
+            {
+                return value.Length == 0 ? null : IronTestSeal.Unseal(value, IronPassword(secret));
+            }
+            catch (Exception e) when (e is CryptographicException or FormatException)
+            {
+                return null;
+            }
+        },
+    };
+
     /// <summary>Every format the property tests run against.</summary>
-    public static IReadOnlyList<FuzzFormat> All { get; } = [Connect, Express, Protected];
+    public static IReadOnlyList<FuzzFormat> All { get; } = [Connect, Express, Protected, Iron];
+
+    private static string IronPassword(string secret) => secret + " stretched to the 32 characters iron-session needs";
 
     private static IDataProtectionProvider KeyRingFor(string secret)
         => s_keyRings.GetOrAdd(secret, static s => s == SessionTestHost.Secret ? KeyRing : new EphemeralDataProtectionProvider());

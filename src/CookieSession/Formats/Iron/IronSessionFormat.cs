@@ -1,0 +1,98 @@
+using System.Buffers;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace CookieSession.Formats.Iron;
+
+/// <summary>
+/// iron-session's cookie (versions 8 and 9): the session's JSON sealed with <c>@hapi/iron</c>'s seal
+/// (<see cref="IronSeal"/>) under numbered passwords, plus iron-session's <c>~2</c> suffix (outside the MAC; ignored on
+/// read), chunked as iron-session 9 does past 4096 bytes (<see cref="IronChunkedCookie"/>). The seal's expiration is
+/// iron-session's <c>ttl</c> and is enforced on read with iron's 60-second skew.
+/// </summary>
+internal sealed class IronSessionFormat : ISessionCookieFormat
+{
+    /// <summary>iron-session's version suffix, appended after the seal. Part of the wire format: never change it.</summary>
+    public const string VersionSuffix = "~2";
+
+    /// <summary>iron-session's <c>Max-Age</c> for a ttl of 0 (no expiry): 2^31 - 1 seconds.</summary>
+    private static readonly TimeSpan NoExpiryMaxAge = TimeSpan.FromSeconds(int.MaxValue);
+
+    private readonly IronPasswords _passwords;
+    private readonly IronChunkedCookie _cookie;
+    private readonly TimeSpan _ttl;
+    private readonly TimeProvider _time;
+    private readonly VerifiedCookieCache? _cache;
+
+    public IronSessionFormat(string name, IronPasswords passwords, TimeSpan ttl, VerifiedCookieCache? cache, TimeProvider time, ILogger logger)
+    {
+        _passwords = passwords;
+        _cookie = new IronChunkedCookie(name, logger);
+        _ttl = ttl;
+        _cache = cache;
+        _time = time;
+    }
+
+    public SessionCookieReadResult Read(HttpRequest request)
+    {
+        var headers = request.Headers.Cookie;
+        var value = _cookie.Read(headers);
+        if (value is null)
+        {
+            return _cookie.IsPresent(headers) ? SessionCookieReadResult.Rejected(SessionCookieRejection.TooLarge) : SessionCookieReadResult.Missing;
+        }
+
+        // iron-session 9 reads up to the first '~' (its version suffix) and ignores the rest.
+        var tilde = value.IndexOf('~', StringComparison.Ordinal);
+        var seal = tilde < 0 ? value.AsSpan() : value.AsSpan(0, tilde);
+        var now = _time.GetUtcNow();
+
+        if (_cache is not null && !IsExpired(seal, now) && _cache.TryGet(seal, default, null, out var cached))
+        {
+            return cached;
+        }
+
+        var rejection = IronSeal.TryUnseal(seal, _passwords, now, out var json, out var length, out var olderPassword);
+        if (rejection != SessionCookieRejection.None)
+        {
+            return SessionCookieReadResult.Rejected(rejection);
+        }
+
+        var result = SessionCookieReadResult.Loaded(json!, 0, length, needsRenewal: olderPassword);
+        _cache?.Add(seal, default, result.Json, olderPassword, null, null);
+        return result;
+    }
+
+    public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
+    {
+        var expiration = _ttl > TimeSpan.Zero ? times.IssuedAt + _ttl : (DateTimeOffset?)null;
+        var seal = IronSeal.Seal(json, _passwords.Current, _passwords.CurrentIdText, expiration);
+        if (options.MaxAge is null && options.Expires is null)
+        {
+            // As iron-session writes it: ttl - 60 s (the seal outlives the cookie by iron's skew), ttl itself when
+            // that is 60 s or less, 2^31 - 1 s for no expiry.
+            options.MaxAge = _ttl == TimeSpan.Zero ? NoExpiryMaxAge : _ttl > IronSeal.TimestampSkew ? _ttl - IronSeal.TimestampSkew : _ttl;
+        }
+
+        _cookie.Write(response, seal + VersionSuffix, options);
+        _cache?.Add(seal, default, json, needsRenewal: false, null, null);
+    }
+
+    public void Delete(HttpResponse response, CookieOptions options) => _cookie.Delete(response, options);
+
+    /// <summary>Whether the seal's expiration (its sixth part, in clear) has passed: a cached seal expires too.</summary>
+    private static bool IsExpired(ReadOnlySpan<char> seal, DateTimeOffset now)
+    {
+        Span<Range> parts = stackalloc Range[9];
+        if (seal.Split(parts, '*') != 8)
+        {
+            return true;
+        }
+
+        var expiration = seal[parts[5]];
+        return !expiration.IsEmpty
+            && (!long.TryParse(expiration, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var expires)
+                || expires <= (now - IronSeal.TimestampSkew).ToUnixTimeMilliseconds());
+    }
+}
