@@ -35,6 +35,11 @@ public class SessionBenchmarks
     private ServiceProvider _expressUncachedServices = null!;
     private ServiceProvider _protectedUncachedServices = null!;
     private string _keys = null!;
+    private RequestHarness _ironReadOnly = null!;
+    private RequestHarness _ironReadOnlyFirstSight = null!;
+    private RequestHarness _ironReadModifyWrite = null!;
+    private ServiceProvider _ironServices = null!;
+    private ServiceProvider _ironUncachedServices = null!;
     private RequestHarness _protectedGcmReadModifyWrite = null!;
     private ServiceProvider _protectedGcmServices = null!;
     private RequestHarness _expressReadOnly = null!;
@@ -97,6 +102,10 @@ public class SessionBenchmarks
         _keys = Path.Combine(Path.GetTempPath(), "cookiesession-bench-keys-" + Guid.NewGuid().ToString("N"));
         _protectedServices = Protected(cacheSize: CookieSessionDefaults.VerifiedCookieCacheSize);
         (_protectedReadOnly, _protectedReadModifyWrite) = ReadAndReadModifyWrite(_protectedServices);
+        _ironServices = Iron(cacheSize: CookieSessionDefaults.VerifiedCookieCacheSize);
+        (_ironReadOnly, _ironReadModifyWrite) = ReadAndReadModifyWrite(_ironServices);
+        _ironUncachedServices = Iron(cacheSize: 0);
+        _ironReadOnlyFirstSight = ReadAndReadModifyWrite(_ironUncachedServices).ReadOnly;
         _protectedGcmServices = Protected(cacheSize: CookieSessionDefaults.VerifiedCookieCacheSize, gcm: true);
         _protectedGcmReadModifyWrite = ReadAndReadModifyWrite(_protectedGcmServices).ReadModifyWrite;
         _protectedUncachedServices = Protected(cacheSize: 0);
@@ -137,6 +146,9 @@ public class SessionBenchmarks
         Expect(_expressReadOnlyFirstSight, setCookie: false);
         Expect(_protectedReadOnlyFirstSight, setCookie: false);
         Expect(_protectedGcmReadModifyWrite, setCookie: true);
+        Expect(_ironReadOnly, setCookie: false);
+        Expect(_ironReadOnlyFirstSight, setCookie: false);
+        Expect(_ironReadModifyWrite, setCookie: true);
         Expect(_expressReadOnly, setCookie: false);
         Expect(_expressReadModifyWrite, setCookie: true);
         Expect(_protectedReadOnly, setCookie: false);
@@ -154,6 +166,8 @@ public class SessionBenchmarks
         _expressUncachedServices.Dispose();
         _protectedUncachedServices.Dispose();
         _protectedGcmServices.Dispose();
+        _ironServices.Dispose();
+        _ironUncachedServices.Dispose();
         Directory.Delete(_keys, recursive: true);
         Directory.Delete(_keys + "-gcm", recursive: true);
     }
@@ -209,6 +223,15 @@ public class SessionBenchmarks
     [Benchmark(Description = "Protected, AES-256-GCM keys: read-modify-write")]
     public Task ProtectedGcmReadModifyWrite() => _protectedGcmReadModifyWrite.RunAsync();
 
+    [Benchmark(Description = "iron-session: read only")]
+    public Task IronReadOnly() => _ironReadOnly.RunAsync();
+
+    [Benchmark(Description = "iron-session: read only, first sight")]
+    public Task IronReadOnlyFirstSight() => _ironReadOnlyFirstSight.RunAsync();
+
+    [Benchmark(Description = "iron-session: read-modify-write")]
+    public Task IronReadModifyWrite() => _ironReadModifyWrite.RunAsync();
+
     [Benchmark(Description = "ASP.NET AddSession: read only")]
     public Task AspNetReadOnly() => _aspNetReadOnly.RunAsync();
 
@@ -234,6 +257,17 @@ public class SessionBenchmarks
             .AddCookieSession(o =>
             {
                 o.Format = CookieSessionFormat.ExpressCookieSession;
+                o.Secret = SessionPayload.Secret;
+                o.VerifiedCookieCacheSize = cacheSize;
+            })
+            .BuildServiceProvider();
+
+    private static ServiceProvider Iron(int cacheSize)
+        => new ServiceCollection()
+            .AddLogging()
+            .AddCookieSession(o =>
+            {
+                o.Format = CookieSessionFormat.IronSession;
                 o.Secret = SessionPayload.Secret;
                 o.VerifiedCookieCacheSize = cacheSize;
             })
