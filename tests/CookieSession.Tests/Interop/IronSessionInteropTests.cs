@@ -139,6 +139,53 @@ public sealed class IronSessionInteropTests
         Assert.Empty(browser.Cookies);
     }
 
+    [Theory]
+    [InlineData("iron9")]
+    [InlineData("iron8")]
+    public async Task ExpiredSeal_EitherWay_IsAnEmptySession(string peer)
+    {
+        var node = await _peers.NodeAsync(peer, Password);
+        var dotnet = await _peers.DotNetAsync(CookieSessionFormat.IronSession, Password);
+        using var http = new HttpClient();
+        var now = DateTimeOffset.UtcNow;
+
+        // Node seals with a ttl of 60 s on a clock 10 minutes behind: expired (with iron's 60 s of skew) by now.
+        var sealedByNode = await PostAsync(http, node, "/seal", new JsonObject { ["data"] = new JsonObject { ["count"] = 7 }, ["ttl"] = 60 }, now.AddMinutes(-10));
+        var readByDotNet = await GetWithCookieAsync(http, dotnet, sealedByNode["seal"]!.GetValue<string>());
+
+        // .NET seals with iron-session's default ttl of 14 days: Node, 15 days on, refuses it; today it reads it.
+        var sealedByDotNet = await GetSealAsync(http, dotnet);
+        var readLater = await PostAsync(http, node, "/unseal", new JsonObject { ["seal"] = sealedByDotNet }, now.AddDays(15));
+        var readToday = await PostAsync(http, node, "/unseal", new JsonObject { ["seal"] = sealedByDotNet }, now);
+
+        Assert.Equal("{}", readByDotNet);
+        Assert.Equal("{}", readLater["data"]!.ToJsonString());
+        Assert.Equal("{\"count\":1}", readToday["data"]!.ToJsonString());
+    }
+
+    private static async Task<JsonObject> PostAsync(HttpClient http, Uri server, string path, JsonObject body, DateTimeOffset now)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, path)) { Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Iron-Now", now.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var response = await http.SendAsync(request);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+    }
+
+    private static async Task<string> GetWithCookieAsync(HttpClient http, Uri server, string seal)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server, "/get"));
+        request.Headers.TryAddWithoutValidation("Cookie", CookieName + "=" + seal);
+        using var response = await http.SendAsync(request);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private static async Task<string> GetSealAsync(HttpClient http, Uri server)
+    {
+        using var response = await http.GetAsync(new Uri(server, "/inc"));
+        var header = response.Headers.GetValues("Set-Cookie").Single(h => h.StartsWith(CookieName + "=", StringComparison.Ordinal));
+        return header[(CookieName.Length + 1)..header.IndexOf(';', StringComparison.Ordinal)];
+    }
+
     private async Task<(Uri First, Uri Second)> SidesAsync(string peer, bool nodeFirst, string password)
     {
         var node = await _peers.NodeAsync(peer, password);
