@@ -51,8 +51,13 @@ internal sealed class CookieSessionMiddleware
             Log.OutsidePath(_settings.Logger, _settings.DefaultCookie.Path);
         }
 
-        var session = new SessionState(context, _settings, detached);
         var features = context.Features;
+
+        // The same request again (a status-code page re-executing the pipeline) goes on with its session; after a
+        // failure (an exception handler re-executing) the failed pass's session is abandoned and a new one starts.
+        var session = features.Get<SessionState>() is { Stage: SessionStage.Open } earlier && ReferenceEquals(earlier.Settings, _settings)
+            ? earlier.Reenter()
+            : new SessionState(context, _settings, detached);
         var previous = features.Get<ISessionFeature>();
         features.Set(session);
         features.Set<ISessionFeature>(session);
@@ -72,7 +77,7 @@ internal sealed class CookieSessionMiddleware
         }
         finally
         {
-            features.Set<SessionState>(null);
+            // The session stays a feature of the request (so that a re-execution finds it): using it now throws.
             features.Set(previous);
             session.RequestEnded();
         }

@@ -39,10 +39,13 @@ internal static class SessionCookieFormats
 
         // The key ring can be watched only when the provider is the one AddDataProtection builds on it (not, say, an
         // ephemeral provider, or one made by DataProtectionProvider.Create, each with a ring of its own).
-        var keyRings = provider.GetType().FullName is "Microsoft.AspNetCore.DataProtection.KeyManagement.KeyRingBasedDataProtectionProvider"
-                or "Microsoft.AspNetCore.DataProtection.KeyManagement.KeyRingBasedDataProtector"
-            ? services.GetService<IKeyRingProvider>()
-            : null;
+        // A probe proves it: what the provider protects names the default key of the ring the container holds.
+        var keyRings = services.GetService<IKeyRingProvider>();
+        if (keyRings is not null && !DataKeys.ProtectsWithRingOf(provider, keyRings))
+        {
+            keyRings = null;
+        }
+
         return new ProtectedSessionFormat(name, provider, keyRings, options, cache, time, logger);
     }
 

@@ -49,7 +49,7 @@ internal readonly struct SessionCookieReadResult
     {
         if (rented is not null)
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
         }
 
         return new(rejection, null, 0, 0, false, null);

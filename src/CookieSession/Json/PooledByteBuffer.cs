@@ -45,10 +45,13 @@ internal struct PooledByteBuffer : IDisposable
     public void Dispose()
     {
         var array = _array;
+        var length = _length;
         _array = [];
         _length = 0;
         if (array is { Length: > 0 })
         {
+            // It held a session's JSON: the next renter of the array must not see it.
+            array.AsSpan(0, length).Clear();
             ArrayPool<byte>.Shared.Return(array);
         }
     }
@@ -59,6 +62,7 @@ internal struct PooledByteBuffer : IDisposable
         _array.AsSpan(0, _length).CopyTo(larger);
         if (_array.Length > 0)
         {
+            _array.AsSpan(0, _length).Clear();
             ArrayPool<byte>.Shared.Return(_array);
         }
 

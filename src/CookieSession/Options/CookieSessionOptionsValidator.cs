@@ -23,9 +23,9 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
         ValidateIronSession(options, failures);
         ValidateLifetime(options, options.IdleTimeout, nameof(options.IdleTimeout), failures);
         ValidateLifetime(options, options.AbsoluteTimeout, nameof(options.AbsoluteTimeout), failures);
-        if (options.VerifiedCookieCacheSize is < 0 or > 1 << 20)
+        if (options.VerifiedCookieCacheSize is < 0 or > 1 << 14)
         {
-            failures.Add("CookieSessionOptions.VerifiedCookieCacheSize must be between 0 (off) and 1048576.");
+            failures.Add("CookieSessionOptions.VerifiedCookieCacheSize must be between 0 (off) and 16384 (at most 16 KB an entry: 256 MB).");
         }
 
         if (options.MaxChunkedSize < CookieSessionDefaults.MaxCookieSize || options.MaxChunkedSize > 16 * CookieSessionDefaults.MaxCookieSize)
@@ -133,9 +133,9 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
             }
         }
 
-        if (options.IronSessionTtl < TimeSpan.Zero || options.IronSessionTtl > TimeSpan.FromDays(3650))
+        if (options.IronSessionTtl < TimeSpan.Zero || options.IronSessionTtl > TimeSpan.FromDays(3650) || options.IronSessionTtl.Ticks % TimeSpan.TicksPerSecond != 0)
         {
-            failures.Add("CookieSessionOptions.IronSessionTtl must be zero (no expiry) or positive, and at most 3650 days.");
+            failures.Add("CookieSessionOptions.IronSessionTtl must be zero (no expiry) or whole seconds, as iron-session's ttl, at most 3650 days.");
         }
     }
 

@@ -380,7 +380,8 @@ internal sealed class SessionData
         _offset = _length = 0;
         if (buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // It held a session, decrypted for the encrypted formats: the next renter of the array must not see it.
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
         }
     }
 

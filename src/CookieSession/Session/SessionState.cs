@@ -279,6 +279,21 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
     }
 
     /// <summary>
+    /// The same request through the middleware again (a status-code page that re-executes the pipeline): the session
+    /// goes on, with one commit. What was read is read again if its buffer went back.
+    /// </summary>
+    public SessionState Reenter()
+    {
+        _flags &= ~SessionFlags.RequestEnded;
+        if (_data is { IsReleased: true })
+        {
+            _data = null;
+        }
+
+        return this;
+    }
+
+    /// <summary>
     /// Called when an exception leaves the pipeline: nothing the failed request changed is saved. An error page that
     /// re-executes the pipeline on the same request gets a session of its own.
     /// </summary>
@@ -328,6 +343,9 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
     private SessionData Change()
     {
         ThrowIfCommitted();
+
+        // Only reads are exempt while the validation hook runs: a change must be written.
+        MarkUsed();
         return Use();
     }
 
@@ -366,7 +384,7 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
             }
             else
             {
-                ArrayPool<byte>.Shared.Return(result.Buffer!);
+                ArrayPool<byte>.Shared.Return(result.Buffer!, clearArray: true);
                 rejection = SessionCookieRejection.NotJsonObject;
             }
         }

@@ -86,7 +86,7 @@ internal sealed class IronChunkedCookie
         }
 
         var perChunk = SetCookieWriter.MaxRawValueLength(_chunkNames[0], options);
-        var count = perChunk <= 0 ? int.MaxValue : (bytes.Length + perChunk - 1) / perChunk;
+        var count = perChunk <= 0 ? MaxChunks + 1 : (bytes.Length + perChunk - 1) / perChunk;
         if (count > MaxChunks)
         {
             throw new CookieSessionTooLargeException(_name, _name.Length + 1 + bytes.Length, MaxChunks * perChunk);

@@ -30,7 +30,8 @@ internal sealed class IronPasswords
     {
         password = null;
         number = 0;
-        if (id.IsEmpty || id.Length > 9 || id.ContainsAnyExceptInRange('0', '9')
+        // As iron-webcrypto looks ids up, by their text: "01" is not "1".
+        if (id.IsEmpty || id.Length > 10 || id.ContainsAnyExceptInRange('0', '9') || (id[0] == '0' && id.Length > 1)
             || !int.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out number))
         {
             return false;

@@ -29,9 +29,6 @@ internal static class IronSeal
     private const int IvBytes = 16;
     private const int MacLength = 43; // base64url of 32 bytes
 
-    [ThreadStatic]
-    private static Aes? t_aes;
-
     /// <summary>Seals the JSON: returns the seal's text (ASCII).</summary>
     public static string Seal(ReadOnlySpan<byte> json, byte[] password, string passwordId, DateTimeOffset? expiration)
     {
@@ -56,9 +53,15 @@ internal static class IronSeal
     {
         Span<byte> key = stackalloc byte[KeyBytes];
         Rfc2898DeriveBytes.Pbkdf2(password, encryptionSalt, key, 1, HashAlgorithmName.SHA1);
-        var aes = ThreadAes();
-        aes.Key = key.ToArray();
-        var ciphertext = aes.EncryptCbc(json, iv, PaddingMode.PKCS7);
+        byte[] ciphertext;
+        var keyCopy = key.ToArray();
+        using (var aes = Aes.Create())
+        {
+            aes.Key = keyCopy;
+            ciphertext = aes.EncryptCbc(json, iv, PaddingMode.PKCS7);
+        }
+
+        CryptographicOperations.ZeroMemory(keyCopy);
 
         CryptographicOperations.ZeroMemory(key);
         var text = new StringBuilder(64 + (ciphertext.Length * 4 / 3) + 200);
@@ -169,13 +172,13 @@ internal static class IronSeal
             var plaintext = ArrayPool<byte>.Shared.Rent(Math.Max(1, ciphertextLength));
             try
             {
-                var aes = ThreadAes();
+                using var aes = Aes.Create();
                 aes.Key = key.ToArray();
                 length = aes.DecryptCbc(ciphertext.AsSpan(0, ciphertextLength), iv[..IvBytes], plaintext, PaddingMode.PKCS7);
             }
             catch (CryptographicException)
             {
-                ArrayPool<byte>.Shared.Return(plaintext);
+                ArrayPool<byte>.Shared.Return(plaintext, clearArray: true);
                 return SessionCookieRejection.Undecryptable;
             }
             finally
@@ -211,9 +214,6 @@ internal static class IronSeal
             CryptographicOperations.ZeroMemory(key);
         }
     }
-
-    /// <summary>One AES object a thread, re-keyed for each seal: creating one costs more than the encryption.</summary>
-    private static Aes ThreadAes() => t_aes ??= Aes.Create();
 
     private static void RandomHex(Span<byte> destination)
     {

@@ -130,7 +130,13 @@ internal sealed class ChunkedCookie
         else
         {
             var perChunk = SetCookieWriter.MaxUnreservedValueLength(context, _chunkNames[^1], options);
-            var count = perChunk <= 0 ? int.MaxValue : (value.Length + perChunk - 1) / perChunk;
+            if (perChunk <= 0)
+            {
+                // The attributes alone fill a cookie: no chunk can carry anything.
+                throw new CookieSessionTooLargeException(_name, _name.Length + 1 + value.Length, 0);
+            }
+
+            var count = (value.Length + perChunk - 1) / perChunk;
             var countValue = CountPrefix + count.ToString(CultureInfo.InvariantCulture);
 
             // As the browser sends them back: "name=chunks-N; nameC1=...; nameC2=...". Past MaxChunks, each further

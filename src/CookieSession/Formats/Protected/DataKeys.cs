@@ -21,12 +21,22 @@ internal sealed class DataKeys
 {
     private const int Remembered = 16;
 
+    /// <summary>The magic header of Data Protection's payloads, before the 16-byte key id.</summary>
+    private const uint DataProtectionMagic = 0x09F0C9F0;
+
+    /// <summary>The longest wrapped key read: a wrapped 32-byte key is 96 to 132 bytes with Data Protection's algorithms.</summary>
+    private const int MaxWrappedLength = 512;
+
+    /// <summary>How often a cookie naming a key the ring does not know may make Data Protection reload the ring.</summary>
+    private static readonly TimeSpan UnknownKeyInterval = TimeSpan.FromSeconds(1);
+
     private readonly IDataProtector _protector;
     private readonly IPersistedDataProtector? _persisted;
     private readonly IKeyRingProvider? _keyRings;
     private readonly DataKey?[] _unwrapped = new DataKey?[Remembered];
     private DataKey? _current;
     private int _next;
+    private long _lastUnknownKey;
 
     public DataKeys(IDataProtector protector, IKeyRingProvider? keyRings)
     {
@@ -52,7 +62,9 @@ internal sealed class DataKeys
         RandomNumberGenerator.Fill(key);
         try
         {
-            var created = new DataKey(key, _protector.Protect(key.ToArray()), generation, requiresMigration: false);
+            var copy = key.ToArray();
+            var created = new DataKey(key, _protector.Protect(copy), generation, requiresMigration: false);
+            CryptographicOperations.ZeroMemory(copy);
             created.TryReserve();
             if (generation is not null)
             {
@@ -68,10 +80,42 @@ internal sealed class DataKeys
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="provider"/> protects with the default key of <paramref name="keyRings"/>'s ring, so that
+    /// watching that ring sees the provider's rotations and revocations (not so for an ephemeral provider, or one made
+    /// by <c>DataProtectionProvider.Create</c> or in another container).
+    /// </summary>
+    public static bool ProtectsWithRingOf(IDataProtectionProvider provider, IKeyRingProvider keyRings)
+    {
+        var probe = provider.CreateProtector("CookieSession.Protected.v1", "key ring probe").Protect(new byte[1]);
+        return probe.Length >= 20
+            && System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(probe) == DataProtectionMagic
+            && new Guid(probe.AsSpan(4, 16)) == keyRings.GetCurrentKeyRing().DefaultKeyId;
+    }
+
     /// <summary>Unwraps the key a cookie carries, or says why it cannot be.</summary>
     public SessionCookieRejection TryUnwrap(ReadOnlySpan<byte> wrapped, out DataKey? key)
     {
+        key = null;
+        if (wrapped.Length is < 20 or > MaxWrappedLength || System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(wrapped) != DataProtectionMagic)
+        {
+            return SessionCookieRejection.Undecryptable;
+        }
+
         var generation = Generation;
+        if (generation is IKeyRing ring && ring.GetAuthenticatedEncryptorByKeyId(new Guid(wrapped.Slice(4, 16)), out _) is null)
+        {
+            // A key this server's ring does not know: Data Protection would reload the ring from its repository to
+            // look for it. A key made on another server that this one has not seen yet is worth that; a forged id
+            // on every request is not, so it happens at most once a second.
+            var now = Environment.TickCount64;
+            var last = Interlocked.Read(ref _lastUnknownKey);
+            if (now - last < UnknownKeyInterval.TotalMilliseconds || Interlocked.CompareExchange(ref _lastUnknownKey, now, last) != last)
+            {
+                return SessionCookieRejection.Undecryptable;
+            }
+        }
+
         if (generation is not null)
         {
             foreach (var known in _unwrapped)
@@ -84,7 +128,6 @@ internal sealed class DataKeys
             }
         }
 
-        key = null;
         byte[] raw;
         var requiresMigration = false;
         var copy = wrapped.ToArray();
@@ -95,6 +138,7 @@ internal sealed class DataKeys
                 raw = _persisted.DangerousUnprotect(copy, ignoreRevocationErrors: true, out requiresMigration, out var wasRevoked);
                 if (wasRevoked)
                 {
+                    CryptographicOperations.ZeroMemory(raw);
                     return SessionCookieRejection.RevokedKey;
                 }
             }
