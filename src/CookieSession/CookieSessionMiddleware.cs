@@ -77,7 +77,14 @@ internal sealed class CookieSessionMiddleware
         }
         finally
         {
-            // The session stays a feature of the request (so that a re-execution finds it): using it now throws.
+            // A session whose commit is still to come stays a feature of the request, so that a re-execution of the
+            // pipeline before the response starts finds it (using it otherwise throws). Any other is taken away, so
+            // that a host reusing its feature collection for the next request never hands a session on.
+            if (!session.AwaitsCommit)
+            {
+                features.Set<SessionState>(null);
+            }
+
             features.Set(previous);
             session.RequestEnded();
         }

@@ -228,6 +228,9 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         MarkUsed();
     }
 
+    /// <summary>The commit is registered and has not run: the response has not started.</summary>
+    public bool AwaitsCommit => _stage == SessionStage.Open && Has(SessionFlags.CommitScheduled) && !_context.Response.HasStarted;
+
     /// <summary>Whether <see cref="CookieSessionOptions.OnValidateSession"/> asked for a new cookie.</summary>
     public bool RenewRequested => Has(SessionFlags.RenewRequested);
 
