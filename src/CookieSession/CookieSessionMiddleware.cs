@@ -1,10 +1,12 @@
 using System.Text;
 using CookieSession.Cookies;
+using CookieSession.Diagnostics;
 using CookieSession.Formats;
 using CookieSession.Options;
 using CookieSession.Session;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -28,6 +30,7 @@ internal sealed class CookieSessionMiddleware
         TimeProvider timeProvider,
         IServiceProvider services)
     {
+        var metrics = services.GetService<CookieSessionMetrics>();
         _next = next;
         var value = options.Value;
         var logger = loggerFactory.CreateLogger<CookieSessionMiddleware>();
@@ -39,7 +42,7 @@ internal sealed class CookieSessionMiddleware
         }
 
         var format = SessionCookieFormats.Create(value, secrets, time, logger, services);
-        _settings = new SessionSettings(value, format, logger, time);
+        _settings = new SessionSettings(value, format, logger, time, metrics);
     }
 
     public async Task Invoke(HttpContext context)

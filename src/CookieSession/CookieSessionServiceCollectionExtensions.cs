@@ -1,3 +1,4 @@
+using CookieSession.Diagnostics;
 using CookieSession.Options;
 using CookieSession.Signing;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,10 @@ public static class CookieSessionServiceCollectionExtensions
         // The Protected format's keys: the application's own Data Protection when it set it up (AddDataProtection
         // adds only what is missing), else the default key ring.
         services.AddDataProtection();
+
+        // The meter "CookieSession", through the application's IMeterFactory.
+        services.AddMetrics();
+        services.TryAddSingleton<CookieSessionMetrics>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CookieSessionOptions>, CookieSessionPostConfigureOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CookieSessionOptions>, CookieSessionOptionsValidator>());

@@ -105,6 +105,7 @@ internal static class SessionCommit
             case SessionOutcome.Deleted:
                 Log.SessionCleared(settings.Logger, settings.CookieName);
                 settings.Format.Delete(response, BuildCookieOptions(session, tls, forDelete: true));
+                settings.Metrics?.Deleted(settings.Options.Format);
                 MakeNotStorableBySharedCaches(response);
                 break;
             case SessionOutcome.NotSecured:
@@ -133,6 +134,7 @@ internal static class SessionCommit
 
                 var now = settings.TimeProvider.GetUtcNow();
                 var times = new SessionTimes(session.Read.Times?.CreatedAt ?? now, now);
+                var headersBefore = response.Headers.SetCookie.Count;
                 try
                 {
                     settings.Format.Write(response, json, times, BuildCookieOptions(session, tls, forDelete: false));
@@ -143,9 +145,27 @@ internal static class SessionCommit
                     throw;
                 }
 
+                if (settings.Metrics is { } metrics)
+                {
+                    metrics.Written(settings.Options.Format, outcome == SessionOutcome.Renewed, metrics.MeasuresSize ? SizeOfHeadersSince(response, headersBefore) : 0);
+                }
+
                 MakeNotStorableBySharedCaches(response);
                 break;
         }
+    }
+
+    /// <summary>The bytes of the Set-Cookie headers appended since there were <paramref name="before"/> of them.</summary>
+    private static int SizeOfHeadersSince(HttpResponse response, int before)
+    {
+        var size = 0;
+        var headers = response.Headers.SetCookie;
+        for (var i = before; i < headers.Count; i++)
+        {
+            size += headers[i]?.Length ?? 0;
+        }
+
+        return size;
     }
 
     private static CookieOptions BuildCookieOptions(SessionState session, bool tls, bool forDelete)

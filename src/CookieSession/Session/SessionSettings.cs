@@ -1,3 +1,4 @@
+using CookieSession.Diagnostics;
 using CookieSession.Formats;
 using Microsoft.Extensions.Logging;
 
@@ -6,8 +7,9 @@ namespace CookieSession.Session;
 /// <summary>What every session of one middleware shares, resolved once at start-up.</summary>
 internal sealed class SessionSettings
 {
-    public SessionSettings(CookieSessionOptions options, ISessionCookieFormat format, ILogger logger, TimeProvider timeProvider)
+    public SessionSettings(CookieSessionOptions options, ISessionCookieFormat format, ILogger logger, TimeProvider timeProvider, CookieSessionMetrics? metrics = null)
     {
+        Metrics = metrics;
         Options = options;
         Format = format;
         Logger = logger;
@@ -17,6 +19,9 @@ internal sealed class SessionSettings
     }
 
     public CookieSessionOptions Options { get; }
+
+    /// <summary>The meter's instruments; <see langword="null"/> where no meter factory is registered.</summary>
+    public CookieSessionMetrics? Metrics { get; }
 
     public ISessionCookieFormat Format { get; }
 

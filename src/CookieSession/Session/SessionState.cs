@@ -383,6 +383,7 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
             else if (data.TryLoad(result))
             {
                 _read = result;
+                Settings.Metrics?.Loaded(Settings.Options.Format);
                 return data;
             }
             else
@@ -402,6 +403,7 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         if (rejection != SessionCookieRejection.None)
         {
             Log.CookieRejected(Settings.Logger, Settings.CookieName, rejection, error is null ? string.Empty : ": " + error);
+            Settings.Metrics?.Rejected(Settings.Options.Format, rejection);
         }
 
         return data;
