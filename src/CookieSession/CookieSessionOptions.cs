@@ -135,7 +135,7 @@ public sealed class CookieSessionOptions
     public bool SaveUninitialized { get; set; }
 
     /// <summary>
-    /// How <see cref="ICookieSession.Get{T}"/> and <see cref="ICookieSession.Set{T}"/> convert values.
+    /// How <see cref="ICookieSession.Get{T}(string)"/> and <see cref="ICookieSession.Set{T}(string, T)"/> convert values.
     /// Default: <see cref="JsonSerializerDefaults.Web"/> (camelCase names, as JavaScript code expects).
     /// </summary>
     public JsonSerializerOptions SerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace CookieSession;
 
@@ -13,6 +15,10 @@ namespace CookieSession;
 /// </remarks>
 public interface ICookieSession
 {
+    /// <summary>Why the reflection-based members cannot be trimmed or compiled ahead of time, as System.Text.Json says.</summary>
+    internal const string ReflectionMessage =
+        "JSON serialization and deserialization might require types that cannot be statically analyzed and might need runtime code generation. Use the overload that takes a JsonTypeInfo<T> (System.Text.Json source generation) for trimming and Native AOT.";
+
     /// <summary>
     /// Gets or sets a value of the session as a JSON node; <see langword="null"/> when the key is absent
     /// (or holds JSON <c>null</c>). The node returned is live: changing it changes the session.
@@ -53,7 +59,21 @@ public interface ICookieSession
     /// The value is of another JSON type than <typeparamref name="T"/> reads (for example a number Node stored, read as
     /// a <see cref="string"/>). Use <see cref="TryGet{T}"/> where the session may hold another type.
     /// </exception>
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
     T? Get<T>(string key);
+
+    /// <summary>
+    /// Reads a value through <paramref name="typeInfo"/> (System.Text.Json source generation: no reflection, so
+    /// trimming and Native AOT are safe); <see langword="default"/> when the key is absent or holds JSON <c>null</c>.
+    /// Strings and numbers are read without the serializer, lone surrogates included; a string with a lone surrogate
+    /// inside another type is read as the source-generated serializer reads it.
+    /// </summary>
+    /// <typeparam name="T">The type to deserialize to.</typeparam>
+    /// <param name="key">The property name.</param>
+    /// <param name="typeInfo">The type's metadata, e.g. <c>AppJson.Default.Int32</c>.</param>
+    /// <exception cref="System.Text.Json.JsonException">The value is of another JSON type than <typeparamref name="T"/> reads.</exception>
+    T? Get<T>(string key, JsonTypeInfo<T> typeInfo);
 
     /// <summary>
     /// Reads a value if it is present and converts to <typeparamref name="T"/>; never throws for a value of another
@@ -63,6 +83,8 @@ public interface ICookieSession
     /// <param name="key">The property name.</param>
     /// <param name="value">The value, or <see langword="default"/> when the method returns <see langword="false"/>.</param>
     /// <returns><see langword="true"/> when the key is present and its value converts.</returns>
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
     bool TryGet<T>(string key, out T? value);
 
     /// <summary>
@@ -71,7 +93,19 @@ public interface ICookieSession
     /// <typeparam name="T">The type of the value.</typeparam>
     /// <param name="key">The property name.</param>
     /// <param name="value">The value.</param>
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
     void Set<T>(string key, T value);
+
+    /// <summary>
+    /// Stores a value through <paramref name="typeInfo"/> (System.Text.Json source generation: no reflection, so
+    /// trimming and Native AOT are safe).
+    /// </summary>
+    /// <typeparam name="T">The type of the value.</typeparam>
+    /// <param name="key">The property name.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="typeInfo">The type's metadata, e.g. <c>AppJson.Default.Int32</c>.</param>
+    void Set<T>(string key, T value, JsonTypeInfo<T> typeInfo);
 
     /// <summary>Removes a key.</summary>
     /// <param name="key">The property name.</param>

@@ -1,6 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace CookieSession.Json;
 
@@ -25,16 +27,19 @@ internal static class JsSerializer
             return copy;
         });
 
-    /// <summary><see cref="JsonSerializer.Deserialize{TValue}(ReadOnlySpan{byte}, JsonSerializerOptions?)"/> of a value's JSON.</summary>
-    public static T? Deserialize<T>(ReadOnlySpan<byte> json, JsonSerializerOptions options)
-        => JsonSerializer.Deserialize<T>(json, WithJsStrings(options));
+    /// <summary>
+    /// A value's JSON as <typeparamref name="T"/>: through <paramref name="typeInfo"/> when given (no reflection: what
+    /// trimming and Native AOT need), else through the options by reflection.
+    /// </summary>
+    public static T? Deserialize<T>(ReadOnlySpan<byte> json, JsonSerializerOptions options, JsonTypeInfo<T>? typeInfo)
+        => typeInfo is not null ? JsonSerializer.Deserialize(json, typeInfo) : DeserializeByReflection<T>(json, options);
 
     /// <summary>
     /// A node as <typeparamref name="T"/>: a copy when <typeparamref name="T"/> is a node type, otherwise the node's
     /// <c>JSON.stringify</c> text deserialized (<c>JsonNode.Deserialize</c>
     /// would write a lone surrogate as U+FFFD first).
     /// </summary>
-    public static T? Deserialize<T>(JsonNode node, JsonSerializerOptions options)
+    public static T? Deserialize<T>(JsonNode node, JsonSerializerOptions options, JsonTypeInfo<T>? typeInfo)
     {
         if (typeof(JsonNode).IsAssignableFrom(typeof(T)) && node.DeepClone() is T copy)
         {
@@ -45,7 +50,7 @@ internal static class JsSerializer
         try
         {
             JsJsonWriter.WriteNode(node, ref buffer, CookieSessionDefaults.MaxDepth);
-            return Deserialize<T>(buffer.WrittenSpan, options);
+            return Deserialize(buffer.WrittenSpan, options, typeInfo);
         }
         finally
         {
@@ -53,7 +58,19 @@ internal static class JsSerializer
         }
     }
 
-    /// <summary><see cref="JsonSerializer.SerializeToNode{TValue}(TValue, JsonSerializerOptions?)"/>, lone surrogates kept.</summary>
-    public static JsonNode? SerializeToNode<T>(T value, JsonSerializerOptions options)
+    /// <summary>A value as a node: through <paramref name="typeInfo"/> when given, else by reflection with lone surrogates kept.</summary>
+    public static JsonNode? SerializeToNode<T>(T value, JsonSerializerOptions options, JsonTypeInfo<T>? typeInfo)
+        => typeInfo is not null ? JsonSerializer.SerializeToNode(value, typeInfo) : SerializeToNodeByReflection(value, options);
+
+    // Reached only without a JsonTypeInfo, that is from the members of ICookieSession that carry
+    // RequiresUnreferencedCode and RequiresDynamicCode, as System.Text.Json's own reflection-based members do.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reached only from ICookieSession members marked RequiresUnreferencedCode.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reached only from ICookieSession members marked RequiresDynamicCode.")]
+    private static T? DeserializeByReflection<T>(ReadOnlySpan<byte> json, JsonSerializerOptions options)
+        => JsonSerializer.Deserialize<T>(json, WithJsStrings(options));
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reached only from ICookieSession members marked RequiresUnreferencedCode.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reached only from ICookieSession members marked RequiresDynamicCode.")]
+    private static JsonNode? SerializeToNodeByReflection<T>(T value, JsonSerializerOptions options)
         => JsonSerializer.SerializeToNode(value, WithJsStrings(options));
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using CookieSession.Formats;
 using CookieSession.Json;
 
@@ -101,17 +102,17 @@ internal sealed class SessionData
 
     /// <summary>The value converted to <typeparamref name="T"/>; <see langword="default"/> when absent or JSON null.</summary>
     /// <exception cref="JsonException">The value cannot be converted to <typeparamref name="T"/>.</exception>
-    public T? Get<T>(string key, JsonSerializerOptions options)
-        => Read(key, options, throwOnMismatch: true, out T? value) ? value : default;
+    public T? Get<T>(string key, JsonSerializerOptions options, JsonTypeInfo<T>? typeInfo = null)
+        => Read(key, options, typeInfo, throwOnMismatch: true, out T? value) ? value : default;
 
     /// <summary>
     /// Whether the key is present with a value convertible to <typeparamref name="T"/> (JSON null converts to a
     /// type that holds null); never throws for a value of another type.
     /// </summary>
     public bool TryGet<T>(string key, JsonSerializerOptions options, out T? value)
-        => Read(key, options, throwOnMismatch: false, out value);
+        => Read(key, options, typeInfo: null, throwOnMismatch: false, out value);
 
-    private bool Read<T>(string key, JsonSerializerOptions options, bool throwOnMismatch, out T? value)
+    private bool Read<T>(string key, JsonSerializerOptions options, JsonTypeInfo<T>? typeInfo, bool throwOnMismatch, out T? value)
     {
         value = default;
         JsonNode? node;
@@ -156,7 +157,7 @@ internal sealed class SessionData
 
             try
             {
-                value = JsSerializer.Deserialize<T>(raw, options);
+                value = JsSerializer.Deserialize(raw, options, typeInfo);
                 return true;
             }
             catch (JsonException) when (!throwOnMismatch)
@@ -184,7 +185,7 @@ internal sealed class SessionData
 
         try
         {
-            value = JsSerializer.Deserialize<T>(node, options);
+            value = JsSerializer.Deserialize(node, options, typeInfo);
             return true;
         }
         catch (JsonException) when (!throwOnMismatch)

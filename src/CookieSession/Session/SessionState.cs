@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using CookieSession.Formats;
 using CookieSession.Json;
 using Microsoft.AspNetCore.Http;
@@ -27,6 +29,8 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         SessionCommit.Run((SessionState)state);
         return Task.CompletedTask;
     };
+
+    private const string ReflectionMessage = ICookieSession.ReflectionMessage;
 
     private readonly HttpContext _context;
     private SessionStage _stage;
@@ -150,12 +154,23 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         set => throw new NotSupportedException("The session of the cookie session middleware cannot be replaced.");
     }
 
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
     public T? Get<T>(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
         return Use().Get<T>(key, Settings.Options.SerializerOptions);
     }
 
+    public T? Get<T>(string key, JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        return Use().Get(key, Settings.Options.SerializerOptions, typeInfo);
+    }
+
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
     public bool TryGet<T>(string key, out T? value)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -165,7 +180,17 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
     /// <summary>Looks a key up as a node, for the <see cref="ISession"/> adapter.</summary>
     public bool TryGetNode(string key, out JsonNode? node) => Use().TryGetNode(key, out node);
 
-    public void Set<T>(string key, T value)
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
+    public void Set<T>(string key, T value) => Store(key, value, typeInfo: null);
+
+    public void Set<T>(string key, T value, JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        Store(key, value, typeInfo);
+    }
+
+    private void Store<T>(string key, T value, JsonTypeInfo<T>? typeInfo)
     {
         ArgumentNullException.ThrowIfNull(key);
         var data = Change();
@@ -198,7 +223,7 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         }
         else
         {
-            node = JsSerializer.SerializeToNode(value, Settings.Options.SerializerOptions);
+            node = JsSerializer.SerializeToNode(value, Settings.Options.SerializerOptions, typeInfo);
         }
 
         data.Set(key, node);

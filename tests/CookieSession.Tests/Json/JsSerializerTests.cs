@@ -17,17 +17,17 @@ public sealed class JsSerializerTests
     {
         var json = "{\"name\":\"a\\ud83d\",\"tags\":[\"\\udc00\",\"😀\",null]}"u8;
 
-        var item = JsSerializer.Deserialize<Item>(json, s_web)!;
+        var item = JsSerializer.Deserialize<Item>(json, s_web, null)!;
 
         Assert.Equal("a\ud83d", item.Name);
         Assert.Equal(new string?[] { "\udc00", "😀", null }, item.Tags);
-        Assert.Equal("\ud83d", JsSerializer.Deserialize<string>("\"\\ud83d\""u8, s_web));
+        Assert.Equal("\ud83d", JsSerializer.Deserialize<string>("\"\\ud83d\""u8, s_web, null));
     }
 
     [Fact]
     public void SerializeToNode_LoneSurrogates_WrittenAsJsonStringifyWritesThem()
     {
-        var node = JsSerializer.SerializeToNode(new Item("a\ud83d", ["\udc00", "😀"]), s_web);
+        var node = JsSerializer.SerializeToNode(new Item("a\ud83d", ["\udc00", "😀"]), s_web, null);
 
         Assert.Equal("{\"name\":\"a\\ud83d\",\"tags\":[\"\\udc00\",\"😀\"]}", Write(node));
     }
@@ -38,8 +38,8 @@ public sealed class JsSerializerTests
         var tree = RawJsonObject.ToTree("{\"item\":{\"name\":\"\\ud83d\",\"tags\":[\"x\\udc00\"]}}"u8);
         var node = tree["item"]!;
 
-        var copy = JsSerializer.Deserialize<JsonObject>(node, s_web)!;
-        var item = JsSerializer.Deserialize<Item>(node, s_web)!;
+        var copy = JsSerializer.Deserialize<JsonObject>(node, s_web, null)!;
+        var item = JsSerializer.Deserialize<Item>(node, s_web, null)!;
 
         Assert.NotSame(node, copy);
         Assert.Equal("\ud83d", copy["name"]!.GetValue<string>());
@@ -54,7 +54,7 @@ public sealed class JsSerializerTests
         options.Converters.Add(new UpperCase());
 
         Assert.Same(JsSerializer.WithJsStrings(options), JsSerializer.WithJsStrings(options));
-        Assert.Equal("ABC", JsSerializer.Deserialize<string>("\"abc\""u8, options));
+        Assert.Equal("ABC", JsSerializer.Deserialize<string>("\"abc\""u8, options, null));
         Assert.True(JsSerializer.WithJsStrings(options).PropertyNameCaseInsensitive);
     }
 
@@ -62,8 +62,8 @@ public sealed class JsSerializerTests
     public void Deserialize_DictionaryKeyWithLoneSurrogate_StillRefusedBySystemTextJson()
     {
         // The serializer reads every dictionary key with GetString() before any converter: a known limit.
-        Assert.Throws<JsonException>(() => JsSerializer.Deserialize<Dictionary<string, int>>("{\"\\ud800\":1}"u8, s_web));
-        Assert.Equal(1, JsSerializer.Deserialize<Dictionary<string, int>>("{\"\\u0041\":1}"u8, s_web)!["A"]);
+        Assert.Throws<JsonException>(() => JsSerializer.Deserialize<Dictionary<string, int>>("{\"\\ud800\":1}"u8, s_web, null));
+        Assert.Equal(1, JsSerializer.Deserialize<Dictionary<string, int>>("{\"\\u0041\":1}"u8, s_web, null)!["A"]);
     }
 
     private static string Write(JsonNode? node)
