@@ -6,6 +6,7 @@ namespace CookieSession.Tests.Package;
 /// As a new user would: the library packed with <c>dotnet pack</c>, installed into a fresh app from a local folder
 /// feed (and nothing else), built and run.
 /// </summary>
+[Collection(LibraryBuildCollection.Name)]
 public sealed class PackageInstallTests
 {
     private const string AppProject = """
@@ -63,7 +64,7 @@ public sealed class PackageInstallTests
             var app = Directory.CreateDirectory(Path.Combine(work.FullName, "app")).FullName;
             var packages = Path.Combine(work.FullName, "packages");
 
-            var pack = await RunAsync(root, "pack", Path.Combine(root, "src", "CookieSession", "CookieSession.csproj"), "-c", "Release", "-o", feed, "-nodeReuse:false");
+            var pack = await RunAsync(root, "dotnet", "pack", Path.Combine(root, "src", "CookieSession", "CookieSession.csproj"), "-c", "Release", "-o", feed, "-nodeReuse:false");
             Assert.True(pack.Code == 0, pack.Output);
             Assert.Single(Directory.GetFiles(feed, "CookieSession.*.nupkg"));
             Assert.Single(Directory.GetFiles(feed, "CookieSession.*.snupkg"));
@@ -79,7 +80,7 @@ public sealed class PackageInstallTests
                 </configuration>
                 """, TestContext.Current.CancellationToken);
 
-            var run = await RunAsync(app, "run", "-nodeReuse:false", "-p:RestorePackagesPath=" + packages);
+            var run = await RunAsync(app, "dotnet", "run", "-nodeReuse:false", "-p:RestorePackagesPath=" + packages);
 
             Assert.True(run.Code == 0, run.Output);
             Assert.Contains("1 2 connect.sess", run.Output, StringComparison.Ordinal);
@@ -90,16 +91,17 @@ public sealed class PackageInstallTests
         }
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(string directory, params string[] arguments)
+    /// <summary>Runs a program to its end (at most five minutes) and returns its exit code and output.</summary>
+    internal static async Task<(int Code, string Output)> RunAsync(string directory, string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in arguments)
+        foreach (var argument in arguments.Where(a => a.Length > 0))
         {
             start.ArgumentList.Add(argument);
         }
@@ -115,7 +117,7 @@ public sealed class PackageInstallTests
         return (process.ExitCode, await output + await error);
     }
 
-    private static string FindRepositoryRoot()
+    internal static string FindRepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
