@@ -4,8 +4,9 @@ namespace CookieSession.Cookies;
 
 /// <summary>
 /// Finds one cookie in the request's <c>Cookie</c> headers the way Node's <c>cookie</c> package parses them:
-/// pairs split on <c>;</c>, names and values trimmed, a value wrapped in double quotes unwrapped, and
-/// the first pair with the name wins. Only the wanted cookie is looked at, so a malformed cookie of
+/// pairs split on <c>;</c>, names and values trimmed of spaces and tabs, a value wrapped in double quotes
+/// unwrapped, and the first pair with the name wins (proven against cookie@0.7.2, cookie-parser's, by the
+/// differential tests). Only the wanted cookie is looked at, so a malformed cookie of
 /// another application on the same host cannot hide the session, and no dictionary of every cookie is built.
 /// </summary>
 internal static class CookieHeaderReader
@@ -40,9 +41,10 @@ internal static class CookieHeaderReader
             }
 
             var found = Trim(pair[(eq + 1)..]);
-            if (found.Length > 0 && found[0] == '"')
+            if (found.Length > 0 && found[0] == '"' && found[^1] == '"')
             {
-                // As Node does (val.slice(1, -1)): drop the first and the last character.
+                // As the cookie package that cookie-parser and Express use (0.7) does: a value wrapped in double quotes
+                // loses them (a lone '"' is both ends: empty); a value that only starts with one keeps it.
                 found = found.Length >= 2 ? found[1..^1] : default;
             }
 

@@ -30,9 +30,18 @@ internal static class JsNumber
             return;
         }
 
-        // .NET writes the shortest round-trippable digits; only the notation differs from JavaScript.
+        // .NET writes the shortest round-trippable digits; only the notation differs from JavaScript. Except at exact
+        // powers of two, where the gap to the next lower double is half the gap above: there .NET can give digits one
+        // too few, which read back as another double (2^-25 as 2.980232238769531e-8, JavaScript 2.9802322387695312e-8).
+        // Then the 17 correctly rounded digits are the shortest, as JavaScript finds.
         Span<char> text = stackalloc char[32];
         value.TryFormat(text, out var length, "R", CultureInfo.InvariantCulture);
+        if ((BitConverter.DoubleToInt64Bits(value) & 0xF_FFFF_FFFF_FFFFL) == 0
+            && double.Parse(text[..length], NumberStyles.Float, CultureInfo.InvariantCulture) != value)
+        {
+            value.TryFormat(text, out length, "G17", CultureInfo.InvariantCulture);
+        }
+
         text = text[..length];
 
         var negative = text[0] == '-';

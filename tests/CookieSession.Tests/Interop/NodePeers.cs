@@ -180,7 +180,7 @@ public sealed class NodePeers : IAsyncLifetime
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    private static string? FindOnPath(string name)
+    internal static string? FindOnPath(string name)
     {
         foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator))
         {

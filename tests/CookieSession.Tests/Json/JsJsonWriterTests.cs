@@ -67,6 +67,8 @@ public sealed class JsJsonWriterTests
     [InlineData(9007199254740992d, "9007199254740992")]
     [InlineData(9007199254740994d, "9007199254740994")]
     [InlineData(1e21, "1e+21")]
+    [InlineData(2.9802322387695312e-8, "2.9802322387695312e-8")]
+    [InlineData(4.1045368012983762e-289, "4.1045368012983762e-289")]
     [InlineData(1e-7, "1e-7")]
     [InlineData(1e-6, "0.000001")]
     [InlineData(123e-20, "1.23e-18")]
