@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Soak test: drives the demo app with wrk for DURATION seconds (default 600) with a mix of valid, tampered,
-# oversize and garbage session cookies, and records the 5xx count (it must be 0), the server's working set every
+# oversize and garbage session cookies, and records the answers other than 200 (there must be none: the demo answers
+# 200 to every cookie, so a 5xx or a failed connection fails the run), the server's working set every
 # 10 s (it must stay flat once warm) and its garbage collections by generation (dotnet-counters). Writes
 # bench/results/soak.md.   bench/soak/run.sh   (DURATION, CONNECTIONS may be set in the environment)
 set -euo pipefail
@@ -27,7 +28,8 @@ for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/" && bre
 # The cookies: a valid session (the demo's own), the same with a byte flipped, one of 6 KB, and garbage.
 valid=$(curl -si "http://127.0.0.1:$port/" | tr -d '\r' | sed -nE 's/^[Ss]et-[Cc]ookie: (connect\.sess=[^;]+).*/\1/p' | head -1)
 [ -n "$valid" ] || { echo "the demo gave no session cookie" >&2; exit 1; }
-tampered=$(printf '%s' "$valid" | sed -E 's/.$/A/; s/AA$/AB/')
+# The signature's last character changed (A to B, anything else to A): never the valid cookie again.
+case "$valid" in *A) tampered="${valid%A}B" ;; *) tampered="${valid%?}A" ;; esac
 oversize="connect.sess=s%3Aj%3A%7B%22x%22%3A%22$(head -c 4500 /dev/urandom | base64 -w0 | tr -d '+/=')%22%7D.AAAA"
 garbage="connect.sess=$(head -c 300 /dev/urandom | base64 -w0)%ZZ%E0%80; other=\"\"; connect.sess=second"
 printf 'valid\t%s\ntampered\t%s\noversize\t%s\ngarbage\t%s\n' "$valid" "$tampered" "$oversize" "$garbage" > "$work/cookies.txt"
@@ -46,8 +48,9 @@ wait "$sampler" || true
 wait "$counters" || true
 
 requests=$(sed -nE 's/^ *([0-9]+) requests in.*/\1/p' "$work/wrk.txt")
-fivexx=$(sed -nE 's/^5xx ([0-9]+)/\1/p' "$work/wrk.txt")
 non2xx=$(sed -nE 's/^ *Non-2xx or 3xx responses: ([0-9]+)/\1/p' "$work/wrk.txt"); non2xx=${non2xx:-0}
+socket=$(sed -nE 's/^ *Socket errors: (.*)/\1/p' "$work/wrk.txt"); socket=${socket:-none}
+alive=$(kill -0 "$server" 2>/dev/null && echo yes || echo no)
 rps=$(sed -nE 's/^Requests\/sec: *([0-9.]+)/\1/p' "$work/wrk.txt")
 # dotnet.gc.collections is recorded as an increment per interval: the total is their sum.
 gc() { grep -F "dotnet.gc.collections" "$work/counters.csv" | grep -F "generation=$1]" | awk -F, '{s += $NF} END {print s + 0}'; }
@@ -64,8 +67,9 @@ gc() { grep -F "dotnet.gc.collections" "$work/counters.csv" | grep -F "generatio
   echo "|---|---:|"
   echo "| requests | $requests |"
   echo "| requests/s | $rps |"
-  echo "| 5xx answers | ${fivexx:-unknown} |"
-  echo "| non-2xx/3xx answers | $non2xx |"
+  echo "| answers other than 2xx/3xx (5xx included) | $non2xx |"
+  echo "| socket errors | $socket |"
+  echo "| server alive at the end | $alive |"
   echo "| garbage collections, gen 0 / gen 1 / gen 2 | $(gc gen0) / $(gc gen1) / $(gc gen2) |"
   echo
   echo "Working set (VmRSS, MB) every 10 s:"
@@ -73,7 +77,7 @@ gc() { grep -F "dotnet.gc.collections" "$work/counters.csv" | grep -F "generatio
   echo '```'
   awk -F, 'NR==1 {t0=$1} {printf "%4d s  %6.1f MB\n", $1 - t0, $2 / 1024}' "$work/rss.csv"
   echo '```'
-  awk -F, 'NR>1 && NR<=6 {warm += $2; n++} {last = $2} {if (max < $2) max = $2} END {printf "\nAfter warm-up (10-60 s) the working set averaged %.1f MB; it ended at %.1f MB (%+.1f%%), its highest %.1f MB.\n", warm / n / 1024, last / 1024, (last - warm / n) * 100 / (warm / n), max / 1024}' "$work/rss.csv"
+  awk -F, 'NR>1 && NR<=7 {warm += $2; n++} {last = $2} {if (max < $2) max = $2} END {if (n > 0) printf "\nAfter warm-up (10-60 s) the working set averaged %.1f MB; it ended at %.1f MB (%+.1f%%), its highest %.1f MB.\n", warm / n / 1024, last / 1024, (last - warm / n) * 100 / (warm / n), max / 1024}' "$work/rss.csv"
   echo
   echo "Garbage collections by generation in each 10 s interval (dotnet-counters, dotnet.gc.collections):"
   echo
@@ -82,4 +86,5 @@ gc() { grep -F "dotnet.gc.collections" "$work/counters.csv" | grep -F "generatio
   echo '```'
 } | tee bench/results/soak.md
 
-[ "${fivexx:-1}" -eq 0 ] || { echo "the soak test saw $fivexx 5xx answers" >&2; exit 1; }
+[ "$non2xx" -eq 0 ] && [ "$socket" = none ] && [ "$alive" = yes ] \
+  || { echo "the soak test failed: $non2xx answers other than 2xx/3xx, socket errors: $socket, server alive: $alive" >&2; exit 1; }
