@@ -31,9 +31,14 @@ internal sealed class CookieSessionMetrics
         _loaded = meter.CreateCounter<long>("cookiesession.sessions.loaded", "{session}", "Sessions read from a valid cookie.");
         _rejected = meter.CreateCounter<long>("cookiesession.cookies.rejected", "{cookie}", "Session cookies refused, by reason; the request went on with an empty session.");
         _written = meter.CreateCounter<long>("cookiesession.cookies.written", "{cookie}", "Session cookies written because the session or its cookie settings changed.");
-        _renewed = meter.CreateCounter<long>("cookiesession.cookies.renewed", "{cookie}", "Unchanged sessions written again: an older secret or key, half the idle time, or the validation hook.");
+        _renewed = meter.CreateCounter<long>("cookiesession.cookies.renewed", "{cookie}", "Unchanged sessions written again: Rolling, an older secret or key, half the idle time, or the validation hook.");
         _deleted = meter.CreateCounter<long>("cookiesession.cookies.deleted", "{cookie}", "Session cookies deleted because the session was cleared.");
-        _size = meter.CreateHistogram<int>("cookiesession.cookie.size", "By", "The size of the Set-Cookie headers a session wrote (every chunk together).");
+        _size = meter.CreateHistogram<int>(
+            "cookiesession.cookie.size",
+            "By",
+            "The size of the Set-Cookie headers a session write sent (every chunk together).",
+            tags: null,
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [256, 512, 1024, 2048, 3072, 4096, 5120, 6144, 7680, 8192] });
     }
 
     public void Loaded(CookieSessionFormat format)

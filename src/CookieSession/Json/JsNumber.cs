@@ -31,15 +31,14 @@ internal static class JsNumber
         }
 
         // .NET writes the shortest round-trippable digits; only the notation differs from JavaScript. Except at exact
-        // powers of two, where the gap to the next lower double is half the gap above: there .NET can give digits one
-        // too few, which read back as another double (2^-25 as 2.980232238769531e-8, JavaScript 2.9802322387695312e-8).
-        // Then the 17 correctly rounded digits are the shortest, as JavaScript finds.
-        Span<char> text = stackalloc char[32];
+        // powers of two, where the gap to the next lower double is half the gap above and .NET's Dragon4 takes the two
+        // as equal: there it can pick digits that read back as another double (2^-25 as 2.980232238769531e-8, where
+        // JavaScript writes 2.9802322387695312e-8). Then the shortest digits that do read back are searched for.
+        Span<char> text = stackalloc char[40];
         value.TryFormat(text, out var length, "R", CultureInfo.InvariantCulture);
-        if ((BitConverter.DoubleToInt64Bits(value) & 0xF_FFFF_FFFF_FFFFL) == 0
-            && double.Parse(text[..length], NumberStyles.Float, CultureInfo.InvariantCulture) != value)
+        if ((BitConverter.DoubleToInt64Bits(value) & 0xF_FFFF_FFFF_FFFFL) == 0 && !ReadsBack(text[..length], value))
         {
-            value.TryFormat(text, out length, "G17", CultureInfo.InvariantCulture);
+            length = ShortestReadingBack(value, text);
         }
 
         text = text[..length];
@@ -146,5 +145,89 @@ internal static class JsNumber
         }
 
         buffer.Advance(text.Length);
+    }
+
+    private static bool ReadsBack(ReadOnlySpan<char> text, double value)
+        => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture) == value;
+
+    /// <summary>
+    /// The fewest significant digits that read back as <paramref name="value"/>, the closest such when several do, as
+    /// JavaScript's Number::toString chooses: for each length, the correctly rounded digits, else their neighbour above
+    /// or below in the last place (one of which reads back when the rounded ones fall outside the narrower lower half).
+    /// </summary>
+    private static int ShortestReadingBack(double value, Span<char> text)
+    {
+        Span<char> format = stackalloc char[4];
+        Span<char> candidate = stackalloc char[40];
+        for (var digits = 1; digits <= 17; digits++)
+        {
+            format[0] = 'E';
+            (digits - 1).TryFormat(format[1..], out var formatLength, provider: CultureInfo.InvariantCulture);
+            value.TryFormat(candidate, out var length, format[..(1 + formatLength)], CultureInfo.InvariantCulture);
+            if (ReadsBack(candidate[..length], value))
+            {
+                candidate[..length].CopyTo(text);
+                return length;
+            }
+
+            foreach (var step in (ReadOnlySpan<int>)[1, -1])
+            {
+                var neighbour = Neighbour(candidate[..length], step, text);
+                if (neighbour > 0 && ReadsBack(text[..neighbour], value))
+                {
+                    return neighbour;
+                }
+            }
+        }
+
+        // Seventeen correctly rounded digits always read back.
+        value.TryFormat(text, out var fallback, "E16", CultureInfo.InvariantCulture);
+        return fallback;
+    }
+
+    /// <summary>Writes into <paramref name="destination"/> the number <paramref name="step"/> units in the last place from <paramref name="scientific"/> ("-d.dddE+xxx").</summary>
+    private static int Neighbour(ReadOnlySpan<char> scientific, int step, Span<char> destination)
+    {
+        var negative = scientific[0] == '-';
+        var body = negative ? scientific[1..] : scientific;
+        var e = body.IndexOf('E');
+        var exponent = int.Parse(body[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        Span<char> digits = stackalloc char[20];
+        var count = 0;
+        foreach (var c in body[..e])
+        {
+            if (c != '.')
+            {
+                digits[count++] = c;
+            }
+        }
+
+        var mantissa = long.Parse(digits[..count], NumberStyles.None, CultureInfo.InvariantCulture) + (negative ? -step : step);
+        if (mantissa <= 0)
+        {
+            return 0;
+        }
+
+        // A carry (9.99 + 1 = 10.00) or a borrow (1.00 - 1 = 0.99) moves the exponent; the digits keep their count.
+        var text = mantissa.ToString(CultureInfo.InvariantCulture);
+        exponent += text.Length - count;
+        text = text.Length > 1 ? text.TrimEnd('0') : text;
+        var at = 0;
+        if (negative)
+        {
+            destination[at++] = '-';
+        }
+
+        destination[at++] = text[0];
+        if (text.Length > 1)
+        {
+            destination[at++] = '.';
+            text.AsSpan(1).CopyTo(destination[at..]);
+            at += text.Length - 1;
+        }
+
+        destination[at++] = 'E';
+        exponent.TryFormat(destination[at..], out var written, provider: CultureInfo.InvariantCulture);
+        return at + written;
     }
 }

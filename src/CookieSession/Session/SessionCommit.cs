@@ -75,9 +75,8 @@ internal static class SessionCommit
         }
 
         var write = changed
-            || (session.ChangedCookie is { } changedCookie && !changedCookie.HasSameSettings(settings.DefaultCookie))
-            || (options.Rolling && session.WasUsed);
-        var renew = session.WasUsed && (session.Read.NeedsRenewal || session.RenewRequested);
+            || (session.ChangedCookie is { } changedCookie && !changedCookie.HasSameSettings(settings.DefaultCookie));
+        var renew = session.WasUsed && (options.Rolling || session.Read.NeedsRenewal || session.RenewRequested);
         if (!write && !renew)
         {
             return SessionOutcome.Unchanged;
@@ -119,6 +118,7 @@ internal static class SessionCommit
                 if (outcome == SessionOutcome.Renewed)
                 {
                     Log.Renewing(settings.Logger, settings.CookieName, session.RenewRequested ? "OnValidateSession asked"
+                        : settings.Options.Rolling ? "Rolling"
                         : session.Read.Times is null ? "an older secret signed it"
                         : "its key is no longer the default, or half its idle time passed");
                 }
@@ -135,9 +135,10 @@ internal static class SessionCommit
                 var now = settings.TimeProvider.GetUtcNow();
                 var times = new SessionTimes(session.Read.Times?.CreatedAt ?? now, now);
                 var headersBefore = response.Headers.SetCookie.Count;
+                var cookieOptions = BuildCookieOptions(session, tls, forDelete: false);
                 try
                 {
-                    settings.Format.Write(response, json, times, BuildCookieOptions(session, tls, forDelete: false));
+                    settings.Format.Write(response, json, times, cookieOptions);
                 }
                 catch (CookieSessionTooLargeException e)
                 {
@@ -145,7 +146,8 @@ internal static class SessionCommit
                     throw;
                 }
 
-                if (settings.Metrics is { } metrics)
+                // A cookie the cookie policy withheld for lack of consent was not written: it is not counted as such.
+                if (settings.Metrics is { } metrics && !SetCookieWriter.IsWithheld(session.HttpContext, cookieOptions))
                 {
                     metrics.Written(settings.Options.Format, outcome == SessionOutcome.Renewed, metrics.MeasuresSize ? SizeOfHeadersSince(response, headersBefore) : 0);
                 }

@@ -15,10 +15,10 @@ internal enum SessionOutcome : byte
     /// <summary>The cookie must be <c>Secure</c> and the request did not come over TLS: nothing is sent.</summary>
     NotSecured,
 
-    /// <summary>The session, or its cookie settings, changed (or <c>Rolling</c>): the cookie is written.</summary>
+    /// <summary>The session, or its cookie settings, changed: the cookie is written.</summary>
     Written,
 
-    /// <summary>Unchanged, but written again: an older secret or key sealed it, or its lifetime asks for a new cookie.</summary>
+    /// <summary>Unchanged, but written again: <c>Rolling</c>, an older secret or key sealed it, its lifetime asks for a new cookie, or the validation hook did.</summary>
     Renewed,
 
     /// <summary>The session was cleared: its cookie is deleted.</summary>

@@ -17,28 +17,15 @@ namespace CookieSession.Tests.Interop;
 /// <c>COOKIESESSION_DIFF_SEED</c> the seed, for a long run. Every failure found is kept below as a regression case.
 /// </summary>
 [Collection(InteropCollection.Name)]
-public sealed class DifferentialTests(NodePeers peers) : IAsyncLifetime
+public sealed class DifferentialTests(NodePeers peers, DifferentialTests.NodeProcess node) : IClassFixture<DifferentialTests.NodeProcess>
 {
     private const int DefaultSeed = 20261127;
     private static readonly string[] s_names = ["a", "b", "connect.sess", "c d", "é"];
-    private Process? _node;
 
     private static int Cases => int.TryParse(Environment.GetEnvironmentVariable("COOKIESESSION_DIFF_CASES"), CultureInfo.InvariantCulture, out var n) ? n : 2000;
 
     private static int Seed => int.TryParse(Environment.GetEnvironmentVariable("COOKIESESSION_DIFF_SEED"), CultureInfo.InvariantCulture, out var s) ? s : DefaultSeed;
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_node is { HasExited: false })
-        {
-            _node.StandardInput.Close();
-            await _node.WaitForExitAsync();
-        }
-
-        _node?.Dispose();
-    }
 
     [Fact]
     public async Task RandomValues_SerializeAsJsonStringify()
@@ -67,6 +54,29 @@ public sealed class DifferentialTests(NodePeers peers) : IAsyncLifetime
         }
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {nodes.Count} differ (seed {Seed}):\n" + string.Join("\n", failures.Take(10)));
+    }
+
+    /// <summary>Every power of two a double holds, 2^-1074 to 2^1023, and their negatives: where .NET's own shortest digits can be wrong.</summary>
+    [Fact]
+    public async Task EveryPowerOfTwo_SerializesAsJsonStringify()
+    {
+        var values = Enumerable.Range(-1074, 1023 + 1074 + 1).SelectMany(e => new[] { Math.Pow(2, e), -Math.Pow(2, e) }).ToList();
+        var encoded = new JsonArray(values.Select(v => (JsonNode)new JsonObject { ["n"] = BitConverter.DoubleToInt64Bits(v).ToString("x16", CultureInfo.InvariantCulture) }).ToArray());
+
+        var answers = await AskAsync("stringify", encoded);
+
+        var failures = new List<string>();
+        for (var i = 0; i < values.Count; i++)
+        {
+            var ours = Encoding.UTF8.GetString(Write(JsonValue.Create(values[i])));
+            var theirs = Encoding.UTF8.GetString(Convert.FromBase64String(answers[i]!.GetValue<string>()));
+            if (ours != theirs)
+            {
+                failures.Add($"ours {ours} / JSON.stringify {theirs}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {values.Count} differ:\n" + string.Join("\n", failures.Take(10)));
     }
 
     [Fact]
@@ -128,23 +138,69 @@ public sealed class DifferentialTests(NodePeers peers) : IAsyncLifetime
         "a=\t\";  b= ;",
     ];
 
+    /// <summary>The answers of differential.js, in batches of 500 cases through the one process of this class.</summary>
     private async Task<JsonArray> AskAsync(string kind, JsonArray cases)
     {
         peers.RequireNode();
-        _node ??= Process.Start(new ProcessStartInfo(NodePeers.FindOnPath("node")!, "differential.js")
+        var answers = new JsonArray();
+        foreach (var batch in cases.Chunk(500))
         {
-            WorkingDirectory = peers.InteropDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-            StandardInputEncoding = new UTF8Encoding(false),
-            StandardOutputEncoding = Encoding.UTF8,
-        })!;
-        await _node.StandardInput.WriteLineAsync(new JsonObject { ["kind"] = kind, ["cases"] = cases }.ToJsonString());
-        await _node.StandardInput.FlushAsync();
-        var line = await _node.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken)
-            ?? throw new InvalidOperationException("differential.js ended without answering.");
-        return JsonNode.Parse(line)!.AsArray();
+            var line = await node.AskAsync(peers.InteropDirectory, new JsonObject
+            {
+                ["kind"] = kind,
+                ["cases"] = new JsonArray(batch.Select(c => c?.DeepClone()).ToArray()),
+            }.ToJsonString());
+            foreach (var answer in JsonNode.Parse(line)!.AsArray())
+            {
+                answers.Add(answer?.DeepClone());
+            }
+        }
+
+        return answers;
+    }
+
+    /// <summary>One long-lived differential.js for every test of the class.</summary>
+    public sealed class NodeProcess : IAsyncDisposable
+    {
+        private readonly SemaphoreSlim _lock = new(1, 1);
+        private Process? _process;
+
+        public async Task<string> AskAsync(string directory, string line)
+        {
+            await _lock.WaitAsync();
+            try
+            {
+                _process ??= Process.Start(new ProcessStartInfo(NodePeers.FindOnPath("node")!, "differential.js")
+                {
+                    WorkingDirectory = directory,
+                    RedirectStandardInput = true,
+                    RedirectStandardOutput = true,
+                    UseShellExecute = false,
+                    StandardInputEncoding = new UTF8Encoding(false),
+                    StandardOutputEncoding = Encoding.UTF8,
+                })!;
+                await _process.StandardInput.WriteLineAsync(line);
+                await _process.StandardInput.FlushAsync();
+                return await _process.StandardOutput.ReadLineAsync()
+                    ?? throw new InvalidOperationException("differential.js ended without answering.");
+            }
+            finally
+            {
+                _lock.Release();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_process is { HasExited: false })
+            {
+                _process.StandardInput.Close();
+                await _process.WaitForExitAsync();
+            }
+
+            _process?.Dispose();
+            _lock.Dispose();
+        }
     }
 
     private static byte[] Write(JsonNode? node)

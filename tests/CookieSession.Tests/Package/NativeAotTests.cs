@@ -55,7 +55,7 @@ public sealed class NativeAotTests
 }
 
 /// <summary>The tests that build the library in Release (pack, Native AOT publish) run one at a time: they share its output.</summary>
-[CollectionDefinition(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class LibraryBuildCollection
 {
     public const string Name = "Builds the library in Release";

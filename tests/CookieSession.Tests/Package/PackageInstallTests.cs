@@ -66,8 +66,24 @@ public sealed class PackageInstallTests
 
             var pack = await RunAsync(root, "dotnet", "pack", Path.Combine(root, "src", "CookieSession", "CookieSession.csproj"), "-c", "Release", "-o", feed, "-nodeReuse:false");
             Assert.True(pack.Code == 0, pack.Output);
-            Assert.Single(Directory.GetFiles(feed, "CookieSession.*.nupkg"));
-            Assert.Single(Directory.GetFiles(feed, "CookieSession.*.snupkg"));
+            var package = Assert.Single(Directory.GetFiles(feed, "CookieSession.*.nupkg"));
+            var symbols = Assert.Single(Directory.GetFiles(feed, "CookieSession.*.snupkg"));
+            using (var archive = System.IO.Compression.ZipFile.OpenRead(package))
+            {
+                var nuspec = new StreamReader(archive.GetEntry("CookieSession.nuspec")!.Open()).ReadToEnd();
+                Assert.Contains("<license type=\"expression\">MIT</license>", nuspec, StringComparison.Ordinal);
+                Assert.Contains("<readme>README.md</readme>", nuspec, StringComparison.Ordinal);
+                Assert.Contains("<tags>", nuspec, StringComparison.Ordinal);
+                Assert.Contains("<description>", nuspec, StringComparison.Ordinal);
+                Assert.NotNull(archive.GetEntry("README.md"));
+                Assert.NotNull(archive.GetEntry("lib/net10.0/CookieSession.dll"));
+                Assert.NotNull(archive.GetEntry("lib/net10.0/CookieSession.xml"));
+            }
+
+            using (var archive = System.IO.Compression.ZipFile.OpenRead(symbols))
+            {
+                Assert.NotNull(archive.GetEntry("lib/net10.0/CookieSession.pdb"));
+            }
 
             await File.WriteAllTextAsync(Path.Combine(app, "App.csproj"), AppProject, TestContext.Current.CancellationToken);
             await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), AppProgram, TestContext.Current.CancellationToken);
@@ -112,8 +128,18 @@ public sealed class PackageInstallTests
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Never leave a build behind writing the library's output while the next test builds it.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
         return (process.ExitCode, await output + await error);
     }
 

@@ -43,6 +43,27 @@ public sealed partial class SourceGeneratedAccessTests
         Assert.Equal(nameof(JsonException), transaction.Body);
     }
 
+    [Fact]
+    public async Task TypedAccess_WorksWhereReflectionIsOff_AndTheReflectionMembersDoNot()
+    {
+        // Options with a resolver that knows no type: whatever goes through reflection fails; the typed path must not.
+        await using var host = await SessionTestHost.StartAsync(
+            async context =>
+            {
+                var session = context.GetCookieSession();
+                session.Set("cart", new Cart(["a"]), TestJson.Default.Cart);
+                var typed = session.Get("cart", TestJson.Default.Cart)!.Items.Single();
+                var reflection = Record.Exception(() => session.Get<Cart>("cart"));
+                await context.Response.WriteAsync(typed + " " + (reflection?.GetType().Name ?? "none"));
+            },
+            o => o.SerializerOptions = new JsonSerializerOptions { TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine() });
+
+        var transaction = await host.SendAsync();
+
+        Assert.Equal("a " + nameof(NotSupportedException), transaction.Body);
+        Assert.Equal("{\"cart\":{\"items\":[\"a\"]}}", TestSigning.JsonOf(transaction.SessionCookie()!.Value.Value!));
+    }
+
     public sealed record Cart(IReadOnlyList<string> Items);
 
     [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
