@@ -2,7 +2,6 @@ using CookieSession.Cookies;
 using CookieSession.Formats;
 using CookieSession.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace CookieSession.Session;
@@ -127,7 +126,9 @@ internal static class SessionCommit
                     Log.SetCookie(settings.Logger, settings.CookieName, json.Length);
                 }
 
-                if (!settings.Options.Cookie.IsEssential && session.HttpContext.Features.Get<ITrackingConsentFeature>() is { CanTrack: false })
+                var cookieOptions = BuildCookieOptions(session, tls, forDelete: false);
+                var withheld = SetCookieWriter.IsWithheld(session.HttpContext, cookieOptions);
+                if (withheld)
                 {
                     Log.NoTrackingConsent(settings.Logger, settings.CookieName);
                 }
@@ -135,7 +136,6 @@ internal static class SessionCommit
                 var now = settings.TimeProvider.GetUtcNow();
                 var times = new SessionTimes(session.Read.Times?.CreatedAt ?? now, now);
                 var headersBefore = response.Headers.SetCookie.Count;
-                var cookieOptions = BuildCookieOptions(session, tls, forDelete: false);
                 try
                 {
                     settings.Format.Write(response, json, times, cookieOptions);
@@ -147,7 +147,7 @@ internal static class SessionCommit
                 }
 
                 // A cookie the cookie policy withheld for lack of consent was not written: it is not counted as such.
-                if (settings.Metrics is { } metrics && !SetCookieWriter.IsWithheld(session.HttpContext, cookieOptions))
+                if (settings.Metrics is { } metrics && !withheld)
                 {
                     metrics.Written(settings.Options.Format, outcome == SessionOutcome.Renewed, metrics.MeasuresSize ? SizeOfHeadersSince(response, headersBefore) : 0);
                 }
