@@ -2,6 +2,7 @@ using CookieSession.Cookies;
 using CookieSession.Formats;
 using CookieSession.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace CookieSession.Session;
@@ -102,7 +103,7 @@ internal static class SessionCommit
         {
             case SessionOutcome.Deleted:
                 Log.SessionCleared(settings.Logger, settings.CookieName);
-                settings.Format.Delete(response, BuildCookieOptions(session, tls, forDelete: true));
+                settings.Format.Delete(response, BuildCookieOptions(session, tls, forDelete: true, default));
                 settings.Metrics?.Deleted(settings.Options.Format);
                 MakeNotStorableBySharedCaches(response);
                 break;
@@ -126,14 +127,15 @@ internal static class SessionCommit
                     Log.SetCookie(settings.Logger, settings.CookieName, json.Length);
                 }
 
-                var cookieOptions = BuildCookieOptions(session, tls, forDelete: false);
+                // Max-Age becomes Expires from the moment the cookie is written, as cookie-session does.
+                var now = settings.TimeProvider.GetUtcNow();
+                var cookieOptions = BuildCookieOptions(session, tls, forDelete: false, now);
                 var withheld = SetCookieWriter.IsWithheld(session.HttpContext, cookieOptions);
                 if (withheld)
                 {
                     Log.NoTrackingConsent(settings.Logger, settings.CookieName);
                 }
 
-                var now = settings.TimeProvider.GetUtcNow();
                 var times = new SessionTimes(session.Read.Times?.CreatedAt ?? now, now);
                 var headersBefore = response.Headers.SetCookie.Count;
                 try
@@ -170,7 +172,7 @@ internal static class SessionCommit
         return size;
     }
 
-    private static CookieOptions BuildCookieOptions(SessionState session, bool tls, bool forDelete)
+    private static CookieOptions BuildCookieOptions(SessionState session, bool tls, bool forDelete, DateTimeOffset now)
     {
         var settings = session.Settings;
         var builder = settings.Options.Cookie;
@@ -193,7 +195,7 @@ internal static class SessionCommit
         if (!forDelete)
         {
             options.MaxAge = cookie.MaxAge;
-            options.Expires = cookie.MaxAge is { } maxAge ? session.ArrivedAt + maxAge : cookie.Expires;
+            options.Expires = cookie.MaxAge is { } maxAge ? now + maxAge : cookie.Expires;
         }
 
         if (settings.Options.Partitioned && options.Secure)
@@ -216,7 +218,14 @@ internal static class SessionCommit
 
     private static void AddVaryCookie(HttpResponse response)
     {
-        var vary = response.Headers.Vary;
+        var headers = response.Headers;
+        var vary = headers.Vary;
+        if (vary.Count == 0)
+        {
+            headers.Vary = HeaderNames.Cookie;
+            return;
+        }
+
         foreach (var value in vary)
         {
             if (value is not null && (value.Contains(HeaderNames.Cookie, StringComparison.OrdinalIgnoreCase) || value.Contains('*')))
@@ -225,7 +234,7 @@ internal static class SessionCommit
             }
         }
 
-        response.Headers.Append(HeaderNames.Vary, HeaderNames.Cookie);
+        headers.Vary = StringValues.Concat(vary, HeaderNames.Cookie);
     }
 
     /// <summary>

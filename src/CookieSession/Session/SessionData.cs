@@ -29,6 +29,8 @@ internal sealed class SessionData
     private bool _changed;
     private bool _exposed;
     private bool _released;
+    private bool _pooled;
+    private int[]? _index;
 
     /// <summary>The request is over and the cookie's buffer went back to the pool.</summary>
     public bool IsReleased => _released;
@@ -52,7 +54,7 @@ internal sealed class SessionData
             }
 
             var count = 0;
-            var properties = new RawJsonObject.Enumerator(LoadedJson);
+            var properties = new RawJsonObject.Enumerator(LoadedJson, _index);
             while (properties.MoveNext())
             {
                 var i = FindChange(ref properties);
@@ -77,27 +79,24 @@ internal sealed class SessionData
         }
     }
 
-    /// <summary>Takes the verified JSON of a cookie; <see langword="false"/> when it is not a JSON object.</summary>
-    public bool TryLoad(SessionCookieReadResult result)
+    /// <summary>
+    /// Takes the verified JSON of a cookie, validated by the format when it opened the cookie
+    /// (<see cref="SessionCookieReadResult.Verified"/>): rented, or the cache's shared copy.
+    /// </summary>
+    public void Load(in SessionCookieReadResult result)
     {
-        if (!RawJsonObject.TryValidate(result.Json, out var needsTree))
-        {
-            // Signed, yet not a JSON object, or nested too deep.
-            return false;
-        }
-
         _buffer = result.Buffer;
         _offset = result.Offset;
         _length = result.Length;
+        _pooled = result.IsPooled;
+        _index = result.Index;
         _fromCookie = true;
-        if (needsTree)
+        if (result.NeedsTree)
         {
             // Neither Node nor this library writes a key twice, or integer-like keys after others; JSON.parse keeps
             // the last value of a repeated key and puts integer-like keys first, and so does the tree.
             _tree = RawJsonObject.ToTree(LoadedJson);
         }
-
-        return true;
     }
 
     /// <summary>The value converted to <typeparamref name="T"/>; <see langword="default"/> when absent or JSON null.</summary>
@@ -134,7 +133,7 @@ internal sealed class SessionData
         }
         else
         {
-            if (!_fromCookie || !RawJsonObject.TryGetValue(LoadedJson, key, out var raw))
+            if (!_fromCookie || !RawJsonObject.TryGetValue(LoadedJson, _index, key, out var raw))
             {
                 return false;
             }
@@ -302,7 +301,7 @@ internal sealed class SessionData
         }
 
         var list = new List<string>();
-        var properties = new RawJsonObject.Enumerator(LoadedJson);
+        var properties = new RawJsonObject.Enumerator(LoadedJson, _index);
         while (properties.MoveNext())
         {
             var i = FindChange(ref properties);
@@ -337,7 +336,7 @@ internal sealed class SessionData
 
         buffer.WriteByte((byte)'{');
         var first = true;
-        var properties = new RawJsonObject.Enumerator(LoadedJson);
+        var properties = new RawJsonObject.Enumerator(LoadedJson, _index);
         while (properties.MoveNext())
         {
             var i = FindChange(ref properties);
@@ -378,8 +377,9 @@ internal sealed class SessionData
         _released = true;
         var buffer = _buffer;
         _buffer = null;
+        _index = null;
         _offset = _length = 0;
-        if (buffer is not null)
+        if (buffer is not null && _pooled)
         {
             // It held a session, decrypted for the encrypted formats: the next renter of the array must not see it.
             ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
@@ -448,7 +448,7 @@ internal sealed class SessionData
         return -1;
     }
 
-    private bool InDocument(string key) => _fromCookie && RawJsonObject.TryGetValue(LoadedJson, key, out _);
+    private bool InDocument(string key) => _fromCookie && RawJsonObject.TryGetValue(LoadedJson, _index, key, out _);
 
     private static void Separate(ref PooledByteBuffer buffer, ref bool first)
     {

@@ -59,8 +59,8 @@ internal sealed class IronSessionFormat : ISessionCookieFormat
             return SessionCookieReadResult.Rejected(rejection);
         }
 
-        var result = SessionCookieReadResult.Loaded(json!, 0, length, needsRenewal: olderPassword);
-        _cache?.Add(seal, default, result.Json, olderPassword, null, null);
+        var result = SessionCookieReadResult.Verified(json!, 0, length, needsRenewal: olderPassword);
+        _cache?.Add(seal, default, result, null);
         return result;
     }
 
@@ -76,7 +76,7 @@ internal sealed class IronSessionFormat : ISessionCookieFormat
         }
 
         _cookie.Write(response, seal + VersionSuffix, options);
-        _cache?.Add(seal, default, json, needsRenewal: false, null, null);
+        _cache?.AddWritten(seal, default, json, null, null);
     }
 
     public void Delete(HttpResponse response, CookieOptions options) => _cookie.Delete(response, options);
