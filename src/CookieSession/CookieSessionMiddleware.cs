@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.ObjectPool;
 using Microsoft.Extensions.Options;
 
 namespace CookieSession;
@@ -22,10 +21,6 @@ internal sealed class CookieSessionMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly SessionSettings _settings;
-
-    // Features of requests in flight are taken from here and given back as they leave; more in flight than it keeps
-    // are made and dropped, as without a pool.
-    private readonly ObjectPool<SessionFeature> _features = new DefaultObjectPool<SessionFeature>(new SessionFeature.Policy(), Environment.ProcessorCount * 8);
 
     public CookieSessionMiddleware(
         RequestDelegate next,
@@ -110,7 +105,7 @@ internal sealed class CookieSessionMiddleware
             previous = earlier?.Previous;
         }
 
-        var feature = _features.Get();
+        var feature = SessionFeature.Rent();
         feature.Start(context, _settings, detached, previous);
         if (!detached && (_settings.Options.SaveUninitialized || _settings.Options.OnValidateSession is not null))
         {
@@ -168,7 +163,7 @@ internal sealed class CookieSessionMiddleware
         features[typeof(SessionFeature)] = null;
         features[typeof(ISessionFeature)] = feature.Previous;
         state?.RequestEnded();
-        _features.Return(feature);
+        SessionFeature.Return(feature);
     }
 
     private static void WarnAboutSecrets(CookieSessionOptions options, IReadOnlyList<string> secrets, SignedCookieOptions signed, ILogger logger)

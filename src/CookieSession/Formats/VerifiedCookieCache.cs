@@ -71,27 +71,28 @@ internal sealed class VerifiedCookieCache
     {
         if (verified.IsLoaded)
         {
-            Store(first, second, verified.Json, verified.NeedsRenewal, verified.Times, verified.NeedsTree, generation);
+            Store(first, second, verified.Json, verified.NeedsRenewal, verified.Times, verified.NeedsTree, verified.Index, generation);
         }
     }
 
     /// <summary>
     /// Stores a value this process wrote: JSON as <c>JSON.stringify</c> writes it, so a single object whose keys
-    /// neither repeat nor leave JavaScript's order, and that needs no renewal.
+    /// neither repeat nor leave JavaScript's order, and that needs no renewal. <c>index</c> says where the JSON's
+    /// properties lie, as the writer recorded them; they are found here when it is not given.
     /// </summary>
-    public void AddWritten(ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<byte> json, SessionTimes? times, object? generation)
-        => Store(first, second, json, needsRenewal: false, times, needsTree: false, generation);
+    public void AddWritten(ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<byte> json, int[]? index, SessionTimes? times, object? generation)
+        => Store(first, second, json, needsRenewal: false, times, needsTree: false, index, generation);
 
-    private void Store(ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<byte> json, bool needsRenewal, SessionTimes? times, bool needsTree, object? generation)
+    private void Store(ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<byte> json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, object? generation)
     {
         if ((2 * (first.Length + second.Length)) + json.Length > MaxEntrySize)
         {
             return;
         }
 
-        // Where each key lies is found once here, for every request that sends the value again (a JSON that only a
-        // tree reads, which no writer makes, is read through the tree instead).
-        var index = needsTree ? null : RawJsonObject.Index(json);
+        // Where each key lies is found once, for every request that sends the value again (a JSON that only a tree
+        // reads, which no writer makes, is read through the tree instead).
+        index ??= needsTree ? null : RawJsonObject.Index(json);
         var entry = new Entry(string.Concat(first, second), first.Length, json.ToArray(), needsRenewal, times, needsTree, index, generation);
         Volatile.Write(ref _slots[Hash(first, second) & _mask], entry);
     }

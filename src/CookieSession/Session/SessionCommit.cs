@@ -27,8 +27,8 @@ internal static class SessionCommit
                 return;
             }
 
-            var outcome = Decide(session, ref buffer, out var tls);
-            Apply(session, outcome, buffer.WrittenSpan, tls);
+            var outcome = Decide(session, ref buffer, out var index, out var tls);
+            Apply(session, outcome, buffer.WrittenSpan, index, tls);
         }
         finally
         {
@@ -41,11 +41,12 @@ internal static class SessionCommit
     /// Decides the outcome. For <see cref="SessionOutcome.Written"/> and <see cref="SessionOutcome.Renewed"/>,
     /// <paramref name="json"/> holds what to write when the session was serialized (else the loaded JSON stands).
     /// </summary>
-    private static SessionOutcome Decide(SessionState session, ref PooledByteBuffer json, out bool tls)
+    private static SessionOutcome Decide(SessionState session, ref PooledByteBuffer json, out int[]? index, out bool tls)
     {
         var settings = session.Settings;
         var options = settings.Options;
         tls = false;
+        index = null;
         if (!session.WasUsed && !options.SaveUninitialized)
         {
             return SessionOutcome.Unused;
@@ -70,7 +71,7 @@ internal static class SessionCommit
         if (data.MayHaveChanged || data.IsNew)
         {
             json = new PooledByteBuffer(Math.Max(256, data.LoadedJson.Length + 64));
-            data.Serialize(ref json);
+            data.Serialize(ref json, withIndex: true, out index);
             changed |= !json.WrittenSpan.SequenceEqual(data.LoadedJson);
         }
 
@@ -90,7 +91,7 @@ internal static class SessionCommit
         return write ? SessionOutcome.Written : SessionOutcome.Renewed;
     }
 
-    private static void Apply(SessionState session, SessionOutcome outcome, ReadOnlySpan<byte> serialized, bool tls)
+    private static void Apply(SessionState session, SessionOutcome outcome, ReadOnlySpan<byte> serialized, int[]? index, bool tls)
     {
         var settings = session.Settings;
         var response = session.HttpContext.Response;
@@ -115,6 +116,7 @@ internal static class SessionCommit
                 break;
             case SessionOutcome.Written or SessionOutcome.Renewed:
                 var json = serialized.IsEmpty ? session.Data.LoadedJson : serialized;
+                index = serialized.IsEmpty ? session.Data.LoadedIndex : index;
                 if (outcome == SessionOutcome.Renewed)
                 {
                     Log.Renewing(settings.Logger, settings.CookieName, session.RenewRequested ? "OnValidateSession asked"
@@ -140,7 +142,7 @@ internal static class SessionCommit
                 var headersBefore = response.Headers.SetCookie.Count;
                 try
                 {
-                    settings.Format.Write(response, json, times, cookieOptions);
+                    settings.Format.Write(response, json, index, times, cookieOptions);
                 }
                 catch (CookieSessionTooLargeException e)
                 {

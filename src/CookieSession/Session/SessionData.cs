@@ -20,6 +20,9 @@ namespace CookieSession.Session;
 /// </remarks>
 internal sealed class SessionData
 {
+    /// <summary>The most properties whose places <see cref="Serialize(ref PooledByteBuffer, bool, out int[])"/> records.</summary>
+    private const int MaxIndexedProperties = 64;
+
     private byte[]? _buffer;
     private int _offset;
     private int _length;
@@ -40,6 +43,9 @@ internal sealed class SessionData
 
     /// <summary>A change was made, or a live node handed out.</summary>
     public bool MayHaveChanged => _changed || _exposed;
+
+    /// <summary>Where the properties of <see cref="LoadedJson"/> lie, when the cache knew it.</summary>
+    public int[]? LoadedIndex => _index;
 
     /// <summary>The JSON the cookie brought; empty for a new session.</summary>
     public ReadOnlySpan<byte> LoadedJson => _buffer.AsSpan(_offset, _length);
@@ -326,14 +332,23 @@ internal sealed class SessionData
     }
 
     /// <summary>Writes the session's JSON, as <c>JSON.stringify</c> would, into <paramref name="buffer"/>.</summary>
-    public void Serialize(ref PooledByteBuffer buffer)
+    public void Serialize(ref PooledByteBuffer buffer) => Serialize(ref buffer, withIndex: false, out _);
+
+    /// <summary>
+    /// Writes the session's JSON, as <c>JSON.stringify</c> would, into <paramref name="buffer"/> (which must be empty),
+    /// and, when asked, where each property went (<see cref="RawJsonObject.Index"/>), so that the cache need not read
+    /// the JSON again; <paramref name="index"/> is <see langword="null"/> where that is not known.
+    /// </summary>
+    public void Serialize(ref PooledByteBuffer buffer, bool withIndex, out int[]? index)
     {
+        index = null;
         if (_tree is not null)
         {
             JsJsonWriter.WriteObject(_tree, ref buffer, CookieSessionDefaults.MaxDepth);
             return;
         }
 
+        var positions = new PropertyIndex(withIndex ? stackalloc int[MaxIndexedProperties * 4] : default);
         buffer.WriteByte((byte)'{');
         var first = true;
         var properties = new RawJsonObject.Enumerator(LoadedJson, _index);
@@ -345,14 +360,22 @@ internal sealed class SessionData
                 // Unchanged: the bytes as they came.
                 Separate(ref buffer, ref first);
                 buffer.WriteByte((byte)'"');
+                var nameStart = buffer.Length;
                 buffer.Write(properties.RawName);
                 buffer.Write("\":"u8);
+                var valueStart = buffer.Length;
                 buffer.Write(properties.Value);
+                if (properties.NameIsEscaped)
+                {
+                    positions.Lose();
+                }
+
+                positions.Add(nameStart, properties.RawName.Length, valueStart, properties.Value.Length);
             }
             else if (_changes![i].WrittenInPlace)
             {
                 Separate(ref buffer, ref first);
-                JsJsonWriter.WriteMember(_changes[i].Key, _changes[i].Value, ref buffer, CookieSessionDefaults.MaxDepth);
+                WriteMember(ref buffer, _changes[i].Key, _changes[i].Value, ref positions);
             }
         }
 
@@ -363,12 +386,77 @@ internal sealed class SessionData
                 if (change.Appended)
                 {
                     Separate(ref buffer, ref first);
-                    JsJsonWriter.WriteMember(change.Key, change.Value, ref buffer, CookieSessionDefaults.MaxDepth);
+                    WriteMember(ref buffer, change.Key, change.Value, ref positions);
                 }
             }
         }
 
         buffer.WriteByte((byte)'}');
+        index = positions.ToArray();
+    }
+
+    /// <summary>Writes a member and records where it went, unless its name needed escapes (then the index is lost).</summary>
+    private static void WriteMember(ref PooledByteBuffer buffer, string key, JsonNode? value, ref PropertyIndex positions)
+    {
+        var start = buffer.Length;
+        JsJsonWriter.WriteMember(key, value, ref buffer, CookieSessionDefaults.MaxDepth);
+        if (positions.IsLost)
+        {
+            return;
+        }
+
+        // "name":value -- the name ends at the first quote after the opening one, unless an escape comes first.
+        var member = buffer.WrittenSpan[(start + 1)..];
+        var nameLength = member.IndexOfAny((byte)'"', (byte)'\\');
+        if (nameLength < 0 || member[nameLength] != (byte)'"')
+        {
+            positions.Lose();
+            return;
+        }
+
+        var valueStart = start + 1 + nameLength + 2;
+        positions.Add(start + 1, nameLength, valueStart, buffer.Length - valueStart);
+    }
+
+    /// <summary>Where the properties of the JSON being written lie, as <see cref="RawJsonObject.Index"/> gives them.</summary>
+    private ref struct PropertyIndex
+    {
+        private readonly Span<int> _positions;
+        private int _count;
+
+        public PropertyIndex(Span<int> positions)
+        {
+            _positions = positions;
+            IsLost = positions.IsEmpty;
+        }
+
+        /// <summary>Not asked for, or not known: a name with escapes, or more properties than there is room for.</summary>
+        public bool IsLost { get; private set; }
+
+        public void Lose() => IsLost = true;
+
+        public void Add(int nameStart, int nameLength, int valueStart, int valueLength)
+        {
+            if (IsLost)
+            {
+                return;
+            }
+
+            if ((_count * 4) == _positions.Length)
+            {
+                IsLost = true;
+                return;
+            }
+
+            var at = _count * 4;
+            _positions[at] = nameStart;
+            _positions[at + 1] = nameLength;
+            _positions[at + 2] = valueStart;
+            _positions[at + 3] = valueLength;
+            _count++;
+        }
+
+        public readonly int[]? ToArray() => IsLost ? null : _positions[..(_count * 4)].ToArray();
     }
 
     /// <summary>Gives the cookie's buffer back to the pool, once neither the application nor the write needs it.</summary>

@@ -45,7 +45,7 @@ public sealed class VerifiedCookieCacheTests
     {
         var cache = VerifiedCookieCache.Create(16)!;
         cache.Add("repeated", default, Verified("{\"a\":1,\"a\":2}"), null);
-        cache.AddWritten("written", default, "{\"a\":1}"u8, null, null);
+        cache.AddWritten("written", default, "{\"a\":1}"u8, null, null, null);
 
         Assert.True(cache.TryGet("repeated", default, null, out var repeated));
         Assert.True(cache.TryGet("written", default, null, out var written));
@@ -114,14 +114,14 @@ public sealed class VerifiedCookieCacheTests
         var cache = VerifiedCookieCache.Create(4)!;
         for (var i = 0; i < 1000; i++)
         {
-            cache.AddWritten("value" + i, default, "{}"u8, null, null);
+            cache.AddWritten("value" + i, default, "{}"u8, null, null, null);
         }
 
         var kept = Enumerable.Range(0, 1000).Count(i => cache.TryGet("value" + i, default, null, out _));
         Assert.InRange(kept, 1, 4);
 
         var huge = new string('x', VerifiedCookieCache.MaxEntrySize / 2);
-        cache.AddWritten(huge, default, "{}"u8, null, null);
+        cache.AddWritten(huge, default, "{}"u8, null, null, null);
         Assert.False(cache.TryGet(huge, default, null, out _));
     }
 

@@ -54,14 +54,14 @@ internal sealed class ConnectSessionFormat : ISessionCookieFormat
         return result;
     }
 
-    public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
+    public void Write(HttpResponse response, ReadOnlySpan<byte> json, int[]? index, SessionTimes times, CookieOptions options)
     {
         var value = new PooledByteBuffer(json.Length + 64);
         try
         {
             SignedCookieValue.Sign(SignedCookieValue.JsonPrefix, json, _signer, ref value);
             var written = SetCookieWriter.Append(response, _name, value.WrittenSpan, CookieValueEncoding.Percent, options, _logger);
-            _cache?.AddWritten(written, default, json, null, null);
+            _cache?.AddWritten(written, default, json, index, null, null);
         }
         finally
         {

@@ -104,7 +104,7 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
         }
     }
 
-    public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
+    public void Write(HttpResponse response, ReadOnlySpan<byte> json, int[]? index, SessionTimes times, CookieOptions options)
     {
         var key = _keys.ForSealing();
         var ring = key.Generation;
@@ -120,7 +120,7 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
             {
                 Span<char> chars = length <= 1024 ? stackalloc char[length] : new char[length];
                 Encoding.ASCII.GetChars(value, chars);
-                _cache.AddWritten(chars, default, json, times, ring);
+                _cache.AddWritten(chars, default, json, index, times, ring);
             }
         }
         finally
