@@ -52,7 +52,7 @@ internal static class SetCookieWriter
                 throw new CookieSessionTooLargeException(name, header.Length, CookieSessionDefaults.MaxCookieSize);
             }
 
-            if (!plain && !options.IsEssential && response.HttpContext.Features.Get<ITrackingConsentFeature>() is { CanTrack: false })
+            if (!plain && !options.IsEssential && response.HttpContext.Features[typeof(ITrackingConsentFeature)] is ITrackingConsentFeature { CanTrack: false })
             {
                 return ValueOf(header, name);
             }
@@ -101,22 +101,22 @@ internal static class SetCookieWriter
     /// </summary>
     public static int MaxUnreservedValueLength(HttpContext context, string name, CookieOptions options)
         => CookieSessionDefaults.MaxCookieSize - (IsPlainResponseCookies(context) ? 0 : PolicyHeadroom)
-            - name.Length - Format(string.Empty, default, CookieValueEncoding.Raw, options).Length;
+            - name.Length - 1 - AttributesLength(options);
 
     /// <summary>The longest raw value a cookie of this name with these attributes can have and still be written.</summary>
     public static int MaxRawValueLength(string name, CookieOptions options)
-        => CookieSessionDefaults.MaxCookieSize - name.Length - Format(string.Empty, default, CookieValueEncoding.Raw, options).Length;
+        => CookieSessionDefaults.MaxCookieSize - name.Length - 1 - AttributesLength(options);
 
     /// <summary>
     /// Whether a cookie policy will withhold a non-essential cookie for lack of consent: a format writing several
     /// cookies asks first, so that it never leaves some written and others not.
     /// </summary>
     public static bool IsWithheld(HttpContext context, CookieOptions options)
-        => !options.IsEssential && !IsPlainResponseCookies(context) && context.Features.Get<ITrackingConsentFeature>() is { CanTrack: false };
+        => !options.IsEssential && !IsPlainResponseCookies(context) && context.Features[typeof(ITrackingConsentFeature)] is ITrackingConsentFeature { CanTrack: false };
 
     /// <summary>Whether <c>Response.Cookies</c> is ASP.NET Core's own, with nothing wrapped around it.</summary>
     public static bool IsPlainResponseCookies(HttpContext context)
-        => context.Features.Get<IResponseCookiesFeature>() is not { } feature || feature.GetType() == typeof(ResponseCookiesFeature);
+        => context.Features[typeof(IResponseCookiesFeature)] is not IResponseCookiesFeature feature || feature.GetType() == typeof(ResponseCookiesFeature);
 
     /// <summary>
     /// The header <c>Response.Cookies.Append</c> writes (for <see cref="CookieValueEncoding.Percent"/>: the value
@@ -210,6 +210,22 @@ internal static class SetCookieWriter
             Write(span, ref at, "; ");
             Write(span, ref at, extension);
         }
+    }
+
+    /// <summary>The length of the attributes as <see cref="Format"/> writes them, written on the stack to count them.</summary>
+    private static int AttributesLength(CookieOptions options)
+    {
+        var bound = AttributesUpperBound(options);
+        var rented = bound > 512 ? ArrayPool<char>.Shared.Rent(bound) : null;
+        var span = rented is null ? stackalloc char[bound] : rented.AsSpan();
+        var at = 0;
+        WriteAttributes(span, ref at, options);
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+
+        return at;
     }
 
     /// <summary>At least the length of the attributes: each one at its longest.</summary>

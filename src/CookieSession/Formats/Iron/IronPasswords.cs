@@ -16,6 +16,9 @@ internal sealed class IronPasswords
         Current = _passwords[CurrentId];
     }
 
+    /// <summary>Every password's id.</summary>
+    public IEnumerable<int> Ids => _passwords.Keys;
+
     /// <summary>The id that seals: the highest.</summary>
     public int CurrentId { get; }
 

@@ -41,6 +41,18 @@ internal static class IronSeal
         return Seal(json, password, passwordId, expiration, encryptionSalt, hmacSalt, iv);
     }
 
+    /// <summary>
+    /// Seals the JSON with the current password and the salts <paramref name="keys"/> seals with now (their keys
+    /// already derived), under a random IV: returns the seal's text (ASCII).
+    /// </summary>
+    public static string Seal(ReadOnlySpan<byte> json, IronKeys keys, string passwordId, DateTimeOffset? expiration)
+    {
+        var salts = keys.ForSealing();
+        Span<byte> iv = stackalloc byte[IvBytes];
+        RandomNumberGenerator.Fill(iv);
+        return Seal(json, passwordId, expiration, salts.EncryptionSalt, salts.HmacSalt, iv, salts.EncryptionKey, salts.HmacKey);
+    }
+
     /// <summary>Seals with the salts (their hex text) and IV given: what the random ones make, for known vectors.</summary>
     internal static string Seal(
         ReadOnlySpan<byte> json,
@@ -51,22 +63,41 @@ internal static class IronSeal
         ReadOnlySpan<byte> hmacSalt,
         ReadOnlySpan<byte> iv)
     {
-        Span<byte> key = stackalloc byte[KeyBytes];
-        Rfc2898DeriveBytes.Pbkdf2(password, encryptionSalt, key, 1, HashAlgorithmName.SHA1);
+        var encryptionKey = new byte[KeyBytes];
+        var hmacKey = new byte[KeyBytes];
+        Rfc2898DeriveBytes.Pbkdf2(password, encryptionSalt, encryptionKey, 1, HashAlgorithmName.SHA1);
+        Rfc2898DeriveBytes.Pbkdf2(password, hmacSalt, hmacKey, 1, HashAlgorithmName.SHA1);
+        try
+        {
+            return Seal(json, passwordId, expiration, Encoding.ASCII.GetString(encryptionSalt), Encoding.ASCII.GetString(hmacSalt), iv, encryptionKey, hmacKey);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(encryptionKey);
+            CryptographicOperations.ZeroMemory(hmacKey);
+        }
+    }
+
+    private static string Seal(
+        ReadOnlySpan<byte> json,
+        string passwordId,
+        DateTimeOffset? expiration,
+        string encryptionSalt,
+        string hmacSalt,
+        ReadOnlySpan<byte> iv,
+        byte[] encryptionKey,
+        byte[] hmacKey)
+    {
         byte[] ciphertext;
-        var keyCopy = key.ToArray();
         using (var aes = Aes.Create())
         {
-            aes.Key = keyCopy;
+            aes.Key = encryptionKey;
             ciphertext = aes.EncryptCbc(json, iv, PaddingMode.PKCS7);
         }
 
-        CryptographicOperations.ZeroMemory(keyCopy);
-
-        CryptographicOperations.ZeroMemory(key);
         var text = new StringBuilder(64 + (ciphertext.Length * 4 / 3) + 200);
         text.Append(Prefix).Append('*').Append(passwordId).Append('*')
-            .Append(Encoding.ASCII.GetString(encryptionSalt)).Append('*')
+            .Append(encryptionSalt).Append('*')
             .Append(Base64Url.EncodeToString(iv)).Append('*')
             .Append(Base64Url.EncodeToString(ciphertext)).Append('*');
         if (expiration is { } expires)
@@ -75,7 +106,7 @@ internal static class IronSeal
         }
 
         var macBase = text.ToString();
-        text.Append('*').Append(Encoding.ASCII.GetString(hmacSalt)).Append('*').Append(Mac(macBase, password, hmacSalt));
+        text.Append('*').Append(hmacSalt).Append('*').Append(Mac(macBase, hmacKey));
         return text.ToString();
     }
 
@@ -86,6 +117,17 @@ internal static class IronSeal
     public static SessionCookieRejection TryUnseal(
         ReadOnlySpan<char> seal,
         IronPasswords passwords,
+        DateTimeOffset now,
+        out byte[]? json,
+        out int length,
+        out bool sealedWithOlderPassword)
+        => TryUnseal(seal, passwords, new IronKeys(passwords), now, out json, out length, out sealedWithOlderPassword);
+
+    /// <summary>As above, with the keys derived before (and those derived now kept for later) in <paramref name="keys"/>.</summary>
+    public static SessionCookieRejection TryUnseal(
+        ReadOnlySpan<char> seal,
+        IronPasswords passwords,
+        IronKeys keys,
         DateTimeOffset now,
         out byte[]? json,
         out int length,
@@ -135,9 +177,8 @@ internal static class IronSeal
             return SessionCookieRejection.BadSignature;
         }
 
-        Span<byte> saltBytes = stackalloc byte[hmacSalt.Length];
-        Encoding.ASCII.GetBytes(hmacSalt, saltBytes);
-        var expected = Mac(macBase, password!, saltBytes);
+        var hmacKey = keys.Derive(id, password!, hmacSalt, keep: false);
+        var expected = Mac(macBase, hmacKey);
         Span<byte> expectedBytes = stackalloc byte[MacLength];
         Span<byte> macBytes = stackalloc byte[MacLength];
         Encoding.ASCII.GetBytes(expected, expectedBytes);
@@ -146,6 +187,9 @@ internal static class IronSeal
         {
             return SessionCookieRejection.BadSignature;
         }
+
+        // The salts are part of what the MAC covers: from here on they are the seal's own, worth keeping keys for.
+        keys.Keep(id, hmacSalt, hmacKey);
 
         var encryptionSalt = seal[parts[2]];
         var ivText = seal[parts[3]];
@@ -165,25 +209,18 @@ internal static class IronSeal
                 return SessionCookieRejection.MalformedEncoding;
             }
 
-            Span<byte> key = stackalloc byte[KeyBytes];
-            Span<byte> encryptionSaltBytes = stackalloc byte[encryptionSalt.Length];
-            Encoding.ASCII.GetBytes(encryptionSalt, encryptionSaltBytes);
-            Rfc2898DeriveBytes.Pbkdf2(password, encryptionSaltBytes, key, 1, HashAlgorithmName.SHA1);
+            var key = keys.Derive(id, password!, encryptionSalt, keep: true);
             var plaintext = ArrayPool<byte>.Shared.Rent(Math.Max(1, ciphertextLength));
             try
             {
                 using var aes = Aes.Create();
-                aes.Key = key.ToArray();
+                aes.Key = key;
                 length = aes.DecryptCbc(ciphertext.AsSpan(0, ciphertextLength), iv[..IvBytes], plaintext, PaddingMode.PKCS7);
             }
             catch (CryptographicException)
             {
                 ArrayPool<byte>.Shared.Return(plaintext, clearArray: true);
                 return SessionCookieRejection.Undecryptable;
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(key);
             }
 
             json = plaintext;
@@ -196,10 +233,8 @@ internal static class IronSeal
         }
     }
 
-    private static string Mac(ReadOnlySpan<char> macBase, byte[] password, ReadOnlySpan<byte> salt)
+    private static string Mac(ReadOnlySpan<char> macBase, byte[] key)
     {
-        Span<byte> key = stackalloc byte[KeyBytes];
-        Rfc2898DeriveBytes.Pbkdf2(password, salt, key, 1, HashAlgorithmName.SHA1);
         var data = ArrayPool<byte>.Shared.Rent(macBase.Length);
         try
         {
@@ -211,7 +246,6 @@ internal static class IronSeal
         finally
         {
             ArrayPool<byte>.Shared.Return(data);
-            CryptographicOperations.ZeroMemory(key);
         }
     }
 

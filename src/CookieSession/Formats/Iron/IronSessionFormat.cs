@@ -20,6 +20,7 @@ internal sealed class IronSessionFormat : ISessionCookieFormat
     private static readonly TimeSpan NoExpiryMaxAge = TimeSpan.FromSeconds(int.MaxValue);
 
     private readonly IronPasswords _passwords;
+    private readonly IronKeys _keys;
     private readonly IronChunkedCookie _cookie;
     private readonly TimeSpan _ttl;
     private readonly TimeProvider _time;
@@ -28,6 +29,7 @@ internal sealed class IronSessionFormat : ISessionCookieFormat
     public IronSessionFormat(string name, IronPasswords passwords, TimeSpan ttl, VerifiedCookieCache? cache, TimeProvider time, ILogger logger)
     {
         _passwords = passwords;
+        _keys = new IronKeys(passwords);
         _cookie = new IronChunkedCookie(name, logger);
         _ttl = ttl;
         _cache = cache;
@@ -53,7 +55,7 @@ internal sealed class IronSessionFormat : ISessionCookieFormat
             return cached;
         }
 
-        var rejection = IronSeal.TryUnseal(seal, _passwords, now, out var json, out var length, out var olderPassword);
+        var rejection = IronSeal.TryUnseal(seal, _passwords, _keys, now, out var json, out var length, out var olderPassword);
         if (rejection != SessionCookieRejection.None)
         {
             return SessionCookieReadResult.Rejected(rejection);
@@ -67,7 +69,7 @@ internal sealed class IronSessionFormat : ISessionCookieFormat
     public void Write(HttpResponse response, ReadOnlySpan<byte> json, int[]? index, SessionTimes times, CookieOptions options)
     {
         var expiration = _ttl > TimeSpan.Zero ? times.IssuedAt + _ttl : (DateTimeOffset?)null;
-        var seal = IronSeal.Seal(json, _passwords.Current, _passwords.CurrentIdText, expiration);
+        var seal = IronSeal.Seal(json, _keys, _passwords.CurrentIdText, expiration);
         if (options.MaxAge is null && options.Expires is null)
         {
             // As iron-session writes it: ttl - 60 s (the seal outlives the cookie by iron's skew), ttl itself when

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace CookieSession.Formats.Iron;
+
+/// <summary>
+/// The keys iron derives from a password and a salt (PBKDF2-HMAC-SHA1, one iteration, 32 bytes), kept for the salts
+/// this process seals with and the salts of seals that verified, so that a seal costs its cipher and MAC rather than
+/// two key derivations, and reading a seal this process made derives nothing.
+/// </summary>
+/// <remarks>
+/// <para>
+/// iron-webcrypto draws two new salts for every seal. Here the two salts are drawn anew every
+/// <see cref="SealsPerSalt"/> seals (and for each password): within that run the seals share their derived keys, the
+/// way any cipher key encrypts many messages; every seal still gets its own random IV, and a reader (Node's
+/// iron-session included) derives its keys from the salts written in the seal, as always.
+/// </para>
+/// <para>
+/// Bounded: at most <see cref="MaxKeysPerPassword"/> derived keys a password, then the store starts again. A key is
+/// kept only for a salt whose seal verified (or that this process made): random salts sent by a client cost their
+/// derivations, and take no place.
+/// </para>
+/// </remarks>
+internal sealed class IronKeys
+{
+    /// <summary>How many seals share one pair of salts.</summary>
+    public const int SealsPerSalt = 1 << 16;
+
+    private const int MaxKeysPerPassword = 256;
+    private const int SaltBytes = 32;
+    private const int KeyBytes = 32;
+
+    private readonly Dictionary<int, ConcurrentDictionary<string, byte[]>> _keys;
+    private readonly Dictionary<int, ConcurrentDictionary<string, byte[]>.AlternateLookup<ReadOnlySpan<char>>> _lookups;
+    private readonly IronPasswords _passwords;
+    private Salts? _salts;
+
+    public IronKeys(IronPasswords passwords)
+    {
+        _passwords = passwords;
+        _keys = passwords.Ids.ToDictionary(id => id, _ => new ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal));
+        _lookups = _keys.ToDictionary(p => p.Key, p => p.Value.GetAlternateLookup<ReadOnlySpan<char>>());
+    }
+
+    /// <summary>The salts (hex text, as written in a seal) and keys to seal the next seal with, under the current password.</summary>
+    public Salts ForSealing()
+    {
+        var salts = Volatile.Read(ref _salts);
+        if (salts is null || Interlocked.Increment(ref salts.Uses) > SealsPerSalt)
+        {
+            var fresh = new Salts(RandomHex(), RandomHex());
+            fresh.EncryptionKey = Derive(_passwords.CurrentId, _passwords.Current, fresh.EncryptionSalt, keep: true);
+            fresh.HmacKey = Derive(_passwords.CurrentId, _passwords.Current, fresh.HmacSalt, keep: true);
+            fresh.Uses = 1;
+            Interlocked.CompareExchange(ref _salts, fresh, salts);
+            return fresh;
+        }
+
+        return salts;
+    }
+
+    /// <summary>
+    /// The key for a salt of a seal under password <paramref name="id"/>; kept for later only when
+    /// <paramref name="keep"/> (the seal verified).
+    /// </summary>
+    public byte[] Derive(int id, byte[] password, ReadOnlySpan<char> salt, bool keep)
+    {
+        var keys = _lookups[id];
+        if (keys.TryGetValue(salt, out var key))
+        {
+            return key;
+        }
+
+        Span<byte> saltBytes = salt.Length <= 256 ? stackalloc byte[salt.Length] : new byte[salt.Length];
+        var written = Encoding.UTF8.GetBytes(salt, saltBytes);
+        key = new byte[KeyBytes];
+        Rfc2898DeriveBytes.Pbkdf2(password, saltBytes[..written], key, 1, HashAlgorithmName.SHA1);
+        if (keep)
+        {
+            Keep(id, salt, key);
+        }
+
+        return key;
+    }
+
+    /// <summary>Keeps a key derived for a salt whose seal has now verified.</summary>
+    public void Keep(int id, ReadOnlySpan<char> salt, byte[] key)
+    {
+        var keys = _keys[id];
+        if (keys.Count >= MaxKeysPerPassword)
+        {
+            keys.Clear();
+        }
+
+        _lookups[id].TryAdd(salt, key);
+    }
+
+    /// <summary>How many derived keys are kept for password <paramref name="id"/>.</summary>
+    internal int KeptCount(int id) => _keys[id].Count;
+
+    private static string RandomHex()
+    {
+        Span<byte> random = stackalloc byte[SaltBytes];
+        RandomNumberGenerator.Fill(random);
+        return Convert.ToHexStringLower(random);
+    }
+
+    /// <summary>A pair of salts and the keys they give under the current password; shared by <see cref="SealsPerSalt"/> seals.</summary>
+    public sealed class Salts(string encryptionSalt, string hmacSalt)
+    {
+        public int Uses;
+
+        public string EncryptionSalt { get; } = encryptionSalt;
+
+        public string HmacSalt { get; } = hmacSalt;
+
+        public byte[] EncryptionKey { get; set; } = [];
+
+        public byte[] HmacKey { get; set; } = [];
+    }
+}
