@@ -88,5 +88,5 @@ internal sealed class DemoSettings
     public static string RunCommand(CookieSessionFormat format)
         => format == CookieSessionFormat.Connect
             ? "dotnet run --project samples/CookieSession.Demo"
-            : $"dotnet run --project samples/CookieSession.Demo -- --{FormatKey}={format}";
+            : $"dotnet run --project samples/CookieSession.Demo --{FormatKey}={format}";
 }

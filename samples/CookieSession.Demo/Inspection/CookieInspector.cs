@@ -56,18 +56,18 @@ internal static class CookieInspector
             return new([cookie], 0, parts, cookie);
         }
 
-        parts.Add(new("s:", "s:", "Signed: cookie-parser's prefix of a signed value."));
         var signed = value[2..];
         var dot = signed.LastIndexOf('.');
         var content = dot < 0 ? signed : signed[..dot];
         if (content.StartsWith("j:", StringComparison.Ordinal))
         {
-            parts.Add(new("j:", "j:", "JSON: cookie-parser's prefix of a JSON value."));
-            parts.Add(JsonPart("payload", content[2..], "The session as JSON: anyone who holds the cookie reads it; only the secret can sign it."));
+            parts.Add(new("prefix", "s:j:", "cookie-parser's prefixes: s: a signed value, j: a JSON value."));
+            parts.Add(JsonPart("payload", content[2..], "The session as JSON, percent-decoded: anyone who holds the cookie reads it; only the secret can sign it."));
         }
         else
         {
-            parts.Add(new("payload", content, "Not JSON: Connect's sessions start with j:."));
+            parts.Add(new("prefix", "s:", "cookie-parser's prefix of a signed value."));
+            parts.Add(new("payload", content, "Not JSON: Connect's sessions start with s:j:."));
         }
 
         parts.Add(new(

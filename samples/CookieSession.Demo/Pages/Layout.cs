@@ -35,6 +35,7 @@ internal static class Layout
               <meta charset="utf-8">
               <meta name="viewport" content="width=device-width, initial-scale=1">
               <title>{E(title)} · CookieSession demo</title>
+              <link rel="icon" href="data:image/svg+xml,{Uri.EscapeDataString(Logo.Replace(" class=\"logo\"", " xmlns=\"http://www.w3.org/2000/svg\"", StringComparison.Ordinal).Trim())}">
               <link rel="stylesheet" href="/site.css">
             </head>
             <body>
@@ -102,8 +103,7 @@ internal static class Layout
             var current = format == frame.Format;
             rows.Append($"""
                 <tr{(current ? " class=\"current\"" : "")}>
-                  <th>{E(FormatText.Name(format))}{(current ? " <span class=\"tag\">running</span>" : "")}</th>
-                  <td>{E(FormatText.Short(format))}</td>
+                  <th>{E(FormatText.Name(format))}{(current ? " <span class=\"tag\">running</span>" : "")}<span class="what">{E(FormatText.Short(format))}</span></th>
                   <td><code>{E(DemoSettings.RunCommand(format))}</code></td>
                 </tr>
                 """);
