@@ -4,8 +4,8 @@ using SameSiteMode = Microsoft.AspNetCore.Http.SameSiteMode;
 
 namespace CookieSession.Demo.Inspection;
 
-/// <summary>One character of a cookie changed: which cookie, where, and what it became.</summary>
-internal sealed record Tampering(string CookieName, string Value, int Index, char Was, char Now);
+/// <summary>One character of a cookie changed: which cookie, its new value, and where.</summary>
+internal sealed record Tampering(string CookieName, string Value, int Index);
 
 /// <summary>
 /// Changes one character of the session cookie, as someone editing their cookie would, and sends it back to the
@@ -43,7 +43,7 @@ internal static class CookieTamperer
                 '9' => '0',
                 _ => (char)(c + 1),
             };
-            return new Tampering(cookie.Name, string.Concat(value.AsSpan(0, i), [changed], value.AsSpan(i + 1)), i, c, changed);
+            return new Tampering(cookie.Name, string.Concat(value.AsSpan(0, i), [changed], value.AsSpan(i + 1)), i);
         }
 
         return null;

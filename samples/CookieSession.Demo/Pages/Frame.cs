@@ -11,7 +11,6 @@ internal sealed class Frame
 {
     private Frame(HttpContext context, CookieSessionOptions options, DemoSettings settings, ICookieSession session, bool takeFlashes)
     {
-        Context = context;
         Settings = settings;
         CookieName = options.Cookie.Name!;
         Session = session;
@@ -24,8 +23,6 @@ internal sealed class Frame
         var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
         AntiforgeryField = $"""<input type="hidden" name="{Html.E(tokens.FormFieldName)}" value="{Html.E(tokens.RequestToken)}">""";
     }
-
-    public HttpContext Context { get; }
 
     public DemoSettings Settings { get; }
 
