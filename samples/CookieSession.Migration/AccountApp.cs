@@ -19,6 +19,8 @@ internal static class AccountApp
             EnvironmentName = environment,
         });
         builder.WebHost.UseUrls(settings.DotNetUrl);
+        // Only the front door says "Now listening on:": the address a user browses to, and the one tools wait for.
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         // The front door's lifetime is the process's: Ctrl+C stops it, and Program stops this app after it.
         builder.Services.AddSingleton<IHostLifetime, InnerLifetime>();
 

@@ -51,7 +51,7 @@ await using (node)
     }, TaskScheduler.Default);
 
     logger.LogInformation(
-        "The migration demo is running on {FrontDoor}\n  {DotNetRoute,-20} ASP.NET Core (CookieSession, Connect format) at {DotNet}\n  {NodeRoute,-20} Node (Express 3, connect 2.30.2 cookieSession) at {Node}\nPress Ctrl+C to stop all three.",
+        "The migration demo is running on {FrontDoor}\n  {DotNetRoute,-20} ASP.NET Core (CookieSession, Connect format) at {DotNet}\n  {NodeRoute,-20} Node (Express 3, connect 2.30.2 cookieSession) at {Node}",
         ListeningAddress(frontDoor), FrontDoor.DotNetRoute, dotNetAddress, FrontDoor.NodeRoute, node.Address);
 
     await frontDoor.WaitForShutdownAsync();

@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace CookieSession.Migration;
 
@@ -23,21 +25,29 @@ internal static class ShopSession
 
     public static void SaveCart(ICookieSession session, List<CartLine> cart) => session.Set("cart", cart);
 
-    /// <summary>The session as JSON, for the page's "as this app reads it" panel.</summary>
+    /// <summary>
+    /// The session as JSON for the page's "as this app reads it" panel: one line a key and one line an element of an
+    /// array, each compact as in the cookie; the Node page writes the same layout.
+    /// </summary>
     public static string ToDisplayJson(ICookieSession session)
     {
-        var json = new System.Text.Json.Nodes.JsonObject();
-        foreach (var key in session.Keys)
+        if (!session.Keys.Any())
         {
-            json[key] = session[key]?.DeepClone();
+            return "{}";
         }
 
-        return json.ToJsonString(Display);
+        var lines = session.Keys.Select(key =>
+        {
+            var value = session[key];
+            var text = value is JsonArray { Count: > 0 } array
+                ? "[\n" + string.Join(",\n", array.Select(element => "    " + Compact(element))) + "\n  ]"
+                : Compact(value);
+            return "  " + JsonSerializer.Serialize(key, Display) + ": " + text;
+        });
+        return "{\n" + string.Join(",\n", lines) + "\n}";
     }
 
-    private static readonly JsonSerializerOptions Display = new()
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        WriteIndented = true,
-    };
+    private static string Compact(JsonNode? node) => node?.ToJsonString(Display) ?? "null";
+
+    private static readonly JsonSerializerOptions Display = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

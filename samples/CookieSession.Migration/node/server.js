@@ -137,11 +137,24 @@ function sessionPanel(req) {
   Object.keys(req.session || {}).forEach(function (key) { if (key !== 'cookie') view[key] = req.session[key]; });
   var raw = rawCookie(req.headers.cookie, 'connect.sess');
   return '<section class="session"><h2>The session, as Node reads it</h2>' +
-    '<pre data-testid="session-json">' + escapeHtml(JSON.stringify(view, null, 2)) + '</pre>' +
+    '<pre data-testid="session-json">' + escapeHtml(displayJson(view)) + '</pre>' +
     '<p class="muted small">' + (raw === undefined
       ? 'No <code>connect.sess</code> cookie came with this request: a new session.'
       : 'Cookie <code>connect.sess</code>, ' + raw.length + ' bytes: Connect&rsquo;s format, <code>s:j:</code> + JSON + HMAC-SHA256, ' +
         'signed with the secret both apps share.') + '</p></section>\n';
+}
+
+// One line a key, and one line an element of an array; the ASP.NET Core page writes the same layout.
+function displayJson(view) {
+  var keys = Object.keys(view);
+  if (keys.length === 0) return '{}';
+  return '{\n' + keys.map(function (key) {
+    var value = view[key];
+    var text = Array.isArray(value) && value.length > 0
+      ? '[\n' + value.map(function (element) { return '    ' + JSON.stringify(element); }).join(',\n') + '\n  ]'
+      : JSON.stringify(value);
+    return '  ' + JSON.stringify(key) + ': ' + text;
+  }).join(',\n') + '\n}';
 }
 
 function rawCookie(header, name) {
