@@ -37,6 +37,9 @@ await using (node)
     await using var frontDoor = FrontDoor.Build(frontDoorBuilder, dotNetAddress, node.Address);
     await frontDoor.StartAsync();
 
+    // Through the front door's logging, whose queue already holds its "Now listening on:": this line comes after it.
+    var demoLogger = frontDoor.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CookieSession.Migration");
+
     // The Node app ending on its own ends the demo: a front door with half its shop gone would only answer 502.
     var lifetime = frontDoor.Services.GetRequiredService<IHostApplicationLifetime>();
     var exitCode = 0;
@@ -44,13 +47,13 @@ await using (node)
     {
         if (!node.Stopping)
         {
-            logger.LogCritical("The Node app exited: stopping the demo.");
+            demoLogger.LogCritical("The Node app exited: stopping the demo.");
             exitCode = 1;
             lifetime.StopApplication();
         }
     }, TaskScheduler.Default);
 
-    logger.LogInformation(
+    demoLogger.LogInformation(
         "The migration demo is running on {FrontDoor}\n  {DotNetRoute,-20} ASP.NET Core (CookieSession, Connect format) at {DotNet}\n  {NodeRoute,-20} Node (Express 3, connect 2.30.2 cookieSession) at {Node}",
         ListeningAddress(frontDoor), FrontDoor.DotNetRoute, dotNetAddress, FrontDoor.NodeRoute, node.Address);
 
