@@ -10,7 +10,7 @@ namespace CookieSession.Benchmarks;
 /// dotnet run -c Release --project bench/CookieSession.Benchmarks [-- BenchmarkDotNet arguments]
 /// Without arguments runs <see cref="SessionBenchmarks"/> and writes its summary as GitHub markdown to
 /// bench/results/benchmarks.md. "-- --filter *Component*" runs the pieces of a request one by one;
-/// "-- --quick" gives a fast interleaved look while working.
+/// "-- --quick" gives a fast interleaved look while working; "-- --loop NAME SECONDS" runs one case for a profiler.
 /// </summary>
 internal static class Program
 {
@@ -19,6 +19,11 @@ internal static class Program
         if (args is ["--quick", ..])
         {
             return QuickRun.Run();
+        }
+
+        if (args is ["--loop", var name, var seconds])
+        {
+            return QuickRun.Loop(name, double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
         }
 
         var config = DefaultConfig.Instance

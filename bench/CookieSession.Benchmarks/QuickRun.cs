@@ -14,9 +14,78 @@ internal static class QuickRun
         benchmarks.Setup();
         var components = new ComponentBenchmarks();
         components.Setup();
-        var cases = new (string Name, Func<object> Action)[]
+        var cases = Cases(benchmarks, components);
+        var totals = new double[cases.Length];
+        const int Rounds = 20, PerRound = 20_000;
+        for (var round = 0; round < Rounds; round++)
+        {
+            for (var c = 0; c < cases.Length; c++)
+            {
+                var action = cases[c].Action;
+                var watch = Stopwatch.StartNew();
+                for (var i = 0; i < PerRound; i++)
+                {
+                    action();
+                }
+
+                if (round > 2)
+                {
+                    totals[c] += watch.Elapsed.TotalNanoseconds / PerRound;
+                }
+            }
+        }
+
+        for (var c = 0; c < cases.Length; c++)
+        {
+            var mean = totals[c] / (Rounds - 3);
+            Console.WriteLine($"{cases[c].Name,-20} {mean,8:F0} ns  {mean / (totals[0] / (Rounds - 3)),5:F2}x");
+        }
+
+        benchmarks.Cleanup();
+        return 0;
+    }
+
+    /// <summary>
+    /// --loop NAME SECONDS: one case in a loop, for a profiler (perf record with DOTNET_PerfMapEnabled=1) to
+    /// attach to; prints the case names when NAME matches none.
+    /// </summary>
+    public static int Loop(string name, double seconds)
+    {
+        var benchmarks = new SessionBenchmarks();
+        benchmarks.Setup();
+        var components = new ComponentBenchmarks();
+        components.Setup();
+        var cases = Cases(benchmarks, components);
+        var match = Array.FindIndex(cases, c => c.Name == name);
+        if (match < 0)
+        {
+            Console.Error.WriteLine("cases: " + string.Join(", ", cases.Select(c => c.Name)));
+            return 2;
+        }
+
+        var action = cases[match].Action;
+        var watch = Stopwatch.StartNew();
+        long count = 0;
+        while (watch.Elapsed.TotalSeconds < seconds)
+        {
+            for (var i = 0; i < 10_000; i++)
+            {
+                action();
+            }
+
+            count += 10_000;
+        }
+
+        Console.WriteLine($"{name}: {watch.Elapsed.TotalNanoseconds / count:F0} ns over {count} runs");
+        benchmarks.Cleanup();
+        return 0;
+    }
+
+    private static (string Name, Func<object> Action)[] Cases(SessionBenchmarks benchmarks, ComponentBenchmarks components)
+        => new (string Name, Func<object> Action)[]
         {
             ("floor", benchmarks.HmacFloor),
+            ("bare", () => benchmarks.Bare()),
             ("no cookie", () => benchmarks.NoCookie()),
             ("read only", () => benchmarks.ReadOnly()),
             ("read only, first sight", () => benchmarks.ReadOnlyFirstSight()),
@@ -56,33 +125,4 @@ internal static class QuickRun
             }),
             ("c: unsign", () => components.Unsign()),
         };
-        var totals = new double[cases.Length];
-        const int Rounds = 20, PerRound = 20_000;
-        for (var round = 0; round < Rounds; round++)
-        {
-            for (var c = 0; c < cases.Length; c++)
-            {
-                var action = cases[c].Action;
-                var watch = Stopwatch.StartNew();
-                for (var i = 0; i < PerRound; i++)
-                {
-                    action();
-                }
-
-                if (round > 2)
-                {
-                    totals[c] += watch.Elapsed.TotalNanoseconds / PerRound;
-                }
-            }
-        }
-
-        for (var c = 0; c < cases.Length; c++)
-        {
-            var mean = totals[c] / (Rounds - 3);
-            Console.WriteLine($"{cases[c].Name,-20} {mean,8:F0} ns  {mean / (totals[0] / (Rounds - 3)),5:F2}x");
-        }
-
-        benchmarks.Cleanup();
-        return 0;
-    }
 }

@@ -22,6 +22,7 @@ public class SessionBenchmarks
     private readonly byte[] _payload = Encoding.UTF8.GetBytes("j:" + SessionPayload.Json);
     private readonly byte[] _mac = new byte[32];
     private IncrementalHash _hmac = null!;
+    private RequestHarness _bare = null!;
     private RequestHarness _noCookie = null!;
     private RequestHarness _readOnly = null!;
     private RequestHarness _readModifyWrite = null!;
@@ -62,6 +63,10 @@ public class SessionBenchmarks
             .BuildServiceProvider();
 
         var cookie = "connect.sess=" + Uri.EscapeDataString("s:j:" + SessionPayload.Json + "." + Mac(SessionPayload.Secret, "j:" + SessionPayload.Json));
+        // The harness alone: what every row below pays before the middleware does anything.
+        var bare = new ApplicationBuilder(_services);
+        bare.Run(static _ => Task.CompletedTask);
+        _bare = new RequestHarness(bare.Build(), _services, null);
         _noCookie = CookieSession(static _ => Task.CompletedTask, null);
         _readOnly = CookieSession(static context =>
         {
@@ -186,6 +191,9 @@ public class SessionBenchmarks
         HMACSHA256.HashData(_key, _payload, _mac);
         return _mac;
     }
+
+    [Benchmark(Description = "bare pipeline: no middleware")]
+    public Task Bare() => _bare.RunAsync();
 
     [Benchmark(Description = "no cookie, session untouched")]
     public Task NoCookie() => _noCookie.RunAsync();

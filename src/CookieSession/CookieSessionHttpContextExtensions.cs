@@ -22,7 +22,7 @@ public static class CookieSessionHttpContextExtensions
     private static SessionState State(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Features.Get<SessionState>()
+        return (context.Features[typeof(SessionFeature)] as SessionFeature)?.State
             ?? throw new InvalidOperationException(
                 "No cookie session for this request: call services.AddCookieSession() and app.UseCookieSession() before the code that uses the session.");
     }

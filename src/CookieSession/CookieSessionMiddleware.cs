@@ -45,7 +45,7 @@ internal sealed class CookieSessionMiddleware
         _settings = new SessionSettings(value, format, logger, time, metrics);
     }
 
-    public async Task Invoke(HttpContext context)
+    public Task Invoke(HttpContext context)
     {
         var request = context.Request;
         var detached = !CookiePath.Matches(request.PathBase, request.Path, _settings.DefaultCookie.Path);
@@ -54,43 +54,116 @@ internal sealed class CookieSessionMiddleware
             Log.OutsidePath(_settings.Logger, _settings.DefaultCookie.Path);
         }
 
+        // The features are looked up by their Type (the indexer), not through the generic Get/Set: those are
+        // generic interface methods, whose dispatch costs more than the lookup itself.
         var features = context.Features;
+        var feature = Enter(context, features, detached);
+        features[typeof(SessionFeature)] = feature;
+        features[typeof(ISessionFeature)] = feature;
 
-        // The same request again (a status-code page re-executing the pipeline) goes on with its session; after a
-        // failure (an exception handler re-executing) the failed pass's session is abandoned and a new one starts.
-        var session = features.Get<SessionState>() is { Stage: SessionStage.Open } earlier && ReferenceEquals(earlier.Settings, _settings)
-            ? earlier.Reenter()
-            : new SessionState(context, _settings, detached);
-        var previous = features.Get<ISessionFeature>();
-        features.Set(session);
-        features.Set<ISessionFeature>(session);
+        Task next;
         try
         {
-            if (_settings.Options.OnValidateSession is { } validate)
-            {
-                await session.ValidateAsync(validate).ConfigureAwait(false);
-            }
-
-            await _next(context).ConfigureAwait(false);
+            next = _settings.Options.OnValidateSession is { } validate
+                ? ValidateThenNextAsync(feature.State, validate, context)
+                : _next(context);
         }
         catch
         {
-            session.Abandon();
+            feature.StateIfUsed?.Abandon();
+            Leave(features, feature);
+            throw;
+        }
+
+        if (next.IsCompletedSuccessfully)
+        {
+            Leave(features, feature);
+            return Task.CompletedTask;
+        }
+
+        return AwaitNextAsync(next, features, feature);
+    }
+
+    /// <summary>
+    /// The request's session feature: the same request again (a status-code page re-executing the pipeline) goes on
+    /// with its session; after a failure (an exception handler re-executing) the failed pass's session was abandoned
+    /// and a new one starts.
+    /// </summary>
+    private SessionFeature Enter(HttpContext context, IFeatureCollection features, bool detached)
+    {
+        var previous = features[typeof(ISessionFeature)] as ISessionFeature;
+        var earlier = previous as SessionFeature ?? (previous is null ? null : features[typeof(SessionFeature)] as SessionFeature);
+        if (earlier is { StateIfUsed: { Stage: SessionStage.Open } state } && ReferenceEquals(earlier.Settings, _settings))
+        {
+            state.Reenter();
+            return earlier;
+        }
+
+        if (ReferenceEquals(previous, earlier))
+        {
+            // A session feature of an earlier pass that is over: not one to restore.
+            previous = earlier?.Previous;
+        }
+
+        var feature = SessionFeature.Rent();
+        feature.Start(context, _settings, detached, previous);
+        if (!detached && (_settings.Options.SaveUninitialized || _settings.Options.OnValidateSession is not null))
+        {
+            // Connect's SaveUninitialized gives even a request that never touches the session a cookie; the
+            // validation hook reads it on every request.
+            _ = feature.State;
+        }
+
+        return feature;
+    }
+
+    private async Task ValidateThenNextAsync(SessionState state, Func<CookieSessionValidationContext, Task> validate, HttpContext context)
+    {
+        await state.ValidateAsync(validate).ConfigureAwait(false);
+        await _next(context).ConfigureAwait(false);
+    }
+
+    private async Task AwaitNextAsync(Task next, IFeatureCollection features, SessionFeature feature)
+    {
+        try
+        {
+            await next.ConfigureAwait(false);
+        }
+        catch
+        {
+            feature.StateIfUsed?.Abandon();
             throw;
         }
         finally
         {
-            // A session whose commit is still to come stays a feature of the request, so that a re-execution of the
-            // pipeline before the response starts finds it (using it otherwise throws). Any other is taken away, so
-            // that a host reusing its feature collection for the next request never hands a session on.
-            if (!session.AwaitsCommit)
+            Leave(features, feature);
+        }
+    }
+
+    /// <summary>
+    /// The request leaves the middleware. A session whose commit is still to come stays a feature of the request,
+    /// so that a re-execution of the pipeline before the response starts finds it (using it otherwise throws). Any
+    /// other is taken away, so that a host reusing its feature collection never hands a session on, and the
+    /// feature goes back to the pool.
+    /// </summary>
+    private void Leave(IFeatureCollection features, SessionFeature feature)
+    {
+        var state = feature.StateIfUsed;
+        if (state is { AwaitsCommit: true })
+        {
+            if (feature.Previous is not null)
             {
-                features.Set<SessionState>(null);
+                features[typeof(ISessionFeature)] = feature.Previous;
             }
 
-            features.Set(previous);
-            session.RequestEnded();
+            state.RequestEnded();
+            return;
         }
+
+        features[typeof(SessionFeature)] = null;
+        features[typeof(ISessionFeature)] = feature.Previous;
+        state?.RequestEnded();
+        SessionFeature.Return(feature);
     }
 
     private static void WarnAboutSecrets(CookieSessionOptions options, IReadOnlyList<string> secrets, SignedCookieOptions signed, ILogger logger)

@@ -18,9 +18,10 @@ internal interface ISessionCookieFormat
 
     /// <summary>
     /// Seals and appends the session's JSON (UTF-8, as <c>JSON.stringify</c> writes it) and its times, with these
-    /// cookie options. Throws <see cref="CookieSessionTooLargeException"/> when it cannot be written whole.
+    /// cookie options. <paramref name="index"/> says where its properties lie when known (for the cache of verified
+    /// values). Throws <see cref="CookieSessionTooLargeException"/> when it cannot be written whole.
     /// </summary>
-    void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options);
+    void Write(HttpResponse response, ReadOnlySpan<byte> json, int[]? index, SessionTimes times, CookieOptions options);
 
     /// <summary>Appends what deletes every cookie of the session: the same names, path and domain, expired in 1970.</summary>
     void Delete(HttpResponse response, CookieOptions options);

@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
+using CookieSession.Json;
 using CookieSession.Signing;
 
 namespace CookieSession.Formats;
@@ -11,7 +11,7 @@ namespace CookieSession.Formats;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Nobody can probe it: a value is found by a hash seeded at random per process (<see cref="HashCode"/>) and
+/// Nobody can probe it: a value is found by a hash seeded at random per process (Marvin, as strings use) and
 /// accepted only if it equals the stored value whole, compared in constant time. Only values that verified, or
 /// that this process wrote, are ever stored. A miss costs what a request costs without the cache.
 /// </para>
@@ -26,6 +26,9 @@ internal sealed class VerifiedCookieCache
 {
     /// <summary>The largest entry stored, value and JSON together, in bytes: 16 KB.</summary>
     public const int MaxEntrySize = 16 * 1024;
+
+    /// <summary>How many characters at the end of each part choose the slot.</summary>
+    private const int HashedTail = 64;
 
     private readonly Entry?[] _slots;
     private readonly int _mask;
@@ -42,7 +45,8 @@ internal sealed class VerifiedCookieCache
 
     /// <summary>
     /// Finds the value made of <paramref name="first"/> and <paramref name="second"/> (a cookie and its signature
-    /// cookie, or just one); a hit stored under another <paramref name="generation"/> is a miss.
+    /// cookie, or just one); a hit stored under another <paramref name="generation"/> is a miss. A hit hands out the
+    /// entry's own JSON, validated when it was stored, shared and never written to.
     /// </summary>
     public bool TryGet(ReadOnlySpan<char> first, ReadOnlySpan<char> second, object? generation, out SessionCookieReadResult result)
     {
@@ -58,32 +62,53 @@ internal sealed class VerifiedCookieCache
             return false;
         }
 
-        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(1, entry.Json.Length));
-        entry.Json.CopyTo(rented, 0);
-        result = SessionCookieReadResult.Loaded(rented, 0, entry.Json.Length, entry.NeedsRenewal, entry.Times);
+        result = SessionCookieReadResult.Cached(entry.Json, entry.NeedsRenewal, entry.Times, entry.NeedsTree, entry.Index);
         return true;
     }
 
-    /// <summary>Stores a value that verified (with what it decoded to), or that this process wrote.</summary>
-    public void Add(ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<byte> json, bool needsRenewal, SessionTimes? times, object? generation)
+    /// <summary>Stores a value that verified, with what it decoded to (a loaded, hence validated, result).</summary>
+    public void Add(ReadOnlySpan<char> first, ReadOnlySpan<char> second, in SessionCookieReadResult verified, object? generation)
+    {
+        if (verified.IsLoaded)
+        {
+            Store(first, second, verified.Json, verified.NeedsRenewal, verified.Times, verified.NeedsTree, verified.Index, generation);
+        }
+    }
+
+    /// <summary>
+    /// Stores a value this process wrote: JSON as <c>JSON.stringify</c> writes it, so a single object whose keys
+    /// neither repeat nor leave JavaScript's order, and that needs no renewal. <c>index</c> says where the JSON's
+    /// properties lie, as the writer recorded them; they are found here when it is not given.
+    /// </summary>
+    public void AddWritten(ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<byte> json, int[]? index, SessionTimes? times, object? generation)
+        => Store(first, second, json, needsRenewal: false, times, needsTree: false, index, generation);
+
+    private void Store(ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<byte> json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, object? generation)
     {
         if ((2 * (first.Length + second.Length)) + json.Length > MaxEntrySize)
         {
             return;
         }
 
-        var entry = new Entry(string.Concat(first, second), first.Length, json.ToArray(), needsRenewal, times, generation);
+        // Where each key lies is found once, for every request that sends the value again (a JSON that only a tree
+        // reads, which no writer makes, is read through the tree instead).
+        index ??= needsTree ? null : RawJsonObject.Index(json);
+        var entry = new Entry(string.Concat(first, second), first.Length, json.ToArray(), needsRenewal, times, needsTree, index, generation);
         Volatile.Write(ref _slots[Hash(first, second) & _mask], entry);
     }
 
+    /// <summary>
+    /// The slot of a value: a per-process randomized hash (<see cref="string.GetHashCode(ReadOnlySpan{char})"/>) of
+    /// the lengths and the last <see cref="HashedTail"/> characters of each part, where a signed or sealed value
+    /// keeps its MAC or tag: values that differ there differ in slot. Two values sharing a slot only take turns in
+    /// it; a hit needs the whole value equal.
+    /// </summary>
     private static int Hash(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
-    {
-        var hash = default(HashCode);
-        hash.AddBytes(MemoryMarshal.AsBytes(first));
-        hash.Add(first.Length);
-        hash.AddBytes(MemoryMarshal.AsBytes(second));
-        return hash.ToHashCode();
-    }
+        => HashCode.Combine(
+            string.GetHashCode(first[Math.Max(0, first.Length - HashedTail)..]),
+            first.Length,
+            string.GetHashCode(second[Math.Max(0, second.Length - HashedTail)..]),
+            second.Length);
 
-    private sealed record Entry(string Key, int FirstLength, byte[] Json, bool NeedsRenewal, SessionTimes? Times, object? Generation);
+    private sealed record Entry(string Key, int FirstLength, byte[] Json, bool NeedsRenewal, SessionTimes? Times, bool NeedsTree, int[]? Index, object? Generation);
 }

@@ -99,11 +99,18 @@ internal static class RawJsonObject
     /// do not repeat (as <see cref="TryValidate"/> reported).
     /// </summary>
     public static bool TryGetValue(ReadOnlySpan<byte> json, string key, out ReadOnlySpan<byte> value)
+        => TryGetValue(json, index: null, key, out value);
+
+    /// <summary>
+    /// As <see cref="TryGetValue(ReadOnlySpan{byte}, string, out ReadOnlySpan{byte})"/>, through the object's
+    /// <paramref name="index"/> (<see cref="Index"/>) when it has one.
+    /// </summary>
+    public static bool TryGetValue(ReadOnlySpan<byte> json, int[]? index, string key, out ReadOnlySpan<byte> value)
     {
         Span<byte> utf8Key = key.Length <= 128 ? stackalloc byte[key.Length * 3] : new byte[key.Length * 3];
         var isUtf8 = JsString.TryEncodeUtf8(key, utf8Key, out var written);
         utf8Key = utf8Key[..written];
-        var enumerator = new Enumerator(json);
+        var enumerator = new Enumerator(json, index);
         while (enumerator.MoveNext())
         {
             if (enumerator.NameEquals(utf8Key, isUtf8, key))
@@ -115,6 +122,39 @@ internal static class RawJsonObject
 
         value = default;
         return false;
+    }
+
+    /// <summary>
+    /// Where the top-level properties of a validated object whose names do not repeat lie: four numbers a property
+    /// (name start and length, without quotes; value start and length). Kept with a cached value so that the
+    /// requests which send it again find their keys without reading the JSON again. <see langword="null"/> when a
+    /// name is escaped: those are compared as the strings they stand for, by reading.
+    /// </summary>
+    public static int[]? Index(ReadOnlySpan<byte> json)
+    {
+        var count = 0;
+        var counter = new Enumerator(json);
+        while (counter.MoveNext())
+        {
+            if (counter.NameIsEscaped)
+            {
+                return null;
+            }
+
+            count++;
+        }
+
+        var index = new int[count * 4];
+        var properties = new Enumerator(json);
+        for (var i = 0; properties.MoveNext(); i += 4)
+        {
+            index[i] = properties.RawNameStart;
+            index[i + 1] = properties.RawName.Length;
+            index[i + 2] = properties.ValueStart;
+            index[i + 3] = properties.Value.Length;
+        }
+
+        return index;
     }
 
     /// <summary>Builds the tree JavaScript's <c>JSON.parse</c> would: a copy, owing nothing to <paramref name="json"/>.</summary>
@@ -193,18 +233,36 @@ internal static class RawJsonObject
     /// <summary>The top-level properties of a validated object, in order, as raw UTF-8.</summary>
     public ref struct Enumerator
     {
-        private Utf8JsonReader _reader;
         private readonly ReadOnlySpan<byte> _json;
+        private readonly int[]? _index;
+        private Utf8JsonReader _reader;
+        private int _next;
 
         public Enumerator(ReadOnlySpan<byte> json)
+            : this(json, index: null)
+        {
+        }
+
+        /// <summary>Enumerates through <paramref name="index"/> (<see cref="Index"/>) when given, else by reading.</summary>
+        public Enumerator(ReadOnlySpan<byte> json, int[]? index)
         {
             _json = json;
-            _reader = new Utf8JsonReader(json, s_options);
-            if (!json.IsEmpty)
+            _index = index;
+            if (index is null)
             {
-                _reader.Read();
+                _reader = new Utf8JsonReader(json, s_options);
+                if (!json.IsEmpty)
+                {
+                    _reader.Read();
+                }
             }
         }
+
+        /// <summary>Where <see cref="RawName"/> starts in the object.</summary>
+        public int RawNameStart { get; private set; }
+
+        /// <summary>Where <see cref="Value"/> starts in the object.</summary>
+        public int ValueStart { get; private set; }
 
         /// <summary>The name as written, escapes included, without its quotes.</summary>
         public ReadOnlySpan<byte> RawName { get; private set; }
@@ -212,21 +270,38 @@ internal static class RawJsonObject
         /// <summary>The value as written.</summary>
         public ReadOnlySpan<byte> Value { get; private set; }
 
-        private bool NameIsEscaped { get; set; }
+        /// <summary>The name as written holds escapes (never through an index, which has none).</summary>
+        public bool NameIsEscaped { get; private set; }
 
         public bool MoveNext()
         {
+            if (_index is not null)
+            {
+                if (_next >= _index.Length)
+                {
+                    return false;
+                }
+
+                RawNameStart = _index[_next];
+                RawName = _json.Slice(RawNameStart, _index[_next + 1]);
+                ValueStart = _index[_next + 2];
+                Value = _json.Slice(ValueStart, _index[_next + 3]);
+                _next += 4;
+                return true;
+            }
+
             if (_json.IsEmpty || !_reader.Read() || _reader.TokenType != JsonTokenType.PropertyName)
             {
                 return false;
             }
 
+            RawNameStart = (int)_reader.TokenStartIndex + 1;
             RawName = _reader.ValueSpan;
             NameIsEscaped = _reader.ValueIsEscaped;
             _reader.Read();
-            var valueStart = (int)_reader.TokenStartIndex;
+            ValueStart = (int)_reader.TokenStartIndex;
             _reader.Skip();
-            Value = _json[valueStart..(int)_reader.BytesConsumed];
+            Value = _json[ValueStart..(int)_reader.BytesConsumed];
             return true;
         }
 

@@ -2,6 +2,7 @@ using CookieSession.Cookies;
 using CookieSession.Formats;
 using CookieSession.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace CookieSession.Session;
@@ -26,8 +27,8 @@ internal static class SessionCommit
                 return;
             }
 
-            var outcome = Decide(session, ref buffer, out var tls);
-            Apply(session, outcome, buffer.WrittenSpan, tls);
+            var outcome = Decide(session, ref buffer, out var index, out var tls);
+            Apply(session, outcome, buffer.WrittenSpan, index, tls);
         }
         finally
         {
@@ -40,11 +41,12 @@ internal static class SessionCommit
     /// Decides the outcome. For <see cref="SessionOutcome.Written"/> and <see cref="SessionOutcome.Renewed"/>,
     /// <paramref name="json"/> holds what to write when the session was serialized (else the loaded JSON stands).
     /// </summary>
-    private static SessionOutcome Decide(SessionState session, ref PooledByteBuffer json, out bool tls)
+    private static SessionOutcome Decide(SessionState session, ref PooledByteBuffer json, out int[]? index, out bool tls)
     {
         var settings = session.Settings;
         var options = settings.Options;
         tls = false;
+        index = null;
         if (!session.WasUsed && !options.SaveUninitialized)
         {
             return SessionOutcome.Unused;
@@ -69,7 +71,7 @@ internal static class SessionCommit
         if (data.MayHaveChanged || data.IsNew)
         {
             json = new PooledByteBuffer(Math.Max(256, data.LoadedJson.Length + 64));
-            data.Serialize(ref json);
+            data.Serialize(ref json, withIndex: true, out index);
             changed |= !json.WrittenSpan.SequenceEqual(data.LoadedJson);
         }
 
@@ -89,7 +91,7 @@ internal static class SessionCommit
         return write ? SessionOutcome.Written : SessionOutcome.Renewed;
     }
 
-    private static void Apply(SessionState session, SessionOutcome outcome, ReadOnlySpan<byte> serialized, bool tls)
+    private static void Apply(SessionState session, SessionOutcome outcome, ReadOnlySpan<byte> serialized, int[]? index, bool tls)
     {
         var settings = session.Settings;
         var response = session.HttpContext.Response;
@@ -102,7 +104,7 @@ internal static class SessionCommit
         {
             case SessionOutcome.Deleted:
                 Log.SessionCleared(settings.Logger, settings.CookieName);
-                settings.Format.Delete(response, BuildCookieOptions(session, tls, forDelete: true));
+                settings.Format.Delete(response, BuildCookieOptions(session, tls, forDelete: true, default));
                 settings.Metrics?.Deleted(settings.Options.Format);
                 MakeNotStorableBySharedCaches(response);
                 break;
@@ -114,6 +116,7 @@ internal static class SessionCommit
                 break;
             case SessionOutcome.Written or SessionOutcome.Renewed:
                 var json = serialized.IsEmpty ? session.Data.LoadedJson : serialized;
+                index = serialized.IsEmpty ? session.Data.LoadedIndex : index;
                 if (outcome == SessionOutcome.Renewed)
                 {
                     Log.Renewing(settings.Logger, settings.CookieName, session.RenewRequested ? "OnValidateSession asked"
@@ -126,19 +129,20 @@ internal static class SessionCommit
                     Log.SetCookie(settings.Logger, settings.CookieName, json.Length);
                 }
 
-                var cookieOptions = BuildCookieOptions(session, tls, forDelete: false);
+                // Max-Age becomes Expires from the moment the cookie is written, as cookie-session does.
+                var now = settings.TimeProvider.GetUtcNow();
+                var cookieOptions = BuildCookieOptions(session, tls, forDelete: false, now);
                 var withheld = SetCookieWriter.IsWithheld(session.HttpContext, cookieOptions);
                 if (withheld)
                 {
                     Log.NoTrackingConsent(settings.Logger, settings.CookieName);
                 }
 
-                var now = settings.TimeProvider.GetUtcNow();
                 var times = new SessionTimes(session.Read.Times?.CreatedAt ?? now, now);
                 var headersBefore = response.Headers.SetCookie.Count;
                 try
                 {
-                    settings.Format.Write(response, json, times, cookieOptions);
+                    settings.Format.Write(response, json, index, times, cookieOptions);
                 }
                 catch (CookieSessionTooLargeException e)
                 {
@@ -170,7 +174,7 @@ internal static class SessionCommit
         return size;
     }
 
-    private static CookieOptions BuildCookieOptions(SessionState session, bool tls, bool forDelete)
+    private static CookieOptions BuildCookieOptions(SessionState session, bool tls, bool forDelete, DateTimeOffset now)
     {
         var settings = session.Settings;
         var builder = settings.Options.Cookie;
@@ -193,7 +197,7 @@ internal static class SessionCommit
         if (!forDelete)
         {
             options.MaxAge = cookie.MaxAge;
-            options.Expires = cookie.MaxAge is { } maxAge ? session.ArrivedAt + maxAge : cookie.Expires;
+            options.Expires = cookie.MaxAge is { } maxAge ? now + maxAge : cookie.Expires;
         }
 
         if (settings.Options.Partitioned && options.Secure)
@@ -216,7 +220,14 @@ internal static class SessionCommit
 
     private static void AddVaryCookie(HttpResponse response)
     {
-        var vary = response.Headers.Vary;
+        var headers = response.Headers;
+        var vary = headers.Vary;
+        if (vary.Count == 0)
+        {
+            headers.Vary = HeaderNames.Cookie;
+            return;
+        }
+
         foreach (var value in vary)
         {
             if (value is not null && (value.Contains(HeaderNames.Cookie, StringComparison.OrdinalIgnoreCase) || value.Contains('*')))
@@ -225,7 +236,7 @@ internal static class SessionCommit
             }
         }
 
-        response.Headers.Append(HeaderNames.Vary, HeaderNames.Cookie);
+        headers.Vary = StringValues.Concat(vary, HeaderNames.Cookie);
     }
 
     /// <summary>

@@ -20,6 +20,9 @@ namespace CookieSession.Session;
 /// </remarks>
 internal sealed class SessionData
 {
+    /// <summary>The most properties whose places <see cref="Serialize(ref PooledByteBuffer, bool, out int[])"/> records.</summary>
+    private const int MaxIndexedProperties = 64;
+
     private byte[]? _buffer;
     private int _offset;
     private int _length;
@@ -29,6 +32,8 @@ internal sealed class SessionData
     private bool _changed;
     private bool _exposed;
     private bool _released;
+    private bool _pooled;
+    private int[]? _index;
 
     /// <summary>The request is over and the cookie's buffer went back to the pool.</summary>
     public bool IsReleased => _released;
@@ -38,6 +43,9 @@ internal sealed class SessionData
 
     /// <summary>A change was made, or a live node handed out.</summary>
     public bool MayHaveChanged => _changed || _exposed;
+
+    /// <summary>Where the properties of <see cref="LoadedJson"/> lie, when the cache knew it.</summary>
+    public int[]? LoadedIndex => _index;
 
     /// <summary>The JSON the cookie brought; empty for a new session.</summary>
     public ReadOnlySpan<byte> LoadedJson => _buffer.AsSpan(_offset, _length);
@@ -52,7 +60,7 @@ internal sealed class SessionData
             }
 
             var count = 0;
-            var properties = new RawJsonObject.Enumerator(LoadedJson);
+            var properties = new RawJsonObject.Enumerator(LoadedJson, _index);
             while (properties.MoveNext())
             {
                 var i = FindChange(ref properties);
@@ -77,27 +85,24 @@ internal sealed class SessionData
         }
     }
 
-    /// <summary>Takes the verified JSON of a cookie; <see langword="false"/> when it is not a JSON object.</summary>
-    public bool TryLoad(SessionCookieReadResult result)
+    /// <summary>
+    /// Takes the verified JSON of a cookie, validated by the format when it opened the cookie
+    /// (<see cref="SessionCookieReadResult.Verified"/>): rented, or the cache's shared copy.
+    /// </summary>
+    public void Load(in SessionCookieReadResult result)
     {
-        if (!RawJsonObject.TryValidate(result.Json, out var needsTree))
-        {
-            // Signed, yet not a JSON object, or nested too deep.
-            return false;
-        }
-
         _buffer = result.Buffer;
         _offset = result.Offset;
         _length = result.Length;
+        _pooled = result.IsPooled;
+        _index = result.Index;
         _fromCookie = true;
-        if (needsTree)
+        if (result.NeedsTree)
         {
             // Neither Node nor this library writes a key twice, or integer-like keys after others; JSON.parse keeps
             // the last value of a repeated key and puts integer-like keys first, and so does the tree.
             _tree = RawJsonObject.ToTree(LoadedJson);
         }
-
-        return true;
     }
 
     /// <summary>The value converted to <typeparamref name="T"/>; <see langword="default"/> when absent or JSON null.</summary>
@@ -134,7 +139,7 @@ internal sealed class SessionData
         }
         else
         {
-            if (!_fromCookie || !RawJsonObject.TryGetValue(LoadedJson, key, out var raw))
+            if (!_fromCookie || !RawJsonObject.TryGetValue(LoadedJson, _index, key, out var raw))
             {
                 return false;
             }
@@ -302,7 +307,7 @@ internal sealed class SessionData
         }
 
         var list = new List<string>();
-        var properties = new RawJsonObject.Enumerator(LoadedJson);
+        var properties = new RawJsonObject.Enumerator(LoadedJson, _index);
         while (properties.MoveNext())
         {
             var i = FindChange(ref properties);
@@ -327,17 +332,26 @@ internal sealed class SessionData
     }
 
     /// <summary>Writes the session's JSON, as <c>JSON.stringify</c> would, into <paramref name="buffer"/>.</summary>
-    public void Serialize(ref PooledByteBuffer buffer)
+    public void Serialize(ref PooledByteBuffer buffer) => Serialize(ref buffer, withIndex: false, out _);
+
+    /// <summary>
+    /// Writes the session's JSON, as <c>JSON.stringify</c> would, into <paramref name="buffer"/> (which must be empty),
+    /// and, when asked, where each property went (<see cref="RawJsonObject.Index"/>), so that the cache need not read
+    /// the JSON again; <paramref name="index"/> is <see langword="null"/> where that is not known.
+    /// </summary>
+    public void Serialize(ref PooledByteBuffer buffer, bool withIndex, out int[]? index)
     {
+        index = null;
         if (_tree is not null)
         {
             JsJsonWriter.WriteObject(_tree, ref buffer, CookieSessionDefaults.MaxDepth);
             return;
         }
 
+        var positions = new PropertyIndex(withIndex ? stackalloc int[MaxIndexedProperties * 4] : default);
         buffer.WriteByte((byte)'{');
         var first = true;
-        var properties = new RawJsonObject.Enumerator(LoadedJson);
+        var properties = new RawJsonObject.Enumerator(LoadedJson, _index);
         while (properties.MoveNext())
         {
             var i = FindChange(ref properties);
@@ -346,14 +360,22 @@ internal sealed class SessionData
                 // Unchanged: the bytes as they came.
                 Separate(ref buffer, ref first);
                 buffer.WriteByte((byte)'"');
+                var nameStart = buffer.Length;
                 buffer.Write(properties.RawName);
                 buffer.Write("\":"u8);
+                var valueStart = buffer.Length;
                 buffer.Write(properties.Value);
+                if (properties.NameIsEscaped)
+                {
+                    positions.Lose();
+                }
+
+                positions.Add(nameStart, properties.RawName.Length, valueStart, properties.Value.Length);
             }
             else if (_changes![i].WrittenInPlace)
             {
                 Separate(ref buffer, ref first);
-                JsJsonWriter.WriteMember(_changes[i].Key, _changes[i].Value, ref buffer, CookieSessionDefaults.MaxDepth);
+                WriteMember(ref buffer, _changes[i].Key, _changes[i].Value, ref positions);
             }
         }
 
@@ -364,12 +386,77 @@ internal sealed class SessionData
                 if (change.Appended)
                 {
                     Separate(ref buffer, ref first);
-                    JsJsonWriter.WriteMember(change.Key, change.Value, ref buffer, CookieSessionDefaults.MaxDepth);
+                    WriteMember(ref buffer, change.Key, change.Value, ref positions);
                 }
             }
         }
 
         buffer.WriteByte((byte)'}');
+        index = positions.ToArray();
+    }
+
+    /// <summary>Writes a member and records where it went, unless its name needed escapes (then the index is lost).</summary>
+    private static void WriteMember(ref PooledByteBuffer buffer, string key, JsonNode? value, ref PropertyIndex positions)
+    {
+        var start = buffer.Length;
+        JsJsonWriter.WriteMember(key, value, ref buffer, CookieSessionDefaults.MaxDepth);
+        if (positions.IsLost)
+        {
+            return;
+        }
+
+        // "name":value -- the name ends at the first quote after the opening one, unless an escape comes first.
+        var member = buffer.WrittenSpan[(start + 1)..];
+        var nameLength = member.IndexOfAny((byte)'"', (byte)'\\');
+        if (nameLength < 0 || member[nameLength] != (byte)'"')
+        {
+            positions.Lose();
+            return;
+        }
+
+        var valueStart = start + 1 + nameLength + 2;
+        positions.Add(start + 1, nameLength, valueStart, buffer.Length - valueStart);
+    }
+
+    /// <summary>Where the properties of the JSON being written lie, as <see cref="RawJsonObject.Index"/> gives them.</summary>
+    private ref struct PropertyIndex
+    {
+        private readonly Span<int> _positions;
+        private int _count;
+
+        public PropertyIndex(Span<int> positions)
+        {
+            _positions = positions;
+            IsLost = positions.IsEmpty;
+        }
+
+        /// <summary>Not asked for, or not known: a name with escapes, or more properties than there is room for.</summary>
+        public bool IsLost { get; private set; }
+
+        public void Lose() => IsLost = true;
+
+        public void Add(int nameStart, int nameLength, int valueStart, int valueLength)
+        {
+            if (IsLost)
+            {
+                return;
+            }
+
+            if ((_count * 4) == _positions.Length)
+            {
+                IsLost = true;
+                return;
+            }
+
+            var at = _count * 4;
+            _positions[at] = nameStart;
+            _positions[at + 1] = nameLength;
+            _positions[at + 2] = valueStart;
+            _positions[at + 3] = valueLength;
+            _count++;
+        }
+
+        public readonly int[]? ToArray() => IsLost ? null : _positions[..(_count * 4)].ToArray();
     }
 
     /// <summary>Gives the cookie's buffer back to the pool, once neither the application nor the write needs it.</summary>
@@ -378,8 +465,9 @@ internal sealed class SessionData
         _released = true;
         var buffer = _buffer;
         _buffer = null;
+        _index = null;
         _offset = _length = 0;
-        if (buffer is not null)
+        if (buffer is not null && _pooled)
         {
             // It held a session, decrypted for the encrypted formats: the next renter of the array must not see it.
             ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
@@ -448,7 +536,7 @@ internal sealed class SessionData
         return -1;
     }
 
-    private bool InDocument(string key) => _fromCookie && RawJsonObject.TryGetValue(LoadedJson, key, out _);
+    private bool InDocument(string key) => _fromCookie && RawJsonObject.TryGetValue(LoadedJson, _index, key, out _);
 
     private static void Separate(ref PooledByteBuffer buffer, ref bool first)
     {

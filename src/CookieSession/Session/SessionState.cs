@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Diagnostics.CodeAnalysis;
@@ -14,7 +13,7 @@ namespace CookieSession.Session;
 /// <summary>
 /// The session of one request. It reads the cookie the first time it is used, keeps the JSON it read so that
 /// the commit can tell whether anything changed, and refuses changes once the response has started.
-/// It is also the request's <see cref="ISessionFeature"/>, so that <c>HttpContext.Session</c> works.
+/// It is made on the first use of the session (<see cref="SessionFeature"/>), and never reused.
 /// </summary>
 /// <remarks>
 /// Reading the cookie is the error boundary of the middleware: whatever a format or the JSON reader throws
@@ -22,7 +21,7 @@ namespace CookieSession.Session;
 /// The commit (<see cref="SessionCommit"/>) is scheduled on the first use, so a request that never touches
 /// the session costs no <c>OnStarting</c> callback.
 /// </remarks>
-internal sealed class SessionState : ICookieSession, ISessionFeature
+internal sealed class SessionState : ICookieSession
 {
     private static readonly Func<object, Task> s_onStarting = static state =>
     {
@@ -45,7 +44,6 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         _context = context;
         Settings = settings;
         IsDetached = detached;
-        ArrivedAt = settings.TimeProvider.GetUtcNow();
         if (!detached && settings.Options.SaveUninitialized)
         {
             // Connect's way: even a request that never touches the session may get a cookie.
@@ -59,8 +57,6 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
 
     /// <summary>The request is outside the cookie's path: the session is neither read nor written.</summary>
     public bool IsDetached { get; }
-
-    public DateTimeOffset ArrivedAt { get; }
 
     public SessionStage Stage => _stage;
 
@@ -148,11 +144,8 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
         }
     }
 
-    ISession ISessionFeature.Session
-    {
-        get => _aspNetSession ??= new AspNetSession(this);
-        set => throw new NotSupportedException("The session of the cookie session middleware cannot be replaced.");
-    }
+    /// <summary>The session as <c>HttpContext.Session</c> shows it.</summary>
+    public ISession AspNetSession => _aspNetSession ??= new AspNetSession(this);
 
     [RequiresUnreferencedCode(ReflectionMessage)]
     [RequiresDynamicCode(ReflectionMessage)]
@@ -405,16 +398,12 @@ internal sealed class SessionState : ICookieSession, ISessionFeature
             {
                 rejection = result.Rejection;
             }
-            else if (data.TryLoad(result))
+            else
             {
+                data.Load(result);
                 _read = result;
                 Settings.Metrics?.Loaded(Settings.Options.Format);
                 return data;
-            }
-            else
-            {
-                ArrayPool<byte>.Shared.Return(result.Buffer!, clearArray: true);
-                rejection = SessionCookieRejection.NotJsonObject;
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)

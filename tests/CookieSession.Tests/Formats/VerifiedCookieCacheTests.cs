@@ -15,14 +15,71 @@ public sealed class VerifiedCookieCacheTests
     {
         var cache = VerifiedCookieCache.Create(16)!;
         var generation = new object();
-        cache.Add("value", "sig", "{\"a\":1}"u8, needsRenewal: true, s_times, generation);
+        cache.Add("value", "sig", Verified("{\"a\":1}", needsRenewal: true, s_times), generation);
 
         Assert.True(cache.TryGet("value", "sig", generation, out var hit));
 
         Assert.Equal("{\"a\":1}"u8.ToArray(), hit.Json.ToArray());
         Assert.True(hit.NeedsRenewal);
         Assert.Equal(s_times, hit.Times);
-        System.Buffers.ArrayPool<byte>.Shared.Return(hit.Buffer!);
+        Assert.True(hit.IsLoaded);
+    }
+
+    [Fact]
+    public void TryGet_Hit_SharesTheCachedJsonWhichIsNeverReturnedToThePool()
+    {
+        var cache = VerifiedCookieCache.Create(16)!;
+        cache.Add("value", default, Verified("{\"a\":1}"), null);
+
+        Assert.True(cache.TryGet("value", default, null, out var first));
+        Assert.True(cache.TryGet("value", default, null, out var second));
+
+        Assert.False(first.IsPooled);
+        Assert.Same(first.Buffer, second.Buffer);
+        first.ReturnBuffer();
+        Assert.Equal("{\"a\":1}"u8.ToArray(), second.Json.ToArray());
+    }
+
+    [Fact]
+    public void TryGet_Hit_KeepsWhetherOnlyATreeReadsTheJson()
+    {
+        var cache = VerifiedCookieCache.Create(16)!;
+        cache.Add("repeated", default, Verified("{\"a\":1,\"a\":2}"), null);
+        cache.AddWritten("written", default, "{\"a\":1}"u8, null, null, null);
+
+        Assert.True(cache.TryGet("repeated", default, null, out var repeated));
+        Assert.True(cache.TryGet("written", default, null, out var written));
+
+        Assert.True(repeated.NeedsTree);
+        Assert.False(written.NeedsTree);
+    }
+
+    [Theory]
+    [InlineData("[1]")]
+    [InlineData("{\"a\":")]
+    [InlineData("\"text\"")]
+    public void Verified_NotAJsonObject_IsRejectedAndNeverCached(string json)
+    {
+        var cache = VerifiedCookieCache.Create(16)!;
+        var result = Verified(json);
+        cache.Add("value", default, result, null);
+
+        Assert.False(result.IsLoaded);
+        Assert.Equal(SessionCookieRejection.NotJsonObject, result.Rejection);
+        Assert.False(cache.TryGet("value", default, null, out _));
+    }
+
+    [Fact]
+    public void TryGet_ValuesSharingTheirEnd_OnlyTheWholeValueHits()
+    {
+        // The slot is chosen by the end of a value, where its MAC is: values that differ only earlier share a slot,
+        // and only the whole value, compared in constant time, is a hit.
+        var cache = VerifiedCookieCache.Create(1024)!;
+        var tail = new string('t', 100);
+        cache.Add("a" + tail, default, Verified("{}"), null);
+
+        Assert.False(cache.TryGet("b" + tail, default, null, out _));
+        Assert.True(cache.TryGet("a" + tail, default, null, out _));
     }
 
     [Theory]
@@ -35,7 +92,7 @@ public sealed class VerifiedCookieCacheTests
     public void TryGet_AnyOtherValue_Misses(string first, string second)
     {
         var cache = VerifiedCookieCache.Create(1)!;
-        cache.Add("value", "sig", "{}"u8, needsRenewal: false, null, null);
+        cache.Add("value", "sig", Verified("{}"), null);
 
         // One slot: every lookup lands on the stored entry, and only the whole value matches.
         Assert.False(cache.TryGet(first, second, null, out _));
@@ -46,7 +103,7 @@ public sealed class VerifiedCookieCacheTests
     public void TryGet_UnderAnotherGeneration_Misses()
     {
         var cache = VerifiedCookieCache.Create(16)!;
-        cache.Add("value", default, "{}"u8, needsRenewal: false, null, new object());
+        cache.Add("value", default, Verified("{}"), new object());
 
         Assert.False(cache.TryGet("value", default, new object(), out _));
     }
@@ -57,14 +114,14 @@ public sealed class VerifiedCookieCacheTests
         var cache = VerifiedCookieCache.Create(4)!;
         for (var i = 0; i < 1000; i++)
         {
-            cache.Add("value" + i, default, "{}"u8, needsRenewal: false, null, null);
+            cache.AddWritten("value" + i, default, "{}"u8, null, null, null);
         }
 
         var kept = Enumerable.Range(0, 1000).Count(i => cache.TryGet("value" + i, default, null, out _));
         Assert.InRange(kept, 1, 4);
 
         var huge = new string('x', VerifiedCookieCache.MaxEntrySize / 2);
-        cache.Add(huge, default, "{}"u8, needsRenewal: false, null, null);
+        cache.AddWritten(huge, default, "{}"u8, null, null, null);
         Assert.False(cache.TryGet(huge, default, null, out _));
     }
 
@@ -144,5 +201,14 @@ public sealed class VerifiedCookieCacheTests
         var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
             () => SessionTestHost.StartAsync(ProtectedHost.Reader, o => o.VerifiedCookieCacheSize = size));
         Assert.Contains("VerifiedCookieCacheSize", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>What a format gives the cache after opening a cookie: its JSON, rented and validated.</summary>
+    private static SessionCookieReadResult Verified(string json, bool needsRenewal = false, SessionTimes? times = null)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(bytes.Length);
+        bytes.CopyTo(rented, 0);
+        return SessionCookieReadResult.Verified(rented, 0, bytes.Length, needsRenewal, times);
     }
 }

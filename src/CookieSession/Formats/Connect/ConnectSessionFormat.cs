@@ -49,19 +49,19 @@ internal sealed class ConnectSessionFormat : ISessionCookieFormat
         }
 
         var prefix = SignedCookieValue.JsonPrefix.Length;
-        var result = SessionCookieReadResult.Loaded(rented!, offset + prefix, length - prefix, needsRenewal: keyIndex != 0);
-        _cache?.Add(raw, default, result.Json, result.NeedsRenewal, null, null);
+        var result = SessionCookieReadResult.Verified(rented!, offset + prefix, length - prefix, needsRenewal: keyIndex != 0);
+        _cache?.Add(raw, default, result, null);
         return result;
     }
 
-    public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
+    public void Write(HttpResponse response, ReadOnlySpan<byte> json, int[]? index, SessionTimes times, CookieOptions options)
     {
         var value = new PooledByteBuffer(json.Length + 64);
         try
         {
             SignedCookieValue.Sign(SignedCookieValue.JsonPrefix, json, _signer, ref value);
             var written = SetCookieWriter.Append(response, _name, value.WrittenSpan, CookieValueEncoding.Percent, options, _logger);
-            _cache?.Add(written, default, json, needsRenewal: false, null, null);
+            _cache?.AddWritten(written, default, json, index, null, null);
         }
         finally
         {

@@ -90,12 +90,12 @@ internal sealed class ExpressSessionFormat : ISessionCookieFormat
             return SessionCookieReadResult.Rejected(SessionCookieRejection.MalformedEncoding, rented);
         }
 
-        var result = SessionCookieReadResult.Loaded(rented, dataLength, written, needsRenewal: keyIndex != 0);
-        _cache?.Add(value, signature, result.Json, result.NeedsRenewal, null, null);
+        var result = SessionCookieReadResult.Verified(rented, dataLength, written, needsRenewal: keyIndex != 0);
+        _cache?.Add(value, signature, result, null);
         return result;
     }
 
-    public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
+    public void Write(HttpResponse response, ReadOnlySpan<byte> json, int[]? index, SessionTimes times, CookieOptions options)
     {
         // keygrip signs "name=value", the value as it travels: base64 of the JSON.
         var prefixLength = _name.Length + 1;
@@ -111,7 +111,7 @@ internal sealed class ExpressSessionFormat : ISessionCookieFormat
             _signer.Sign(data, signature);
             var value = SetCookieWriter.Append(response, _name, data[prefixLength..], CookieValueEncoding.Raw, options, _logger);
             var signatureValue = SetCookieWriter.Append(response, _signatureName, signature, CookieValueEncoding.Raw, options, _logger);
-            _cache?.Add(value, signatureValue, json, needsRenewal: false, null, null);
+            _cache?.AddWritten(value, signatureValue, json, index, null, null);
         }
         finally
         {

@@ -59,12 +59,12 @@ internal sealed class IronSessionFormat : ISessionCookieFormat
             return SessionCookieReadResult.Rejected(rejection);
         }
 
-        var result = SessionCookieReadResult.Loaded(json!, 0, length, needsRenewal: olderPassword);
-        _cache?.Add(seal, default, result.Json, olderPassword, null, null);
+        var result = SessionCookieReadResult.Verified(json!, 0, length, needsRenewal: olderPassword);
+        _cache?.Add(seal, default, result, null);
         return result;
     }
 
-    public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
+    public void Write(HttpResponse response, ReadOnlySpan<byte> json, int[]? index, SessionTimes times, CookieOptions options)
     {
         var expiration = _ttl > TimeSpan.Zero ? times.IssuedAt + _ttl : (DateTimeOffset?)null;
         var seal = IronSeal.Seal(json, _passwords.Current, _passwords.CurrentIdText, expiration);
@@ -76,7 +76,7 @@ internal sealed class IronSessionFormat : ISessionCookieFormat
         }
 
         _cookie.Write(response, seal + VersionSuffix, options);
-        _cache?.Add(seal, default, json, needsRenewal: false, null, null);
+        _cache?.AddWritten(seal, default, json, index, null, null);
     }
 
     public void Delete(HttpResponse response, CookieOptions options) => _cookie.Delete(response, options);

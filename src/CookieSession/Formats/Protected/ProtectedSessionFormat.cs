@@ -92,7 +92,7 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
                 opened = Open(value);
                 if (opened.IsLoaded && ring is not null)
                 {
-                    _cache?.Add(value, default, opened.Json, opened.NeedsRenewal, opened.Times, ring);
+                    _cache?.Add(value, default, opened, ring);
                 }
             }
 
@@ -104,7 +104,7 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
         }
     }
 
-    public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
+    public void Write(HttpResponse response, ReadOnlySpan<byte> json, int[]? index, SessionTimes times, CookieOptions options)
     {
         var key = _keys.ForSealing();
         var ring = key.Generation;
@@ -120,7 +120,7 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
             {
                 Span<char> chars = length <= 1024 ? stackalloc char[length] : new char[length];
                 Encoding.ASCII.GetChars(value, chars);
-                _cache.Add(chars, default, json, needsRenewal: false, times, ring);
+                _cache.AddWritten(chars, default, json, index, times, ring);
             }
         }
         finally
@@ -145,7 +145,7 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
         }
 
         var (offset, length) = json.GetOffsetAndLength(written);
-        return SessionCookieReadResult.Loaded(rented, offset, length, requiresMigration, times);
+        return SessionCookieReadResult.Verified(rented, offset, length, requiresMigration, times);
     }
 
     /// <summary>Refuses a session past its lifetimes, and asks for a new cookie once half the idle time has passed.</summary>
@@ -171,12 +171,12 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
 
         if (rejection != SessionCookieRejection.None)
         {
-            return SessionCookieReadResult.Rejected(rejection, opened.Buffer);
+            return opened.Reject(rejection);
         }
 
         // Sliding expiration as cookie authentication does it: a new cookie once half the idle time has passed.
         var renew = opened.NeedsRenewal || (_idle is { } half && now - times.IssuedAt > half / 2);
-        return renew == opened.NeedsRenewal ? opened : SessionCookieReadResult.Loaded(opened.Buffer!, opened.Offset, opened.Length, renew, times);
+        return renew == opened.NeedsRenewal ? opened : opened.WithRenewal(renew);
     }
 
     public void Delete(HttpResponse response, CookieOptions options) => _cookie.Delete(response, options);

@@ -1,0 +1,106 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using CookieSession.Formats;
+using CookieSession.Json;
+using CookieSession.Session;
+
+namespace CookieSession.Tests.Session;
+
+/// <summary>
+/// The serializer records where each property went, for the cache; a wrong place would make the next request
+/// that sends the cookie back read another key's value. Checked against a reading of the written JSON.
+/// </summary>
+public sealed class SessionDataIndexTests
+{
+    public static TheoryData<string, string[]> Cases => new()
+    {
+        { """{"a":1,"name":"Ada","roles":["x","y"],"nested":{"k":[1,{"z":null}]}}""", ["name"] },
+        { """{"a":1,"b":2}""", ["c", "a"] },
+        { """{"é":"ü","日本":{"x":"\u2028"}}""", ["日本", "ñ"] },
+        { "{}", ["first", "second"] },
+        { """{"a":"with \"quotes\" and \\ backslash"}""", ["b"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Serialize_WithIndex_RecordsWherePropertiesWent(string loaded, string[] changed)
+    {
+        var data = Load(loaded);
+        foreach (var key in changed)
+        {
+            data.Set(key, JsonValue.Create("v\"" + key));
+        }
+
+        var buffer = new PooledByteBuffer(256);
+        try
+        {
+            data.Serialize(ref buffer, withIndex: true, out var index);
+
+            Assert.NotNull(index);
+            Assert.Equal(RawJsonObject.Index(buffer.WrittenSpan), index);
+        }
+        finally
+        {
+            buffer.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData("quote\"d")]
+    [InlineData("back\\slash")]
+    [InlineData("line\nbreak")]
+    public void Serialize_NameNeedingEscapes_RecordsNoIndex(string key)
+    {
+        var data = Load("""{"a":1}""");
+        data.Set(key, JsonValue.Create(2));
+        var buffer = new PooledByteBuffer(256);
+        try
+        {
+            data.Serialize(ref buffer, withIndex: true, out var index);
+
+            Assert.Null(index);
+            Assert.Null(RawJsonObject.Index(buffer.WrittenSpan));
+        }
+        finally
+        {
+            buffer.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Serialize_ThroughTheRecordedIndex_ReadsEveryValueBack()
+    {
+        var data = Load("""{"a":1,"b":"two"}""");
+        data.Set("c", JsonValue.Create(3));
+        var buffer = new PooledByteBuffer(256);
+        try
+        {
+            data.Serialize(ref buffer, withIndex: true, out var index);
+            var json = buffer.WrittenSpan.ToArray();
+
+            Assert.True(RawJsonObject.TryGetValue(json, index, "a", out var a));
+            Assert.True(RawJsonObject.TryGetValue(json, index, "b", out var b));
+            Assert.True(RawJsonObject.TryGetValue(json, index, "c", out var c));
+            Assert.False(RawJsonObject.TryGetValue(json, index, "d", out _));
+            Assert.Equal("1", Encoding.UTF8.GetString(a));
+            Assert.Equal("\"two\"", Encoding.UTF8.GetString(b));
+            Assert.Equal("3", Encoding.UTF8.GetString(c));
+        }
+        finally
+        {
+            buffer.Dispose();
+        }
+    }
+
+    private static SessionData Load(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1, bytes.Length));
+        bytes.CopyTo(rented, 0);
+        var data = new SessionData();
+        var result = SessionCookieReadResult.Verified(rented, 0, bytes.Length, needsRenewal: false);
+        Assert.True(result.IsLoaded);
+        data.Load(result);
+        return data;
+    }
+}
