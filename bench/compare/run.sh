@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Before/after: the benchmark suite of an earlier commit and of this tree, run one after the other in one
+# invocation on the same machine, joined into one table (bench/results/before-after.md). Each side's figures are
+# also given as a ratio to its own floor (one HMAC-SHA256 measured in the same run), which is what to compare when
+# the machine is shared and noisy.
+#   bench/compare/run.sh [BEFORE_COMMIT]     (default: the commit before the second performance round)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+before=${1:-1b31a11}
+work=$(mktemp -d)
+trap 'git -C "$root" worktree remove --force "$work/before" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+
+git worktree add --detach "$work/before" "$before" >/dev/null
+run_suite() { # tree label
+  dotnet build -c Release "$1/bench/CookieSession.Benchmarks" -v quiet -nologo >/dev/null
+  (cd "$1" && dotnet "bench/CookieSession.Benchmarks/bin/Release/net10.0/CookieSession.Benchmarks.dll" \
+      --filter '*SessionBenchmarks*' --artifacts "$work/$2" >"$work/$2.log" 2>&1) || { tail -40 "$work/$2.log" >&2; exit 1; }
+  find "$work/$2" -name '*SessionBenchmarks-report-github.md' | head -1
+}
+before_md=$(run_suite "$work/before" before)
+after_md=$(run_suite "$root" after)
+
+# Rows by name: mean (ns), ratio to the floor, allocated. The names are the benchmarks' descriptions.
+extract() {
+  awk -F'|' '
+    function trim(s) { gsub(/^ +| +$/, "", s); return s }
+    /^\| *Method/ { for (i = 2; i < NF; i++) col[trim($i)] = i; next }
+    /^\|--/ || !/^\|/ { next }
+    {
+      name = trim($(col["Method"])); gsub(/&#39;/, "", name)
+      mean = trim($(col["Mean"])); gsub(/,/, "", mean)
+      unit = mean; sub(/^[0-9.]+ */, "", unit); value = mean + 0
+      if (unit == "μs" || unit == "us") value *= 1000; else if (unit == "ms") value *= 1000000
+      print name "\t" value "\t" trim($(col["Ratio"])) "\t" trim($(col["Allocated"]))
+    }' "$1"
+}
+extract "$before_md" >"$work/before.tsv"
+extract "$after_md" >"$work/after.tsv"
+
+{
+  echo "# Before and after the second performance round"
+  echo
+  echo "$(date -u +%Y-%m-%d), $(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1), $(nproc) cores, .NET $(dotnet --version)."
+  echo "One invocation of bench/compare/run.sh: the BenchmarkDotNet suite of commit $before, then of $(git rev-parse --short HEAD), same job"
+  echo "(5 warm-up and 20 measured iterations). \"x floor\" is the mean over the floor row of the same run (one HMAC-SHA256 of the"
+  echo "session with a reused key); \"added\" subtracts the bare pipeline row (the harness alone) where the run has one."
+  echo
+  echo "| case | before | before x floor | before alloc | after | after x floor | after alloc |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  awk -F'\t' '
+    NR == FNR { b[$1] = $2; br[$1] = $3; ba[$1] = $4; next }
+    { order[++n] = $1; a[$1] = $2; ar[$1] = $3; aa[$1] = $4 }
+    END {
+      for (i = 1; i <= n; i++) {
+        k = order[i]
+        printf "| %s | %s | %s | %s | %.0f ns | %s | %s |\n", k, (k in b) ? sprintf("%.0f ns", b[k]) : "-", (k in br) ? br[k] "x" : "-", (k in ba) ? ba[k] : "-", a[k], ar[k] "x", aa[k]
+      }
+    }' "$work/before.tsv" "$work/after.tsv"
+} >bench/results/before-after.md
+cp "$after_md" bench/results/benchmarks.md
+echo "Results: bench/results/before-after.md, bench/results/benchmarks.md"
