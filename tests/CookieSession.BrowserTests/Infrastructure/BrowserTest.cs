@@ -38,11 +38,42 @@ public abstract class BrowserTest(ChromiumBrowser browser) : IAsyncLifetime
         return app;
     }
 
+    /// <summary>
+    /// Starts an app whose session is configured by <paramref name="configure"/>, in front of
+    /// <see cref="SessionRoutes"/>.
+    /// </summary>
+    protected Task<TestApp> StartSessionAppAsync(Action<CookieSessionOptions> configure, bool https = false)
+        => StartAppAsync(
+            services => services.AddCookieSession(configure),
+            app =>
+            {
+                app.UseCookieSession();
+                app.MapSessionRoutes();
+            },
+            https);
+
     /// <summary>Loads <paramref name="url"/> in <see cref="Page"/> and returns the text of the response body.</summary>
     protected async Task<string> GoToAsync(string url)
     {
         var response = await Page.GotoAsync(url) ?? throw new InvalidOperationException("No response for " + url);
         return await response.TextAsync();
+    }
+
+    /// <summary>
+    /// Clicks <paramref name="selector"/> and returns the response of the navigation it starts, and its text, once
+    /// the page has committed to it.
+    /// </summary>
+    protected async Task<(IResponse Response, string Text)> ClickAndNavigateAsync(string selector)
+    {
+        var response = await Page.RunAndWaitForResponseAsync(
+            () => Page.ClickAsync(selector),
+            r => r.Request.IsNavigationRequest && r.Frame == Page.MainFrame);
+        var text = await response.TextAsync();
+
+        // Not the load event: a wait for it that starts after the new page loaded can miss it. The commit of the
+        // URL is enough for the next navigation not to cut into this one.
+        await Page.WaitForURLAsync(response.Url, new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        return (response, text);
     }
 
     /// <summary>The cookies of the jar that <paramref name="url"/> would get (or all of them).</summary>

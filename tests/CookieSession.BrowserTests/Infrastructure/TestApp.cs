@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
@@ -18,6 +19,7 @@ namespace CookieSession.BrowserTests.Infrastructure;
 /// any <see cref="Sites"/> name: <c>app.Url(Sites.A, "/login")</c>.
 /// </summary>
 /// <remarks>
+/// The environment is Production, as a deployed app's: an unhandled exception is a bare 500, no developer page.
 /// Data Protection keeps its keys in a temporary folder of the app's own, deleted with it, so that no test writes
 /// a key ring into the user's profile. Logs go to a <see cref="FakeLogCollector"/> (<see cref="Logs"/>), so a test
 /// can see what the server did, an exception included, without the console.
@@ -50,7 +52,7 @@ public sealed class TestApp : IAsyncDisposable
     public static async Task<TestApp> StartAsync(Action<IServiceCollection> configureServices, Action<WebApplication> configureApp, bool https = false)
     {
         var keys = Directory.CreateTempSubdirectory("cookiesession-browser-keys-");
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddFakeLogging();
