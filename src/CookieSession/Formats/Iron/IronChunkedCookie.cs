@@ -36,15 +36,21 @@ internal sealed class IronChunkedCookie
         _chunkNames = Enumerable.Range(0, MaxChunks).Select(i => name + "." + i.ToString(CultureInfo.InvariantCulture)).ToArray();
     }
 
-    /// <summary>The value, joined from its chunks when it is chunked; <see langword="null"/> when there is none.</summary>
-    public string? Read(StringValues headers)
+    /// <summary>
+    /// The value, joined from its chunks when it is chunked (into <paramref name="rented"/>, from
+    /// <see cref="ArrayPool{T}.Shared"/>, which the caller returns); <see langword="false"/> when there is none.
+    /// </summary>
+    public bool TryRead(StringValues headers, out ReadOnlySpan<char> value, out char[]? rented)
     {
+        rented = null;
+        value = default;
         if (CookieHeaderReader.TryGetValue(headers, _name, out var whole) && !whole.IsEmpty)
         {
-            return whole.Length > 2 * CookieSessionDefaults.MaxCookieSize ? null : whole.ToString();
+            value = whole;
+            return whole.Length <= 2 * CookieSessionDefaults.MaxCookieSize;
         }
 
-        var builder = default(StringBuilder);
+        var length = 0;
         foreach (var chunkName in _chunkNames)
         {
             if (!CookieHeaderReader.TryGetValue(headers, chunkName, out var chunk) || chunk.IsEmpty)
@@ -54,13 +60,33 @@ internal sealed class IronChunkedCookie
 
             if (chunk.Length > 2 * CookieSessionDefaults.MaxCookieSize)
             {
-                return null;
+                if (rented is not null)
+                {
+                    ArrayPool<char>.Shared.Return(rented);
+                    rented = null;
+                }
+
+                return false;
             }
 
-            (builder ??= new StringBuilder()).Append(chunk);
+            if (rented is null || rented.Length - length < chunk.Length)
+            {
+                var larger = ArrayPool<char>.Shared.Rent(Math.Max(2 * CookieSessionDefaults.MaxCookieSize, length + chunk.Length));
+                if (rented is not null)
+                {
+                    rented.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<char>.Shared.Return(rented);
+                }
+
+                rented = larger;
+            }
+
+            chunk.CopyTo(rented.AsSpan(length));
+            length += chunk.Length;
         }
 
-        return builder?.ToString();
+        value = rented is null ? default : rented.AsSpan(0, length);
+        return rented is not null;
     }
 
     /// <summary>Whether the request brought the cookie, whole or in chunks.</summary>

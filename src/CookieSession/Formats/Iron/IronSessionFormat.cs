@@ -39,15 +39,28 @@ internal sealed class IronSessionFormat : ISessionCookieFormat
     public SessionCookieReadResult Read(HttpRequest request)
     {
         var headers = request.Headers.Cookie;
-        var value = _cookie.Read(headers);
-        if (value is null)
+        if (!_cookie.TryRead(headers, out var value, out var rented))
         {
             return _cookie.IsPresent(headers) ? SessionCookieReadResult.Rejected(SessionCookieRejection.TooLarge) : SessionCookieReadResult.Missing;
         }
 
-        // iron-session 9 reads up to the first '~' (its version suffix) and ignores the rest.
-        var tilde = value.IndexOf('~', StringComparison.Ordinal);
-        var seal = tilde < 0 ? value.AsSpan() : value.AsSpan(0, tilde);
+        try
+        {
+            // iron-session 9 reads up to the first '~' (its version suffix) and ignores the rest.
+            var tilde = value.IndexOf('~');
+            return Read(tilde < 0 ? value : value[..tilde]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private SessionCookieReadResult Read(ReadOnlySpan<char> seal)
+    {
         var now = _time.GetUtcNow();
 
         if (_cache is not null && !IsExpired(seal, now) && _cache.TryGet(seal, default, null, out var cached))
