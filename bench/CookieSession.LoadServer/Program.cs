@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.DataProtection;
 // The .NET server of bench/load/run.sh: a bare endpoint, and read-only and read-modify-write endpoints with
 // CookieSession and with ASP.NET Core's AddSession(), each on its own branch so that no endpoint pays for
 // another's middleware. The session is the benchmarks' one: about 200 bytes of JSON.
-// "--format Protected" serves the same /cs endpoints with the Protected format (Data Protection as
+// "--format Protected" (or IronSession) serves the same /cs endpoints in that format (Data Protection as
 // AddDataProtection sets it up, its keys in a temporary folder of the run's own).
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
@@ -33,6 +33,10 @@ builder.Services.AddSession();
 var app = builder.Build();
 
 app.Map("/bare", bare => bare.Run(context => context.Response.WriteAsync("ok")));
+
+// The baseline of the comparison: the same two levels of branching as /cs/ro and the same answer, without the
+// session, so that what the ratios show is the middleware and not Map's own work on the path.
+app.Map("/plain", plain => plain.Map("/ro", ro => ro.Run(context => context.Response.WriteAsync("Ada Lovelace"))));
 
 app.Map("/cs", cs =>
 {

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Where the load server's CPU goes under wrk: perf samples of the server process (pinned to one core, wrk on the
+# other) while wrk drives one endpoint, for the bare endpoint and the session endpoints, summarised by module and
+# by function into bench/results/load-profile.md. Needs perf (Debian's linux-perf) and wrk.
+#   bench/load/profile.sh        (SECONDS_PER_TARGET, CONNECTIONS, FORMAT may be set in the environment)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${SECONDS_PER_TARGET:-10}
+connections=${CONNECTIONS:-32}
+format=${FORMAT:-Connect}
+port=5090
+work=$(mktemp -d)
+
+dotnet build -c Release bench/CookieSession.LoadServer -v quiet -nologo >/dev/null
+server_dll=bench/CookieSession.LoadServer/bin/Release/net10.0/CookieSession.LoadServer.dll
+
+# JIT-compiled code is named through perf's map files; W^X double mapping hides it from them, so it is off here.
+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 taskset -c 1 dotnet "$server_dll" --urls "http://127.0.0.1:$port" --format "$format" >/dev/null 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/bare" && break; sleep 0.2; done
+cookie=$(curl -si "http://127.0.0.1:$port/cs/seed" | tr -d '\r' | sed -nE 's/^[Ss]et-[Cc]ookie: ([^;]+).*/\1/p' | head -1)
+
+{
+  echo "# Where the CPU goes under load ($format)"
+  echo
+  echo "$(date -u +%Y-%m-%d), $(nproc) cores, .NET $(dotnet --version). bench/load/profile.sh: the load server on CPU 1, wrk (1 thread,"
+  echo "$connections connections) on CPU 0, ${seconds}s a target after a warm-up; perf samples of the server process at 999 Hz."
+  echo "Shares are of the server's samples in that target's run; every request carries the session cookie."
+} >"$work/report.md"
+
+for target in plain/ro cs/ro cs/rmw; do
+  taskset -c 0 wrk -t1 -c"$connections" -d5s -H "Cookie: $cookie" "http://127.0.0.1:$port/$target" >/dev/null
+  perf record -q -F 999 -g -p "$server" -o "$work/$(tr / - <<<"$target").data" -- sleep "$seconds" >/dev/null 2>&1 &
+  recorder=$!
+  out=$(taskset -c 0 wrk -t1 -c"$connections" -d"${seconds}s" -H "Cookie: $cookie" "http://127.0.0.1:$port/$target")
+  wait $recorder
+  rps=$(sed -nE 's/^Requests\/sec: *([0-9.]+).*/\1/p' <<<"$out")
+  data="$work/$(tr / - <<<"$target").data"
+  {
+    echo
+    echo "## /$target: $rps requests/s"
+    echo
+    echo "By module:"
+    echo
+    echo '```'
+    perf report -i "$data" --no-children --sort dso --stdio -g none 2>/dev/null | grep '%' | head -8
+    echo '```'
+    echo
+    echo "Functions (self), top 25:"
+    echo
+    echo '```'
+    perf report -i "$data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep '%' | head -25 \
+      | sed -E 's/\[(OptimizedTier1|Optimized|OptimizedTier1OSR|QuickJitted|InstrumentedTier)\]//; s/ +$//' | cut -c1-160
+    echo '```'
+  } >>"$work/report.md"
+done
+
+cp "$work/report.md" "bench/results/load-profile-$(tr '[:upper:]' '[:lower:]' <<<"$format").md"
+echo "Results: bench/results/load-profile-$(tr '[:upper:]' '[:lower:]' <<<"$format").md"
