@@ -3,7 +3,7 @@
 # other) while wrk drives one endpoint, for the bare endpoint and the session endpoints, summarised by module and
 # by function into bench/results/load-profile.md. Needs perf (Debian's linux-perf) and wrk.
 #   bench/load/profile.sh        (SECONDS_PER_TARGET, CONNECTIONS, FORMAT may be set in the environment)
-set -euo pipefail
+set -eu
 cd "$(dirname "$0")/../.."
 seconds=${SECONDS_PER_TARGET:-10}
 connections=${CONNECTIONS:-32}

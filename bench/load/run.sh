@@ -101,6 +101,12 @@ run_wrk() { # url cookie seconds
 declare -A requests seconds ticks
 for t in "${targets[@]}"; do IFS='|' read -r name _ _ _ <<<"$t"; requests[$name]=0; seconds[$name]=0; ticks[$name]=0; done
 
+# A first pass over every target, not measured: each server's code is compiled and tiered up before any round.
+for t in "${targets[@]}"; do
+  IFS='|' read -r name url cookie pid <<<"$t"
+  run_wrk "$url" "$cookie" "$warmup" >/dev/null
+done
+
 for round in $(seq 1 "$rounds"); do
   for t in "${targets[@]}"; do
     IFS='|' read -r name url cookie pid <<<"$t"

@@ -57,7 +57,7 @@ internal readonly struct SessionCookieReadResult
 
     /// <summary>
     /// Only a tree reads the JSON as JavaScript does (a repeated key, or keys out of JavaScript's order), as
-    /// <see cref="RawJsonObject.TryValidate"/> found.
+    /// <see cref="RawJsonObject.TryValidate(ReadOnlySpan{byte}, out bool, out int[])"/> found.
     /// </summary>
     public bool NeedsTree { get; }
 
@@ -82,8 +82,8 @@ internal readonly struct SessionCookieReadResult
     /// only a valid session is ever cached or loaded.
     /// </summary>
     public static SessionCookieReadResult Verified(byte[] rented, int offset, int length, bool needsRenewal, SessionTimes? times = null)
-        => RawJsonObject.TryValidate(rented.AsSpan(offset, length), out var needsTree)
-            ? new(SessionCookieRejection.None, rented, offset, length, needsRenewal, times, pooled: true, needsTree)
+        => RawJsonObject.TryValidate(rented.AsSpan(offset, length), out var needsTree, out var index)
+            ? new(SessionCookieRejection.None, rented, offset, length, needsRenewal, times, pooled: true, needsTree, index)
             : Rejected(SessionCookieRejection.NotJsonObject, rented);
 
     /// <summary>A value found in the cache: its JSON was validated when it was stored, and is shared.</summary>

@@ -17,9 +17,16 @@ internal static class RawJsonObject
     /// <see cref="CookieSessionDefaults.MaxDepth"/> deep; and whether only a tree can read it as JavaScript would:
     /// a top-level key may repeat, or its keys are not in the order JavaScript keeps (integer-like keys first, ascending).
     /// </summary>
-    public static bool TryValidate(ReadOnlySpan<byte> json, out bool needsTree)
+    public static bool TryValidate(ReadOnlySpan<byte> json, out bool needsTree) => TryValidate(json, out needsTree, out _);
+
+    /// <summary>
+    /// As <see cref="TryValidate(ReadOnlySpan{byte}, out bool)"/>, and where the properties lie (<see cref="Index"/>),
+    /// found in the same reading, when no tree is needed.
+    /// </summary>
+    public static bool TryValidate(ReadOnlySpan<byte> json, out bool needsTree, out int[]? index)
     {
         needsTree = false;
+        index = null;
         try
         {
             var reader = new Utf8JsonReader(json, s_options);
@@ -31,6 +38,7 @@ internal static class RawJsonObject
             // Up to 32 names are compared; an escaped name, or a 33rd key, counts as "may repeat", which only
             // sends the session down the slower tree path, never to a wrong answer.
             Span<Range> names = stackalloc Range[32];
+            Span<int> positions = stackalloc int[names.Length * 4];
             var count = 0;
             var lastIndex = -1L;
             var sawOtherKey = false;
@@ -48,10 +56,10 @@ internal static class RawJsonObject
 
                     // JavaScript enumerates integer-like keys first, ascending: a cookie written otherwise (never by
                     // JSON.stringify) is read in JavaScript's order through the tree.
-                    if (TryParseArrayIndex(json[name], out var index))
+                    if (TryParseArrayIndex(json[name], out var arrayIndex))
                     {
-                        needsTree |= sawOtherKey || index <= lastIndex;
-                        lastIndex = index;
+                        needsTree |= sawOtherKey || arrayIndex <= lastIndex;
+                        lastIndex = arrayIndex;
                     }
                     else
                     {
@@ -60,11 +68,26 @@ internal static class RawJsonObject
                 }
 
                 reader.Read();
+                var valueStart = (int)reader.TokenStartIndex;
                 reader.Skip();
+                if (!needsTree)
+                {
+                    var at = (count - 1) * 4;
+                    positions[at] = name.Start.Value;
+                    positions[at + 1] = name.End.Value - name.Start.Value;
+                    positions[at + 2] = valueStart;
+                    positions[at + 3] = (int)reader.BytesConsumed - valueStart;
+                }
             }
 
             // The object is closed and nothing follows it.
-            return reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0 && !reader.Read();
+            if (reader.TokenType != JsonTokenType.EndObject || reader.CurrentDepth != 0 || reader.Read())
+            {
+                return false;
+            }
+
+            index = needsTree ? null : positions[..(count * 4)].ToArray();
+            return true;
         }
         catch (JsonException)
         {
@@ -96,7 +119,7 @@ internal static class RawJsonObject
 
     /// <summary>
     /// The raw value of the top-level property <paramref name="key"/>, in an object whose top-level keys
-    /// do not repeat (as <see cref="TryValidate"/> reported).
+    /// do not repeat (as <see cref="TryValidate(ReadOnlySpan{byte}, out bool)"/> reported).
     /// </summary>
     public static bool TryGetValue(ReadOnlySpan<byte> json, string key, out ReadOnlySpan<byte> value)
         => TryGetValue(json, index: null, key, out value);

@@ -151,4 +151,31 @@ public sealed class RawJsonObjectTests
             buffer.Dispose();
         }
     }
+
+    [Theory]
+    [InlineData("{\"a\":1,\"b\":\"two\",\"c\":[1,{\"d\":null}],\"e\":{}}")]
+    [InlineData("{ \"a\" : 1 ,\n \"b\" : [ 1 , 2 ] , \"c\":\"x\\\"y\" }")]
+    [InlineData("{\"2\":true,\"\u00e9\":\"\u65e5\u672c\"}")]
+    [InlineData("{}")]
+    public void TryValidate_IndexFoundWhileValidating_IsWhereThePropertiesLie(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+
+        Assert.True(RawJsonObject.TryValidate(bytes, out var needsTree, out var index));
+
+        Assert.False(needsTree);
+        Assert.Equal(RawJsonObject.Index(bytes), index);
+    }
+
+    [Theory]
+    [InlineData("{\"a\":1,\"a\":2}")]
+    [InlineData("{\"b\":1,\"1\":2}")]
+    [InlineData("{\"a\\u0062\":1}")]
+    public void TryValidate_WhenOnlyATreeReadsIt_GivesNoIndex(string json)
+    {
+        Assert.True(RawJsonObject.TryValidate(Encoding.UTF8.GetBytes(json), out var needsTree, out var index));
+
+        Assert.True(needsTree);
+        Assert.Null(index);
+    }
 }
