@@ -59,4 +59,5 @@ extract "$after_md" >"$work/after.tsv"
     }' "$work/before.tsv" "$work/after.tsv"
 } >bench/results/before-after.md
 cp "$after_md" bench/results/benchmarks.md
+rm -f bench/results/benchmarks-*SessionBenchmarks-report-github.md   # the suite's own copy of the same table
 echo "Results: bench/results/before-after.md, bench/results/benchmarks.md"

@@ -26,7 +26,8 @@ cookie=$(curl -si "http://127.0.0.1:$port/cs/seed" | tr -d '\r' | sed -nE 's/^[S
   echo
   echo "$(date -u +%Y-%m-%d), $(nproc) cores, .NET $(dotnet --version). bench/load/profile.sh: the load server on CPU 1, wrk (1 thread,"
   echo "$connections connections) on CPU 0, ${seconds}s a target after a warm-up; perf samples of the server process at 999 Hz."
-  echo "Shares are of the server's samples in that target's run; every request carries the session cookie."
+  echo "Shares are of the server's samples in that target's run; every request carries the session cookie. The requests/s"
+  echo "here are under perf's sampling with call graphs, for reading the shares only; bench/results/load.md has the comparison."
 } >"$work/report.md"
 
 for target in plain/ro cs/ro cs/rmw; do
@@ -40,6 +41,10 @@ for target in plain/ro cs/ro cs/rmw; do
   {
     echo
     echo "## /$target: $rps requests/s"
+    echo
+    lib=$(perf report -i "$data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -E '\[CookieSession\]' \
+      | awk '{ sum += $1 } END { printf "%.1f", sum }')
+    echo "Samples in this library's own code (symbols of the CookieSession assembly, self): ${lib}%."
     echo
     echo "By module:"
     echo
