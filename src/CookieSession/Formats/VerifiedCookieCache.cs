@@ -76,12 +76,21 @@ internal sealed class VerifiedCookieCache
     }
 
     /// <summary>
-    /// Stores a value this process wrote: JSON as <c>JSON.stringify</c> writes it, so a single object whose keys
-    /// neither repeat nor leave JavaScript's order, and that needs no renewal. <c>index</c> says where the JSON's
-    /// properties lie, as the writer recorded them; they are found here when it is not given.
+    /// Stores a value this process wrote, which needs no renewal. With an <c>index</c> (where the JSON's properties
+    /// lie, as the serializer recorded them) the JSON is one <c>JSON.stringify</c> would write: keys that neither
+    /// repeat nor leave JavaScript's order. Without one it may also be a cookie's JSON written again as it came (a
+    /// renewal), which only the tree may read as <c>JSON.parse</c> does: it is checked here, as a verified value is.
     /// </summary>
     public void AddWritten(ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<byte> json, int[]? index, SessionTimes? times, object? generation)
-        => Store(first, second, json, needsRenewal: false, times, needsTree: false, index, generation);
+    {
+        var needsTree = false;
+        if (index is null && !RawJsonObject.TryValidate(json, out needsTree))
+        {
+            return;
+        }
+
+        Store(first, second, json, needsRenewal: false, times, needsTree, index, generation);
+    }
 
     private void Store(ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<byte> json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, object? generation)
     {
