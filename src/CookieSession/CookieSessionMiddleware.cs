@@ -91,8 +91,10 @@ internal sealed class CookieSessionMiddleware
     /// </summary>
     private SessionFeature Enter(HttpContext context, IFeatureCollection features, bool detached)
     {
+        // Another session middleware may have set ISessionFeature to null as it left (ASP.NET Core's does): the
+        // session feature of an earlier pass is looked for under its own type as well.
         var previous = features[typeof(ISessionFeature)] as ISessionFeature;
-        var earlier = previous as SessionFeature ?? (previous is null ? null : features[typeof(SessionFeature)] as SessionFeature);
+        var earlier = previous as SessionFeature ?? features[typeof(SessionFeature)] as SessionFeature;
         if (earlier is { StateIfUsed: { Stage: SessionStage.Open } state } && ReferenceEquals(earlier.Settings, _settings))
         {
             state.Reenter();
