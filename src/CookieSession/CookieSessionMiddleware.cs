@@ -98,13 +98,15 @@ internal sealed class CookieSessionMiddleware
         if (earlier is { StateIfUsed: { Stage: SessionStage.Open } state } && ReferenceEquals(earlier.Settings, _settings))
         {
             state.Reenter();
+            earlier.IsEntered = true;
             return earlier;
         }
 
-        if (ReferenceEquals(previous, earlier))
+        if (earlier is { IsEntered: false } && ReferenceEquals(previous, earlier))
         {
-            // A session feature of an earlier pass that is over: not one to restore.
-            previous = earlier?.Previous;
+            // A session feature of an earlier pass that is over: not one to restore. (One still entered is the
+            // feature of another cookie session middleware around this one, put back as this one leaves.)
+            previous = earlier.Previous;
         }
 
         var feature = SessionFeature.Rent();
@@ -150,6 +152,7 @@ internal sealed class CookieSessionMiddleware
     /// </summary>
     private void Leave(IFeatureCollection features, SessionFeature feature)
     {
+        feature.IsEntered = false;
         var state = feature.StateIfUsed;
         if (state is { AwaitsCommit: true })
         {

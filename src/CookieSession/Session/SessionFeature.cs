@@ -32,6 +32,12 @@ internal sealed class SessionFeature : ISessionFeature
     /// <summary>The request is outside the cookie's path: the session is neither read nor written.</summary>
     public bool IsDetached { get; private set; }
 
+    /// <summary>
+    /// A request is inside the middleware with this feature; false once it left, though the feature may stay a
+    /// feature of the request for its commit.
+    /// </summary>
+    public bool IsEntered { get; set; }
+
     /// <summary>The session, made on first use.</summary>
     public SessionState State
         => _state ??= new SessionState(
@@ -54,6 +60,7 @@ internal sealed class SessionFeature : ISessionFeature
         _settings = settings;
         IsDetached = detached;
         Previous = previous;
+        IsEntered = true;
     }
 
     /// <summary>Forgets the request, before being reused.</summary>
@@ -64,6 +71,7 @@ internal sealed class SessionFeature : ISessionFeature
         _state = null;
         Previous = null;
         IsDetached = false;
+        IsEntered = false;
     }
 
     /// <summary>This thread's spare feature, or a new one.</summary>
