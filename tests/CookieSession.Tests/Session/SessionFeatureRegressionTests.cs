@@ -75,6 +75,35 @@ public sealed class SessionFeatureRegressionTests
         Assert.Equal("restored", seen);
     }
 
+    /// <summary>
+    /// The middleware removes its <c>ISessionFeature</c> as the request leaves it, also when the session's commit is
+    /// still to come (the response starts after the pipeline): code around it finds no session it can no longer use.
+    /// </summary>
+    [Fact]
+    public async Task AfterTheMiddleware_CommitStillToCome_ISessionFeatureIsRemoved()
+    {
+        string? seen = null;
+        using var host = await StartAsync(app =>
+        {
+            app.Use(async (HttpContext context, RequestDelegate next) =>
+            {
+                await next(context);
+                seen = context.Features.Get<Microsoft.AspNetCore.Http.Features.ISessionFeature>() is null ? "removed" : "still there";
+            });
+            app.UseCookieSession();
+            app.Run(context =>
+            {
+                context.GetCookieSession().Set("user", "ana");
+                return Task.CompletedTask;
+            });
+        });
+
+        using var response = await host.GetTestClient().GetAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal("removed", seen);
+        Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(CookieSessionDefaults.CookieName + "=", StringComparison.Ordinal));
+    }
+
     private static async Task<IHost> StartAsync(Action<IApplicationBuilder> configure)
     {
         var host = new HostBuilder()
