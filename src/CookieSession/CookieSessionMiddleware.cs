@@ -145,8 +145,9 @@ internal sealed class CookieSessionMiddleware
     }
 
     /// <summary>
-    /// The request leaves the middleware. A session whose commit is still to come stays a feature of the request,
-    /// so that a re-execution of the pipeline before the response starts finds it (using it otherwise throws). Any
+    /// The request leaves the middleware, and <c>ISessionFeature</c> is put back as it was. A session whose commit is
+    /// still to come stays a feature of the request under its own type, so that a re-execution of the pipeline before
+    /// the response starts finds it (using it otherwise throws). Any
     /// other is taken away, so that a host reusing its feature collection never hands a session on, and the
     /// feature goes back to the pool.
     /// </summary>
@@ -156,11 +157,7 @@ internal sealed class CookieSessionMiddleware
         var state = feature.StateIfUsed;
         if (state is { AwaitsCommit: true })
         {
-            if (feature.Previous is not null)
-            {
-                features[typeof(ISessionFeature)] = feature.Previous;
-            }
-
+            features[typeof(ISessionFeature)] = feature.Previous;
             state.RequestEnded();
             return;
         }
