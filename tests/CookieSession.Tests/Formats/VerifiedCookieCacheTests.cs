@@ -43,12 +43,14 @@ public sealed class VerifiedCookieCacheTests
     [Fact]
     public void TryGet_Hit_KeepsWhetherOnlyATreeReadsTheJson()
     {
-        var cache = VerifiedCookieCache.Create(16)!;
-        cache.Add("repeated", default, Verified("{\"a\":1,\"a\":2}"), null);
-        cache.AddWritten("written", default, "{\"a\":1}"u8, null, null, null);
+        // One cache each: two values may share a slot (the hash is seeded per process), and then only the newer stays.
+        var repeatedCache = VerifiedCookieCache.Create(16)!;
+        var writtenCache = VerifiedCookieCache.Create(16)!;
+        repeatedCache.Add("repeated", default, Verified("{\"a\":1,\"a\":2}"), null);
+        writtenCache.AddWritten("written", default, "{\"a\":1}"u8, null, null, null);
 
-        Assert.True(cache.TryGet("repeated", default, null, out var repeated));
-        Assert.True(cache.TryGet("written", default, null, out var written));
+        Assert.True(repeatedCache.TryGet("repeated", default, null, out var repeated));
+        Assert.True(writtenCache.TryGet("written", default, null, out var written));
 
         Assert.True(repeated.NeedsTree);
         Assert.False(written.NeedsTree);
@@ -191,6 +193,23 @@ public sealed class VerifiedCookieCacheTests
 
         Assert.Equal("4", (await jar.SendAsync(host)).Body);
         Assert.Equal(3, validated);
+    }
+
+    [Fact]
+    public void AddWritten_IntoTheSlotOfAnotherValue_OnlyTheNewerStays()
+    {
+        // Why a test that needs two values found must not put them in one small cache: in 16 slots, one of these 400
+        // values takes the slot of "written" under any hash seed but one in 10^11.
+        var cache = VerifiedCookieCache.Create(16)!;
+        var evicted = Enumerable.Range(0, 400).Select(i => "repeated" + i).FirstOrDefault(name =>
+        {
+            cache.Add(name, default, Verified("{}"), null);
+            cache.AddWritten("written", default, "{}"u8, null, null, null);
+            return !cache.TryGet(name, default, null, out _);
+        });
+
+        Assert.NotNull(evicted);
+        Assert.True(cache.TryGet("written", default, null, out _));
     }
 
     [Theory]
