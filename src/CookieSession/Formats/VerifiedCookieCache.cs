@@ -84,7 +84,7 @@ internal sealed class VerifiedCookieCache
     public void AddWritten(ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<byte> json, int[]? index, SessionTimes? times, object? generation)
     {
         var needsTree = false;
-        if (index is null && !RawJsonObject.TryValidate(json, out needsTree))
+        if (index is null && !RawJsonObject.TryValidate(json, out needsTree, out index))
         {
             return;
         }
