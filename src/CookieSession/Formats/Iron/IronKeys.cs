@@ -87,6 +87,13 @@ internal sealed class IronKeys
     /// <summary>Keeps a key derived for a salt whose seal has now verified.</summary>
     public void Keep(int id, ReadOnlySpan<char> salt, byte[] key)
     {
+        // Most seals that verify are under salts already kept (this process's own): a lock-free look first, since
+        // counting the store takes all its locks.
+        if (_lookups[id].ContainsKey(salt))
+        {
+            return;
+        }
+
         var keys = _keys[id];
         if (keys.Count >= MaxKeysPerPassword)
         {
