@@ -21,9 +21,10 @@ public sealed partial class DemoTamperRequestTests(DemoApps demos)
         var sessionCookie = $"{CookieSessionDefaults.CookieName}={value}";
 
         // The inspector's page, as the browser gets it with that cookie: its form's token and the antiforgery cookie.
-        using var page = await client.SendAsync(Get(demo.LoopbackUrl("/cookie"), sessionCookie));
+        var cancel = TestContext.Current.CancellationToken;
+        using var page = await client.SendAsync(Get(demo.LoopbackUrl("/cookie"), sessionCookie), cancel);
         page.EnsureSuccessStatusCode();
-        var token = Token().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
+        var token = Token().Match(await page.Content.ReadAsStringAsync(cancel)).Groups[1].Value;
         var antiforgery = page.Headers.GetValues("Set-Cookie").Select(h => h.Split(';')[0]).Single(c => c.StartsWith(".AspNetCore.Antiforgery.", StringComparison.Ordinal));
         Assert.NotEmpty(token);
 
@@ -32,7 +33,7 @@ public sealed partial class DemoTamperRequestTests(DemoApps demos)
             Content = new FormUrlEncodedContent([new("__RequestVerificationToken", WebUtility.HtmlDecode(token))]),
         };
         tamper.Headers.Add("Cookie", $"{sessionCookie}; {antiforgery}");
-        using var response = await client.SendAsync(tamper);
+        using var response = await client.SendAsync(tamper, cancel);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/cookie", response.Headers.Location?.OriginalString);
