@@ -46,6 +46,12 @@ internal static class AccountApp
 
         account.MapPost("/cart", async (HttpContext context) =>
         {
+            // The page's forms post application/x-www-form-urlencoded; anything else is not one of them.
+            if (!context.Request.HasFormContentType)
+            {
+                return Results.BadRequest();
+            }
+
             var form = await context.Request.ReadFormAsync();
             var session = context.GetCookieSession();
             if (ShopSession.User(session) is not null)

@@ -16,11 +16,12 @@ internal static class CookieTamperer
     /// <summary>
     /// The payload cookie with one letter or digit near the middle of its value changed to its neighbour (a to b, 9
     /// to 0): still a well-formed cookie, no longer the one the server wrote. Percent-escapes are left whole.
-    /// <see langword="null"/> when the request brought no session cookie.
+    /// <see langword="null"/> when the request brought no session cookie, or one whose value no <c>Set-Cookie</c> can
+    /// send back as it is (edited by hand to hold a space, a comma, a quote, a backslash or a non-ASCII character).
     /// </summary>
     public static Tampering? Tamper(CookieInspection inspection)
     {
-        if (inspection.Payload is not { Value.Length: > 0 } cookie)
+        if (inspection.Payload is not { Value.Length: > 0 } cookie || !IsCookieValue(cookie.Value))
         {
             return null;
         }
@@ -47,6 +48,20 @@ internal static class CookieTamperer
         }
 
         return null;
+    }
+
+    /// <summary>Whether every character is an RFC 6265 cookie-octet: what <see cref="SetCookieHeaderValue"/> accepts unquoted.</summary>
+    private static bool IsCookieValue(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c is < (char)0x21 or > (char)0x7E or '"' or ',' or ';' or '\\')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Sets the tampered cookie with the session cookie's path, domain, HttpOnly, SameSite and Secure.</summary>

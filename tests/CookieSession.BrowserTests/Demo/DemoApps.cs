@@ -77,6 +77,9 @@ public sealed class DemoApp : IAsyncDisposable
     /// <summary>The address of <paramref name="path"/> on <see cref="Sites.A"/>.</summary>
     public string Url(string path) => $"http://{Sites.A}:{_process.Url.Port}{path}";
 
+    /// <summary>The address of <paramref name="path"/> on the loopback address the demo listens on, for an HTTP client without a browser.</summary>
+    public Uri LoopbackUrl(string path) => new(_process.Url, path);
+
     /// <summary>What the demo printed so far.</summary>
     public string Output() => _process.Output();
 

@@ -71,6 +71,13 @@ public sealed class MigrationDemo : IAsyncLifetime
         return $"http://{Sites.A}:{_process!.Url.Port}{path}";
     }
 
+    /// <summary>The front door's address of <paramref name="path"/> on loopback, for an HTTP client without a browser.</summary>
+    public Uri LoopbackUrl(string path)
+    {
+        RequireNode();
+        return new Uri(_process!.Url, path);
+    }
+
     /// <summary>What the demo printed so far: its log, and what node printed through it.</summary>
     public string Output() => _process?.Output() ?? string.Empty;
 

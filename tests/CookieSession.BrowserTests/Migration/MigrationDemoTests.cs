@@ -94,6 +94,24 @@ public sealed class MigrationDemoTests(ChromiumBrowser browser, MigrationDemo de
         Assert.Equal(2, rewritten["cart"]?[0]?["qty"]?.GetValue<int>());
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("application/json")]
+    public async Task CartPost_NotAForm_RefusedWith400(string? contentType)
+    {
+        using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false });
+        using var request = new HttpRequestMessage(HttpMethod.Post, demo.LoopbackUrl("/account/cart"));
+        if (contentType is not null)
+        {
+            request.Content = new StringContent("{}", Encoding.UTF8, contentType);
+        }
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain("Incorrect Content-Type", demo.Output(), StringComparison.Ordinal);
+    }
+
     private async Task SignInOnNodeAsync(string name)
     {
         await Page.GotoAsync(demo.Url("/"));
