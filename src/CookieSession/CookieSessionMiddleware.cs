@@ -110,7 +110,7 @@ internal sealed class CookieSessionMiddleware
         }
 
         var feature = SessionFeature.Rent();
-        feature.Start(context, _settings, detached, previous);
+        feature.Start(context, _settings, detached, previous, outer: earlier is { IsEntered: true } ? earlier : null);
         if (!detached && (_settings.Options.SaveUninitialized || _settings.Options.OnValidateSession is not null))
         {
             // Connect's SaveUninitialized gives even a request that never touches the session a cookie; the
@@ -162,7 +162,7 @@ internal sealed class CookieSessionMiddleware
             return;
         }
 
-        features[typeof(SessionFeature)] = null;
+        features[typeof(SessionFeature)] = feature.Outer;
         features[typeof(ISessionFeature)] = feature.Previous;
         state?.RequestEnded();
         SessionFeature.Return(feature);

@@ -24,6 +24,9 @@ internal sealed class SessionFeature : ISessionFeature
     private SessionSettings? _settings;
     private SessionState? _state;
 
+    /// <summary>The feature of a cookie session middleware this one runs inside, put back when this one leaves.</summary>
+    public SessionFeature? Outer { get; private set; }
+
     /// <summary>The <see cref="ISessionFeature"/> the request had before this middleware, restored when it leaves.</summary>
     public ISessionFeature? Previous { get; private set; }
 
@@ -54,12 +57,13 @@ internal sealed class SessionFeature : ISessionFeature
         set => throw new NotSupportedException("The session of the cookie session middleware cannot be replaced.");
     }
 
-    public void Start(HttpContext context, SessionSettings settings, bool detached, ISessionFeature? previous)
+    public void Start(HttpContext context, SessionSettings settings, bool detached, ISessionFeature? previous, SessionFeature? outer)
     {
         _context = context;
         _settings = settings;
         IsDetached = detached;
         Previous = previous;
+        Outer = outer;
         IsEntered = true;
     }
 
@@ -72,6 +76,7 @@ internal sealed class SessionFeature : ISessionFeature
         Previous = null;
         IsDetached = false;
         IsEntered = false;
+        Outer = null;
     }
 
     /// <summary>This thread's spare feature, or a new one.</summary>

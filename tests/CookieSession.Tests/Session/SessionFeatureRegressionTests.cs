@@ -80,6 +80,30 @@ public sealed class SessionFeatureRegressionTests
     /// still to come (the response starts after the pipeline): code around it finds no session it can no longer use.
     /// </summary>
     [Fact]
+    public async Task NestedMiddleware_AfterTheInnerOneLeaves_GetCookieSessionIsTheOuterOnes()
+    {
+        string? seen = null;
+        using var host = await StartAsync(app =>
+        {
+            app.UseCookieSession();
+            app.Use(async (HttpContext context, RequestDelegate next) =>
+            {
+                var before = context.GetCookieSession();
+                await next(context);
+                var error = Record.Exception(() => context.GetCookieSession());
+                seen = error is not null ? error.GetType().Name : ReferenceEquals(before, context.GetCookieSession()) ? "the outer one" : "another";
+            });
+            app.UseCookieSession();
+            app.Run(context => context.Response.WriteAsync("ok"));
+        });
+
+        using var response = await host.GetTestClient().GetAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal("ok", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("the outer one", seen);
+    }
+
+    [Fact]
     public async Task AfterTheMiddleware_CommitStillToCome_ISessionFeatureIsRemoved()
     {
         string? seen = null;
