@@ -147,9 +147,9 @@ internal sealed class CookieSessionMiddleware
     /// <summary>
     /// The request leaves the middleware, and <c>ISessionFeature</c> is put back as it was. A session whose commit is
     /// still to come stays a feature of the request under its own type, so that a re-execution of the pipeline before
-    /// the response starts finds it (using it otherwise throws). Any
-    /// other is taken away, so that a host reusing its feature collection never hands a session on, and the
-    /// feature goes back to the pool.
+    /// the response starts finds it (using it otherwise throws). Any other is taken away (the feature of a cookie
+    /// session middleware around this one put back), so that a host reusing its feature collection never hands a
+    /// session on, and the feature is kept as this thread's spare.
     /// </summary>
     private void Leave(IFeatureCollection features, SessionFeature feature)
     {

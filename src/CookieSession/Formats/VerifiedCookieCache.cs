@@ -99,9 +99,8 @@ internal sealed class VerifiedCookieCache
             return;
         }
 
-        // Where each key lies is found once, for every request that sends the value again (a JSON that only a tree
-        // reads, which no writer makes, is read through the tree instead).
-        index ??= needsTree ? null : RawJsonObject.Index(json);
+        // Where each key lies comes with the value (found while validating, or recorded while serializing): every
+        // request that sends the value again finds its keys without reading the JSON. None for a JSON the tree reads.
         var entry = new Entry(string.Concat(first, second), first.Length, json.ToArray(), needsRenewal, times, needsTree, index, generation);
         Volatile.Write(ref _slots[Hash(first, second) & _mask], entry);
     }

@@ -151,7 +151,9 @@ internal static class RawJsonObject
     /// Where the top-level properties of a validated object whose names do not repeat lie: four numbers a property
     /// (name start and length, without quotes; value start and length). Kept with a cached value so that the
     /// requests which send it again find their keys without reading the JSON again. <see langword="null"/> when a
-    /// name is escaped: those are compared as the strings they stand for, by reading.
+    /// name is escaped: those are compared as the strings they stand for, by reading. The request path finds the same
+    /// positions while validating (<see cref="TryValidate(ReadOnlySpan{byte}, out bool, out int[])"/>) or serializing;
+    /// this reading, through <see cref="Enumerator"/>, is the reference those are checked against.
     /// </summary>
     public static int[]? Index(ReadOnlySpan<byte> json)
     {

@@ -29,7 +29,10 @@ internal static class IronSeal
     private const int IvBytes = 16;
     private const int MacLength = 43; // base64url of 32 bytes
 
-    /// <summary>Seals the JSON: returns the seal's text (ASCII).</summary>
+    /// <summary>
+    /// Seals the JSON as iron-webcrypto does, with two fresh salts: returns the seal's text (ASCII). The format seals
+    /// through <see cref="IronKeys"/> instead; this is the peer's way, for checking that both are read alike.
+    /// </summary>
     public static string Seal(ReadOnlySpan<byte> json, byte[] password, string passwordId, DateTimeOffset? expiration)
     {
         Span<byte> encryptionSalt = stackalloc byte[SaltBytes * 2];
