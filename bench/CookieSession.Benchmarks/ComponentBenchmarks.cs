@@ -19,7 +19,10 @@ public class ComponentBenchmarks
     private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
     private static readonly JsonDocumentOptions Lenient = new() { MaxDepth = 64 };
     private readonly ReadOnlyMemory<byte> _json = Encoding.UTF8.GetBytes(SessionPayload.Json);
+    private readonly Microsoft.AspNetCore.Http.CookieOptions _cookieOptions = new() { Path = "/", HttpOnly = true };
     private string _raw = null!;
+    private byte[] _signedValue = null!;
+    private char[] _escaped = new char[3 * 1024];
     private byte[] _offsetPayload = null!;
     private byte[] _signature = null!;
     private HMACSHA256 _instance = null!;
@@ -37,6 +40,7 @@ public class ComponentBenchmarks
         _offsetPayload = new byte[_payload.Length + 2];
         _payload.CopyTo(_offsetPayload, 2);
         _signature = Encoding.ASCII.GetBytes(mac);
+        _signedValue = Encoding.UTF8.GetBytes("s:j:" + SessionPayload.Json + "." + mac);
     }
 
     [Benchmark(Baseline = true, Description = "HMAC-SHA256 (static HashData)")]
@@ -105,6 +109,23 @@ public class ComponentBenchmarks
         UriComponent.TryDecode(_raw, _decoded, out var written);
         return written;
     }
+
+    [Benchmark(Description = "sign the value (s:j:JSON.MAC)")]
+    public int SignValue()
+    {
+        var buffer = new Json.PooledByteBuffer(_json.Length + 64);
+        SignedCookieValue.Sign(SignedCookieValue.JsonPrefix, _json.Span, _signer, ref buffer);
+        var length = buffer.Length;
+        buffer.Dispose();
+        return length;
+    }
+
+    [Benchmark(Description = "format the Set-Cookie header (percent-encoded)")]
+    public int FormatSetCookie()
+        => SetCookieWriter.Format("connect.sess", _signedValue, CookieValueEncoding.Percent, _cookieOptions).Length;
+
+    [Benchmark(Description = "percent-encode the signed value")]
+    public int Escape() => UriComponent.Escape(_signedValue, _escaped);
 
     [Benchmark(Description = "decode + verify (TryUnsign)")]
     public int Unsign()

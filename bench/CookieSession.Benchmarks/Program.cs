@@ -10,15 +10,15 @@ namespace CookieSession.Benchmarks;
 /// dotnet run -c Release --project bench/CookieSession.Benchmarks [-- BenchmarkDotNet arguments]
 /// Without arguments runs <see cref="SessionBenchmarks"/> and writes its summary as GitHub markdown to
 /// bench/results/benchmarks.md. "-- --filter *Component*" runs the pieces of a request one by one;
-/// "-- --quick" gives a fast interleaved look while working; "-- --loop NAME SECONDS" runs one case for a profiler.
+/// "-- --quick [CASE...]" gives a fast interleaved look while working (every case, or those whose names begin so); "-- --loop NAME SECONDS" runs one case for a profiler.
 /// </summary>
 internal static class Program
 {
     public static int Main(string[] args)
     {
-        if (args is ["--quick", ..])
+        if (args is ["--quick", .. var only])
         {
-            return QuickRun.Run();
+            return QuickRun.Run(only);
         }
 
         if (args is ["--loop", var name, var seconds])

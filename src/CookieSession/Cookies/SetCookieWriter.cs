@@ -33,6 +33,10 @@ internal static class SetCookieWriter
     /// <summary>Bytes kept free for what a cookie policy may add: <c>; secure</c>, <c>; httponly</c>, <c>; samesite=strict</c> and more.</summary>
     public const int PolicyHeadroom = CookieSessionDefaults.MaxCookieSize - 4050;
 
+    /// <summary>RFC 6265's cookie-octet: visible ASCII but <c>"</c>, <c>,</c>, <c>;</c> and <c>\</c>.</summary>
+    private static readonly SearchValues<byte> CookieOctets = SearchValues.Create(
+        "!#$%&'()*+-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~"u8);
+
     /// <summary>
     /// Appends <c>name=value</c> with <paramref name="options"/>, and returns the value as it travels (escaped),
     /// which is what the browser sends back.
@@ -134,20 +138,13 @@ internal static class SetCookieWriter
             var at = 0;
             Write(span, ref at, name);
             span[at++] = '=';
-            foreach (var b in value)
+            if (percent)
             {
-                if (percent)
-                {
-                    WriteEscaped(span, ref at, b);
-                }
-                else if (b is > 0x20 and < 0x7F and not (byte)';' and not (byte)',' and not (byte)'"' and not (byte)'\\')
-                {
-                    span[at++] = (char)b;
-                }
-                else
-                {
-                    throw new ArgumentException("A raw cookie value must consist of cookie octets.", nameof(value));
-                }
+                at += UriComponent.Escape(value, span[at..]);
+            }
+            else
+            {
+                WriteRaw(span, ref at, value);
             }
 
             WriteAttributes(span, ref at, options);
@@ -157,6 +154,17 @@ internal static class SetCookieWriter
         {
             ArrayPool<char>.Shared.Return(rented);
         }
+    }
+
+    private static void WriteRaw(Span<char> span, ref int at, ReadOnlySpan<byte> value)
+    {
+        if (value.IndexOfAnyExcept(CookieOctets) >= 0)
+        {
+            throw new ArgumentException("A raw cookie value must consist of cookie octets.", nameof(value));
+        }
+
+        Ascii.ToUtf16(value, span[at..], out var written);
+        at += written;
     }
 
     private static void WriteAttributes(Span<char> span, ref int at, CookieOptions options)
@@ -279,24 +287,9 @@ internal static class SetCookieWriter
         }
     }
 
-    private static void WriteEscaped(Span<char> span, ref int at, byte b)
-    {
-        if (UriComponent.IsUnreserved(b))
-        {
-            span[at++] = (char)b;
-            return;
-        }
-
-        span[at++] = '%';
-        span[at++] = (char)HexDigit(b >> 4);
-        span[at++] = (char)HexDigit(b & 0xF);
-    }
-
     private static void Write(Span<char> span, ref int at, string text)
     {
         text.CopyTo(span[at..]);
         at += text.Length;
     }
-
-    private static int HexDigit(int nibble) => nibble < 10 ? '0' + nibble : 'A' + nibble - 10;
 }

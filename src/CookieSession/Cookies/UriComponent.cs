@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -20,8 +21,11 @@ internal static class UriComponent
     /// </summary>
     public static bool TryDecode(ReadOnlySpan<char> value, Span<byte> destination, out int written)
     {
+        // One character at a time: an encodeURIComponent'd JSON has an escape every few characters, too
+        // often for vectorized searches between them to pay.
         written = 0;
         var i = 0;
+        var ascii = true;
         while (i < value.Length)
         {
             var c = value[i];
@@ -39,24 +43,15 @@ internal static class UriComponent
                     return false;
                 }
 
-                destination[written++] = (byte)((hi << 4) | lo);
+                var b = (byte)((hi << 4) | lo);
+                ascii &= b < 0x80;
+                destination[written++] = b;
                 i += 3;
             }
             else if (c < 0x80)
             {
-                // A run of plain ASCII up to the next escape, narrowed in one vectorized step.
-                var run = value[i..];
-                var end = run.IndexOfAny('%', '\x80');
-                var ascii = end < 0 ? run : run[..end];
-                var stop = ascii.IndexOfAnyExceptInRange('\0', '\x7f');
-                if (stop >= 0)
-                {
-                    ascii = ascii[..stop];
-                }
-
-                Ascii.FromUtf16(ascii, destination[written..], out var count);
-                written += count;
-                i += count;
+                destination[written++] = (byte)c;
+                i++;
             }
             else
             {
@@ -73,12 +68,54 @@ internal static class UriComponent
                     return false;
                 }
 
+                ascii = false;
                 written += count;
                 i += read;
             }
         }
 
-        return Utf8.IsValid(destination[..written]);
+        // Escapes must spell valid UTF-8 (decodeURIComponent throws otherwise); plain ASCII always is.
+        return ascii || Utf8.IsValid(destination[..written]);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="utf8"/> escaped as <see cref="Uri.EscapeDataString(string)"/> escapes it (upper-case
+    /// hex digits) and returns the characters written. <paramref name="destination"/> must hold
+    /// <c>3 * utf8.Length</c> characters.
+    /// </summary>
+    public static int Escape(ReadOnlySpan<byte> utf8, Span<char> destination)
+    {
+        // Branch-free: every byte writes four characters at once (itself, or "%XX", then a spare one that the
+        // next byte overwrites) and moves on by one or three; a JSON alternates between the two too often for a
+        // branch to be predicted. The last bytes, with no room left for the spare character, go one by one.
+        var table = EscapeTable;
+        var lengths = EscapeLengths;
+        var bytes = MemoryMarshal.AsBytes(destination);
+        var at = 0;
+        var i = 0;
+        for (; i < utf8.Length && at + 4 <= destination.Length; i++)
+        {
+            var b = utf8[i];
+            MemoryMarshal.Write(bytes[(2 * at)..], in table[b]);
+            at += lengths[b];
+        }
+
+        for (; i < utf8.Length; i++)
+        {
+            var b = utf8[i];
+            if (lengths[b] == 1)
+            {
+                destination[at++] = (char)b;
+            }
+            else
+            {
+                destination[at++] = '%';
+                destination[at++] = (char)HexDigit(b >> 4);
+                destination[at++] = (char)HexDigit(b & 0xF);
+            }
+        }
+
+        return at;
     }
 
     /// <summary>The length of the value once escaped by <see cref="Uri.EscapeDataString(string)"/>.</summary>
@@ -106,6 +143,49 @@ internal static class UriComponent
         0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
         0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
     ];
+
+    /// <summary>For each byte, the four characters <see cref="Escape"/> writes for it, read as one <see cref="ulong"/>.</summary>
+    private static readonly ulong[] EscapeTable = BuildEscapeTable();
+
+    /// <summary>For each byte, how many of those characters count: 1, or 3 for an escape.</summary>
+    private static readonly byte[] EscapeLengths = BuildEscapeLengths();
+
+    private static ulong[] BuildEscapeTable()
+    {
+        var table = new ulong[256];
+        Span<char> chars = stackalloc char[4];
+        for (var b = 0; b < 256; b++)
+        {
+            chars.Clear();
+            if (IsUnreserved((byte)b))
+            {
+                chars[0] = (char)b;
+            }
+            else
+            {
+                chars[0] = '%';
+                chars[1] = (char)HexDigit(b >> 4);
+                chars[2] = (char)HexDigit(b & 0xF);
+            }
+
+            table[b] = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(chars));
+        }
+
+        return table;
+    }
+
+    private static byte[] BuildEscapeLengths()
+    {
+        var lengths = new byte[256];
+        for (var b = 0; b < 256; b++)
+        {
+            lengths[b] = (byte)(IsUnreserved((byte)b) ? 1 : 3);
+        }
+
+        return lengths;
+    }
+
+    private static int HexDigit(int nibble) => nibble < 10 ? '0' + nibble : 'A' + nibble - 10;
 
     private static int HexValue(char c) => c switch
     {

@@ -1,0 +1,146 @@
+using System.Text;
+using CookieSession.Cookies;
+
+namespace CookieSession.Tests.Cookies;
+
+/// <summary>Percent-encoding as <see cref="Uri.EscapeDataString(string)"/> does it, and decoding as decodeURIComponent.</summary>
+public sealed class UriComponentTests
+{
+    [Theory]
+    [InlineData("")]
+    [InlineData("a")]
+    [InlineData("{")]
+    [InlineData("s:j:{\"user\":\"ada\",\"roles\":[\"admin\"],\"n\":1}.Zm9v+/bar")]
+    [InlineData("é😀 !*'()~-._")]
+    [InlineData("\u0000\u001f\u007f")]
+    public void Escape_EqualsEscapeDataString(string value)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(value);
+        var destination = new char[3 * utf8.Length];
+        var written = UriComponent.Escape(utf8, destination);
+        Assert.Equal(Uri.EscapeDataString(value), new string(destination, 0, written));
+    }
+
+    [Fact]
+    public void Escape_EveryByte_AtEveryLength_IntoAnExactlySizedDestination()
+    {
+        // Every length from 0 to 64 with the destination no larger than required, so that the last bytes take
+        // the careful path; every byte value, each at every position of the run.
+        var random = new Random(20261127);
+        for (var length = 0; length <= 64; length++)
+        {
+            for (var round = 0; round < 40; round++)
+            {
+                var bytes = new byte[length];
+                random.NextBytes(bytes);
+                var destination = new char[3 * length];
+                var written = UriComponent.Escape(bytes, destination);
+                Assert.Equal(Reference(bytes), new string(destination, 0, written));
+            }
+        }
+
+        var all = Enumerable.Range(0, 256).Select(b => (byte)b).ToArray();
+        var whole = new char[3 * all.Length];
+        Assert.Equal(Reference(all), new string(whole, 0, UriComponent.Escape(all, whole)));
+    }
+
+    [Fact]
+    public void Escape_LeavesNothingBeyondWhatItWrote_WhenTheDestinationIsExact()
+    {
+        // The spare character written past each byte must never land outside the destination.
+        var bytes = Encoding.ASCII.GetBytes("abc");
+        var buffer = new char[10];
+        buffer.AsSpan().Fill('#');
+        var written = UriComponent.Escape(bytes, buffer.AsSpan(0, 9));
+        Assert.Equal("abc", new string(buffer, 0, written));
+        Assert.Equal('#', buffer[9]);
+    }
+
+    [Fact]
+    public void Decode_RoundTripsWhatEscapeWrote()
+    {
+        var random = new Random(7);
+        for (var round = 0; round < 500; round++)
+        {
+            var text = RandomText(random, random.Next(0, 80));
+            var utf8 = Encoding.UTF8.GetBytes(text);
+            var escaped = new char[3 * utf8.Length];
+            var length = UriComponent.Escape(utf8, escaped);
+            var decoded = new byte[UriComponent.MaxDecodedLength(length)];
+            Assert.True(UriComponent.TryDecode(escaped.AsSpan(0, length), decoded, out var written));
+            Assert.Equal(utf8, decoded[..written]);
+        }
+    }
+
+    [Theory]
+    [InlineData("%e2%82%ac", "€")]
+    [InlineData("%7B%22a%22%3A1%7D", "{\"a\":1}")]
+    [InlineData("plain", "plain")]
+    [InlineData("é%20ü", "é ü")]
+    [InlineData("😀", "😀")]
+    public void Decode_AsDecodeUriComponent(string raw, string expected)
+    {
+        var buffer = new byte[UriComponent.MaxDecodedLength(raw.Length)];
+        Assert.True(UriComponent.TryDecode(raw, buffer, out var written));
+        Assert.Equal(expected, Encoding.UTF8.GetString(buffer, 0, written));
+    }
+
+    [Theory]
+    [InlineData("%80")]
+    [InlineData("a%FF")]
+    [InlineData("%E2%82")]
+    [InlineData("%F0%9F%98")]
+    [InlineData("%2")]
+    [InlineData("%%41")]
+    [InlineData("%4g")]
+    public void Decode_RefusesWhatDecodeUriComponentThrowsOn(string raw)
+        => Assert.False(UriComponent.TryDecode(raw, new byte[UriComponent.MaxDecodedLength(raw.Length)], out _));
+
+    [Fact]
+    public void Decode_RefusesALoneSurrogate_WhichNoUtf8CanCarry()
+    {
+        // Built at run time: an attribute's string cannot hold a lone surrogate.
+        foreach (var raw in new[] { new string('\ud83d', 1), "x" + new string('\udc00', 1) + "y", "%41" + new string('\ud800', 1) })
+        {
+            Assert.False(UriComponent.TryDecode(raw, new byte[UriComponent.MaxDecodedLength(raw.Length)], out _));
+        }
+    }
+
+    private static string Reference(byte[] bytes)
+    {
+        var text = new StringBuilder();
+        foreach (var b in bytes)
+        {
+            if (b is (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9')
+                or (byte)'-' or (byte)'.' or (byte)'_' or (byte)'~')
+            {
+                text.Append((char)b);
+            }
+            else
+            {
+                text.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string RandomText(Random random, int length)
+    {
+        const string Alphabet = "abcXYZ019-._~ {}\":,[]+/=%;\\é€😀\u0001\u007f";
+        var text = new StringBuilder();
+        var elements = System.Globalization.StringInfo.GetTextElementEnumerator(Alphabet);
+        var pieces = new List<string>();
+        while (elements.MoveNext())
+        {
+            pieces.Add(elements.GetTextElement());
+        }
+
+        for (var i = 0; i < length; i++)
+        {
+            text.Append(pieces[random.Next(pieces.Count)]);
+        }
+
+        return text.ToString();
+    }
+}
