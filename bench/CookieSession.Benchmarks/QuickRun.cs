@@ -19,12 +19,14 @@ internal static class QuickRun
             .Where((c, i) => i == 0 || only.Length == 0 || only.Any(o => c.Name.StartsWith(o, StringComparison.Ordinal)))
             .ToArray();
         var totals = new double[cases.Length];
+        var allocated = new long[cases.Length];
         const int Rounds = 20, PerRound = 20_000;
         for (var round = 0; round < Rounds; round++)
         {
             for (var c = 0; c < cases.Length; c++)
             {
                 var action = cases[c].Action;
+                var before = GC.GetAllocatedBytesForCurrentThread();
                 var watch = Stopwatch.StartNew();
                 for (var i = 0; i < PerRound; i++)
                 {
@@ -34,6 +36,7 @@ internal static class QuickRun
                 if (round > 2)
                 {
                     totals[c] += watch.Elapsed.TotalNanoseconds / PerRound;
+                    allocated[c] += GC.GetAllocatedBytesForCurrentThread() - before;
                 }
             }
         }
@@ -41,7 +44,8 @@ internal static class QuickRun
         for (var c = 0; c < cases.Length; c++)
         {
             var mean = totals[c] / (Rounds - 3);
-            Console.WriteLine($"{cases[c].Name,-20} {mean,8:F0} ns  {mean / (totals[0] / (Rounds - 3)),5:F2}x");
+            var bytes = allocated[c] / (double)((Rounds - 3) * PerRound);
+            Console.WriteLine($"{cases[c].Name,-32} {mean,8:F0} ns  {mean / (totals[0] / (Rounds - 3)),5:F2}x  {bytes,6:F0} B");
         }
 
         benchmarks.Cleanup();

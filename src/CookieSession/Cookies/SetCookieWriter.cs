@@ -43,7 +43,7 @@ internal static class SetCookieWriter
     /// </summary>
     /// <exception cref="CookieSessionTooLargeException">The header would exceed <see cref="CookieSessionDefaults.MaxCookieSize"/>.</exception>
     /// <exception cref="ArgumentException">An attribute value that could end or split the header.</exception>
-    public static ReadOnlySpan<char> Append(HttpResponse response, string name, ReadOnlySpan<byte> value, CookieValueEncoding encoding, CookieOptions options, ILogger logger)
+    public static ReadOnlyMemory<char> Append(HttpResponse response, string name, ReadOnlySpan<byte> value, CookieValueEncoding encoding, CookieOptions options, ILogger logger)
     {
         ValidateName(name);
         ValidateAttributes(options);
@@ -77,10 +77,10 @@ internal static class SetCookieWriter
     }
 
     /// <summary>The value in a header this class formatted: after <c>name=</c>, up to the first attribute.</summary>
-    private static ReadOnlySpan<char> ValueOf(string header, string name)
+    private static ReadOnlyMemory<char> ValueOf(string header, string name)
     {
-        var value = header.AsSpan(name.Length + 1);
-        var end = value.IndexOf(';');
+        var value = header.AsMemory(name.Length + 1);
+        var end = value.Span.IndexOf(';');
         return end < 0 ? value : value[..end];
     }
 

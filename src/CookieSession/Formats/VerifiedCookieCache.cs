@@ -52,11 +52,11 @@ internal sealed class VerifiedCookieCache
     {
         var entry = Volatile.Read(ref _slots[Hash(first, second) & _mask]);
         if (entry is null
-            || entry.Key.Length != first.Length + second.Length
-            || entry.FirstLength != first.Length
+            || entry.First.Length != first.Length
+            || entry.Second.Length != second.Length
             || !ReferenceEquals(entry.Generation, generation)
-            || !(ConstantTime.Equals(MemoryMarshal.AsBytes(entry.Key.AsSpan(0, first.Length)), MemoryMarshal.AsBytes(first))
-                & ConstantTime.Equals(MemoryMarshal.AsBytes(entry.Key.AsSpan(first.Length)), MemoryMarshal.AsBytes(second))))
+            || !(ConstantTime.Equals(MemoryMarshal.AsBytes(entry.First.Span), MemoryMarshal.AsBytes(first))
+                & ConstantTime.Equals(MemoryMarshal.AsBytes(entry.Second.Span), MemoryMarshal.AsBytes(second))))
         {
             result = default;
             return false;
@@ -69,9 +69,11 @@ internal sealed class VerifiedCookieCache
     /// <summary>Stores a value that verified, with what it decoded to (a loaded, hence validated, result).</summary>
     public void Add(ReadOnlySpan<char> first, ReadOnlySpan<char> second, in SessionCookieReadResult verified, object? generation)
     {
-        if (verified.IsLoaded)
+        if (verified.IsLoaded && Fits(first.Length + second.Length, verified.Json.Length))
         {
-            Store(first, second, verified.Json, verified.NeedsRenewal, verified.Times, verified.NeedsTree, verified.Index, generation);
+            // The value is a piece of the request's Cookie header: copied, so that the entry keeps only itself.
+            var key = string.Concat(first, second);
+            Store(key.AsMemory(0, first.Length), key.AsMemory(first.Length), verified.Json, verified.NeedsRenewal, verified.Times, verified.NeedsTree, verified.Index, generation);
         }
     }
 
@@ -80,9 +82,15 @@ internal sealed class VerifiedCookieCache
     /// lie, as the serializer recorded them) the JSON is one <c>JSON.stringify</c> would write: keys that neither
     /// repeat nor leave JavaScript's order. Without one it may also be a cookie's JSON written again as it came (a
     /// renewal), which only the tree may read as <c>JSON.parse</c> does: it is checked here, as a verified value is.
+    /// The value is kept as given, not copied: a piece of the <c>Set-Cookie</c> header that carried it.
     /// </summary>
-    public void AddWritten(ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<byte> json, int[]? index, SessionTimes? times, object? generation)
+    public void AddWritten(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, int[]? index, SessionTimes? times, object? generation)
     {
+        if (!Fits(first.Length + second.Length, json.Length))
+        {
+            return;
+        }
+
         var needsTree = false;
         if (index is null && !RawJsonObject.TryValidate(json, out needsTree, out index))
         {
@@ -92,17 +100,15 @@ internal sealed class VerifiedCookieCache
         Store(first, second, json, needsRenewal: false, times, needsTree, index, generation);
     }
 
-    private void Store(ReadOnlySpan<char> first, ReadOnlySpan<char> second, ReadOnlySpan<byte> json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, object? generation)
-    {
-        if ((2 * (first.Length + second.Length)) + json.Length > MaxEntrySize)
-        {
-            return;
-        }
+    /// <summary>Whether a value of this many characters and its JSON stay within <see cref="MaxEntrySize"/>.</summary>
+    private static bool Fits(int chars, int jsonBytes) => (2 * chars) + jsonBytes <= MaxEntrySize;
 
+    private void Store(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, object? generation)
+    {
         // Where each key lies comes with the value (found while validating, or recorded while serializing): every
         // request that sends the value again finds its keys without reading the JSON. None for a JSON the tree reads.
-        var entry = new Entry(string.Concat(first, second), first.Length, json.ToArray(), needsRenewal, times, needsTree, index, generation);
-        Volatile.Write(ref _slots[Hash(first, second) & _mask], entry);
+        var entry = new Entry(first, second, json.ToArray(), needsRenewal, times, needsTree, index, generation);
+        Volatile.Write(ref _slots[Hash(first.Span, second.Span) & _mask], entry);
     }
 
     /// <summary>
@@ -118,5 +124,5 @@ internal sealed class VerifiedCookieCache
             string.GetHashCode(second[Math.Max(0, second.Length - HashedTail)..]),
             second.Length);
 
-    private sealed record Entry(string Key, int FirstLength, byte[] Json, bool NeedsRenewal, SessionTimes? Times, bool NeedsTree, int[]? Index, object? Generation);
+    private sealed record Entry(ReadOnlyMemory<char> First, ReadOnlyMemory<char> Second, byte[] Json, bool NeedsRenewal, SessionTimes? Times, bool NeedsTree, int[]? Index, object? Generation);
 }

@@ -91,7 +91,7 @@ internal sealed class IronSessionFormat : ISessionCookieFormat
         }
 
         _cookie.Write(response, seal + VersionSuffix, options);
-        _cache?.AddWritten(seal, default, json, index, null, null);
+        _cache?.AddWritten(seal.AsMemory(), default, json, index, null, null);
     }
 
     public void Delete(HttpResponse response, CookieOptions options) => _cookie.Delete(response, options);

@@ -118,9 +118,7 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
             _cookie.Write(response, value, WithinLifetime(options, times));
             if (_cache is not null && ring is not null)
             {
-                Span<char> chars = length <= 1024 ? stackalloc char[length] : new char[length];
-                Encoding.ASCII.GetChars(value, chars);
-                _cache.AddWritten(chars, default, json, index, times, ring);
+                _cache.AddWritten(Encoding.ASCII.GetString(value).AsMemory(), default, json, index, times, ring);
             }
         }
         finally
