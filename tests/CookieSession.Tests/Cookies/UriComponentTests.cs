@@ -44,6 +44,25 @@ public sealed class UriComponentTests
         Assert.Equal(Reference(all), new string(whole, 0, UriComponent.Escape(all, whole)));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(31)]
+    [InlineData(600)]
+    public void Escape_AnUnreservedRunOfAnyLength_ThenEscapes(int run)
+    {
+        // A base64url value (Protected's) is all one run; a JSON starts escaping at once.
+        var random = new Random(run);
+        const string Unreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+        var prefix = new string(Enumerable.Range(0, run).Select(_ => Unreserved[random.Next(Unreserved.Length)]).ToArray());
+        foreach (var value in new[] { prefix, prefix + "{\"a\":\"é\"}+/=", prefix + "%" })
+        {
+            var utf8 = Encoding.UTF8.GetBytes(value);
+            var destination = new char[3 * utf8.Length];
+            Assert.Equal(Uri.EscapeDataString(value), new string(destination, 0, UriComponent.Escape(utf8, destination)));
+        }
+    }
+
     [Fact]
     public void Escape_LeavesNothingBeyondWhatItWrote_WhenTheDestinationIsExact()
     {
