@@ -92,6 +92,9 @@ public class ComponentBenchmarks
         return n;
     }
 
+    [Benchmark(Description = "validate the JSON and index its keys (RawJsonObject.TryValidate)")]
+    public int ValidateJson() => Json.RawJsonObject.TryValidate(_json.Span, out _, out var index) ? index!.Length : 0;
+
     [Benchmark(Description = "HMAC-SHA256 (reused, data at offset 2)")]
     public byte[] HmacOffset()
     {

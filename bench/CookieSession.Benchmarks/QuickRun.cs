@@ -134,5 +134,7 @@ internal static class QuickRun
             ("c: sign value", () => components.SignValue()),
             ("c: format set-cookie", () => components.FormatSetCookie()),
             ("c: escape", () => components.Escape()),
+            ("c: validate json", () => components.ValidateJson()),
+            ("c: reader pass", () => components.ReaderPass()),
         };
 }

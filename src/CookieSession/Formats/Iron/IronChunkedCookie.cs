@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using CookieSession.Cookies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -93,22 +92,25 @@ internal sealed class IronChunkedCookie
     public bool IsPresent(StringValues headers)
         => CookieHeaderReader.TryGetValue(headers, _name, out _) || CookieHeaderReader.TryGetValue(headers, _chunkNames[0], out _);
 
+    /// <summary>
+    /// Writes the value (ASCII) as one cookie or in chunks; returns the value as the one cookie's header carries it,
+    /// or nothing when chunked or withheld.
+    /// </summary>
     /// <exception cref="CookieSessionTooLargeException">More than four chunks would be needed.</exception>
-    public void Write(HttpResponse response, string value, CookieOptions options)
+    public ReadOnlyMemory<char> Write(HttpResponse response, ReadOnlySpan<byte> bytes, CookieOptions options)
     {
         var context = response.HttpContext;
         if (SetCookieWriter.IsWithheld(context, options))
         {
-            return;
+            return default;
         }
 
-        var bytes = Encoding.ASCII.GetBytes(value);
         var headers = context.Request.Headers.Cookie;
         if (bytes.Length <= SetCookieWriter.MaxRawValueLength(_name, options))
         {
-            SetCookieWriter.Append(response, _name, bytes, CookieValueEncoding.Raw, options, _logger);
+            var written = SetCookieWriter.Append(response, _name, bytes, CookieValueEncoding.Raw, options, _logger);
             DeleteChunks(response, headers, options, from: 0);
-            return;
+            return written;
         }
 
         var perChunk = SetCookieWriter.MaxRawValueLength(_chunkNames[0], options);
@@ -120,7 +122,7 @@ internal sealed class IronChunkedCookie
 
         for (var i = 0; i < count; i++)
         {
-            var chunk = bytes.AsSpan(i * perChunk, Math.Min(perChunk, bytes.Length - (i * perChunk)));
+            var chunk = bytes.Slice(i * perChunk, Math.Min(perChunk, bytes.Length - (i * perChunk)));
             SetCookieWriter.Append(response, _chunkNames[i], chunk, CookieValueEncoding.Raw, options, _logger);
         }
 
@@ -130,6 +132,7 @@ internal sealed class IronChunkedCookie
         }
 
         DeleteChunks(response, headers, options, from: count);
+        return default;
     }
 
     /// <summary>Deletes the cookie and every chunk the request brought.</summary>

@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using CookieSession.Json;
 using CookieSession.Signing;
 
 namespace CookieSession.Formats.Iron;
@@ -50,11 +51,30 @@ internal static class IronSeal
     /// </summary>
     public static string Seal(ReadOnlySpan<byte> json, IronKeys keys, string passwordId, DateTimeOffset? expiration)
     {
+        var buffer = new PooledByteBuffer(EstimateLength(json.Length, passwordId));
+        try
+        {
+            SealTo(ref buffer, json, keys, passwordId, expiration);
+            return Encoding.ASCII.GetString(buffer.WrittenSpan);
+        }
+        finally
+        {
+            buffer.Dispose();
+        }
+    }
+
+    /// <summary>As <see cref="Seal(ReadOnlySpan{byte}, IronKeys, string, DateTimeOffset?)"/>, the seal's ASCII appended to <paramref name="buffer"/>.</summary>
+    public static void SealTo(ref PooledByteBuffer buffer, ReadOnlySpan<byte> json, IronKeys keys, string passwordId, DateTimeOffset? expiration)
+    {
         var salts = keys.ForSealing();
         Span<byte> iv = stackalloc byte[IvBytes];
         RandomNumberGenerator.Fill(iv);
-        return Seal(json, passwordId, expiration, salts.EncryptionSalt, salts.HmacSalt, iv, salts.EncryptionKey, salts.HmacKey);
+        Write(ref buffer, json, passwordId, expiration, salts.EncryptionSalt, salts.HmacSalt, iv, salts.EncryptionKey, salts.HmacKey, reuse: true);
     }
+
+    /// <summary>About the length of a seal of a JSON of this many bytes.</summary>
+    public static int EstimateLength(int jsonLength, string passwordId)
+        => 200 + passwordId.Length + Base64Url.GetEncodedLength(IronCiphers.CiphertextLength(jsonLength));
 
     /// <summary>Seals with the salts (their hex text) and IV given: what the random ones make, for known vectors.</summary>
     internal static string Seal(
@@ -70,18 +90,24 @@ internal static class IronSeal
         var hmacKey = new byte[KeyBytes];
         Rfc2898DeriveBytes.Pbkdf2(password, encryptionSalt, encryptionKey, 1, HashAlgorithmName.SHA1);
         Rfc2898DeriveBytes.Pbkdf2(password, hmacSalt, hmacKey, 1, HashAlgorithmName.SHA1);
+        var buffer = new PooledByteBuffer(EstimateLength(json.Length, passwordId));
         try
         {
-            return Seal(json, passwordId, expiration, Encoding.ASCII.GetString(encryptionSalt), Encoding.ASCII.GetString(hmacSalt), iv, encryptionKey, hmacKey);
+            // Keys used once: not kept keyed on the thread (reuse: false), and wiped after.
+            Write(ref buffer, json, passwordId, expiration, Encoding.ASCII.GetString(encryptionSalt), Encoding.ASCII.GetString(hmacSalt), iv, encryptionKey, hmacKey, reuse: false);
+            return Encoding.ASCII.GetString(buffer.WrittenSpan);
         }
         finally
         {
+            buffer.Dispose();
             CryptographicOperations.ZeroMemory(encryptionKey);
             CryptographicOperations.ZeroMemory(hmacKey);
         }
     }
 
-    private static string Seal(
+    /// <summary>Appends the seal's ASCII: the six parts the MAC covers, written once, then the MAC over them as written.</summary>
+    private static void Write(
+        ref PooledByteBuffer buffer,
         ReadOnlySpan<byte> json,
         string passwordId,
         DateTimeOffset? expiration,
@@ -89,28 +115,81 @@ internal static class IronSeal
         string hmacSalt,
         ReadOnlySpan<byte> iv,
         byte[] encryptionKey,
-        byte[] hmacKey)
+        byte[] hmacKey,
+        bool reuse)
     {
-        byte[] ciphertext;
-        using (var aes = Aes.Create())
+        var start = buffer.Length;
+        WriteAscii(ref buffer, Prefix);
+        buffer.WriteByte((byte)'*');
+        WriteAscii(ref buffer, passwordId);
+        buffer.WriteByte((byte)'*');
+        WriteAscii(ref buffer, encryptionSalt);
+        buffer.WriteByte((byte)'*');
+        WriteBase64Url(ref buffer, iv);
+        buffer.WriteByte((byte)'*');
+
+        var ciphertext = ArrayPool<byte>.Shared.Rent(IronCiphers.CiphertextLength(json.Length));
+        try
         {
-            aes.Key = encryptionKey;
-            ciphertext = aes.EncryptCbc(json, iv, PaddingMode.PKCS7);
+            int length;
+            if (reuse)
+            {
+                length = IronCiphers.Encrypt(encryptionKey, json, iv, ciphertext);
+            }
+            else
+            {
+                using var aes = Aes.Create();
+                aes.Key = encryptionKey;
+                length = aes.EncryptCbc(json, iv, ciphertext, PaddingMode.PKCS7);
+            }
+
+            WriteBase64Url(ref buffer, ciphertext.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(ciphertext);
         }
 
-        var text = new StringBuilder(64 + (ciphertext.Length * 4 / 3) + 200);
-        text.Append(Prefix).Append('*').Append(passwordId).Append('*')
-            .Append(encryptionSalt).Append('*')
-            .Append(Base64Url.EncodeToString(iv)).Append('*')
-            .Append(Base64Url.EncodeToString(ciphertext)).Append('*');
+        buffer.WriteByte((byte)'*');
         if (expiration is { } expires)
         {
-            text.Append(expires.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+            var digits = buffer.GetSpan(20);
+            expires.ToUnixTimeMilliseconds().TryFormat(digits, out var written, provider: CultureInfo.InvariantCulture);
+            buffer.Advance(written);
         }
 
-        var macBase = text.ToString();
-        text.Append('*').Append(hmacSalt).Append('*').Append(Mac(macBase, hmacKey));
-        return text.ToString();
+        Span<byte> hash = stackalloc byte[32];
+        var macBase = buffer.WrittenSpan[start..];
+        if (reuse)
+        {
+            IronCiphers.Mac(hmacKey, macBase, hash);
+        }
+        else
+        {
+            HMACSHA256.HashData(hmacKey, macBase, hash);
+        }
+
+        buffer.WriteByte((byte)'*');
+        WriteAscii(ref buffer, hmacSalt);
+        buffer.WriteByte((byte)'*');
+        WriteBase64Url(ref buffer, hash);
+    }
+
+    private static void WriteAscii(ref PooledByteBuffer buffer, string text)
+    {
+        var span = buffer.GetSpan(text.Length);
+        if (Ascii.FromUtf16(text, span, out var written) != OperationStatus.Done)
+        {
+            throw new InvalidOperationException("A seal's salts and password id are ASCII.");
+        }
+
+        buffer.Advance(written);
+    }
+
+    private static void WriteBase64Url(ref PooledByteBuffer buffer, ReadOnlySpan<byte> data)
+    {
+        var span = buffer.GetSpan(Base64Url.GetEncodedLength(data.Length));
+        buffer.Advance(Base64Url.EncodeToUtf8(data, span));
     }
 
     /// <summary>
@@ -181,12 +260,11 @@ internal static class IronSeal
         }
 
         var hmacKey = keys.Derive(id, password!, hmacSalt, keep: false);
-        var expected = Mac(macBase, hmacKey);
-        Span<byte> expectedBytes = stackalloc byte[MacLength];
+        Span<byte> expected = stackalloc byte[MacLength];
         Span<byte> macBytes = stackalloc byte[MacLength];
-        Encoding.ASCII.GetBytes(expected, expectedBytes);
-        Encoding.ASCII.GetBytes(mac, macBytes);
-        if (!ConstantTime.Equals(expectedBytes, macBytes))
+        Mac(macBase, hmacKey, expected);
+        Ascii.FromUtf16(mac, macBytes, out _);
+        if (!ConstantTime.Equals(expected, macBytes))
         {
             return SessionCookieRejection.BadSignature;
         }
@@ -216,9 +294,7 @@ internal static class IronSeal
             var plaintext = ArrayPool<byte>.Shared.Rent(Math.Max(1, ciphertextLength));
             try
             {
-                using var aes = Aes.Create();
-                aes.Key = key;
-                length = aes.DecryptCbc(ciphertext.AsSpan(0, ciphertextLength), iv[..IvBytes], plaintext, PaddingMode.PKCS7);
+                length = IronCiphers.Decrypt(key, ciphertext.AsSpan(0, ciphertextLength), iv[..IvBytes], plaintext);
             }
             catch (CryptographicException)
             {
@@ -236,19 +312,24 @@ internal static class IronSeal
         }
     }
 
-    private static string Mac(ReadOnlySpan<char> macBase, byte[] key)
+    /// <summary>The MAC of a seal's first six parts (ASCII, checked before), in base64url, into <paramref name="encoded"/>.</summary>
+    private static void Mac(ReadOnlySpan<char> macBase, byte[] key, Span<byte> encoded)
     {
-        var data = ArrayPool<byte>.Shared.Rent(macBase.Length);
+        var rented = macBase.Length > 1024 ? ArrayPool<byte>.Shared.Rent(macBase.Length) : null;
+        var data = rented is null ? stackalloc byte[macBase.Length] : rented.AsSpan(0, macBase.Length);
         try
         {
-            var written = Encoding.UTF8.GetBytes(macBase, data);
+            Ascii.FromUtf16(macBase, data, out _);
             Span<byte> hash = stackalloc byte[32];
-            HMACSHA256.HashData(key, data.AsSpan(0, written), hash);
-            return Base64Url.EncodeToString(hash);
+            IronCiphers.Mac(key, data, hash);
+            Base64Url.EncodeToUtf8(hash, encoded);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(data);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 

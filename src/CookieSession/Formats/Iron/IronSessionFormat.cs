@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using CookieSession.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -15,6 +16,8 @@ internal sealed class IronSessionFormat : ISessionCookieFormat
 {
     /// <summary>iron-session's version suffix, appended after the seal. Part of the wire format: never change it.</summary>
     public const string VersionSuffix = "~2";
+
+    private static ReadOnlySpan<byte> VersionSuffixBytes => "~2"u8;
 
     /// <summary>iron-session's <c>Max-Age</c> for a ttl of 0 (no expiry): 2^31 - 1 seconds.</summary>
     private static readonly TimeSpan NoExpiryMaxAge = TimeSpan.FromSeconds(int.MaxValue);
@@ -63,7 +66,8 @@ internal sealed class IronSessionFormat : ISessionCookieFormat
     {
         var now = _time.GetUtcNow();
 
-        if (_cache is not null && !IsExpired(seal, now) && _cache.TryGet(seal, default, null, out var cached))
+        // A seal found in the cache verified before; its expiration, in clear, is checked on every hit.
+        if (_cache is not null && _cache.TryGet(seal, default, null, out var cached) && !IsExpired(seal, now))
         {
             return cached;
         }
@@ -82,7 +86,6 @@ internal sealed class IronSessionFormat : ISessionCookieFormat
     public void Write(HttpResponse response, ReadOnlySpan<byte> json, int[]? index, SessionTimes times, CookieOptions options)
     {
         var expiration = _ttl > TimeSpan.Zero ? times.IssuedAt + _ttl : (DateTimeOffset?)null;
-        var seal = IronSeal.Seal(json, _keys, _passwords.CurrentIdText, expiration);
         if (options.MaxAge is null && options.Expires is null)
         {
             // As iron-session writes it: ttl - 60 s (the seal outlives the cookie by iron's skew), ttl itself when
@@ -90,22 +93,46 @@ internal sealed class IronSessionFormat : ISessionCookieFormat
             options.MaxAge = _ttl == TimeSpan.Zero ? NoExpiryMaxAge : _ttl > IronSeal.TimestampSkew ? _ttl - IronSeal.TimestampSkew : _ttl;
         }
 
-        _cookie.Write(response, seal + VersionSuffix, options);
-        _cache?.AddWritten(seal.AsMemory(), default, json, index, null, null);
+        // The seal is written once, as ASCII, with the suffix after it; the cache keeps the seal as the Set-Cookie
+        // header carries it when one cookie does.
+        var buffer = new PooledByteBuffer(IronSeal.EstimateLength(json.Length, _passwords.CurrentIdText) + VersionSuffix.Length);
+        try
+        {
+            IronSeal.SealTo(ref buffer, json, _keys, _passwords.CurrentIdText, expiration);
+            var sealLength = buffer.Length;
+            buffer.Write(VersionSuffixBytes);
+            var written = _cookie.Write(response, buffer.WrittenSpan, options);
+            if (_cache is not null)
+            {
+                var seal = written.Length == buffer.Length
+                    ? written[..sealLength]
+                    : Encoding.ASCII.GetString(buffer.WrittenSpan[..sealLength]).AsMemory();
+                _cache.AddWritten(seal, default, json, index, null, null);
+            }
+        }
+        finally
+        {
+            buffer.Dispose();
+        }
     }
 
     public void Delete(HttpResponse response, CookieOptions options) => _cookie.Delete(response, options);
 
-    /// <summary>Whether the seal's expiration (its sixth part, in clear) has passed: a cached seal expires too.</summary>
+    /// <summary>
+    /// Whether a seal that verified before has expired. Its expiration is its sixth part of eight: found from the end,
+    /// past the MAC and its salt, rather than by splitting the whole seal.
+    /// </summary>
     private static bool IsExpired(ReadOnlySpan<char> seal, DateTimeOffset now)
     {
-        Span<Range> parts = stackalloc Range[9];
-        if (seal.Split(parts, '*') != 8)
+        var beforeMac = seal.LastIndexOf('*');
+        var beforeSalt = beforeMac < 0 ? -1 : seal[..beforeMac].LastIndexOf('*');
+        var beforeExpiration = beforeSalt < 0 ? -1 : seal[..beforeSalt].LastIndexOf('*');
+        if (beforeExpiration < 0)
         {
             return true;
         }
 
-        var expiration = seal[parts[5]];
+        var expiration = seal[(beforeExpiration + 1)..beforeSalt];
         return !expiration.IsEmpty
             && (!long.TryParse(expiration, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var expires)
                 || expires <= (now - IronSeal.TimestampSkew).ToUnixTimeMilliseconds());

@@ -1,0 +1,68 @@
+using System.Security.Cryptography;
+using CookieSession.Formats.Iron;
+
+namespace CookieSession.Tests.Formats.Iron;
+
+/// <summary>The thread's keyed MAC and cipher answer for the key they are given, whichever key came before.</summary>
+public sealed class IronCiphersTests
+{
+    [Fact]
+    public void Mac_KeysTakingTurns_EachGivesItsOwnHmac()
+    {
+        var first = RandomNumberGenerator.GetBytes(32);
+        var second = RandomNumberGenerator.GetBytes(32);
+        var sameBytesOtherArray = (byte[])first.Clone();
+        var data = RandomNumberGenerator.GetBytes(300);
+        Span<byte> hash = stackalloc byte[32];
+        foreach (var key in new[] { first, first, second, first, sameBytesOtherArray, second })
+        {
+            IronCiphers.Mac(key, data, hash);
+            Assert.Equal(HMACSHA256.HashData(key, data), hash.ToArray());
+        }
+    }
+
+    [Fact]
+    public void EncryptThenDecrypt_KeysTakingTurns_AsAesCbcWithPkcs7()
+    {
+        var keys = new[] { RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32) };
+        for (var round = 0; round < 6; round++)
+        {
+            var key = keys[round % 3 == 0 ? 0 : 1];
+            var iv = RandomNumberGenerator.GetBytes(16);
+            var plaintext = RandomNumberGenerator.GetBytes(round * 7);
+            var ciphertext = new byte[IronCiphers.CiphertextLength(plaintext.Length)];
+            var length = IronCiphers.Encrypt(key, plaintext, iv, ciphertext);
+
+            using var aes = Aes.Create();
+            aes.Key = key;
+            Assert.Equal(aes.EncryptCbc(plaintext, iv, PaddingMode.PKCS7), ciphertext[..length]);
+
+            var decrypted = new byte[length];
+            var written = IronCiphers.Decrypt(key, ciphertext.AsSpan(0, length), iv, decrypted);
+            Assert.Equal(plaintext, decrypted[..written]);
+        }
+    }
+
+    [Fact]
+    public void Decrypt_UnderAnotherKey_FailsAsAesDoes()
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var other = RandomNumberGenerator.GetBytes(32);
+        var iv = RandomNumberGenerator.GetBytes(16);
+        var plaintext = "{\"user\":\"ada\"}"u8.ToArray();
+        var ciphertext = new byte[IronCiphers.CiphertextLength(plaintext.Length)];
+        var length = IronCiphers.Encrypt(key, plaintext, iv, ciphertext);
+
+        // A wrong key almost always breaks the padding; when it does not, the plaintext differs.
+        var destination = new byte[length];
+        var error = Record.Exception(() => IronCiphers.Decrypt(other, ciphertext.AsSpan(0, length), iv, destination));
+        if (error is null)
+        {
+            Assert.NotEqual(plaintext, destination[..plaintext.Length]);
+        }
+        else
+        {
+            Assert.IsAssignableFrom<CryptographicException>(error);
+        }
+    }
+}
