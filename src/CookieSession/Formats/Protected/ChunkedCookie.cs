@@ -108,24 +108,26 @@ internal sealed class ChunkedCookie
 
     /// <summary>
     /// Writes the value (cookie octets) as one cookie, or as chunks when it does not fit, and deletes the chunks of the
-    /// request that the new value does not use.
+    /// request that the new value does not use. Returns the value as the one cookie's header carries it (unreserved
+    /// characters travel as they are), or nothing when chunked or withheld.
     /// </summary>
     /// <exception cref="CookieSessionTooLargeException">Over <see cref="CookieSessionOptions.MaxChunkedSize"/>.</exception>
-    public void Write(HttpResponse response, ReadOnlySpan<byte> value, CookieOptions options)
+    public ReadOnlyMemory<char> Write(HttpResponse response, ReadOnlySpan<byte> value, CookieOptions options)
     {
         var context = response.HttpContext;
         if (SetCookieWriter.IsWithheld(context, options))
         {
             // The cookie policy withholds the cookie for lack of consent: deleting chunks alone would break the session.
-            return;
+            return default;
         }
 
         // The values are unreserved characters, which percent-encoding leaves as they are: they go through
         // Response.Cookies, so that a cookie policy shapes them as it does every cookie.
         var written = 0;
+        ReadOnlyMemory<char> whole = default;
         if (value.Length <= SetCookieWriter.MaxUnreservedValueLength(context, _name, options))
         {
-            SetCookieWriter.Append(response, _name, value, CookieValueEncoding.Percent, options, _logger);
+            whole = SetCookieWriter.Append(response, _name, value, CookieValueEncoding.Percent, options, _logger);
         }
         else
         {
@@ -165,6 +167,7 @@ internal sealed class ChunkedCookie
         }
 
         DeleteChunksOfRequest(response, options, from: written);
+        return whole;
     }
 
     /// <summary>Deletes the cookie and every chunk the request brought.</summary>

@@ -115,10 +115,12 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
         {
             Base64Url.EncodeToUtf8(protectedBytes, rented);
             var value = rented.AsSpan(0, length);
-            _cookie.Write(response, value, WithinLifetime(options, times));
+            var written = _cookie.Write(response, value, WithinLifetime(options, times));
             if (_cache is not null && ring is not null)
             {
-                _cache.AddWritten(Encoding.ASCII.GetString(value).AsMemory(), default, json, index, times, ring);
+                // The value as the one cookie's header carries it, or (chunked) put together again.
+                var whole = written.Length == value.Length ? written : Encoding.ASCII.GetString(value).AsMemory();
+                _cache.AddWritten(whole, default, json, index, times, ring);
             }
         }
         finally
