@@ -47,8 +47,7 @@ internal sealed class CookieSessionMiddleware
 
     public Task Invoke(HttpContext context)
     {
-        var request = context.Request;
-        var detached = !CookiePath.Matches(request.PathBase, request.Path, _settings.DefaultCookie.Path);
+        var detached = !CookiePath.Matches(context.Request, _settings.DefaultCookie.Path);
         if (detached)
         {
             Log.OutsidePath(_settings.Logger, _settings.DefaultCookie.Path);

@@ -8,14 +8,17 @@ namespace CookieSession.Cookies;
 /// </summary>
 internal static class CookiePath
 {
-    public static bool Matches(PathString pathBase, PathString path, string cookiePath)
+    public static bool Matches(HttpRequest request, string cookiePath)
     {
+        // The default path: every request, without asking the request for its path.
         if (cookiePath.Length == 0 || cookiePath == "/")
         {
             return true;
         }
 
         // The browser sees the whole path: the base the app is mounted on and the rest.
+        var pathBase = request.PathBase;
+        var path = request.Path;
         var requestPath = pathBase.HasValue ? pathBase.Add(path).Value! : path.Value;
         return Matches(string.IsNullOrEmpty(requestPath) ? "/" : requestPath, cookiePath);
     }

@@ -133,7 +133,23 @@ internal static class RawJsonObject
         Span<byte> utf8Key = key.Length <= 128 ? stackalloc byte[key.Length * 3] : new byte[key.Length * 3];
         var isUtf8 = JsString.TryEncodeUtf8(key, utf8Key, out var written);
         utf8Key = utf8Key[..written];
-        var enumerator = new Enumerator(json, index);
+        if (index is not null)
+        {
+            // Straight through the index, whose names hold no escapes: no enumerator (and its JSON reader) to set up.
+            for (var i = 0; isUtf8 && i < index.Length; i += 4)
+            {
+                if (json.Slice(index[i], index[i + 1]).SequenceEqual(utf8Key))
+                {
+                    value = json.Slice(index[i + 2], index[i + 3]);
+                    return true;
+                }
+            }
+
+            value = default;
+            return false;
+        }
+
+        var enumerator = new Enumerator(json);
         while (enumerator.MoveNext())
         {
             if (enumerator.NameEquals(utf8Key, isUtf8, key))

@@ -53,13 +53,10 @@ internal static class SessionCommit
         }
 
         var data = session.Data;
-        var cookie = session.ChangedCookie ?? settings.DefaultCookie;
-        tls = RequestSecurity.IsTls(session.HttpContext.Request, options.TrustProxy);
-        var secured = cookie.SecurePolicy != CookieSecurePolicy.Always || tls;
         if (session.DeletesCookie && data.Count == 0)
         {
             // Cleared, and nothing stored since (or stored and removed again): the old cookie must go.
-            return secured ? SessionOutcome.Deleted : SessionOutcome.NotSecured;
+            return IsSecured(session, out tls) ? SessionOutcome.Deleted : SessionOutcome.NotSecured;
         }
 
         if (data.IsNew && data.Count == 0 && !options.SaveUninitialized)
@@ -83,12 +80,23 @@ internal static class SessionCommit
             return SessionOutcome.Unchanged;
         }
 
-        if (!secured)
+        if (!IsSecured(session, out tls))
         {
             return SessionOutcome.NotSecured;
         }
 
         return write ? SessionOutcome.Written : SessionOutcome.Renewed;
+    }
+
+    /// <summary>
+    /// Whether the cookie may be sent on this response (not one that must be <c>Secure</c> on a request that did not
+    /// come over TLS); asked only of a response that sends it, since reading the scheme has its cost.
+    /// </summary>
+    private static bool IsSecured(SessionState session, out bool tls)
+    {
+        var cookie = session.ChangedCookie ?? session.Settings.DefaultCookie;
+        tls = RequestSecurity.IsTls(session.HttpContext.Request, session.Settings.Options.TrustProxy);
+        return cookie.SecurePolicy != CookieSecurePolicy.Always || tls;
     }
 
     private static void Apply(SessionState session, SessionOutcome outcome, ReadOnlySpan<byte> serialized, int[]? index, bool tls)
