@@ -45,13 +45,13 @@ internal sealed class ChunkedCookie
     }
 
     /// <summary>
-    /// Reads the value, joining its chunks. On success <paramref name="rented"/> (from <see cref="ArrayPool{T}.Shared"/>,
-    /// which the caller returns) holds it in its first <paramref name="length"/> characters.
+    /// Reads the value: one cookie's as the request header carries it, or its chunks joined into
+    /// <paramref name="rented"/> (from <see cref="ArrayPool{T}.Shared"/>, which the caller returns).
     /// </summary>
-    public SessionCookieRejection TryRead(StringValues headers, out bool found, out char[]? rented, out int length)
+    public SessionCookieRejection TryRead(StringValues headers, out bool found, out ReadOnlySpan<char> value, out char[]? rented)
     {
         rented = null;
-        length = 0;
+        value = default;
         found = CookieHeaderReader.TryGetValue(headers, _name, out var first);
         if (!found)
         {
@@ -65,9 +65,7 @@ internal sealed class ChunkedCookie
                 return SessionCookieRejection.TooLarge;
             }
 
-            rented = ArrayPool<char>.Shared.Rent(Math.Max(1, first.Length));
-            first.CopyTo(rented);
-            length = first.Length;
+            value = first;
             return SessionCookieRejection.None;
         }
 
@@ -96,6 +94,7 @@ internal sealed class ChunkedCookie
         }
 
         rented = ArrayPool<char>.Shared.Rent(total);
+        var length = 0;
         for (var i = 0; i < count; i++)
         {
             CookieHeaderReader.TryGetValue(headers, _chunkNames[i], out var chunk);
@@ -103,6 +102,7 @@ internal sealed class ChunkedCookie
             length += chunk.Length;
         }
 
+        value = rented.AsSpan(0, length);
         return SessionCookieRejection.None;
     }
 

@@ -69,7 +69,7 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
 
     public SessionCookieReadResult Read(HttpRequest request)
     {
-        var rejection = _cookie.TryRead(request.Headers.Cookie, out var found, out var chars, out var length);
+        var rejection = _cookie.TryRead(request.Headers.Cookie, out var found, out var value, out var rented);
         if (!found)
         {
             return SessionCookieReadResult.Missing;
@@ -82,8 +82,6 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
 
         try
         {
-            var value = chars.AsSpan(0, length);
-
             // A cached value stands only while the key ring it was opened under is the current one: a reloaded
             // ring (a new default key, a revocation) sends it through Data Protection again.
             var ring = _keys.Generation;
@@ -100,7 +98,10 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
         }
         finally
         {
-            ArrayPool<char>.Shared.Return(chars!);
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
         }
     }
 
