@@ -94,6 +94,8 @@ internal static class QuickRun
             ("floor", benchmarks.HmacFloor),
             ("bare", () => benchmarks.Bare()),
             ("no cookie", () => benchmarks.NoCookie()),
+            ("reference: feature only", () => benchmarks.FeatureOnly()),
+            ("aspnet untouched", () => benchmarks.AspNetUntouched()),
             ("read only", () => benchmarks.ReadOnly()),
             ("read only, first sight", () => benchmarks.ReadOnlyFirstSight()),
             ("read-modify-write", () => benchmarks.ReadModifyWrite()),

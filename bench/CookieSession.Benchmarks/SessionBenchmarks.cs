@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CookieSession.Benchmarks;
@@ -28,6 +29,8 @@ public class SessionBenchmarks
     private RequestHarness _readModifyWrite = null!;
     private RequestHarness _tampered = null!;
     private RequestHarness _aspNetReadOnly = null!;
+    private RequestHarness _aspNetUntouched = null!;
+    private RequestHarness _featureOnly = null!;
     private RequestHarness _aspNetReadModifyWrite = null!;
     private RequestHarness _readOnlyFirstSight = null!;
     private RequestHarness _expressReadOnlyFirstSight = null!;
@@ -129,6 +132,22 @@ public class SessionBenchmarks
         }, null);
         seed.RunAsync().GetAwaiter().GetResult();
         var aspNetCookie = seed.SetCookie?.Split(';')[0] ?? throw new InvalidOperationException("no ASP.NET session cookie");
+        // What any middleware offering ISessionFeature pays in this harness before doing anything of its own: the
+        // feature set as the request enters and the one found put back as it leaves (ASP.NET's own session
+        // middleware does the same), and the context's feature cache refetched after each change.
+        var featureOnly = new ApplicationBuilder(_services);
+        featureOnly.Use(static (context, next) =>
+        {
+            var features = context.Features;
+            var previous = features[typeof(ISessionFeature)];
+            features[typeof(ISessionFeature)] = StaticSessionFeature.Instance;
+            var task = next(context);
+            features[typeof(ISessionFeature)] = previous;
+            return task;
+        });
+        featureOnly.Run(static _ => Task.CompletedTask);
+        _featureOnly = new RequestHarness(featureOnly.Build(), _services, null);
+        _aspNetUntouched = AspNetSession(static _ => Task.CompletedTask, null);
         _aspNetReadOnly = AspNetSession(static context =>
         {
             _ = context.Session.GetString("name") ?? throw new InvalidOperationException("session not loaded");
@@ -197,6 +216,12 @@ public class SessionBenchmarks
 
     [Benchmark(Description = "no cookie, session untouched")]
     public Task NoCookie() => _noCookie.RunAsync();
+
+    [Benchmark(Description = "reference: ISessionFeature set and put back, nothing else")]
+    public Task FeatureOnly() => _featureOnly.RunAsync();
+
+    [Benchmark(Description = "ASP.NET AddSession: no cookie, session untouched")]
+    public Task AspNetUntouched() => _aspNetUntouched.RunAsync();
 
     [Benchmark(Description = "read only")]
     public Task ReadOnly() => _readOnly.RunAsync();
@@ -363,4 +388,12 @@ public class SessionBenchmarks
 
     private static string Mac(string secret, string value)
         => Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(value))).TrimEnd('=');
+
+    /// <summary>A session feature that is only there, for the reference row.</summary>
+    private sealed class StaticSessionFeature : ISessionFeature
+    {
+        public static readonly StaticSessionFeature Instance = new();
+
+        public ISession Session { get; set; } = null!;
+    }
 }
