@@ -21,6 +21,8 @@ public class ComponentBenchmarks
     private readonly ReadOnlyMemory<byte> _json = Encoding.UTF8.GetBytes(SessionPayload.Json);
     private readonly Microsoft.AspNetCore.Http.CookieOptions _cookieOptions = new() { Path = "/", HttpOnly = true };
     private string _raw = null!;
+    private byte[] _jsonBytes = null!;
+    private int[] _jsonIndex = null!;
     private byte[] _signedValue = null!;
     private char[] _escaped = new char[3 * 1024];
     private byte[] _offsetPayload = null!;
@@ -40,6 +42,8 @@ public class ComponentBenchmarks
         _offsetPayload = new byte[_payload.Length + 2];
         _payload.CopyTo(_offsetPayload, 2);
         _signature = Encoding.ASCII.GetBytes(mac);
+        _jsonBytes = Encoding.UTF8.GetBytes(SessionPayload.Json);
+        _jsonIndex = Json.RawJsonObject.Index(_jsonBytes)!;
         _signedValue = Encoding.UTF8.GetBytes("s:j:" + SessionPayload.Json + "." + mac);
     }
 
@@ -94,6 +98,20 @@ public class ComponentBenchmarks
 
     [Benchmark(Description = "validate the JSON and index its keys (RawJsonObject.TryValidate)")]
     public int ValidateJson() => Json.RawJsonObject.TryValidate(_json.Span, out _, out var index) ? index!.Length : 0;
+
+    [Benchmark(Description = "load a cached session, change one value, serialize it with its index")]
+    public int Serialize()
+    {
+        var data = new Session.SessionData();
+        data.Load(Formats.SessionCookieReadResult.Cached(_jsonBytes, needsRenewal: false, times: null, needsTree: false, _jsonIndex));
+        data.Set("counter", System.Text.Json.Nodes.JsonValue.Create(42));
+        var buffer = new Json.PooledByteBuffer(_jsonBytes.Length + 64);
+        data.Serialize(ref buffer, withIndex: true, out var index);
+        var length = buffer.Length + index!.Length;
+        buffer.Dispose();
+        data.Release();
+        return length;
+    }
 
     [Benchmark(Description = "HMAC-SHA256 (reused, data at offset 2)")]
     public byte[] HmacOffset()

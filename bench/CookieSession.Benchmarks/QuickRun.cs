@@ -137,6 +137,7 @@ internal static class QuickRun
             ("c: format set-cookie", () => components.FormatSetCookie()),
             ("c: escape", () => components.Escape()),
             ("c: validate json", () => components.ValidateJson()),
+            ("c: serialize", () => components.Serialize()),
             ("c: reader pass", () => components.ReaderPass()),
         };
 }
