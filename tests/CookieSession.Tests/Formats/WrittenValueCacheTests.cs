@@ -1,0 +1,104 @@
+using System.Text;
+using CookieSession.Formats;
+using CookieSession.Tests.Formats.Protected;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.CookiePolicy;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CookieSession.Tests.Formats;
+
+/// <summary>
+/// A value this process wrote is kept in the cache as the Set-Cookie header carried it: the browser sending back
+/// exactly what it received must find it there, whatever the format, whether Response.Cookies is plain or wrapped by a
+/// cookie policy, and whether the value went as one cookie or in chunks. A hit hands out the cache's own JSON (not
+/// pooled); a miss verifies again and hands out a rented buffer.
+/// </summary>
+public sealed class WrittenValueCacheTests
+{
+    private const string Secret = "a secret of at least thirty-two characters, for every format";
+
+    public static TheoryData<CookieSessionFormat, bool, int> Cases()
+    {
+        var data = new TheoryData<CookieSessionFormat, bool, int>();
+        foreach (var policy in new[] { false, true })
+        {
+            foreach (var format in new[] { CookieSessionFormat.Connect, CookieSessionFormat.ExpressCookieSession, CookieSessionFormat.Protected, CookieSessionFormat.IronSession })
+            {
+                data.Add(format, policy, 40);
+            }
+
+            // Past one cookie (Protected and iron-session chunk), yet within the largest entry the cache keeps.
+            data.Add(CookieSessionFormat.Protected, policy, 3500);
+            data.Add(CookieSessionFormat.IronSession, policy, 3500);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Read_TheCookiesJustWrittenSentBack_IsACacheHitWithTheSameJson(CookieSessionFormat which, bool policy, int blobLength)
+    {
+        var keys = ProtectedHost.NewKeyFolder();
+        try
+        {
+            using var services = new ServiceCollection()
+                .AddDataProtection().SetApplicationName("tests").PersistKeysToFileSystem(new DirectoryInfo(keys)).Services
+                .BuildServiceProvider();
+            var options = new CookieSessionOptions { Format = which, Secret = Secret };
+            options.Cookie.Name = "sid";
+            var format = SessionCookieFormats.Create(options, [Secret], TimeProvider.System, NullLogger.Instance, services);
+            var json = Encoding.UTF8.GetBytes("{\"n\":1,\"who\":\"é ü;, \\\"q\\\"\",\"blob\":\"" + new string('x', blobLength) + "\"}");
+            var now = TimeProvider.System.GetUtcNow();
+
+            var response = policy ? WithCookiePolicy() : new DefaultHttpContext();
+            format.Write(response.Response, json, null, new SessionTimes(now, now), new CookieOptions { Path = "/", HttpOnly = true });
+
+            if (blobLength > 3000)
+            {
+                Assert.True(response.Response.Headers.SetCookie.Count > 1, "Meant to be chunked.");
+            }
+
+            var request = new DefaultHttpContext();
+            request.Request.Headers.Cookie = string.Join("; ", response.Response.Headers.SetCookie
+                .Select(header => header!.Split(';')[0])
+                .Where(pair => pair[(pair.IndexOf('=') + 1)..].Length > 0));
+            var read = format.Read(request.Request);
+            try
+            {
+                Assert.True(read.IsLoaded, $"{read.Rejection}");
+                Assert.Equal(json, read.Json.ToArray());
+                Assert.False(read.IsPooled, "The value just written was not found in the cache.");
+            }
+            finally
+            {
+                read.ReturnBuffer();
+            }
+        }
+        finally
+        {
+            Directory.Delete(keys, recursive: true);
+        }
+    }
+
+    private static DefaultHttpContext WithCookiePolicy()
+    {
+        var context = new DefaultHttpContext();
+        var feature = new ResponseCookiesFeature(context.Features);
+
+        // What CookiePolicyMiddleware installs: Response.Cookies wrapped by the policy.
+        var wrapperType = typeof(CookiePolicyOptions).Assembly.GetType("Microsoft.AspNetCore.CookiePolicy.ResponseCookiesWrapper", throwOnError: true)!;
+        var wrapper = (IResponseCookies)Activator.CreateInstance(wrapperType, context, new CookiePolicyOptions { Secure = CookieSecurePolicy.Always }, feature, NullLogger.Instance)!;
+        context.Features.Set<IResponseCookiesFeature>(new WrappedCookiesFeature(wrapper));
+        return context;
+    }
+
+    private sealed class WrappedCookiesFeature(IResponseCookies cookies) : IResponseCookiesFeature
+    {
+        public IResponseCookies Cookies => cookies;
+    }
+}
