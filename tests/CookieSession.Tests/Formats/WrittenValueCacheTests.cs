@@ -2,7 +2,6 @@ using System.Text;
 using CookieSession.Formats;
 using CookieSession.Tests.Formats.Protected;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.CookiePolicy;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -90,9 +89,10 @@ public sealed class WrittenValueCacheTests
         var context = new DefaultHttpContext();
         var feature = new ResponseCookiesFeature(context.Features);
 
-        // What CookiePolicyMiddleware installs: Response.Cookies wrapped by the policy.
+        // What CookiePolicyMiddleware installs: Response.Cookies wrapped by the policy (one that changes no attribute:
+        // ChunkingUnderCookiePolicyTests has those).
         var wrapperType = typeof(CookiePolicyOptions).Assembly.GetType("Microsoft.AspNetCore.CookiePolicy.ResponseCookiesWrapper", throwOnError: true)!;
-        var wrapper = (IResponseCookies)Activator.CreateInstance(wrapperType, context, new CookiePolicyOptions { Secure = CookieSecurePolicy.Always }, feature, NullLogger.Instance)!;
+        var wrapper = (IResponseCookies)Activator.CreateInstance(wrapperType, context, new CookiePolicyOptions(), feature, NullLogger.Instance)!;
         context.Features.Set<IResponseCookiesFeature>(new WrappedCookiesFeature(wrapper));
         return context;
     }
