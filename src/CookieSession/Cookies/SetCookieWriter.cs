@@ -72,7 +72,9 @@ internal static class SetCookieWriter
             throw new CookieSessionTooLargeException(name, header.Length, limit);
         }
 
-        response.Cookies.Append(name, Encoding.UTF8.GetString(value), options);
+        // A copy: a cookie policy strengthens the options it is given (Secure, SameSite), and a caller writing several
+        // cookies (chunks) sizes each with the options as it set them; the policy's additions use the headroom.
+        response.Cookies.Append(name, Encoding.UTF8.GetString(value), new CookieOptions(options));
         return ValueOf(header, name);
     }
 
