@@ -118,11 +118,14 @@ internal sealed class VerifiedCookieCache
     /// it; a hit needs the whole value equal.
     /// </summary>
     private static int Hash(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
-        => HashCode.Combine(
-            string.GetHashCode(first[Math.Max(0, first.Length - HashedTail)..]),
-            first.Length,
-            string.GetHashCode(second[Math.Max(0, second.Length - HashedTail)..]),
-            second.Length);
+    {
+        var hash = HashCode.Combine(string.GetHashCode(first[Math.Max(0, first.Length - HashedTail)..]), first.Length);
+
+        // Most formats have one part: nothing more to hash.
+        return second.IsEmpty
+            ? hash
+            : HashCode.Combine(hash, string.GetHashCode(second[Math.Max(0, second.Length - HashedTail)..]), second.Length);
+    }
 
     private sealed record Entry(ReadOnlyMemory<char> First, ReadOnlyMemory<char> Second, byte[] Json, bool NeedsRenewal, SessionTimes? Times, bool NeedsTree, int[]? Index, object? Generation);
 }
