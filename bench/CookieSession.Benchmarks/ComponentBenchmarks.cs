@@ -8,7 +8,7 @@ using CookieSession.Signing;
 
 namespace CookieSession.Benchmarks;
 
-/// <summary>The pieces of a read, one by one, to see where a request's time goes beyond the HMAC.</summary>
+/// <summary>The pieces of a read and of a write, one by one, to see where a request's time goes beyond the HMAC.</summary>
 [MemoryDiagnoser]
 public class ComponentBenchmarks
 {
@@ -47,7 +47,7 @@ public class ComponentBenchmarks
         _signedValue = Encoding.UTF8.GetBytes("s:j:" + SessionPayload.Json + "." + mac);
     }
 
-    [Benchmark(Baseline = true, Description = "HMAC-SHA256 (static HashData)")]
+    [Benchmark(Description = "HMAC-SHA256 (static HashData)")]
     public byte[] Hmac()
     {
         HMACSHA256.HashData(_key, _payload, _mac);
@@ -61,7 +61,7 @@ public class ComponentBenchmarks
         return _mac;
     }
 
-    [Benchmark(Description = "HMAC-SHA256 (reused IncrementalHash)")]
+    [Benchmark(Baseline = true, Description = "floor: HMAC-SHA256 (reused IncrementalHash)")]
     public byte[] HmacIncremental()
     {
         _incremental.AppendData(_payload);
