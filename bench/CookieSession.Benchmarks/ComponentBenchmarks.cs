@@ -24,7 +24,6 @@ public class ComponentBenchmarks
     private byte[] _jsonBytes = null!;
     private int[] _jsonIndex = null!;
     private byte[] _signedValue = null!;
-    private char[] _escaped = new char[3 * 1024];
     private byte[] _offsetPayload = null!;
     private byte[] _signature = null!;
     private HMACSHA256 _instance = null!;
@@ -144,9 +143,6 @@ public class ComponentBenchmarks
     [Benchmark(Description = "format the Set-Cookie header (percent-encoded)")]
     public int FormatSetCookie()
         => SetCookieWriter.Format("connect.sess", _signedValue, CookieValueEncoding.Percent, _cookieOptions).Length;
-
-    [Benchmark(Description = "percent-encode the signed value")]
-    public int Escape() => UriComponent.Escape(_signedValue, _escaped);
 
     [Benchmark(Description = "decode + verify (TryUnsign)")]
     public int Unsign()

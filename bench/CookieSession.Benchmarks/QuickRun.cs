@@ -135,7 +135,6 @@ internal static class QuickRun
             ("c: unsign", () => components.Unsign()),
             ("c: sign value", () => components.SignValue()),
             ("c: format set-cookie", () => components.FormatSetCookie()),
-            ("c: escape", () => components.Escape()),
             ("c: validate json", () => components.ValidateJson()),
             ("c: serialize", () => components.Serialize()),
             ("c: reader pass", () => components.ReaderPass()),

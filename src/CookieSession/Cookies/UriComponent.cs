@@ -88,19 +88,18 @@ internal static class UriComponent
         // Branch-free: every byte writes four characters at once (itself, or "%XX", then a spare one that the
         // next byte overwrites) and moves on by one or three; a JSON alternates between the two too often for a
         // branch to be predicted. The last bytes, with no room left for the spare character, go one by one.
-        // What leads up to the first byte to escape is copied as it is, in one vectorized step: all of a base64url
-        // value (Protected's), a few characters of a JSON.
-        var plain = utf8.IndexOfAnyExcept(Unreserved);
-        if (plain < 0)
+        // A value with nothing to escape (Protected's base64url) is copied as it is, in one vectorized step.
+        if (utf8.IndexOfAnyExcept(Unreserved) < 0)
         {
-            plain = utf8.Length;
+            Ascii.ToUtf16(utf8, destination, out var copied);
+            return copied;
         }
 
-        Ascii.ToUtf16(utf8[..plain], destination, out var at);
         var table = EscapeTable;
         var lengths = EscapeLengths;
         var bytes = MemoryMarshal.AsBytes(destination);
-        var i = plain;
+        var at = 0;
+        var i = 0;
         for (; i < utf8.Length && at + 4 <= destination.Length; i++)
         {
             var b = utf8[i];
