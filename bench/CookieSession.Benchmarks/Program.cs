@@ -9,8 +9,9 @@ namespace CookieSession.Benchmarks;
 /// <summary>
 /// dotnet run -c Release --project bench/CookieSession.Benchmarks [-- BenchmarkDotNet arguments]
 /// Without arguments runs <see cref="SessionBenchmarks"/> and writes its summary as GitHub markdown to
-/// bench/results/benchmarks.md. "-- --filter *Component*" runs the pieces of a request one by one;
-/// "-- --quick [CASE...]" gives a fast interleaved look while working (every case, or those whose names begin so); "-- --loop NAME SECONDS" runs one case for a profiler.
+/// bench/results/benchmarks.md. "-- --components" runs the pieces of a request one by one, into
+/// bench/results/components.md; "-- --quick [CASE...]" gives a fast interleaved look while working (every case, or
+/// those whose names begin so); "-- --loop NAME SECONDS" runs one case for a profiler.
 /// </summary>
 internal static class Program
 {
@@ -30,7 +31,22 @@ internal static class Program
             .AddJob(Job.Default.WithWarmupCount(5).WithIterationCount(20))
             .AddExporter(MarkdownExporter.GitHub)
             .WithOptions(ConfigOptions.JoinSummary);
-        var summaries = BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(args.Length == 0 ? ["--filter", "*SessionBenchmarks*"] : args, config);
+
+        // No arguments: the request suite, into results/benchmarks.md; --components: the pieces of a request, into
+        // results/components.md; anything else goes to BenchmarkDotNet as it is.
+        var resultName = args switch
+        {
+            [] => "benchmarks.md",
+            ["--components"] => "components.md",
+            _ => null,
+        };
+        string[] switcherArgs = args switch
+        {
+            [] => ["--filter", "*SessionBenchmarks*"],
+            ["--components"] => ["--filter", "*ComponentBenchmarks*"],
+            _ => args,
+        };
+        var summaries = BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(switcherArgs, config);
 
         var results = Path.Combine(FindBenchDirectory(), "results");
         Directory.CreateDirectory(results);
@@ -38,7 +54,7 @@ internal static class Program
         {
             foreach (var report in Directory.GetFiles(summary.ResultsDirectoryPath, "*-report-github.md"))
             {
-                var target = Path.Combine(results, args.Length == 0 ? "benchmarks.md" : "benchmarks-" + Path.GetFileName(report));
+                var target = Path.Combine(results, resultName ?? "benchmarks-" + Path.GetFileName(report));
                 File.Copy(report, target, overwrite: true);
                 Console.WriteLine("Results: " + target);
             }

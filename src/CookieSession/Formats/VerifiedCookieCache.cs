@@ -11,7 +11,7 @@ namespace CookieSession.Formats;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Nobody can probe it: a value is found by a hash seeded at random per process (Marvin, as strings use) and
+/// Nobody can probe it: a value is found by a hash seeded at random per process (<see cref="HashCode"/>) and
 /// accepted only if it equals the stored value whole, compared in constant time. Only values that verified, or
 /// that this process wrote, are ever stored. A miss costs what a request costs without the cache.
 /// </para>
@@ -27,8 +27,8 @@ internal sealed class VerifiedCookieCache
     /// <summary>The largest entry stored, value and JSON together, in bytes: 16 KB.</summary>
     public const int MaxEntrySize = 16 * 1024;
 
-    /// <summary>How many characters at the end of each part choose the slot.</summary>
-    private const int HashedTail = 64;
+    /// <summary>How many characters at the end of each part choose the slot: 96 bits or more of a MAC or tag.</summary>
+    private const int HashedTail = 16;
 
     private readonly Entry?[] _slots;
     private readonly int _mask;
@@ -112,19 +112,24 @@ internal sealed class VerifiedCookieCache
     }
 
     /// <summary>
-    /// The slot of a value: a per-process randomized hash (<see cref="string.GetHashCode(ReadOnlySpan{char})"/>) of
-    /// the lengths and the last <see cref="HashedTail"/> characters of each part, where a signed or sealed value
-    /// keeps its MAC or tag: values that differ there differ in slot. Two values sharing a slot only take turns in
-    /// it; a hit needs the whole value equal.
+    /// The slot of a value: a per-process randomized hash (<see cref="HashCode"/>, seeded at random per process) of the
+    /// lengths and the last <see cref="HashedTail"/> characters of each part, where a signed or sealed value keeps its
+    /// MAC or tag: values that differ there differ in slot. Two values sharing a slot only take turns in it; a hit needs
+    /// the whole value equal.
     /// </summary>
     private static int Hash(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
     {
-        var hash = HashCode.Combine(string.GetHashCode(first[Math.Max(0, first.Length - HashedTail)..]), first.Length);
+        var hash = default(HashCode);
+        hash.AddBytes(MemoryMarshal.AsBytes(first[Math.Max(0, first.Length - HashedTail)..]));
+        hash.Add(first.Length);
+        if (!second.IsEmpty)
+        {
+            // Express's signature cookie; every other format has one part.
+            hash.AddBytes(MemoryMarshal.AsBytes(second[Math.Max(0, second.Length - HashedTail)..]));
+            hash.Add(second.Length);
+        }
 
-        // Most formats have one part: nothing more to hash.
-        return second.IsEmpty
-            ? hash
-            : HashCode.Combine(hash, string.GetHashCode(second[Math.Max(0, second.Length - HashedTail)..]), second.Length);
+        return hash.ToHashCode();
     }
 
     private sealed record Entry(ReadOnlyMemory<char> First, ReadOnlyMemory<char> Second, byte[] Json, bool NeedsRenewal, SessionTimes? Times, bool NeedsTree, int[]? Index, object? Generation);

@@ -551,6 +551,25 @@ internal sealed class SessionData
     /// <summary>The common types straight from the raw value, without the serializer.</summary>
     private static bool TryConvert<T>(ReadOnlySpan<byte> raw, out T? value)
     {
+        // The value comes from a validated JSON: a string token is its quotes around well-formed content, and an
+        // integer token the digits Utf8Parser reads as Utf8JsonReader.TryGetInt32 does. Those two, the most common
+        // reads, need no reader to be set up.
+        if (typeof(T) == typeof(string) && raw.Length >= 2 && raw[0] == (byte)'"')
+        {
+            var content = raw[1..^1];
+            value = (T)(object)JsString.Decode(content, escaped: content.Contains((byte)'\\'));
+            return true;
+        }
+
+        if (typeof(T) == typeof(int) && raw.Length > 0 && raw[0] is (byte)'-' or (>= (byte)'0' and <= (byte)'9'))
+        {
+            if (System.Buffers.Text.Utf8Parser.TryParse(raw, out int parsed, out var consumed) && consumed == raw.Length)
+            {
+                value = Unsafe.As<int, T>(ref parsed);
+                return true;
+            }
+        }
+
         var reader = new Utf8JsonReader(raw);
         reader.Read();
         if (typeof(T) == typeof(string) && reader.TokenType == JsonTokenType.String)
