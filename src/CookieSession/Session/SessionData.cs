@@ -570,20 +570,9 @@ internal sealed class SessionData
             }
         }
 
+        // Strings and integers that Utf8Parser refused are not for the reader either: it converts with the same rules.
         var reader = new Utf8JsonReader(raw);
         reader.Read();
-        if (typeof(T) == typeof(string) && reader.TokenType == JsonTokenType.String)
-        {
-            value = (T)(object)JsString.GetString(ref reader);
-            return true;
-        }
-
-        if (typeof(T) == typeof(int) && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var int32))
-        {
-            value = Unsafe.As<int, T>(ref int32);
-            return true;
-        }
-
         if (typeof(T) == typeof(long) && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var int64))
         {
             value = Unsafe.As<long, T>(ref int64);

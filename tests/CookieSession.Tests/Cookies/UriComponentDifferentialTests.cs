@@ -52,7 +52,7 @@ public sealed class UriComponentDifferentialTests
             var destination = buffer.AsSpan(offset, 3 * bytes.Length);
             var written = UriComponent.Escape(bytes, destination);
 
-            Assert.Equal(Reference(bytes), new string(buffer, offset, written));
+            Assert.Equal(EscapeReference.Of(bytes), new string(buffer, offset, written));
             Assert.All(buffer[..offset], c => Assert.Equal('#', c));
             Assert.All(buffer[(offset + (3 * bytes.Length))..], c => Assert.Equal('#', c));
         }
@@ -215,23 +215,4 @@ public sealed class UriComponentDifferentialTests
 
     private static string Describe(string value)
         => string.Concat(value.Select(c => c is >= ' ' and < '\x7f' ? c.ToString() : $"\\u{(int)c:X4}"));
-
-    private static string Reference(byte[] bytes)
-    {
-        var text = new StringBuilder();
-        foreach (var b in bytes)
-        {
-            if (b is (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9')
-                or (byte)'-' or (byte)'.' or (byte)'_' or (byte)'~')
-            {
-                text.Append((char)b);
-            }
-            else
-            {
-                text.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-            }
-        }
-
-        return text.ToString();
-    }
 }

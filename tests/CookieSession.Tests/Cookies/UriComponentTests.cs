@@ -35,13 +35,13 @@ public sealed class UriComponentTests
                 random.NextBytes(bytes);
                 var destination = new char[3 * length];
                 var written = UriComponent.Escape(bytes, destination);
-                Assert.Equal(Reference(bytes), new string(destination, 0, written));
+                Assert.Equal(EscapeReference.Of(bytes), new string(destination, 0, written));
             }
         }
 
         var all = Enumerable.Range(0, 256).Select(b => (byte)b).ToArray();
         var whole = new char[3 * all.Length];
-        Assert.Equal(Reference(all), new string(whole, 0, UriComponent.Escape(all, whole)));
+        Assert.Equal(EscapeReference.Of(all), new string(whole, 0, UriComponent.Escape(all, whole)));
     }
 
     [Theory]
@@ -123,25 +123,6 @@ public sealed class UriComponentTests
         {
             Assert.False(UriComponent.TryDecode(raw, new byte[UriComponent.MaxDecodedLength(raw.Length)], out _));
         }
-    }
-
-    private static string Reference(byte[] bytes)
-    {
-        var text = new StringBuilder();
-        foreach (var b in bytes)
-        {
-            if (b is (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9')
-                or (byte)'-' or (byte)'.' or (byte)'_' or (byte)'~')
-            {
-                text.Append((char)b);
-            }
-            else
-            {
-                text.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
-
-        return text.ToString();
     }
 
     private static string RandomText(Random random, int length)
