@@ -103,6 +103,25 @@ public sealed class ProtectedFormatTests
         Assert.NotNull(written.SessionCookie(CookieSessionDefaults.ProtectedCookieName));
     }
 
+    [Theory]
+    [InlineData(" ")]
+    [InlineData("\t")]
+    [InlineData("+")]
+    [InlineData("=")]
+    [InlineData("%41")]
+    public async Task Read_ValueWithACharacterOutsideBase64Url_IsRefused(string inserted)
+    {
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Reader);
+        var value = (await WriteWith(host)).Value;
+        var altered = value.Insert(value.Length / 2, inserted);
+
+        var read = await host.SendAsync(cookie: $"{Name}={altered}");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, read.Status);
+        Assert.Equal("0", read.Body);
+        Assert.Contains("MalformedEncoding", Assert.Single(host.LogsOf("CookieRejected")).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Idle_RenewedOnlyAfterHalfAndRefusedAfterWhole()
     {
