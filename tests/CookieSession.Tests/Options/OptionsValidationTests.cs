@@ -1,5 +1,11 @@
 using CookieSession.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CookieSession.Tests.Options;
@@ -101,5 +107,23 @@ public sealed class OptionsValidationTests
         var transaction = await host.SendAsync();
 
         Assert.Single(transaction.SetCookies);
+    }
+
+    [Fact]
+    public async Task UseCookieSession_WithoutAddCookieSession_FailsAtStartSayingWhatToCall()
+    {
+        using var host = new HostBuilder()
+            .ConfigureWebHost(web => web
+                .UseTestServer()
+                .Configure(app =>
+                {
+                    app.UseCookieSession();
+                    app.Run(s_ok);
+                }))
+            .Build();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("builder.Services.AddCookieSession(", error.Message, StringComparison.Ordinal);
     }
 }
