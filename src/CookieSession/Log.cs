@@ -65,4 +65,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 14, EventName = "SecretSharedWithSignedCookies", Level = LogLevel.Warning,
         Message = "The session cookie and AddSignedCookies share a secret: a signed JSON cookie (AppendJsonCookie) whose content a user controls can be replayed as a session. Give CookieSessionOptions a secret of its own.")]
     public static partial void SecretSharedWithSignedCookies(ILogger logger);
+
+    [LoggerMessage(EventId = 100, EventName = "AspNetSessionAlsoRegistered", Level = LogLevel.Warning,
+        Message = "ASP.NET Core's server-side session (AddSession()) is registered beside the cookie session (AddCookieSession): wherever UseSession() runs, HttpContext.Session is the server-side session, not the cookie's. Remove AddSession() and UseSession() unless part of the application uses them on purpose.")]
+    public static partial void AspNetSessionAlsoRegistered(ILogger logger);
 }

@@ -126,4 +126,29 @@ public sealed class OptionsValidationTests
 
         Assert.Contains("builder.Services.AddCookieSession(", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Start_AspNetSessionRegisteredBeside_WarnsNamingBothAndWhatToRemove()
+    {
+        await using var host = await SessionTestHost.StartAsync(
+            s_ok,
+            configure: null,
+            services: s => s.AddDistributedMemoryCache().AddSession(),
+            beforeSession: app => app.UseSession());
+
+        var warning = Assert.Single(host.LogsOf("AspNetSessionAlsoRegistered"));
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("AddSession()", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("UseSession()", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("AddCookieSession", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("remove", warning.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Start_WithoutAspNetSession_DoesNotWarnAboutIt()
+    {
+        await using var host = await SessionTestHost.StartAsync(s_ok);
+
+        Assert.Empty(host.LogsOf("AspNetSessionAlsoRegistered"));
+    }
 }
