@@ -1,6 +1,7 @@
 using CookieSession.Signing;
 using CookieSession.Cookies;
 using CookieSession.Formats;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace CookieSession.Options;
@@ -45,6 +46,11 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
         }
 
         var cookie = options.Cookie;
+        if (CookieNames.IsValid(cookieName))
+        {
+            ValidateNamePrefix(cookieName!, cookie, failures);
+        }
+
         if (cookie.Path is { } path && !CookieAttributes.IsValidPath(path))
         {
             failures.Add($"CookieSessionOptions.Cookie.Path {CookieAttributes.PathRule}.");
@@ -136,6 +142,31 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
         if (options.IronSessionTtl < TimeSpan.Zero || options.IronSessionTtl > TimeSpan.FromDays(3650) || options.IronSessionTtl.Ticks % TimeSpan.TicksPerSecond != 0)
         {
             failures.Add("CookieSessionOptions.IronSessionTtl must be zero (no expiry) or whole seconds, as iron-session's ttl, at most 3650 days.");
+        }
+    }
+
+    /// <summary>A prefixed name whose cookie breaks the prefix's rules is dropped by browsers without a word: fail at start-up instead.</summary>
+    private static void ValidateNamePrefix(string name, CookieBuilder cookie, List<string> failures)
+    {
+        if (CookieNames.PrefixOf(name) is not { } prefix)
+        {
+            return;
+        }
+
+        var start = $"CookieSessionOptions.Cookie.Name '{name}' starts with {prefix}: browsers accept it only";
+        if (cookie.SecurePolicy != CookieSecurePolicy.Always)
+        {
+            failures.Add($"{start} Secure. Set Cookie.SecurePolicy = Always.");
+        }
+
+        if (prefix == CookieNames.HostPrefix && cookie.Path != "/")
+        {
+            failures.Add($"{start} with Path=/. Set Cookie.Path = \"/\".");
+        }
+
+        if (prefix == CookieNames.HostPrefix && !string.IsNullOrEmpty(cookie.Domain))
+        {
+            failures.Add($"{start} without a Domain. Leave Cookie.Domain unset.");
         }
     }
 

@@ -32,6 +32,13 @@ public sealed class OptionsValidationTests
         { "max-age over 400 days", o => { o.Secret = "x"; o.Cookie.MaxAge = TimeSpan.FromDays(401); }, "CookieSessionOptions.Cookie.MaxAge must be more than zero" },
         { "negative max-age", o => { o.Secret = "x"; o.Cookie.MaxAge = TimeSpan.FromSeconds(-1); }, "CookieSessionOptions.Cookie.MaxAge must be more than zero" },
         { "zero max-age", o => { o.Secret = "x"; o.Cookie.MaxAge = TimeSpan.Zero; }, "CookieSessionOptions.Cookie.MaxAge must be more than zero" },
+        { "__Host- without Secure", o => { o.Secret = "x"; o.Cookie.Name = "__Host-sess"; }, "CookieSessionOptions.Cookie.Name '__Host-sess' starts with __Host-: browsers accept it only Secure. Set Cookie.SecurePolicy = Always" },
+        { "__host- without Secure", o => { o.Secret = "x"; o.Cookie.Name = "__host-sess"; }, "Set Cookie.SecurePolicy = Always" },
+        { "__HOST- with a path", o => { o.Secret = "x"; o.Cookie.Name = "__HOST-sess"; o.Cookie.SecurePolicy = CookieSecurePolicy.Always; o.Cookie.Path = "/admin"; }, "starts with __Host-: browsers accept it only with Path=/. Set Cookie.Path = \"/\"" },
+        { "__Host- without a path", o => { o.Secret = "x"; o.Cookie.Name = "__Host-sess"; o.Cookie.SecurePolicy = CookieSecurePolicy.Always; o.Cookie.Path = null; }, "Set Cookie.Path = \"/\"" },
+        { "__Host- with a domain", o => { o.Secret = "x"; o.Cookie.Name = "__Host-sess"; o.Cookie.SecurePolicy = CookieSecurePolicy.Always; o.Cookie.Domain = "example.com"; }, "starts with __Host-: browsers accept it only without a Domain. Leave Cookie.Domain unset" },
+        { "__Secure- without Secure", o => { o.Secret = "x"; o.Cookie.Name = "__Secure-sess"; }, "CookieSessionOptions.Cookie.Name '__Secure-sess' starts with __Secure-: browsers accept it only Secure. Set Cookie.SecurePolicy = Always" },
+        { "__SECURE- without Secure", o => { o.Secret = "x"; o.Cookie.Name = "__SECURE-sess"; }, "Set Cookie.SecurePolicy = Always" },
     };
 
     [Theory]
@@ -41,6 +48,25 @@ public sealed class OptionsValidationTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(
             () => SessionTestHost.StartAsync(s_ok, configure, services: null, withDefaultSecret: false));
         Assert.True(error.Message.Contains(expected, StringComparison.Ordinal), $"{description}: {error.Message}");
+    }
+
+    [Theory]
+    [InlineData("__Host-sess", null)]
+    [InlineData("__host-sess", null)]
+    [InlineData("__Secure-sess", "example.com")]
+    [InlineData("__secure-sess", null)]
+    public async Task Start_PrefixedCookieNameWithWhatBrowsersRequire_Starts(string name, string? domain)
+    {
+        await using var host = await SessionTestHost.StartAsync(Handlers.Store("a", 1), o =>
+        {
+            o.Cookie.Name = name;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            o.Cookie.Domain = domain;
+        });
+
+        var transaction = await host.SendAsync("https://localhost/");
+
+        Assert.Equal(name, Assert.Single(transaction.SetCookies).Name.Value);
     }
 
     [Fact]
