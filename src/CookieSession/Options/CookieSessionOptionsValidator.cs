@@ -22,7 +22,7 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
         }
 
         ValidateIronSession(options, failures);
-        ValidateLifetime(options, options.IdleTimeout, nameof(options.IdleTimeout), failures);
+        ValidateLifetime(options, options.IdleTimeout, nameof(options.IdleTimeout), failures, infiniteIsNone: true);
         ValidateLifetime(options, options.AbsoluteTimeout, nameof(options.AbsoluteTimeout), failures);
         if (options.VerifiedCookieCacheSize is < 0 or > 1 << 14)
         {
@@ -170,16 +170,18 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
         }
     }
 
-    private static void ValidateLifetime(CookieSessionOptions options, TimeSpan? lifetime, string name, List<string> failures)
+    private static void ValidateLifetime(CookieSessionOptions options, TimeSpan? lifetime, string name, List<string> failures, bool infiniteIsNone = false)
     {
-        if (lifetime is not { } value)
+        if (lifetime is not { } value || (infiniteIsNone && value == Timeout.InfiniteTimeSpan))
         {
             return;
         }
 
         if (value <= TimeSpan.Zero || value > MaxLifetime)
         {
-            failures.Add($"CookieSessionOptions.{name} must be more than zero and at most 3650 days.");
+            failures.Add(infiniteIsNone
+                ? $"CookieSessionOptions.{name} must be more than zero and at most 3650 days, or Timeout.InfiniteTimeSpan (\"-00:00:00.001\" in configuration) for none."
+                : $"CookieSessionOptions.{name} must be more than zero and at most 3650 days.");
         }
         else if (!SessionCookieFormats.CarriesTimes(options.Format))
         {

@@ -70,7 +70,7 @@ internal sealed class ProtectedSessionFormat : ISessionCookieFormat
         _cache = cache;
         _cookie = new ChunkedCookie(name, options.MaxChunkedSize, logger);
         _time = time;
-        _idle = options.IdleTimeout;
+        _idle = options.IdleTimeout == Timeout.InfiniteTimeSpan ? null : options.IdleTimeout;
         _absolute = options.AbsoluteTimeout;
     }
 
