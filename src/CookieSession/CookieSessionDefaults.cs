@@ -32,6 +32,13 @@ public static class CookieSessionDefaults
     /// <summary>The default of <see cref="CookieSessionOptions.IronSessionTtl"/>: 14 days, iron-session's.</summary>
     public static readonly TimeSpan IronSessionTtl = TimeSpan.FromDays(14);
 
+    /// <summary>
+    /// The default of <see cref="CookieSessionOptions.IdleTimeout"/> with <see cref="CookieSessionFormat.Protected"/>
+    /// when neither it nor <see cref="CookieSessionOptions.AbsoluteTimeout"/> is set: 14 days, cookie authentication's
+    /// default sliding expiration.
+    /// </summary>
+    public static readonly TimeSpan ProtectedIdleTimeout = TimeSpan.FromDays(14);
+
     /// <summary>The shortest iron-session password: 32 characters, as iron-session requires.</summary>
     public const int MinimumIronSessionPasswordLength = 32;
 

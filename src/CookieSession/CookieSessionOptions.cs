@@ -72,7 +72,10 @@ public sealed class CookieSessionOptions
     /// <summary>
     /// With <see cref="CookieSessionFormat.Protected"/>: a session is refused once more than this has passed since its
     /// cookie was issued, and a response that used the session issues a new cookie once more than half of it has
-    /// passed (not before: no re-encryption on every request). Default: <see langword="null"/>, no idle limit.
+    /// passed (not before: no re-encryption on every request). Default: with Protected, when
+    /// <see cref="AbsoluteTimeout"/> is not set either, <see cref="CookieSessionDefaults.ProtectedIdleTimeout"/> (14 days,
+    /// cookie authentication's default); otherwise <see langword="null"/>, no idle limit.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> (<c>"-00:00:00.001"</c> in configuration) means no idle limit.
     /// Formats that carry no time (Connect, Express) cannot enforce it: setting it with them fails at start-up.
     /// </summary>
     public TimeSpan? IdleTimeout { get; set; }

@@ -38,6 +38,7 @@ public static class CookieSessionServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<CookieSessionMetrics>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<CookieSessionMarkerService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CookieSessionOptions>, CookieSessionPostConfigureOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CookieSessionOptions>, CookieSessionOptionsValidator>());
         return services;

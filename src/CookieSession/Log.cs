@@ -69,4 +69,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 15, EventName = "NotSecuredFirstTime", Level = LogLevel.Warning,
         Message = "Session cookie {CookieName} must be Secure (SecurePolicy Always) and a request came over plain HTTP: no session cookie is written on such requests, so sessions never stick. Behind a TLS-terminating proxy, call app.UseForwardedHeaders() before UseCookieSession() (or set CookieSessionOptions.TrustProxy). Said once; each such request logs NotSecured at Debug.")]
     public static partial void NotSecuredFirstTime(ILogger logger, string cookieName);
+
+    [LoggerMessage(EventId = 16, EventName = "AspNetSessionAlsoRegistered", Level = LogLevel.Warning,
+        Message = "ASP.NET Core's server-side session (AddSession()) is registered beside the cookie session (AddCookieSession): wherever UseSession() runs, HttpContext.Session is the server-side session, not the cookie's. Remove AddSession() and UseSession() unless part of the application uses them on purpose.")]
+    public static partial void AspNetSessionAlsoRegistered(ILogger logger);
 }

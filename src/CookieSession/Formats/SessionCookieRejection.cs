@@ -11,7 +11,7 @@ internal enum SessionCookieRejection
     /// <summary>The signature does not match under any configured secret.</summary>
     BadSignature,
 
-    /// <summary>Percent-escapes or base64 that do not decode, or bytes that are not UTF-8.</summary>
+    /// <summary>Percent-escapes or base64 that do not decode, a character outside the format's alphabet, or bytes that are not UTF-8.</summary>
     MalformedEncoding,
 
     /// <summary>Signed, but not JSON, or JSON that is not an object, or nested too deep.</summary>

@@ -1,6 +1,7 @@
 using CookieSession.Signing;
 using CookieSession.Cookies;
 using CookieSession.Formats;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace CookieSession.Options;
@@ -21,7 +22,7 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
         }
 
         ValidateIronSession(options, failures);
-        ValidateLifetime(options, options.IdleTimeout, nameof(options.IdleTimeout), failures);
+        ValidateLifetime(options, options.IdleTimeout, nameof(options.IdleTimeout), failures, infiniteIsNone: true);
         ValidateLifetime(options, options.AbsoluteTimeout, nameof(options.AbsoluteTimeout), failures);
         if (options.VerifiedCookieCacheSize is < 0 or > 1 << 14)
         {
@@ -45,6 +46,11 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
         }
 
         var cookie = options.Cookie;
+        if (CookieNames.IsValid(cookieName))
+        {
+            ValidateNamePrefix(cookieName!, cookie, failures);
+        }
+
         if (cookie.Path is { } path && !CookieAttributes.IsValidPath(path))
         {
             failures.Add($"CookieSessionOptions.Cookie.Path {CookieAttributes.PathRule}.");
@@ -139,16 +145,43 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
         }
     }
 
-    private static void ValidateLifetime(CookieSessionOptions options, TimeSpan? lifetime, string name, List<string> failures)
+    /// <summary>A prefixed name whose cookie breaks the prefix's rules is dropped by browsers without a word: fail at start-up instead.</summary>
+    private static void ValidateNamePrefix(string name, CookieBuilder cookie, List<string> failures)
     {
-        if (lifetime is not { } value)
+        if (CookieNames.PrefixOf(name) is not { } prefix)
+        {
+            return;
+        }
+
+        var start = $"CookieSessionOptions.Cookie.Name '{name}' starts with {prefix}: browsers accept it only";
+        if (cookie.SecurePolicy != CookieSecurePolicy.Always)
+        {
+            failures.Add($"{start} Secure. Set Cookie.SecurePolicy = Always.");
+        }
+
+        if (prefix == CookieNames.HostPrefix && cookie.Path != "/")
+        {
+            failures.Add($"{start} with Path=/. Set Cookie.Path = \"/\".");
+        }
+
+        if (prefix == CookieNames.HostPrefix && !string.IsNullOrEmpty(cookie.Domain))
+        {
+            failures.Add($"{start} without a Domain. Leave Cookie.Domain unset.");
+        }
+    }
+
+    private static void ValidateLifetime(CookieSessionOptions options, TimeSpan? lifetime, string name, List<string> failures, bool infiniteIsNone = false)
+    {
+        if (lifetime is not { } value || (infiniteIsNone && value == Timeout.InfiniteTimeSpan))
         {
             return;
         }
 
         if (value <= TimeSpan.Zero || value > MaxLifetime)
         {
-            failures.Add($"CookieSessionOptions.{name} must be more than zero and at most 3650 days.");
+            failures.Add(infiniteIsNone
+                ? $"CookieSessionOptions.{name} must be more than zero and at most 3650 days, or Timeout.InfiniteTimeSpan (\"-00:00:00.001\" in configuration) for none."
+                : $"CookieSessionOptions.{name} must be more than zero and at most 3650 days.");
         }
         else if (!WireFormatFactory.CarriesTimes(options.Format))
         {

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 namespace CookieSession.Options;
 
 /// <summary>
-/// Fills in what the defaults depend on: the clock, and, when the session has no secret of its own,
-/// the secrets of <c>AddSignedCookies</c> (Connect's "cookie-parser secret" mode).
+/// Fills in what the defaults depend on: the clock, the cookie name and the Protected format's idle timeout, which
+/// follow the format, and, when the session has no secret of its own, the secrets of <c>AddSignedCookies</c>
+/// (Connect's "cookie-parser secret" mode).
 /// </summary>
 internal sealed class CookieSessionPostConfigureOptions : IPostConfigureOptions<CookieSessionOptions>
 {
@@ -29,6 +30,12 @@ internal sealed class CookieSessionPostConfigureOptions : IPostConfigureOptions<
                 CookieSessionFormat.IronSession => CookieSessionDefaults.IronSessionCookieName,
                 _ => options.Cookie.Name,
             };
+        }
+
+        if (options.Format == CookieSessionFormat.Protected && options.IdleTimeout is null && options.AbsoluteTimeout is null)
+        {
+            // A Protected cookie without a lifetime would be accepted forever: cookie authentication's default instead.
+            options.IdleTimeout = CookieSessionDefaults.ProtectedIdleTimeout;
         }
 
         if (Formats.WireFormatFactory.NeedsSecret(options.Format) && options.Secret is null && (options.Secrets is null || options.Secrets.Count == 0))

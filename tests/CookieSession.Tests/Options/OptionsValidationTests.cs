@@ -1,5 +1,11 @@
 using CookieSession.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CookieSession.Tests.Options;
@@ -26,6 +32,13 @@ public sealed class OptionsValidationTests
         { "max-age over 400 days", o => { o.Secret = "x"; o.Cookie.MaxAge = TimeSpan.FromDays(401); }, "CookieSessionOptions.Cookie.MaxAge must be more than zero" },
         { "negative max-age", o => { o.Secret = "x"; o.Cookie.MaxAge = TimeSpan.FromSeconds(-1); }, "CookieSessionOptions.Cookie.MaxAge must be more than zero" },
         { "zero max-age", o => { o.Secret = "x"; o.Cookie.MaxAge = TimeSpan.Zero; }, "CookieSessionOptions.Cookie.MaxAge must be more than zero" },
+        { "__Host- without Secure", o => { o.Secret = "x"; o.Cookie.Name = "__Host-sess"; }, "CookieSessionOptions.Cookie.Name '__Host-sess' starts with __Host-: browsers accept it only Secure. Set Cookie.SecurePolicy = Always" },
+        { "__host- without Secure", o => { o.Secret = "x"; o.Cookie.Name = "__host-sess"; }, "Set Cookie.SecurePolicy = Always" },
+        { "__HOST- with a path", o => { o.Secret = "x"; o.Cookie.Name = "__HOST-sess"; o.Cookie.SecurePolicy = CookieSecurePolicy.Always; o.Cookie.Path = "/admin"; }, "starts with __Host-: browsers accept it only with Path=/. Set Cookie.Path = \"/\"" },
+        { "__Host- without a path", o => { o.Secret = "x"; o.Cookie.Name = "__Host-sess"; o.Cookie.SecurePolicy = CookieSecurePolicy.Always; o.Cookie.Path = null; }, "Set Cookie.Path = \"/\"" },
+        { "__Host- with a domain", o => { o.Secret = "x"; o.Cookie.Name = "__Host-sess"; o.Cookie.SecurePolicy = CookieSecurePolicy.Always; o.Cookie.Domain = "example.com"; }, "starts with __Host-: browsers accept it only without a Domain. Leave Cookie.Domain unset" },
+        { "__Secure- without Secure", o => { o.Secret = "x"; o.Cookie.Name = "__Secure-sess"; }, "CookieSessionOptions.Cookie.Name '__Secure-sess' starts with __Secure-: browsers accept it only Secure. Set Cookie.SecurePolicy = Always" },
+        { "__SECURE- without Secure", o => { o.Secret = "x"; o.Cookie.Name = "__SECURE-sess"; }, "Set Cookie.SecurePolicy = Always" },
     };
 
     [Theory]
@@ -35,6 +48,25 @@ public sealed class OptionsValidationTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(
             () => SessionTestHost.StartAsync(s_ok, configure, services: null, withDefaultSecret: false));
         Assert.True(error.Message.Contains(expected, StringComparison.Ordinal), $"{description}: {error.Message}");
+    }
+
+    [Theory]
+    [InlineData("__Host-sess", null)]
+    [InlineData("__host-sess", null)]
+    [InlineData("__Secure-sess", "example.com")]
+    [InlineData("__secure-sess", null)]
+    public async Task Start_PrefixedCookieNameWithWhatBrowsersRequire_Starts(string name, string? domain)
+    {
+        await using var host = await SessionTestHost.StartAsync(Handlers.Store("a", 1), o =>
+        {
+            o.Cookie.Name = name;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            o.Cookie.Domain = domain;
+        });
+
+        var transaction = await host.SendAsync("https://localhost/");
+
+        Assert.Equal(name, Assert.Single(transaction.SetCookies).Name.Value);
     }
 
     [Fact]
@@ -101,5 +133,48 @@ public sealed class OptionsValidationTests
         var transaction = await host.SendAsync();
 
         Assert.Single(transaction.SetCookies);
+    }
+
+    [Fact]
+    public async Task UseCookieSession_WithoutAddCookieSession_FailsAtStartSayingWhatToCall()
+    {
+        using var host = new HostBuilder()
+            .ConfigureWebHost(web => web
+                .UseTestServer()
+                .Configure(app =>
+                {
+                    app.UseCookieSession();
+                    app.Run(s_ok);
+                }))
+            .Build();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("builder.Services.AddCookieSession(", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_AspNetSessionRegisteredBeside_WarnsNamingBothAndWhatToRemove()
+    {
+        await using var host = await SessionTestHost.StartAsync(
+            s_ok,
+            configure: null,
+            services: s => s.AddDistributedMemoryCache().AddSession(),
+            beforeSession: app => app.UseSession());
+
+        var warning = Assert.Single(host.LogsOf("AspNetSessionAlsoRegistered"));
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("AddSession()", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("UseSession()", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("AddCookieSession", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("remove", warning.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Start_WithoutAspNetSession_DoesNotWarnAboutIt()
+    {
+        await using var host = await SessionTestHost.StartAsync(s_ok);
+
+        Assert.Empty(host.LogsOf("AspNetSessionAlsoRegistered"));
     }
 }

@@ -33,6 +33,13 @@ internal sealed class ProtectedSessionFormat : IWireFormat
     /// <summary>How far ahead of this server's clock an issue time may be: 5 minutes, Data Protection's own allowance.</summary>
     private static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The characters of a value this format writes: the base64url decoder skips white space, so without this check
+    /// many different values would open as the same cookie.
+    /// </summary>
+    private static readonly SearchValues<char> Base64UrlAlphabet =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
     private readonly DataKeys _keys;
     private readonly ChunkedCookie _cookie;
     private readonly TimeProvider _time;
@@ -63,7 +70,7 @@ internal sealed class ProtectedSessionFormat : IWireFormat
         _cache = cache;
         _cookie = new ChunkedCookie(name, options.MaxChunkedSize, logger);
         _time = time;
-        _idle = options.IdleTimeout;
+        _idle = options.IdleTimeout == Timeout.InfiniteTimeSpan ? null : options.IdleTimeout;
         _absolute = options.AbsoluteTimeout;
     }
 
@@ -133,6 +140,11 @@ internal sealed class ProtectedSessionFormat : IWireFormat
     /// <summary>Decodes and opens a value: the session's JSON and times, or why not.</summary>
     private SessionCookieReadResult Open(ReadOnlySpan<char> value)
     {
+        if (value.ContainsAnyExcept(Base64UrlAlphabet))
+        {
+            return SessionCookieReadResult.Rejected(SessionCookieRejection.MalformedEncoding);
+        }
+
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(1, Base64Url.GetMaxDecodedLength(value.Length)));
         if (Base64Url.DecodeFromChars(value, rented, out _, out var written) != OperationStatus.Done)
         {

@@ -117,6 +117,21 @@ public sealed class ChunkingTests
     }
 
     [Fact]
+    public async Task ChunkWithWhiteSpaceInside_IsRefused()
+    {
+        await using var host = await ProtectedHost.StartAsync(s_blob);
+        var jar = new CookieJar();
+        await jar.SendAsync(host, "/?length=5000");
+        var second = jar.Cookies[Name + "C2"];
+        jar.Set(Name + "C2", second.Insert(second.Length / 2, " "));
+
+        var read = await host.SendAsync(cookie: jar.Header);
+
+        Assert.Equal("0", read.Body);
+        Assert.Contains("MalformedEncoding", Assert.Single(host.LogsOf("CookieRejected")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ChunkBeyondTheCount_IsIgnoredAndDeletedOnTheNextWrite()
     {
         // Two tabs: one wrote three chunks, the other then two; the browser keeps the first tab's third.

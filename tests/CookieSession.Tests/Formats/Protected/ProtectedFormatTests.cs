@@ -3,6 +3,7 @@ using CookieSession.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -103,6 +104,25 @@ public sealed class ProtectedFormatTests
         Assert.NotNull(written.SessionCookie(CookieSessionDefaults.ProtectedCookieName));
     }
 
+    [Theory]
+    [InlineData(" ")]
+    [InlineData("\t")]
+    [InlineData("+")]
+    [InlineData("=")]
+    [InlineData("%41")]
+    public async Task Read_ValueWithACharacterOutsideBase64Url_IsRefused(string inserted)
+    {
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Reader);
+        var value = (await WriteWith(host)).Value;
+        var altered = value.Insert(value.Length / 2, inserted);
+
+        var read = await host.SendAsync(cookie: $"{Name}={altered}");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, read.Status);
+        Assert.Equal("0", read.Body);
+        Assert.Contains("MalformedEncoding", Assert.Single(host.LogsOf("CookieRejected")).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Idle_RenewedOnlyAfterHalfAndRefusedAfterWhole()
     {
@@ -128,6 +148,92 @@ public sealed class ProtectedFormatTests
         Assert.Equal(2, host.LogsOf("ResigningWithCurrentSecret").Count);
         Assert.Equal("0", idle.Body);
         Assert.Contains("IdleExpired", Assert.Single(host.LogsOf("CookieRejected")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Idle_NeitherLifetimeSet_RefusedAfterFourteenDays()
+    {
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Reader);
+        var jar = new CookieJar();
+        jar.Set(Name, (await WriteWith(host)).Value);
+
+        host.Time.Advance(TimeSpan.FromDays(14) - TimeSpan.FromMinutes(1));
+        var within = await host.SendAsync(cookie: jar.Header);
+        host.Time.Advance(TimeSpan.FromMinutes(2));
+        var past = await host.SendAsync(cookie: jar.Header);
+
+        Assert.Equal("5", within.Body);
+        Assert.NotNull(within.SessionCookie(Name)); // renewed: past half the idle time
+        Assert.Equal("0", past.Body);
+        Assert.Contains("IdleExpired", Assert.Single(host.LogsOf("CookieRejected")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Idle_InfiniteTimeSpan_NeverExpiresNorShortensMaxAge()
+    {
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Counter, o =>
+        {
+            o.IdleTimeout = Timeout.InfiniteTimeSpan;
+            o.Cookie.MaxAge = TimeSpan.FromDays(30);
+        });
+        var jar = new CookieJar();
+
+        var first = await jar.SendAsync(host);
+        host.Time.Advance(TimeSpan.FromDays(300));
+        var later = await jar.SendAsync(host);
+
+        Assert.Equal(TimeSpan.FromDays(30), first.SessionCookie(Name)!.MaxAge);
+        Assert.Equal("2", later.Body);
+        Assert.Empty(host.LogsOf("CookieRejected"));
+    }
+
+    [Fact]
+    public async Task Idle_InfiniteTimeSpanFromConfiguration_IsBoundAsNoIdleTimeout()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["CookieSession:IdleTimeout"] = "-00:00:00.001" })
+            .Build();
+        await using var host = await ProtectedHost.StartAsync(
+            ProtectedHost.Reader,
+            services: s => s.Configure<CookieSessionOptions>(configuration.GetSection("CookieSession")));
+        var jar = new CookieJar();
+        jar.Set(Name, (await WriteWith(host)).Value);
+
+        host.Time.Advance(TimeSpan.FromDays(300));
+        var read = await host.SendAsync(cookie: jar.Header);
+
+        Assert.Equal(Timeout.InfiniteTimeSpan, host.Server.Services.GetRequiredService<IOptions<CookieSessionOptions>>().Value.IdleTimeout);
+        Assert.Equal("5", read.Body);
+    }
+
+    [Theory]
+    [InlineData(CookieSessionFormat.Protected, null, null, 14 * 24 * 60)]
+    [InlineData(CookieSessionFormat.Protected, null, 60, null)]
+    [InlineData(CookieSessionFormat.Protected, 20, null, 20)]
+    [InlineData(CookieSessionFormat.Connect, null, null, null)]
+    [InlineData(CookieSessionFormat.Connect, -1, null, -1)]
+    public async Task IdleTimeout_AfterStart_DefaultsOnlyForProtectedWithNeitherLifetimeSet(
+        CookieSessionFormat format, int? idleMinutes, int? absoluteMinutes, int? expectedMinutes)
+    {
+        static TimeSpan? Minutes(int? minutes) => minutes switch
+        {
+            null => null,
+            -1 => Timeout.InfiniteTimeSpan,
+            { } m => TimeSpan.FromMinutes(m),
+        };
+
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Reader, o =>
+        {
+            o.Format = format;
+            o.Secret = format == CookieSessionFormat.Protected ? null : SessionTestHost.Secret;
+            o.IdleTimeout = Minutes(idleMinutes);
+            o.AbsoluteTimeout = Minutes(absoluteMinutes);
+        });
+
+        var options = host.Server.Services.GetRequiredService<IOptions<CookieSessionOptions>>().Value;
+
+        Assert.Equal(Minutes(expectedMinutes), options.IdleTimeout);
+        Assert.Equal(Minutes(absoluteMinutes), options.AbsoluteTimeout);
     }
 
     [Fact]

@@ -8,7 +8,12 @@ namespace CookieSession.Tests.Formats.Protected;
 /// <summary>Test hosts with the Protected format over a key ring in a folder of their own.</summary>
 internal static class ProtectedHost
 {
-    public static Task<SessionTestHost> StartAsync(RequestDelegate handler, Action<CookieSessionOptions>? configure = null, string? keys = null, string application = "tests")
+    public static Task<SessionTestHost> StartAsync(
+        RequestDelegate handler,
+        Action<CookieSessionOptions>? configure = null,
+        string? keys = null,
+        string application = "tests",
+        Action<IServiceCollection>? services = null)
     {
         keys ??= NewKeyFolder();
         return SessionTestHost.StartAsync(
@@ -18,7 +23,11 @@ internal static class ProtectedHost
                 o.Format = CookieSessionFormat.Protected;
                 configure?.Invoke(o);
             },
-            services: s => s.AddDataProtection().SetApplicationName(application).PersistKeysToFileSystem(new DirectoryInfo(keys)),
+            services: s =>
+            {
+                s.AddDataProtection().SetApplicationName(application).PersistKeysToFileSystem(new DirectoryInfo(keys));
+                services?.Invoke(s);
+            },
             withDefaultSecret: false);
     }
 
