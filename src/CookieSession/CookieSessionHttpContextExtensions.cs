@@ -19,9 +19,16 @@ public static class CookieSessionHttpContextExtensions
     /// <exception cref="InvalidOperationException">The middleware is missing, or the response has started.</exception>
     public static void ClearCookieSession(this HttpContext context) => State(context).ClearCookie();
 
-    private static RequestSession State(HttpContext context)
+    private static RequestSession State(HttpContext? context)
     {
-        ArgumentNullException.ThrowIfNull(context);
+        if (context is null)
+        {
+            // Blazor's interactive render modes run outside any request: their cascading HttpContext is null.
+            throw new ArgumentNullException(
+                nameof(context),
+                "No HttpContext, so no session cookie to read or write. In Blazor, only static server rendering has one (a component with an interactive render mode, Server, WebAssembly or Auto, gets null): read the session in a statically rendered component or an endpoint and pass the values on.");
+        }
+
         return context.Features[typeof(RequestSession)] as RequestSession
             ?? throw new InvalidOperationException(
                 "No cookie session for this request: call services.AddCookieSession() and app.UseCookieSession() before the code that uses the session.");
