@@ -4,7 +4,7 @@ namespace CookieSession.Samples;
 /// A cart kept in the session under <see cref="Key"/> as <c>{"sku": quantity}</c>: a plain JSON object, so that a
 /// Node app sharing the cookie reads it too.
 /// </summary>
-public static class Cart
+internal static class Cart
 {
     public const string Key = "cart";
 

@@ -1,10 +1,10 @@
 namespace CookieSession.Samples;
 
 /// <summary>Something the samples sell.</summary>
-public sealed record Product(string Sku, string Name, decimal Price);
+internal sealed record Product(string Sku, string Name, decimal Price);
 
 /// <summary>The samples' products: fixed, so that a cart needs only their SKUs.</summary>
-public static class Catalog
+internal static class Catalog
 {
     public static IReadOnlyList<Product> Products { get; } =
     [

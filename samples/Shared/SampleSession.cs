@@ -6,7 +6,7 @@ namespace CookieSession.Samples;
 /// The session setup the small samples share: the format from <c>CookieSession:Format</c> (Connect unless set) and
 /// the secret from <c>CookieSession:Secret</c>, with a public development secret when none is configured.
 /// </summary>
-public static class SampleSession
+internal static class SampleSession
 {
     public const string FormatKey = "CookieSession:Format";
     public const string SecretKey = "CookieSession:Secret";
