@@ -83,12 +83,17 @@ public sealed class DemoApp : IAsyncDisposable
     /// <summary>What the demo printed so far.</summary>
     public string Output() => _process.Output();
 
-    public static async Task<DemoApp> StartAsync(CookieSessionFormat format)
+    public static Task<DemoApp> StartAsync(CookieSessionFormat format) => StartAsync(DemoApps.AssemblyPath, format);
+
+    /// <summary>
+    /// Starts the app built at <paramref name="dll"/> (the demo or another sample) in <paramref name="format"/>, in
+    /// <paramref name="environment"/> when given one (<c>dotnet run</c> gives the samples Development).
+    /// </summary>
+    public static async Task<DemoApp> StartAsync(string dll, CookieSessionFormat format, string? environment = null)
     {
-        var dll = DemoApps.AssemblyPath;
         if (!File.Exists(dll))
         {
-            throw new InvalidOperationException($"The demo is not built at {dll}: the test project builds it through its project reference.");
+            throw new InvalidOperationException($"The app is not built at {dll}: the test project builds it through its project reference.");
         }
 
         // A home of its own: the Protected format's Data Protection keys go to $HOME/.aspnet, not the user's profile.
@@ -104,6 +109,10 @@ public sealed class DemoApp : IAsyncDisposable
         start.Environment["HOME"] = home.FullName;
         start.Environment.Remove("CookieSession__Secret");
         start.Environment.Remove("CookieSession__Format");
+        if (environment is not null)
+        {
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+        }
         try
         {
             return new DemoApp(format, await StartedProcess.StartAsync(start), home);
