@@ -1,5 +1,6 @@
 using System.Reflection;
 using CookieSession.BrowserTests.Demo;
+using CookieSession.BrowserTests.Infrastructure;
 
 namespace CookieSession.BrowserTests.AppModels;
 
@@ -15,43 +16,20 @@ public sealed class SampleApps : IAsyncDisposable
     public const string RazorPages = "CookieSession.RazorPages";
     public const string Blazor = "CookieSession.Blazor";
 
-    private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly Dictionary<(string, CookieSessionFormat), DemoApp> _apps = [];
+    private readonly StartedOnFirstUse<(string, CookieSessionFormat), DemoApp> _apps = new();
 
     /// <summary>The sample's DLL, built with the tests (see the project file).</summary>
     public static string AssemblyPath(string sample) => typeof(SampleApps).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "SampleAssembly:" + sample).Value!;
 
-    /// <summary><paramref name="sample"/> running <paramref name="format"/>, started if it is not yet.</summary>
-    public async Task<DemoApp> GetAsync(string sample, CookieSessionFormat format)
-    {
-        await _lock.WaitAsync();
-        try
-        {
-            if (!_apps.TryGetValue((sample, format), out var app))
-            {
-                // Development, as dotnet run's launchSettings.json gives it: the Blazor sample's script is a static web asset of the build.
-                app = await DemoApp.StartAsync(AssemblyPath(sample), format, environment: "Development");
-                _apps[(sample, format)] = app;
-            }
+    /// <summary>
+    /// <paramref name="sample"/> running <paramref name="format"/>, started if it is not yet, in Development as dotnet
+    /// run's launchSettings.json starts it: the Blazor sample's script is a static web asset of the build.
+    /// </summary>
+    public Task<DemoApp> GetAsync(string sample, CookieSessionFormat format)
+        => _apps.GetAsync((sample, format), () => DemoApp.StartAsync(AssemblyPath(sample), format, environment: "Development"));
 
-            return app;
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var app in _apps.Values)
-        {
-            await app.DisposeAsync();
-        }
-
-        _lock.Dispose();
-    }
+    public ValueTask DisposeAsync() => _apps.DisposeAsync();
 }
 
 [CollectionDefinition(Name)]

@@ -12,42 +12,16 @@ namespace CookieSession.BrowserTests.Demo;
 /// </summary>
 public sealed class DemoApps : IAsyncDisposable
 {
-    private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly Dictionary<CookieSessionFormat, DemoApp> _apps = [];
+    private readonly StartedOnFirstUse<CookieSessionFormat, DemoApp> _apps = new();
 
     /// <summary>The demo's DLL, built with the tests (see the project file).</summary>
     public static string AssemblyPath { get; } = typeof(DemoApps).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "DemoAssembly").Value!;
 
     /// <summary>The demo running <paramref name="format"/>, started if it is not yet.</summary>
-    public async Task<DemoApp> GetAsync(CookieSessionFormat format)
-    {
-        await _lock.WaitAsync();
-        try
-        {
-            if (!_apps.TryGetValue(format, out var app))
-            {
-                app = await DemoApp.StartAsync(format);
-                _apps[format] = app;
-            }
+    public Task<DemoApp> GetAsync(CookieSessionFormat format) => _apps.GetAsync(format, () => DemoApp.StartAsync(format));
 
-            return app;
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var app in _apps.Values)
-        {
-            await app.DisposeAsync();
-        }
-
-        _lock.Dispose();
-    }
+    public ValueTask DisposeAsync() => _apps.DisposeAsync();
 }
 
 /// <summary>One running demo.</summary>
