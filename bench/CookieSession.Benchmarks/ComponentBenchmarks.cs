@@ -101,14 +101,13 @@ public class ComponentBenchmarks
     [Benchmark(Description = "load a cached session, change one value, serialize it with its index")]
     public int Serialize()
     {
-        var data = new Session.SessionData();
+        var data = new Session.SessionContents();
         data.Load(Formats.SessionCookieReadResult.Cached(_jsonBytes, needsRenewal: false, times: null, needsTree: false, _jsonIndex));
         data.Set("counter", System.Text.Json.Nodes.JsonValue.Create(42));
         var buffer = new Json.PooledByteBuffer(_jsonBytes.Length + 64);
         data.Serialize(ref buffer, withIndex: true, out var index);
         var length = buffer.Length + index!.Length;
         buffer.Dispose();
-        data.Release();
         return length;
     }
 

@@ -19,10 +19,10 @@ public static class CookieSessionHttpContextExtensions
     /// <exception cref="InvalidOperationException">The middleware is missing, or the response has started.</exception>
     public static void ClearCookieSession(this HttpContext context) => State(context).ClearCookie();
 
-    private static SessionState State(HttpContext context)
+    private static RequestSession State(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return (context.Features[typeof(SessionFeature)] as SessionFeature)?.State
+        return context.Features[typeof(RequestSession)] as RequestSession
             ?? throw new InvalidOperationException(
                 "No cookie session for this request: call services.AddCookieSession() and app.UseCookieSession() before the code that uses the session.");
     }

@@ -12,7 +12,7 @@ public sealed class CookieSessionTooLargeException : InvalidOperationException
     /// <param name="size">The size of the <c>Set-Cookie</c> (name, value and attributes), in bytes.</param>
     /// <param name="limit">The largest size accepted, in bytes.</param>
     public CookieSessionTooLargeException(string cookieName, int size, int limit)
-        : base($"The cookie '{cookieName}' would be {size} bytes (name, value and attributes), over the limit of {limit} bytes; it was not written, as a browser or proxy would drop it. Store less in it.")
+        : base($"The cookie '{cookieName}' would be {size} bytes (name, value and attributes), over the limit of {limit} bytes; it was not written, as a browser or proxy would drop it. Store less in it, or use a format that splits a large session over several cookies (Protected, or IronSession) up to CookieSessionOptions.MaxChunkedSize.")
     {
         CookieName = cookieName;
         Size = size;

@@ -9,9 +9,9 @@ namespace CookieSession;
 /// </summary>
 public sealed class CookieSessionValidationContext
 {
-    private readonly SessionState _session;
+    private readonly RequestSession _session;
 
-    internal CookieSessionValidationContext(SessionState session, DateTimeOffset? createdAt, DateTimeOffset? issuedAt)
+    internal CookieSessionValidationContext(RequestSession session, DateTimeOffset? createdAt, DateTimeOffset? issuedAt)
     {
         _session = session;
         CreatedAt = createdAt;

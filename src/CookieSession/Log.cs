@@ -65,4 +65,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 14, EventName = "SecretSharedWithSignedCookies", Level = LogLevel.Warning,
         Message = "The session cookie and AddSignedCookies share a secret: a signed JSON cookie (AppendJsonCookie) whose content a user controls can be replayed as a session. Give CookieSessionOptions a secret of its own.")]
     public static partial void SecretSharedWithSignedCookies(ILogger logger);
+
+    [LoggerMessage(EventId = 15, EventName = "NotSecuredFirstTime", Level = LogLevel.Warning,
+        Message = "Session cookie {CookieName} must be Secure (SecurePolicy Always) and a request came over plain HTTP: no session cookie is written on such requests, so sessions never stick. Behind a TLS-terminating proxy, call app.UseForwardedHeaders() before UseCookieSession() (or set CookieSessionOptions.TrustProxy). Said once; each such request logs NotSecured at Debug.")]
+    public static partial void NotSecuredFirstTime(ILogger logger, string cookieName);
 }

@@ -8,40 +8,33 @@ namespace CookieSession.Formats;
 /// the cookie says about it: its times, and whether it should be written again even if unchanged.
 /// </summary>
 /// <remarks>
-/// A loaded result's JSON is always a validated JSON object (<see cref="Verified"/> checks it once, when the cookie
-/// is first opened). Its buffer is either rented from <see cref="ArrayPool{T}.Shared"/> (<see cref="IsPooled"/>:
-/// whoever takes the result returns it) or the immutable copy kept by <see cref="VerifiedCookieCache"/>, which is
-/// shared by every request that sends the same cookie and is never written to or returned.
+/// A loaded result's JSON is a validated JSON object in an array of its own, exactly its length, that nobody writes
+/// to: made once when the cookie is first opened (<see cref="Verified"/>), then shared by the session and the cache
+/// of verified values (<see cref="VerifiedCookieCache"/>) with every request that sends the same cookie.
 /// </remarks>
 internal readonly struct SessionCookieReadResult
 {
-    private SessionCookieReadResult(SessionCookieRejection rejection, byte[]? buffer, int offset, int length, bool needsRenewal, SessionTimes? times, bool pooled, bool needsTree, int[]? index = null)
+    private SessionCookieReadResult(SessionCookieRejection rejection, byte[]? json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, bool cached = false)
     {
+        IsCached = cached;
         Index = index;
         Rejection = rejection;
-        Buffer = buffer;
-        Offset = offset;
-        Length = length;
+        JsonArray = json;
         NeedsRenewal = needsRenewal;
         Times = times;
-        IsPooled = pooled;
         NeedsTree = needsTree;
     }
 
     public static SessionCookieReadResult Missing => default;
 
-    public bool Found => Buffer is not null || Rejection != SessionCookieRejection.None;
+    public bool Found => JsonArray is not null || Rejection != SessionCookieRejection.None;
 
-    public bool IsLoaded => Buffer is not null;
+    public bool IsLoaded => JsonArray is not null;
 
     public SessionCookieRejection Rejection { get; }
 
-    /// <summary>The JSON's buffer: rented when <see cref="IsPooled"/>, else the cache's own immutable copy.</summary>
-    public byte[]? Buffer { get; }
-
-    public int Offset { get; }
-
-    public int Length { get; }
+    /// <summary>The session's JSON, immutable and shared.</summary>
+    public byte[]? JsonArray { get; }
 
     /// <summary>
     /// The cookie should be written again even if the session did not change: an older secret or key protected
@@ -52,58 +45,62 @@ internal readonly struct SessionCookieReadResult
     /// <summary>The times the cookie carries; <see langword="null"/> for formats that carry none.</summary>
     public SessionTimes? Times { get; }
 
-    /// <summary><see cref="Buffer"/> was rented from the shared pool and goes back to it (cleared) once used.</summary>
-    public bool IsPooled { get; }
-
     /// <summary>
     /// Only a tree reads the JSON as JavaScript does (a repeated key, or keys out of JavaScript's order), as
     /// <see cref="RawJsonObject.TryValidate(ReadOnlySpan{byte}, out bool, out int[])"/> found.
     /// </summary>
     public bool NeedsTree { get; }
 
-    /// <summary>Where the JSON's properties lie (<see cref="RawJsonObject.Index"/>), kept by the cache; or none.</summary>
+    /// <summary>Where the JSON's properties lie (<see cref="RawJsonObject.Index"/>), or none.</summary>
     public int[]? Index { get; }
 
-    public ReadOnlySpan<byte> Json => Buffer.AsSpan(Offset, Length);
+    public ReadOnlySpan<byte> Json => JsonArray;
 
-    public static SessionCookieReadResult Rejected(SessionCookieRejection rejection, byte[]? rented = null)
+    /// <summary>Found in the cache of verified values, without verifying or decoding anything.</summary>
+    public bool IsCached { get; }
+
+    /// <summary>A refused cookie; <paramref name="scratch"/>, if given, goes back to the pool.</summary>
+    public static SessionCookieReadResult Rejected(SessionCookieRejection rejection, byte[]? scratch = null)
     {
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
-        }
-
-        return new(rejection, null, 0, 0, false, null, pooled: false, needsTree: false);
+        ReturnScratch(scratch);
+        return new(rejection, null, false, null, needsTree: false, index: null);
     }
 
     /// <summary>
-    /// The verified, decoded JSON in a rented buffer, checked once here to be a JSON object no deeper than
-    /// <see cref="CookieSessionDefaults.MaxDepth"/>; anything else is refused (and the buffer returned), so that
-    /// only a valid session is ever cached or loaded.
+    /// The verified, decoded JSON, found in <paramref name="scratch"/> (rented from the shared pool, and returned to it
+    /// here), checked once to be a JSON object no deeper than <see cref="CookieSessionDefaults.MaxDepth"/> and copied
+    /// into an array of its own; anything else is refused, so that only a valid session is ever cached or loaded.
     /// </summary>
-    public static SessionCookieReadResult Verified(byte[] rented, int offset, int length, bool needsRenewal, SessionTimes? times = null)
-        => RawJsonObject.TryValidate(rented.AsSpan(offset, length), out var needsTree, out var index)
-            ? new(SessionCookieRejection.None, rented, offset, length, needsRenewal, times, pooled: true, needsTree, index)
-            : Rejected(SessionCookieRejection.NotJsonObject, rented);
+    public static SessionCookieReadResult Verified(byte[] scratch, int offset, int length, bool needsRenewal, SessionTimes? times = null)
+    {
+        var json = scratch.AsSpan(offset, length);
+        if (!RawJsonObject.TryValidate(json, out var needsTree, out var index))
+        {
+            return Rejected(SessionCookieRejection.NotJsonObject, scratch);
+        }
+
+        var owned = json.ToArray();
+        ReturnScratch(scratch);
+        return new(SessionCookieRejection.None, owned, needsRenewal, times, needsTree, index);
+    }
 
     /// <summary>A value found in the cache: its JSON was validated when it was stored, and is shared.</summary>
     public static SessionCookieReadResult Cached(byte[] json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index)
-        => new(SessionCookieRejection.None, json, 0, json.Length, needsRenewal, times, pooled: false, needsTree, index);
+        => new(SessionCookieRejection.None, json, needsRenewal, times, needsTree, index, cached: true);
 
     /// <summary>This result, asking (or not) for a new cookie.</summary>
     public SessionCookieReadResult WithRenewal(bool needsRenewal)
-        => new(Rejection, Buffer, Offset, Length, needsRenewal, Times, IsPooled, NeedsTree, Index);
+        => new(Rejection, JsonArray, needsRenewal, Times, NeedsTree, Index, IsCached);
 
-    /// <summary>Refuses this loaded result after all (a lifetime passed), returning its buffer if it was rented.</summary>
-    public SessionCookieReadResult Reject(SessionCookieRejection rejection)
-        => Rejected(rejection, IsPooled ? Buffer : null);
+    /// <summary>Refuses this loaded result after all (a lifetime passed).</summary>
+    public SessionCookieReadResult Reject(SessionCookieRejection rejection) => Rejected(rejection);
 
-    /// <summary>Returns the buffer to the pool (cleared: it held a session) if it was rented.</summary>
-    public void ReturnBuffer()
+    /// <summary>Gives decoding scratch back to the pool, cleared: it held a session, decrypted for the encrypted formats.</summary>
+    private static void ReturnScratch(byte[]? scratch)
     {
-        if (IsPooled && Buffer is not null)
+        if (scratch is not null)
         {
-            ArrayPool<byte>.Shared.Return(Buffer, clearArray: true);
+            ArrayPool<byte>.Shared.Return(scratch, clearArray: true);
         }
     }
 }

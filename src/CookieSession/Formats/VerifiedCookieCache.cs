@@ -73,7 +73,7 @@ internal sealed class VerifiedCookieCache
         {
             // The value is a piece of the request's Cookie header: copied, so that the entry keeps only itself.
             var key = string.Concat(first, second);
-            Store(key.AsMemory(0, first.Length), key.AsMemory(first.Length), verified.Json, verified.NeedsRenewal, verified.Times, verified.NeedsTree, verified.Index, generation);
+            Store(key.AsMemory(0, first.Length), key.AsMemory(first.Length), verified.JsonArray!, verified.NeedsRenewal, verified.Times, verified.NeedsTree, verified.Index, generation);
         }
     }
 
@@ -97,17 +97,18 @@ internal sealed class VerifiedCookieCache
             return;
         }
 
-        Store(first, second, json, needsRenewal: false, times, needsTree, index, generation);
+        Store(first, second, json.ToArray(), needsRenewal: false, times, needsTree, index, generation);
     }
 
     /// <summary>Whether a value of this many characters and its JSON stay within <see cref="MaxEntrySize"/>.</summary>
     private static bool Fits(int chars, int jsonBytes) => (2 * chars) + jsonBytes <= MaxEntrySize;
 
-    private void Store(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, object? generation)
+    /// <summary>Stores an entry; <paramref name="json"/> is immutable from now on, shared with every hit.</summary>
+    private void Store(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, object? generation)
     {
         // Where each key lies comes with the value (found while validating, or recorded while serializing): every
         // request that sends the value again finds its keys without reading the JSON. None for a JSON the tree reads.
-        var entry = new Entry(first, second, json.ToArray(), needsRenewal, times, needsTree, index, generation);
+        var entry = new Entry(first, second, json, needsRenewal, times, needsTree, index, generation);
         Volatile.Write(ref _slots[Hash(first.Span, second.Span) & _mask], entry);
     }
 

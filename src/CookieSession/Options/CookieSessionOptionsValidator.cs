@@ -14,7 +14,7 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
     public ValidateOptionsResult Validate(string? name, CookieSessionOptions options)
     {
         var failures = new List<string>();
-        if (SessionCookieFormats.NeedsSecret(options.Format))
+        if (WireFormatFactory.NeedsSecret(options.Format))
         {
             SecretsValidation.Validate(nameof(CookieSessionOptions), options.Secret, options.Secrets, failures,
                 "Set CookieSessionOptions.Secret or Secrets, or give AddSignedCookies a secret.");
@@ -114,7 +114,7 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
             failures.Add("CookieSessionOptions.Secret is iron-session's password id 1, and IronSessionPasswords has an id 1 too: set one or the other.");
         }
 
-        var all = SessionCookieFormats.IronPasswordsOf(options);
+        var all = WireFormatFactory.IronPasswordsOf(options);
         if (all.Count == 0)
         {
             failures.Add("CookieSessionOptions.Secret (or IronSessionPasswords) is required by Format IronSession: iron-session's password, 32 characters or more.");
@@ -150,7 +150,7 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
         {
             failures.Add($"CookieSessionOptions.{name} must be more than zero and at most 3650 days.");
         }
-        else if (!SessionCookieFormats.CarriesTimes(options.Format))
+        else if (!WireFormatFactory.CarriesTimes(options.Format))
         {
             failures.Add($"CookieSessionOptions.{name} cannot be enforced with Format {options.Format}: its cookie carries no time that the server could check (and Node writes the same cookie). Use Format Protected, or limit the cookie's life with Cookie.MaxAge (enforced by the browser only).");
         }

@@ -31,7 +31,7 @@ internal sealed class CookieSessionPostConfigureOptions : IPostConfigureOptions<
             };
         }
 
-        if (Formats.SessionCookieFormats.NeedsSecret(options.Format) && options.Secret is null && (options.Secrets is null || options.Secrets.Count == 0))
+        if (Formats.WireFormatFactory.NeedsSecret(options.Format) && options.Secret is null && (options.Secrets is null || options.Secrets.Count == 0))
         {
             var shared = _signedCookieOptions.Value;
             options.Secrets = CookieSessionSecrets.Of(shared.Secret, shared.Secrets).ToList();

@@ -44,6 +44,21 @@ public sealed class SecureCookieTests
         Assert.Equal(secure, cookie?.Secure ?? false);
     }
 
+    [Fact]
+    public async Task Write_SecureCookieOverPlainHttp_WarnsOnceNamingTheFix()
+    {
+        await using var host = await SessionTestHost.StartAsync(Handlers.Store("n", 1), o => o.Cookie.SecurePolicy = CookieSecurePolicy.Always);
+
+        await host.SendAsync("http://localhost/");
+        await host.SendAsync("http://localhost/");
+
+        var warning = Assert.Single(host.LogsOf("NotSecuredFirstTime"));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains("UseForwardedHeaders", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("TrustProxy", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(2, host.LogsOf("NotSecured").Count);
+    }
+
     [Theory]
     [InlineData(SameSiteMode.Lax, "lax")]
     [InlineData(SameSiteMode.Strict, "strict")]

@@ -26,7 +26,7 @@ public sealed class VerifiedCookieCacheTests
     }
 
     [Fact]
-    public void TryGet_Hit_SharesTheCachedJsonWhichIsNeverReturnedToThePool()
+    public void TryGet_Hit_SharesTheCachedJson()
     {
         var cache = VerifiedCookieCache.Create(16)!;
         cache.Add("value", default, Verified("{\"a\":1}"), null);
@@ -34,9 +34,8 @@ public sealed class VerifiedCookieCacheTests
         Assert.True(cache.TryGet("value", default, null, out var first));
         Assert.True(cache.TryGet("value", default, null, out var second));
 
-        Assert.False(first.IsPooled);
-        Assert.Same(first.Buffer, second.Buffer);
-        first.ReturnBuffer();
+        Assert.True(first.IsCached);
+        Assert.Same(first.JsonArray, second.JsonArray);
         Assert.Equal("{\"a\":1}"u8.ToArray(), second.Json.ToArray());
     }
 

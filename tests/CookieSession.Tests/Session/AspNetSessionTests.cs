@@ -133,4 +133,37 @@ public sealed class AspNetSessionTests
 
         Assert.Equal("removed", seen);
     }
+
+    [Fact]
+    public async Task LoadAsync_CancelledTokenBeforeLoading_ThrowsOperationCanceled()
+    {
+        await using var host = await SessionTestHost.StartAsync(async context =>
+        {
+            using var cancelled = new CancellationTokenSource();
+            cancelled.Cancel();
+            var error = await Record.ExceptionAsync(() => context.Session.LoadAsync(cancelled.Token));
+            await context.Response.WriteAsync(error?.GetType().Name ?? "none");
+        });
+
+        var transaction = await host.SendAsync(cookie: TestSigning.SessionCookie("{\"user\":\"ana\"}"));
+
+        Assert.Equal(nameof(OperationCanceledException), transaction.Body);
+    }
+
+    [Fact]
+    public async Task LoadAsync_CancelledTokenOnceLoaded_DoesNotThrow()
+    {
+        await using var host = await SessionTestHost.StartAsync(async context =>
+        {
+            await context.Session.LoadAsync();
+            using var cancelled = new CancellationTokenSource();
+            cancelled.Cancel();
+            await context.Session.LoadAsync(cancelled.Token);
+            await context.Response.WriteAsync(context.Session.GetString("user") ?? "none");
+        });
+
+        var transaction = await host.SendAsync(cookie: TestSigning.SessionCookie("{\"user\":\"ana\"}"));
+
+        Assert.Equal("ana", transaction.Body);
+    }
 }

@@ -15,7 +15,7 @@ public sealed class PooledBufferRegressionTests
 {
     /// <summary>
     /// ProtectedSessionFormat.Open decrypts into a buffer rented from ArrayPool&lt;byte&gt;.Shared; every path returns it
-    /// without clearArray (here: an idle-expired cookie, SessionCookieReadResult.Rejected; the same for SessionData.Release
+    /// without clearArray (here: an idle-expired cookie, SessionCookieReadResult.Rejected; the same for SessionContents.Release
     /// after every request). The next renter of that size on the thread gets the plaintext session of another user.
     /// </summary>
     [Fact]

@@ -61,6 +61,36 @@ public sealed class SessionBehaviourTests
         Assert.Equal("Accept-Encoding, Cookie", transaction.Header(HeaderNames.Vary));
     }
 
+    [Theory]
+    [InlineData("Set-Cookie")]
+    [InlineData("X-Cookie-Consent")]
+    [InlineData("Accept-Encoding, X-Cookie")]
+    public async Task Write_VaryNamesAHeaderThatOnlyContainsCookie_CookieIsAdded(string vary)
+    {
+        await using var host = await SessionTestHost.StartAsync(async context =>
+        {
+            context.Response.Headers.Vary = vary;
+            await s_readOnly(context);
+        });
+        var transaction = await host.SendAsync();
+        Assert.Equal(vary + ", Cookie", transaction.Header(HeaderNames.Vary));
+    }
+
+    [Theory]
+    [InlineData("public, max-age=600, x-no-store-hint")]
+    [InlineData("public, x-private=1")]
+    public async Task Write_CacheControlOnlyContainsTheWords_SharedCachingIsStillForbidden(string cacheControl)
+    {
+        await using var host = await SessionTestHost.StartAsync(async context =>
+        {
+            context.Response.Headers.CacheControl = cacheControl;
+            await s_setUser(context);
+        });
+        var transaction = await host.SendAsync();
+        Assert.True(transaction.Response.Headers.CacheControl!.NoStore);
+        Assert.False(transaction.Response.Headers.CacheControl.Public);
+    }
+
     [Fact]
     public async Task Write_SetCookie_MakesResponseUncacheableBySharedCaches()
     {

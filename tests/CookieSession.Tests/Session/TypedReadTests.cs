@@ -127,14 +127,14 @@ public sealed class TypedReadTests
         Assert.Equal("x\udc00", Load("{\"a\":\"x\\udc00\"}").Get<string>("a", Options));
     }
 
-    private static SessionData Load(string json)
+    private static SessionContents Load(string json)
     {
         var bytes = Encoding.UTF8.GetBytes(json);
         Assert.True(CookieSession.Json.RawJsonObject.TryValidate(bytes, out var needsTree, out _));
         Assert.False(needsTree);
         var rented = ArrayPool<byte>.Shared.Rent(bytes.Length);
         bytes.CopyTo(rented, 0);
-        var data = new SessionData();
+        var data = new SessionContents();
         data.Load(SessionCookieReadResult.Verified(rented, 0, bytes.Length, needsRenewal: false));
         return data;
     }

@@ -10,7 +10,7 @@ namespace CookieSession.Formats.Connect;
 /// Connect's <c>cookieSession</c> format: one cookie whose value is <c>"s:" + "j:" + JSON + "." + HMAC</c>,
 /// percent-encoded. Byte-compatible with connect@2.x and with Express's signed JSON cookies. It carries no times.
 /// </summary>
-internal sealed class ConnectSessionFormat : ISessionCookieFormat
+internal sealed class ConnectSessionFormat : IWireFormat
 {
     private readonly string _name;
     private readonly HmacSigner _signer;

@@ -22,7 +22,7 @@ namespace CookieSession.Formats.Express;
 /// honours cookie consent (<see cref="ITrackingConsentFeature"/>) for them, but the cookie policy's other rules
 /// do not see these cookies.
 /// </remarks>
-internal sealed class ExpressSessionFormat : ISessionCookieFormat
+internal sealed class ExpressSessionFormat : IWireFormat
 {
     /// <summary>The suffix of the signature cookie's name. Part of the wire format: never change it.</summary>
     public const string SignatureSuffix = ".sig";

@@ -12,7 +12,7 @@ namespace CookieSession.Formats.Iron;
 /// read), chunked as iron-session 9 does past 4096 bytes (<see cref="IronChunkedCookie"/>). The seal's expiration is
 /// iron-session's <c>ttl</c> and is enforced on read with iron's 60-second skew.
 /// </summary>
-internal sealed class IronSessionFormat : ISessionCookieFormat
+internal sealed class IronSessionFormat : IWireFormat
 {
     /// <summary>iron-session's version suffix, appended after the seal. Part of the wire format: never change it.</summary>
     public const string VersionSuffix = "~2";

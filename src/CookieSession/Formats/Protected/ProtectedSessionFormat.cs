@@ -21,7 +21,7 @@ namespace CookieSession.Formats.Protected;
 /// keys per payload, and ASP.NET Core 10 has no span-based API): the data key makes a seal one AES-GCM, and Data
 /// Protection is called once per data key and server.
 /// </remarks>
-internal sealed class ProtectedSessionFormat : ISessionCookieFormat
+internal sealed class ProtectedSessionFormat : IWireFormat
 {
     /// <summary>
     /// The purpose of every protected session, before the cookie name: no other Data Protection payload (an auth

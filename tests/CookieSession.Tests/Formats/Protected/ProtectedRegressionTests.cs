@@ -19,7 +19,7 @@ public sealed class ProtectedRegressionTests
     /// <summary>
     /// An IDataProtectionProvider that is Data Protection's own type but not built on the container's key ring
     /// (DataProtectionProvider.Create, or a provider from another container) passes the type-name check in
-    /// SessionCookieFormats.CreateProtected, so the format watches the WRONG key ring: a revocation in the provider's
+    /// WireFormatFactory.CreateProtected, so the format watches the WRONG key ring: a revocation in the provider's
     /// real ring is never seen, and cookies whose key Data Protection itself now refuses keep opening.
     /// </summary>
     [Theory]

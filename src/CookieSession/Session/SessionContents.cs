@@ -3,14 +3,16 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
+using CookieSession.Cookies;
 using CookieSession.Formats;
 using CookieSession.Json;
 
 namespace CookieSession.Session;
 
 /// <summary>
-/// The contents of a session: the JSON the cookie brought, read in place (<see cref="RawJsonObject"/>), plus the changes made since,
-/// in the order made; or, once something needs it, a <see cref="JsonObject"/> tree of the whole.
+/// What a request's session holds: the JSON the cookie brought, read in place (<see cref="RawJsonObject"/>), and what
+/// the cookie said of it (its times, whether it wants renewing), plus the changes made since, in the order made; or,
+/// once something needs it, a <see cref="JsonObject"/> tree of the whole.
 /// </summary>
 /// <remarks>
 /// Serializing copies every property that did not change byte for byte (what Node or this library wrote
@@ -18,25 +20,31 @@ namespace CookieSession.Session;
 /// order they were added, as JavaScript does. Where JavaScript's order needs more than that (a new
 /// integer-like key goes first), the tree is built and written by <see cref="JsJsonWriter"/>.
 /// </remarks>
-internal sealed class SessionData
+internal sealed class SessionContents
 {
     /// <summary>The most properties whose places <see cref="Serialize(ref PooledByteBuffer, bool, out int[])"/> records.</summary>
     private const int MaxIndexedProperties = 64;
 
-    private byte[]? _buffer;
-    private int _offset;
-    private int _length;
+    /// <summary>The JSON the cookie brought: immutable, shared with the cache of verified values.</summary>
+    private byte[]? _json;
     private bool _fromCookie;
     private JsonObject? _tree;
     private List<Change>? _changes;
     private bool _changed;
     private bool _exposed;
-    private bool _released;
-    private bool _pooled;
     private int[]? _index;
 
-    /// <summary>The request is over and the cookie's buffer went back to the pool.</summary>
-    public bool IsReleased => _released;
+    /// <summary>The times the cookie carried; <see langword="null"/> for a new session or a format that carries none.</summary>
+    public SessionTimes? Times { get; private set; }
+
+    /// <summary>The cookie asked to be written again even if unchanged (an older secret or key, or its lifetime).</summary>
+    public bool NeedsRenewal { get; private set; }
+
+    /// <summary>The cookie settings a handler asked for, or <see langword="null"/> if it never looked at them.</summary>
+    public CookieSessionCookie? ResponseCookie { get; set; }
+
+    /// <summary>The <c>Set-Cookie</c> headers a commit appended, kept until the response starts in case it is taken back.</summary>
+    public AppendedHeaders Written { get; set; }
 
     /// <summary>No valid cookie was loaded.</summary>
     public bool IsNew => !_fromCookie;
@@ -48,7 +56,7 @@ internal sealed class SessionData
     public int[]? LoadedIndex => _index;
 
     /// <summary>The JSON the cookie brought; empty for a new session.</summary>
-    public ReadOnlySpan<byte> LoadedJson => _buffer.AsSpan(_offset, _length);
+    public ReadOnlySpan<byte> LoadedJson => _json;
 
     public int Count
     {
@@ -87,16 +95,15 @@ internal sealed class SessionData
 
     /// <summary>
     /// Takes the verified JSON of a cookie, validated by the format when it opened the cookie
-    /// (<see cref="SessionCookieReadResult.Verified"/>): rented, or the cache's shared copy.
+    /// (<see cref="SessionCookieReadResult.Verified"/>), and what the cookie said of it.
     /// </summary>
     public void Load(in SessionCookieReadResult result)
     {
-        _buffer = result.Buffer;
-        _offset = result.Offset;
-        _length = result.Length;
-        _pooled = result.IsPooled;
+        _json = result.JsonArray;
         _index = result.Index;
         _fromCookie = true;
+        Times = result.Times;
+        NeedsRenewal = result.NeedsRenewal;
         if (result.NeedsTree)
         {
             // Neither Node nor this library writes a key twice, or integer-like keys after others; JSON.parse keeps
@@ -169,6 +176,10 @@ internal sealed class SessionData
             {
                 return false;
             }
+            catch (JsonException e)
+            {
+                throw Mismatch<T>(key, KindOf(raw), e);
+            }
         }
 
         if (node is null)
@@ -197,14 +208,50 @@ internal sealed class SessionData
         {
             return false;
         }
+        catch (JsonException e)
+        {
+            throw Mismatch<T>(key, node.GetValueKind(), e);
+        }
         catch (ArgumentException e)
         {
             // A number beyond double's range reads as JavaScript's Infinity, which no other type holds.
-            return throwOnMismatch ? throw new JsonException($"The value cannot be read as {typeof(T).Name}.", e) : false;
+            return throwOnMismatch ? throw Mismatch<T>(key, node.GetValueKind(), e) : false;
         }
     }
 
+    /// <summary>Says which key held what, so that the developer need not guess; never the value itself.</summary>
+    private static JsonException Mismatch<T>(string key, JsonValueKind found, Exception inner)
+        => new($"The session value '{key}' is a JSON {found switch
+        {
+            JsonValueKind.True or JsonValueKind.False => "boolean",
+            _ => found.ToString().ToLowerInvariant(),
+        }} and cannot be read as {typeof(T)}.", inner);
+
+    /// <summary>The kind of a validated JSON value, from its first byte.</summary>
+    private static JsonValueKind KindOf(ReadOnlySpan<byte> raw) => raw[0] switch
+    {
+        (byte)'"' => JsonValueKind.String,
+        (byte)'{' => JsonValueKind.Object,
+        (byte)'[' => JsonValueKind.Array,
+        (byte)'t' => JsonValueKind.True,
+        (byte)'f' => JsonValueKind.False,
+        (byte)'n' => JsonValueKind.Null,
+        _ => JsonValueKind.Number,
+    };
+
     public bool TryGetNode(string key, out JsonNode? node) => Tree().TryGetPropertyValue(key, out node);
+
+    /// <summary>Whether the session holds <paramref name="key"/>.</summary>
+    public bool Contains(string key)
+    {
+        if (_tree is not null)
+        {
+            return _tree.ContainsKey(key);
+        }
+
+        var i = FindChange(key);
+        return i >= 0 ? !_changes![i].Removed : InDocument(key);
+    }
 
     /// <summary>The value as a live node: changing an object or array changes the session.</summary>
     public JsonNode? GetLiveNode(string key)
@@ -459,21 +506,6 @@ internal sealed class SessionData
         public readonly int[]? ToArray() => IsLost ? null : _positions[..(_count * 4)].ToArray();
     }
 
-    /// <summary>Gives the cookie's buffer back to the pool, once neither the application nor the write needs it.</summary>
-    public void Release()
-    {
-        _released = true;
-        var buffer = _buffer;
-        _buffer = null;
-        _index = null;
-        _offset = _length = 0;
-        if (buffer is not null && _pooled)
-        {
-            // It held a session, decrypted for the encrypted formats: the next renter of the array must not see it.
-            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
-        }
-    }
-
     private JsonObject Tree()
     {
         if (_tree is not null)
@@ -481,7 +513,6 @@ internal sealed class SessionData
             return _tree;
         }
 
-        // A copy: nothing the application may keep points into the pooled buffer.
         _tree = _fromCookie ? RawJsonObject.ToTree(LoadedJson) : [];
         if (_changes is not null)
         {

@@ -6,9 +6,9 @@ namespace CookieSession.Formats;
 /// How a session's JSON travels in cookies: read and verified from the request, sealed and written to the
 /// response, or deleted. The session and its lifecycle know JSON and <see cref="SessionTimes"/> only; everything
 /// about the wire (prefixes, signatures, encryption, encodings, how many cookies) lives behind this boundary,
-/// so that adding a format touches nothing but <see cref="SessionCookieFormats"/>.
+/// so that adding a format touches nothing but <see cref="WireFormatFactory"/>.
 /// </summary>
-internal interface ISessionCookieFormat
+internal interface IWireFormat
 {
     /// <summary>
     /// Finds, verifies and decodes the session cookie. Reports what it refuses as a rejection; whatever it

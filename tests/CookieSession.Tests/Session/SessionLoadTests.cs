@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Testing;
 namespace CookieSession.Tests.Session;
 
 /// <summary>Reading the cookie is the error boundary: whatever a format throws becomes an empty session.</summary>
-public sealed class SessionStateTests
+public sealed class SessionLoadTests
 {
     private const string SecretInTheCookie = "the-cookie-value-must-never-be-logged";
 
@@ -20,9 +20,9 @@ public sealed class SessionStateTests
         var logs = new FakeLogCollector();
         var options = new CookieSessionOptions { Secret = "s" };
         var format = new ThrowingFormat((Exception)Activator.CreateInstance(exceptionType, "bad cookie: " + SecretInTheCookie)!);
-        var settings = new SessionSettings(options, format, new FakeLogger(logs), TimeProvider.System);
+        var settings = new ResolvedOptions(options, format, new FakeLogger(logs), TimeProvider.System);
         var context = new DefaultHttpContext();
-        var session = new SessionState(context, settings, detached: false);
+        var session = RequestSession.Enter(context, settings);
 
         Assert.True(session.IsNew);
         Assert.Null(session.Get<string>("user"));
@@ -35,7 +35,7 @@ public sealed class SessionStateTests
         Assert.Null(record.Exception);
     }
 
-    private sealed class ThrowingFormat(Exception error) : ISessionCookieFormat
+    private sealed class ThrowingFormat(Exception error) : IWireFormat
     {
         public SessionCookieReadResult Read(HttpRequest request) => throw error;
 

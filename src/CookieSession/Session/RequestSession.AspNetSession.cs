@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 namespace CookieSession.Session;
 
 /// <summary>
-/// ASP.NET Core's <see cref="ISession"/> over the cookie session, so that <c>HttpContext.Session</c> and its
+/// ASP.NET Core's <see cref="ISession"/> over the request's cookie session, so that <c>HttpContext.Session</c> and its
 /// <c>GetString</c>/<c>SetString</c>/<c>GetInt32</c>/<c>SetInt32</c> extensions work unchanged.
 /// </summary>
 /// <remarks>
@@ -17,46 +17,49 @@ namespace CookieSession.Session;
 /// bytes stored; a value Node stored reads as the UTF-8 of the string, or of its JSON text when it is not
 /// a string. A string holding a lone surrogate (a cut emoji, which JavaScript strings allow) has no UTF-8: it
 /// reads with U+FFFD in its place, as Node's <c>Buffer.from(string)</c> gives it; the session keeps the string
-/// itself unchanged. The session has no server-side identity: <see cref="Id"/> is empty.
+/// itself unchanged. The session has no server-side identity: <c>Id</c> is empty.
 /// </remarks>
-internal sealed class AspNetSession : ISession
+internal sealed partial class RequestSession : ISession
 {
     /// <summary>The property that marks bytes that are not UTF-8. Stored in cookies: never change it.</summary>
     private const string BinaryProperty = "$binary";
 
-    private readonly SessionState _session;
+    bool ISession.IsAvailable => !IsDetached;
 
-    public AspNetSession(SessionState session) => _session = session;
+    string ISession.Id => string.Empty;
 
-    public bool IsAvailable => !_session.IsDetached;
+    /// <summary>The cookie is written as the response starts, whatever this is called.</summary>
+    Task ISession.CommitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public string Id => string.Empty;
-
-    public IEnumerable<string> Keys => _session.Keys;
-
-    public void Clear() => _session.Clear();
-
-    public Task CommitAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-    public Task LoadAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Reads the cookie now (it is read on first use otherwise); as ASP.NET's session does, a cancelled token throws
+    /// while the session is not yet loaded.
+    /// </summary>
+    Task ISession.LoadAsync(CancellationToken cancellationToken)
     {
-        _session.LoadForApplication();
+        if (_contents is null)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        LoadForApplication();
         return Task.CompletedTask;
     }
 
-    public void Remove(string key) => _session.Remove(key);
+    void ISession.Remove(string key) => Remove(key);
 
-    public void Set(string key, byte[] value)
+    void ISession.Set(string key, byte[] value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        _session[key] = Utf8.IsValid(value)
+        this[key] = Utf8.IsValid(value)
             ? JsonValue.Create(Encoding.UTF8.GetString(value))
             : new JsonObject { [BinaryProperty] = Convert.ToBase64String(value) };
     }
 
-    public bool TryGetValue(string key, [NotNullWhen(true)] out byte[]? value)
+    bool ISession.TryGetValue(string key, [NotNullWhen(true)] out byte[]? value)
     {
-        if (!_session.TryGetNode(key, out var node))
+        ArgumentNullException.ThrowIfNull(key);
+        if (!Use().TryGetNode(key, out var node))
         {
             value = null;
             return false;

@@ -4,10 +4,12 @@ using Microsoft.Extensions.Logging;
 
 namespace CookieSession.Session;
 
-/// <summary>What every session of one middleware shares, resolved once at start-up.</summary>
-internal sealed class SessionSettings
+/// <summary>What every session of one middleware shares: its options and the services they resolved to, once, at start-up.</summary>
+internal sealed class ResolvedOptions
 {
-    public SessionSettings(CookieSessionOptions options, ISessionCookieFormat format, ILogger logger, TimeProvider timeProvider, CookieSessionMetrics? metrics = null)
+    private int _warnedNotSecured;
+
+    public ResolvedOptions(CookieSessionOptions options, IWireFormat format, ILogger logger, TimeProvider timeProvider, CookieSessionMetrics? metrics = null)
     {
         Metrics = metrics;
         Options = options;
@@ -23,7 +25,7 @@ internal sealed class SessionSettings
     /// <summary>The meter's instruments; <see langword="null"/> where no meter factory is registered.</summary>
     public CookieSessionMetrics? Metrics { get; }
 
-    public ISessionCookieFormat Format { get; }
+    public IWireFormat Format { get; }
 
     public ILogger Logger { get; }
 
@@ -33,4 +35,10 @@ internal sealed class SessionSettings
 
     /// <summary>The cookie settings of a response whose handler did not change them. Never handed out.</summary>
     public CookieSessionCookie DefaultCookie { get; }
+
+    /// <summary>
+    /// True the first time a cookie that must be <c>Secure</c> meets a request that did not come over TLS: the warning
+    /// is worth saying once, not on every request of a misconfigured proxy.
+    /// </summary>
+    public bool FirstNotSecured() => _warnedNotSecured == 0 && Interlocked.Exchange(ref _warnedNotSecured, 1) == 0;
 }

@@ -10,7 +10,7 @@ namespace CookieSession.Tests.Session;
 /// The property index against a reading of the JSON, over random sessions and random changes: what the serializer
 /// records is where the properties are, and a session read through a cached index behaves as one read without it.
 /// </summary>
-public sealed class SessionDataIndexFuzzTests
+public sealed class SessionContentsIndexFuzzTests
 {
     private static readonly string[] s_keys = ["a", "b", "name", "é", "日本", "😀", "1", "2", "10", "quote\"d", "line\u2028sep", "\u0001", "k\ud800"];
 
@@ -20,7 +20,7 @@ public sealed class SessionDataIndexFuzzTests
         var random = new Random(20260102);
         for (var round = 0; round < 3000; round++)
         {
-            var json = Written(Changed(new SessionData(), random, random.Next(0, 12)), out _);
+            var json = Written(Changed(new SessionContents(), random, random.Next(0, 12)), out _);
             var plain = Load(json, cachedIndex: null);
             int[]? index = null;
             var indexed = RawJsonObject.TryValidate(json, out var needsTree) && !needsTree && (index = RawJsonObject.Index(json)) is not null
@@ -50,7 +50,7 @@ public sealed class SessionDataIndexFuzzTests
     }
 
     /// <summary><paramref name="count"/> random sets and removes.</summary>
-    private static SessionData Changed(SessionData data, Random random, int count)
+    private static SessionContents Changed(SessionContents data, Random random, int count)
     {
         for (var i = 0; i < count; i++)
         {
@@ -72,7 +72,7 @@ public sealed class SessionDataIndexFuzzTests
         return data;
     }
 
-    private static byte[] Written(SessionData data, out int[]? index)
+    private static byte[] Written(SessionContents data, out int[]? index)
     {
         var buffer = new PooledByteBuffer(256);
         try
@@ -86,9 +86,9 @@ public sealed class SessionDataIndexFuzzTests
         }
     }
 
-    private static SessionData Load(byte[] json, int[]? cachedIndex)
+    private static SessionContents Load(byte[] json, int[]? cachedIndex)
     {
-        var data = new SessionData();
+        var data = new SessionContents();
         if (cachedIndex is not null)
         {
             data.Load(SessionCookieReadResult.Cached(json, needsRenewal: false, times: null, needsTree: false, cachedIndex));

@@ -10,7 +10,7 @@ namespace CookieSession.Tests.Session;
 /// The serializer records where each property went, for the cache; a wrong place would make the next request
 /// that sends the cookie back read another key's value. Checked against a reading of the written JSON.
 /// </summary>
-public sealed class SessionDataIndexTests
+public sealed class SessionContentsIndexTests
 {
     public static TheoryData<string, string[]> Cases => new()
     {
@@ -92,12 +92,12 @@ public sealed class SessionDataIndexTests
         }
     }
 
-    private static SessionData Load(string json)
+    private static SessionContents Load(string json)
     {
         var bytes = Encoding.UTF8.GetBytes(json);
         var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1, bytes.Length));
         bytes.CopyTo(rented, 0);
-        var data = new SessionData();
+        var data = new SessionContents();
         var result = SessionCookieReadResult.Verified(rented, 0, bytes.Length, needsRenewal: false);
         Assert.True(result.IsLoaded);
         data.Load(result);

@@ -11,9 +11,9 @@ using Microsoft.Extensions.Logging;
 namespace CookieSession.Formats;
 
 /// <summary>Chooses the wire format the options ask for: the one place that knows every format.</summary>
-internal static class SessionCookieFormats
+internal static class WireFormatFactory
 {
-    public static ISessionCookieFormat Create(
+    public static IWireFormat Create(
         CookieSessionOptions options,
         IReadOnlyList<string> secrets,
         TimeProvider time,

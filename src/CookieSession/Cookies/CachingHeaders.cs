@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+
+namespace CookieSession.Cookies;
+
+/// <summary>What a response that depends on, or carries, the session cookie must tell caches.</summary>
+internal static class CachingHeaders
+{
+    /// <summary>Says that the response depends on the request's cookies, unless <c>Vary</c> already lists them (or <c>*</c>).</summary>
+    public static void AddVaryCookie(HttpResponse response)
+    {
+        var headers = response.Headers;
+        var vary = headers.Vary;
+        if (vary.Count == 0)
+        {
+            headers.Vary = HeaderNames.Cookie;
+            return;
+        }
+
+        if (!Lists(vary, HeaderNames.Cookie) && !Lists(vary, "*"))
+        {
+            headers.Vary = StringValues.Concat(vary, HeaderNames.Cookie);
+        }
+    }
+
+    /// <summary>
+    /// A response carrying one user's session cookie must never be stored by a shared cache and served to
+    /// others. Unless the application already forbade that (<c>no-store</c> or <c>private</c>), say so.
+    /// </summary>
+    public static void MakeNotStorableBySharedCaches(HttpResponse response)
+    {
+        var cacheControl = response.Headers.CacheControl;
+        if (Lists(cacheControl, "no-store") || Lists(cacheControl, "private"))
+        {
+            return;
+        }
+
+        response.Headers.CacheControl = "no-cache, no-store";
+        response.Headers.Pragma = "no-cache";
+    }
+
+    /// <summary>
+    /// Whether a comma-separated header lists <paramref name="token"/> as an entry (a directive's name before any
+    /// <c>=</c>), case-insensitively: <c>Vary: Set-Cookie</c> does not list <c>Cookie</c>.
+    /// </summary>
+    public static bool Lists(StringValues header, string token)
+    {
+        foreach (var value in header)
+        {
+            var rest = value.AsSpan();
+            while (!rest.IsEmpty)
+            {
+                var comma = rest.IndexOf(',');
+                var entry = comma < 0 ? rest : rest[..comma];
+                rest = comma < 0 ? default : rest[(comma + 1)..];
+                var equals = entry.IndexOf('=');
+                if (equals >= 0)
+                {
+                    entry = entry[..equals];
+                }
+
+                if (entry.Trim().Equals(token, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,538 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using CookieSession.Cookies;
+using CookieSession.Formats;
+using CookieSession.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace CookieSession.Session;
+
+/// <summary>
+/// The session of one request, and its one owner: made as the request enters the middleware, it is the
+/// <see cref="ISessionFeature"/>, <see cref="ICookieSession"/> and <see cref="ISession"/> the application sees, reads
+/// the cookie on first use, and decides once what becomes of the cookie (<see cref="Commit"/>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Its <see cref="Phase"/> only moves forward: <see cref="Phase.Open"/> until the commit, then
+/// <see cref="Phase.Committed"/>, or <see cref="Phase.Abandoned"/> when an exception leaves the pipeline. The commit
+/// is registered with <c>Response.OnStarting</c> as the request enters, before anything the application registers,
+/// so that it runs after them all: a change made by any of those callbacks (MVC saves TempData in one) is saved.
+/// </para>
+/// <para>
+/// A response that has not started when the request leaves the middleware is committed there, so that a session
+/// too large for its cookie is an exception the pipeline's error handling sees; that commit stays open to changes
+/// until the response starts (a callback changing the session then writes the cookie again, in its place).
+/// </para>
+/// <para>
+/// Small on purpose: a request that never touches the session allocates this object only. What the session holds
+/// lives in <see cref="SessionContents"/>, made on first use.
+/// </para>
+/// </remarks>
+internal sealed partial class RequestSession : ISessionFeature, ICookieSession
+{
+    private static readonly Func<object, Task> s_onStarting = static state =>
+    {
+        ((RequestSession)state).CommitAsResponseStarts();
+        return Task.CompletedTask;
+    };
+
+    private const string ReflectionMessage = ICookieSession.ReflectionMessage;
+
+    private readonly HttpContext _context;
+    private readonly ResolvedOptions _settings;
+    private readonly ISessionFeature? _previous;
+    private readonly RequestSession? _outer;
+    private SessionContents? _contents;
+    private Phase _phase;
+    private Flags _flags;
+
+    private RequestSession(HttpContext context, ResolvedOptions settings, ISessionFeature? previous, RequestSession? outer, bool detached)
+    {
+        _context = context;
+        _settings = settings;
+        _previous = previous;
+        _outer = outer;
+        _flags = Flags.Entered | (detached ? Flags.Detached : Flags.None);
+    }
+
+    /// <summary>Where a request's session stands; it only moves forward.</summary>
+    public enum Phase : byte
+    {
+        /// <summary>The application may read and change the session (read from the cookie on first use).</summary>
+        Open,
+
+        /// <summary>The outcome was decided and carried out: the session can be read, not changed.</summary>
+        Committed,
+
+        /// <summary>An exception left the pipeline: nothing the request changed is saved.</summary>
+        Abandoned,
+    }
+
+    [Flags]
+    private enum Flags : byte
+    {
+        None = 0,
+
+        /// <summary>The request is inside the middleware.</summary>
+        Entered = 1,
+
+        /// <summary>The request left the middleware at least once.</summary>
+        Left = 2,
+
+        /// <summary>The request is outside the cookie's path: the session is neither read nor written.</summary>
+        Detached = 4,
+
+        /// <summary>The application used the session: the response depends on the cookie.</summary>
+        Used = 8,
+
+        /// <summary><c>OnValidateSession</c> is running: what it reads is not a use by the application.</summary>
+        Validating = 16,
+
+        /// <summary><c>OnValidateSession</c> asked for a new cookie.</summary>
+        RenewRequested = 32,
+
+        /// <summary>The session was cleared: the request's cookie is deleted unless something is stored again.</summary>
+        DeleteCookie = 64,
+
+        /// <summary>The response started: the commit can no longer be taken back.</summary>
+        ResponseStarted = 128,
+    }
+
+    public ResolvedOptions Settings => _settings;
+
+    public HttpContext HttpContext => _context;
+
+    public Phase Stage => _phase;
+
+    /// <summary>The request is outside the cookie's path: the session is neither read nor written.</summary>
+    public bool IsDetached => Has(Flags.Detached);
+
+    /// <summary>The contents, read from the cookie on first access; reading them is not a use by the application.</summary>
+    public SessionContents Contents => _contents ?? Load();
+
+    ISession ISessionFeature.Session
+    {
+        get => this;
+        set => throw new NotSupportedException("The session of the cookie session middleware cannot be replaced.");
+    }
+
+    /// <summary>
+    /// The request enters the middleware: the session of this request, new or (the pipeline executed again before the
+    /// response started, as status-code pages do) the one it had, with its commit registered.
+    /// </summary>
+    public static RequestSession Enter(HttpContext context, ResolvedOptions settings)
+    {
+        // Features are looked up by their Type: the generic Get/Set are generic interface methods, slower to dispatch.
+        var features = context.Features;
+        var previous = features[typeof(ISessionFeature)] as ISessionFeature;
+        var earlier = features[typeof(RequestSession)] as RequestSession;
+        if (earlier is not null && !earlier.Has(Flags.Entered) && ReferenceEquals(earlier._settings, settings) && earlier.TryReopen())
+        {
+            earlier._flags |= Flags.Entered;
+            features[typeof(ISessionFeature)] = earlier;
+            return earlier;
+        }
+
+        var outer = earlier is not null && earlier.Has(Flags.Entered) ? earlier : null;
+        var detached = !CookiePath.Matches(context.Request, settings.DefaultCookie.Path);
+        if (detached)
+        {
+            Log.OutsidePath(settings.Logger, settings.DefaultCookie.Path);
+        }
+
+        var session = new RequestSession(context, settings, previous, outer, detached);
+        features[typeof(RequestSession)] = session;
+        features[typeof(ISessionFeature)] = session;
+        if (!detached)
+        {
+            context.Response.OnStarting(s_onStarting, session);
+            if (settings.Options.SaveUninitialized || settings.Options.OnValidateSession is not null)
+            {
+                // Connect's SaveUninitialized gives even a request that never touches the session a cookie; the
+                // validation hook reads it on every request.
+                _ = session.Contents;
+            }
+        }
+
+        return session;
+    }
+
+    /// <summary>
+    /// The request leaves the middleware without an exception: <see cref="ISessionFeature"/> is put back as it was,
+    /// and a response that has not started is committed now, so that what fails in the commit fails in the pipeline.
+    /// </summary>
+    /// <exception cref="CookieSessionTooLargeException">The session does not fit its cookie.</exception>
+    public void Leave()
+    {
+        _flags = (_flags & ~Flags.Entered) | Flags.Left;
+        var features = _context.Features;
+        features[typeof(ISessionFeature)] = _previous;
+        var awaitsResponse = _phase == Phase.Open && !IsDetached && !_context.Response.HasStarted;
+        if (!awaitsResponse || _outer is not null)
+        {
+            features[typeof(RequestSession)] = _outer;
+        }
+
+        // Otherwise it stays a feature under its own type until the response starts: a re-execution of the pipeline
+        // goes on with it, and so does GetCookieSession in a callback that runs as the response starts.
+        if (awaitsResponse)
+        {
+            Commit();
+        }
+    }
+
+    /// <summary>An exception leaves the pipeline: nothing the request changed is saved, and the features are put back.</summary>
+    public void Fail()
+    {
+        _flags = (_flags & ~Flags.Entered) | Flags.Left;
+        _phase = Phase.Abandoned;
+        var features = _context.Features;
+        features[typeof(ISessionFeature)] = _previous;
+        features[typeof(RequestSession)] = _outer;
+    }
+
+    /// <summary>The response starts: the commit is final, made now if the request left no outcome yet.</summary>
+    private void CommitAsResponseStarts()
+    {
+        if (_phase == Phase.Open)
+        {
+            Commit();
+        }
+
+        _flags |= Flags.ResponseStarted;
+        _contents?.ResponseCookie?.Freeze();
+    }
+
+    /// <summary>
+    /// A commit made as the request left, with the response not yet started, is taken back so that the session can
+    /// change again (a re-execution of the pipeline, or a callback as the response starts); false once it is final.
+    /// </summary>
+    private bool TryReopen()
+    {
+        if (_phase == Phase.Open)
+        {
+            return true;
+        }
+
+        if (_phase != Phase.Committed || Has(Flags.ResponseStarted) || _context.Response.HasStarted)
+        {
+            return false;
+        }
+
+        TakeBackWrite();
+        _phase = Phase.Open;
+        return true;
+    }
+
+    // ICookieSession
+
+    public JsonNode? this[string key]
+    {
+        get
+        {
+            ArgumentNullException.ThrowIfNull(key);
+            return Use().GetLiveNode(key);
+        }
+
+        set
+        {
+            ArgumentNullException.ThrowIfNull(key);
+            Change().Set(key, value?.Parent is null ? value : value.DeepClone());
+        }
+    }
+
+    public IEnumerable<string> Keys => Use().Keys();
+
+    public bool IsNew => Use().IsNew;
+
+    public bool IsChanged
+    {
+        get
+        {
+            var contents = Use();
+            if (contents.IsNew)
+            {
+                // As cookie-session says: a session that did not exist has changed.
+                return true;
+            }
+
+            if (!contents.MayHaveChanged)
+            {
+                return false;
+            }
+
+            var buffer = new PooledByteBuffer(contents.LoadedJson.Length + 64);
+            try
+            {
+                contents.Serialize(ref buffer);
+                return !buffer.WrittenSpan.SequenceEqual(contents.LoadedJson);
+            }
+            finally
+            {
+                buffer.Dispose();
+            }
+        }
+    }
+
+    public bool IsPopulated => Use().Count > 0;
+
+    public CookieSessionCookie Cookie
+    {
+        get
+        {
+            // Changing the cookie settings writes the cookie: the session must be read to be written.
+            var contents = Use();
+            if (_phase == Phase.Committed)
+            {
+                // Committed as the request left: settings changed as the response starts are written too.
+                TryReopen();
+            }
+
+            if (contents.ResponseCookie is null)
+            {
+                contents.ResponseCookie = new CookieSessionCookie(_settings.Options.Cookie);
+                if (IsCommitted)
+                {
+                    contents.ResponseCookie.Freeze();
+                }
+            }
+
+            return contents.ResponseCookie;
+        }
+    }
+
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
+    public T? Get<T>(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Use().Get<T>(key, _settings.Options.SerializerOptions);
+    }
+
+    public T? Get<T>(string key, JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        return Use().Get(key, _settings.Options.SerializerOptions, typeInfo);
+    }
+
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
+    public bool TryGet<T>(string key, out T? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Use().TryGet(key, _settings.Options.SerializerOptions, out value);
+    }
+
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
+    public void Set<T>(string key, T value) => Store(key, value, typeInfo: null);
+
+    public void Set<T>(string key, T value, JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        Store(key, value, typeInfo);
+    }
+
+    private void Store<T>(string key, T value, JsonTypeInfo<T>? typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var contents = Change();
+
+        // The common primitives are wrapped directly; the type tests fold away when the method is compiled.
+        JsonNode? node;
+        if (typeof(T) == typeof(int))
+        {
+            node = JsonValue.Create(Unsafe.As<T, int>(ref value));
+        }
+        else if (typeof(T) == typeof(long))
+        {
+            node = JsonValue.Create(Unsafe.As<T, long>(ref value));
+        }
+        else if (typeof(T) == typeof(bool))
+        {
+            node = JsonValue.Create(Unsafe.As<T, bool>(ref value));
+        }
+        else if (value is null)
+        {
+            node = null;
+        }
+        else if (value is string text)
+        {
+            node = JsonValue.Create(text);
+        }
+        else if (value is JsonNode given)
+        {
+            node = given.Parent is null ? given : given.DeepClone();
+        }
+        else
+        {
+            node = JsSerializer.SerializeToNode(value, _settings.Options.SerializerOptions, typeInfo);
+        }
+
+        contents.Set(key, node);
+    }
+
+    /// <summary>Removes a key; removing one that is not there changes nothing, and does not even count as a use.</summary>
+    public bool Remove(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!Readable().Contains(key))
+        {
+            return false;
+        }
+
+        return Change().Remove(key);
+    }
+
+    /// <summary>Empties the session; emptying an empty one changes nothing, and does not even count as a use.</summary>
+    public void Clear()
+    {
+        if (Readable().Count > 0)
+        {
+            Change().Clear();
+        }
+    }
+
+    /// <summary>
+    /// Connect's <c>req.session = null</c>: the cookie is deleted when the response starts. What the old cookie
+    /// held and said (its times, its key) no longer applies: anything stored now is a new session.
+    /// </summary>
+    public void ClearCookie()
+    {
+        var cookie = Change().ResponseCookie;
+        _contents = new SessionContents { ResponseCookie = cookie };
+        _flags = (_flags & ~Flags.RenewRequested) | Flags.DeleteCookie;
+    }
+
+    /// <summary>
+    /// Runs <see cref="CookieSessionOptions.OnValidateSession"/> when the request brought a valid cookie. Reading the
+    /// cookie for it does not count as a use by the application.
+    /// </summary>
+    public async Task ValidateAsync(Func<CookieSessionValidationContext, Task> validate)
+    {
+        if (IsDetached || Contents.IsNew)
+        {
+            return;
+        }
+
+        var context = new CookieSessionValidationContext(this, Contents.Times?.CreatedAt, Contents.Times?.IssuedAt);
+        _flags |= Flags.Validating;
+        try
+        {
+            await validate(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            _flags &= ~Flags.Validating;
+        }
+
+        if (context.ShouldRenew && !context.IsRejected && !IsCommitted)
+        {
+            _flags |= Flags.RenewRequested;
+            MarkUsed();
+        }
+    }
+
+    /// <summary>Reads the session for the application (<c>ISession.LoadAsync</c>).</summary>
+    public void LoadForApplication() => Use();
+
+    private bool Has(Flags flag) => (_flags & flag) != 0;
+
+    /// <summary>The response started, or the outcome was decided and the session cannot be reopened.</summary>
+    private bool IsCommitted => _phase != Phase.Open || _context.Response.HasStarted;
+
+    /// <summary>The request is over: nothing of it may be read any more (its context may serve another request).</summary>
+    private bool IsOver => Has(Flags.Left) && (_phase == Phase.Abandoned || Has(Flags.ResponseStarted));
+
+    /// <summary>The contents, for a read that counts as a use (the response then depends on the cookie).</summary>
+    private SessionContents Use()
+    {
+        var contents = Readable();
+        if (!Has(Flags.Validating))
+        {
+            MarkUsed();
+        }
+
+        return contents;
+    }
+
+    /// <summary>The contents, for a read that does not count as a use by itself.</summary>
+    private SessionContents Readable()
+    {
+        if (IsOver)
+        {
+            throw new InvalidOperationException("This session belongs to a request that has ended; use the session of the current request.");
+        }
+
+        return _contents ?? Load();
+    }
+
+    private void MarkUsed() => _flags |= Flags.Used;
+
+    private SessionContents Change()
+    {
+        if (_phase == Phase.Committed)
+        {
+            // Committed as the request left: a callback running as the response starts may still change it.
+            TryReopen();
+        }
+
+        if (IsCommitted)
+        {
+            throw new InvalidOperationException(
+                "The session cannot be changed after the response has started: its cookie has already been written. Change the session before writing the response body.");
+        }
+
+        // Only reads are exempt while the validation hook runs: a change must be written.
+        var contents = Readable();
+        MarkUsed();
+        return contents;
+    }
+
+    /// <summary>Reads the cookie: the one place a client's bytes turn into a session, so the error boundary.</summary>
+    private SessionContents Load()
+    {
+        var contents = new SessionContents();
+        _contents = contents;
+        if (IsDetached)
+        {
+            return contents;
+        }
+
+        var settings = _settings;
+        SessionCookieRejection rejection;
+        string? error = null;
+        try
+        {
+            var result = settings.Format.Read(_context.Request);
+            if (result.IsLoaded)
+            {
+                contents.Load(result);
+                settings.Metrics?.Loaded(settings.Options.Format);
+                return contents;
+            }
+
+            rejection = result.Rejection;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The exception's message may quote the cookie: only its type is logged.
+            _contents = contents = new SessionContents();
+            rejection = SessionCookieRejection.Malformed;
+            error = e.GetType().Name;
+        }
+
+        if (rejection != SessionCookieRejection.None)
+        {
+            Log.CookieRejected(settings.Logger, settings.CookieName, rejection, error is null ? string.Empty : ": " + error);
+            settings.Metrics?.Rejected(settings.Options.Format, rejection);
+        }
+
+        return contents;
+    }
+}
