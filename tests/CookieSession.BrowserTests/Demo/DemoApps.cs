@@ -12,42 +12,16 @@ namespace CookieSession.BrowserTests.Demo;
 /// </summary>
 public sealed class DemoApps : IAsyncDisposable
 {
-    private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly Dictionary<CookieSessionFormat, DemoApp> _apps = [];
+    private readonly StartedOnFirstUse<CookieSessionFormat, DemoApp> _apps = new();
 
     /// <summary>The demo's DLL, built with the tests (see the project file).</summary>
     public static string AssemblyPath { get; } = typeof(DemoApps).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "DemoAssembly").Value!;
 
     /// <summary>The demo running <paramref name="format"/>, started if it is not yet.</summary>
-    public async Task<DemoApp> GetAsync(CookieSessionFormat format)
-    {
-        await _lock.WaitAsync();
-        try
-        {
-            if (!_apps.TryGetValue(format, out var app))
-            {
-                app = await DemoApp.StartAsync(format);
-                _apps[format] = app;
-            }
+    public Task<DemoApp> GetAsync(CookieSessionFormat format) => _apps.GetAsync(format, () => DemoApp.StartAsync(format));
 
-            return app;
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var app in _apps.Values)
-        {
-            await app.DisposeAsync();
-        }
-
-        _lock.Dispose();
-    }
+    public ValueTask DisposeAsync() => _apps.DisposeAsync();
 }
 
 /// <summary>One running demo.</summary>
@@ -83,12 +57,17 @@ public sealed class DemoApp : IAsyncDisposable
     /// <summary>What the demo printed so far.</summary>
     public string Output() => _process.Output();
 
-    public static async Task<DemoApp> StartAsync(CookieSessionFormat format)
+    public static Task<DemoApp> StartAsync(CookieSessionFormat format) => StartAsync(DemoApps.AssemblyPath, format);
+
+    /// <summary>
+    /// Starts the app built at <paramref name="dll"/> (the demo or another sample) in <paramref name="format"/>, in
+    /// <paramref name="environment"/> when given one (<c>dotnet run</c> gives the samples Development).
+    /// </summary>
+    public static async Task<DemoApp> StartAsync(string dll, CookieSessionFormat format, string? environment = null)
     {
-        var dll = DemoApps.AssemblyPath;
         if (!File.Exists(dll))
         {
-            throw new InvalidOperationException($"The demo is not built at {dll}: the test project builds it through its project reference.");
+            throw new InvalidOperationException($"The app is not built at {dll}: the test project builds it through its project reference.");
         }
 
         // A home of its own: the Protected format's Data Protection keys go to $HOME/.aspnet, not the user's profile.
@@ -104,6 +83,10 @@ public sealed class DemoApp : IAsyncDisposable
         start.Environment["HOME"] = home.FullName;
         start.Environment.Remove("CookieSession__Secret");
         start.Environment.Remove("CookieSession__Format");
+        if (environment is not null)
+        {
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+        }
         try
         {
             return new DemoApp(format, await StartedProcess.StartAsync(start), home);

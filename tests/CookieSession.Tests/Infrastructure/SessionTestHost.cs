@@ -36,8 +36,17 @@ internal sealed class SessionTestHost : IAsyncDisposable
     public static Task<SessionTestHost> StartAsync(RequestDelegate handler, Action<CookieSessionOptions>? configure = null)
         => StartAsync(handler, configure, services: null);
 
-    public static async Task<SessionTestHost> StartAsync(
+    public static Task<SessionTestHost> StartAsync(
         RequestDelegate handler,
+        Action<CookieSessionOptions>? configure,
+        Action<IServiceCollection>? services,
+        Action<IApplicationBuilder>? beforeSession = null,
+        bool withDefaultSecret = true)
+        => StartPipelineAsync(app => app.Run(handler), configure, services, beforeSession, withDefaultSecret);
+
+    /// <summary>Starts a host whose pipeline after the session middleware is <paramref name="afterSession"/> (routing and MVC, say).</summary>
+    public static async Task<SessionTestHost> StartPipelineAsync(
+        Action<IApplicationBuilder> afterSession,
         Action<CookieSessionOptions>? configure,
         Action<IServiceCollection>? services,
         Action<IApplicationBuilder>? beforeSession = null,
@@ -67,7 +76,7 @@ internal sealed class SessionTestHost : IAsyncDisposable
                 {
                     beforeSession?.Invoke(app);
                     app.UseCookieSession();
-                    app.Run(handler);
+                    afterSession(app);
                 }))
             .Build();
         await host.StartAsync();

@@ -203,6 +203,9 @@ internal static class FuzzFormats
 
     public static FuzzFormat Named(string name) => All.Single(f => f.Name == name);
 
+    /// <summary>The names of <see cref="All"/>, for a theory that runs through every format.</summary>
+    public static TheoryData<string> Names() => new(All.Select(f => f.Name));
+
     /// <summary>Every byte outside A-Z a-z 0-9 - . _ ~ as %XX, as <see cref="Uri.EscapeDataString(string)"/> does, but over bytes.</summary>
     public static string PercentEncode(ReadOnlySpan<byte> bytes)
     {
