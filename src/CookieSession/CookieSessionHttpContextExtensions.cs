@@ -1,4 +1,5 @@
 using CookieSession.Session;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 
 namespace CookieSession;
@@ -10,6 +11,31 @@ public static class CookieSessionHttpContextExtensions
     /// <param name="context">The request's context.</param>
     /// <exception cref="InvalidOperationException">The cookie session middleware is not in this request's pipeline.</exception>
     public static ICookieSession GetCookieSession(this HttpContext context) => State(context);
+
+    /// <summary>
+    /// The session of this request as one <typeparamref name="TSession"/> (<see cref="ICookieSession{TSession}"/>), its
+    /// metadata from <see cref="CookieSessionOptions.SerializerOptions"/>: by reflection, or under Native AOT from a
+    /// <c>JsonSerializerContext</c> added to its <c>TypeInfoResolverChain</c> at registration. The same object for every
+    /// call of one request.
+    /// </summary>
+    /// <typeparam name="TSession">The session's type.</typeparam>
+    /// <param name="context">The request's context.</param>
+    /// <exception cref="InvalidOperationException">The middleware is missing, or the serializer has no metadata for <typeparamref name="TSession"/>.</exception>
+    public static ICookieSession<TSession> GetCookieSession<TSession>(this HttpContext context)
+        where TSession : class, new()
+        => State(context).Typed<TSession>(typeInfo: null);
+
+    /// <summary>The session of this request as one <typeparamref name="TSession"/>, read and written through <paramref name="typeInfo"/> (source-generated metadata, e.g. <c>AppJson.Default.ShopSession</c>, whose own options apply).</summary>
+    /// <typeparam name="TSession">The session's type.</typeparam>
+    /// <param name="context">The request's context.</param>
+    /// <param name="typeInfo">The type's metadata.</param>
+    /// <exception cref="InvalidOperationException">The middleware is missing.</exception>
+    public static ICookieSession<TSession> GetCookieSession<TSession>(this HttpContext context, JsonTypeInfo<TSession> typeInfo)
+        where TSession : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        return State(context).Typed(typeInfo);
+    }
 
     /// <summary>
     /// Ends the session (Connect's <c>req.session = null</c>): the response deletes the cookie, with its path and

@@ -1,6 +1,9 @@
 using CookieSession.Diagnostics;
+using CookieSession.Mvc;
 using CookieSession.Options;
 using CookieSession.Signing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -39,6 +42,12 @@ public static class CookieSessionServiceCollectionExtensions
         services.TryAddSingleton<CookieSessionMetrics>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CookieSessionMarkerService>();
+
+        // The session as a parameter of MVC actions and Razor Pages handlers, and as a service of the request.
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IConfigureOptions<MvcOptions>, CookieSessionMvcOptionsSetup>());
+        services.TryAddScoped<ICookieSession>(static provider => (provider.GetService<IHttpContextAccessor>()?.HttpContext
+            ?? throw new InvalidOperationException(
+                "ICookieSession as a service needs the request: call builder.Services.AddHttpContextAccessor(), and resolve it within a request. A handler can take ICookieSession as a parameter instead.")).GetCookieSession());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CookieSessionOptions>, CookieSessionPostConfigureOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CookieSessionOptions>, CookieSessionOptionsValidator>());
         return services;

@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http;
 
 namespace CookieSession;
 
@@ -12,6 +14,11 @@ namespace CookieSession;
 /// when the response starts, only if its JSON differs from what was read. An instance belongs to one
 /// request and is not thread-safe. Once the response has started, changing the session throws
 /// <see cref="InvalidOperationException"/>.
+/// <para>
+/// A handler gets it as a parameter (minimal APIs, MVC actions, Razor Pages handlers: no attribute needed), from
+/// <see cref="CookieSessionHttpContextExtensions.GetCookieSession"/>, or as a service of the request where
+/// <c>IHttpContextAccessor</c> is registered (<c>services.AddHttpContextAccessor()</c>).
+/// </para>
 /// </remarks>
 public interface ICookieSession
 {
@@ -117,4 +124,54 @@ public interface ICookieSession
     /// <see cref="CookieSessionHttpContextExtensions.ClearCookieSession"/>.
     /// </summary>
     void Clear();
+
+    /// <summary>Reads a JSON string; <see langword="null"/> when the key is absent or holds JSON <c>null</c>. Needs no <see cref="JsonTypeInfo"/>.</summary>
+    /// <param name="key">The property name.</param>
+    /// <exception cref="System.Text.Json.JsonException">The value is not a JSON string.</exception>
+    string? GetString(string key);
+
+    /// <summary>Reads a JSON number that is an integer (not <c>ISession.GetInt32</c>'s four bytes); <see langword="null"/> when absent or JSON <c>null</c>.</summary>
+    /// <param name="key">The property name.</param>
+    /// <exception cref="System.Text.Json.JsonException">The value is not an integer within <see cref="long"/>'s range.</exception>
+    long? GetInteger(string key);
+
+    /// <summary>Reads a JSON number; <see langword="null"/> when absent or JSON <c>null</c>.</summary>
+    /// <param name="key">The property name.</param>
+    /// <exception cref="System.Text.Json.JsonException">The value is not a JSON number.</exception>
+    double? GetNumber(string key);
+
+    /// <summary>Reads JSON <c>true</c> or <c>false</c>; <see langword="null"/> when absent or JSON <c>null</c>.</summary>
+    /// <param name="key">The property name.</param>
+    /// <exception cref="System.Text.Json.JsonException">The value is not a JSON boolean.</exception>
+    bool? GetBoolean(string key);
+
+    /// <summary>Stores a JSON string (JSON <c>null</c> for <see langword="null"/>). Needs no <see cref="JsonTypeInfo"/>.</summary>
+    /// <param name="key">The property name.</param>
+    /// <param name="value">The value.</param>
+    void SetString(string key, string? value);
+
+    /// <summary>Stores a JSON number that is an integer (what Node reads as a number; not <c>ISession.SetInt32</c>'s four bytes).</summary>
+    /// <param name="key">The property name.</param>
+    /// <param name="value">The value.</param>
+    void SetInteger(string key, long value);
+
+    /// <summary>Stores a JSON number.</summary>
+    /// <param name="key">The property name.</param>
+    /// <param name="value">The value: a finite number (JSON has no NaN or infinity).</param>
+    /// <exception cref="ArgumentOutOfRangeException">The value is NaN or infinite.</exception>
+    void SetNumber(string key, double value);
+
+    /// <summary>Stores JSON <c>true</c> or <c>false</c>.</summary>
+    /// <param name="key">The property name.</param>
+    /// <param name="value">The value.</param>
+    void SetBoolean(string key, bool value);
+
+    /// <summary>
+    /// Binds a handler's <see cref="ICookieSession"/> parameter to the request's session: minimal APIs (with or without the
+    /// Request Delegate Generator) find this method. MVC and Razor Pages bind it through a model binder the library adds.
+    /// </summary>
+    /// <param name="context">The request's context.</param>
+    /// <param name="parameter">The parameter.</param>
+    static ValueTask<ICookieSession?> BindAsync(HttpContext context, ParameterInfo parameter)
+        => ValueTask.FromResult<ICookieSession?>(context.GetCookieSession());
 }

@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace CookieSession.Options;
@@ -21,6 +24,13 @@ internal sealed class CookieSessionPostConfigureOptions : IPostConfigureOptions<
     public void PostConfigure(string? name, CookieSessionOptions options)
     {
         options.TimeProvider ??= _timeProvider;
+        if (options.SerializerOptions.TypeInfoResolver is null && JsonSerializer.IsReflectionEnabledByDefault)
+        {
+            // The typed session asks the options for a type's metadata, which needs a resolver: reflection's, where the
+            // application allows it (the feature switch trims this branch away under Native AOT).
+            options.SerializerOptions.TypeInfoResolver = ReflectionResolver();
+        }
+
         if (options.Cookie.Name == CookieSessionDefaults.CookieName)
         {
             options.Cookie.Name = options.Format switch
@@ -44,4 +54,8 @@ internal sealed class CookieSessionPostConfigureOptions : IPostConfigureOptions<
             options.Secrets = CookieSessionSecrets.Of(shared.Secret, shared.Secrets).ToList();
         }
     }
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Called only when JsonSerializer.IsReflectionEnabledByDefault, a feature switch that is off under trimming and Native AOT.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Called only when JsonSerializer.IsReflectionEnabledByDefault, a feature switch that is off under Native AOT.")]
+    private static IJsonTypeInfoResolver ReflectionResolver() => new DefaultJsonTypeInfoResolver();
 }

@@ -18,6 +18,7 @@ internal sealed partial class RequestSession
         var buffer = default(PooledByteBuffer);
         try
         {
+            FlushTypedViews();
             var outcome = Decide(ref buffer, out var index, out var tls);
             Apply(outcome, buffer.WrittenSpan, index, tls);
             _phase = Phase.Committed;
@@ -31,6 +32,36 @@ internal sealed partial class RequestSession
         {
             buffer.Dispose();
         }
+    }
+
+    /// <summary>Writes what the typed views changed into the session.</summary>
+    /// <exception cref="InvalidOperationException">A key was changed both through a typed view and the untyped session.</exception>
+    private void FlushTypedViews()
+    {
+        if (_contents?.TypedViews is { } views)
+        {
+            foreach (var view in views)
+            {
+                view.Flush();
+            }
+        }
+    }
+
+    /// <summary>Whether a typed view changed since the commit: a change made to its value as the response starts.</summary>
+    private bool TypedViewsChanged()
+    {
+        if (_contents?.TypedViews is { } views)
+        {
+            foreach (var view in views)
+            {
+                if (view.HasChanges())
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Takes out the headers of a commit made before the response started, so that it can be made again.</summary>

@@ -198,6 +198,12 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
     /// <summary>The response starts: the commit is final, made now if the request left no outcome yet.</summary>
     private void CommitAsResponseStarts()
     {
+        if (_phase == Phase.Committed && TypedViewsChanged())
+        {
+            // A typed value changed in place after the commit the request made as it left: no setter saw it.
+            TryReopen();
+        }
+
         if (_phase == Phase.Open)
         {
             Commit();
@@ -376,6 +382,103 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
 
         contents.Set(key, node);
     }
+
+    public string? GetString(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Use().Get(key, _settings.Options.SerializerOptions, PrimitiveJson.Default.String);
+    }
+
+    public long? GetInteger(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Use().GetValue(key, _settings.Options.SerializerOptions, PrimitiveJson.Default.Int64);
+    }
+
+    public double? GetNumber(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Use().GetValue(key, _settings.Options.SerializerOptions, PrimitiveJson.Default.Double);
+    }
+
+    public bool? GetBoolean(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Use().GetValue(key, _settings.Options.SerializerOptions, PrimitiveJson.Default.Boolean);
+    }
+
+    public void SetString(string key, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Change().Set(key, value is null ? null : JsonValue.Create(value));
+    }
+
+    public void SetInteger(string key, long value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Change().Set(key, JsonValue.Create(value));
+    }
+
+    public void SetNumber(string key, double value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value, "JSON has no NaN or infinity: JSON.stringify would write null.");
+        }
+
+        Change().Set(key, JsonValue.Create(value));
+    }
+
+    public void SetBoolean(string key, bool value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Change().Set(key, JsonValue.Create(value));
+    }
+
+    /// <summary>
+    /// The session as a <typeparamref name="TSession"/>, one view per type and request, read through
+    /// <paramref name="typeInfo"/> or, without one, through the serializer options' resolver.
+    /// </summary>
+    public ICookieSession<TSession> Typed<TSession>(JsonTypeInfo<TSession>? typeInfo)
+        where TSession : class, new()
+    {
+        var contents = Readable();
+        if (contents.TypedViews is { } views)
+        {
+            foreach (var view in views)
+            {
+                if (view is TypedSession<TSession> typed)
+                {
+                    return typed;
+                }
+            }
+        }
+
+        var created = new TypedSession<TSession>(this, typeInfo ?? TypeInfoOf<TSession>());
+        (contents.TypedViews ??= []).Add(created);
+        return created;
+    }
+
+    private JsonTypeInfo<TSession> TypeInfoOf<TSession>()
+    {
+        try
+        {
+            return (JsonTypeInfo<TSession>)_settings.Options.SerializerOptions.GetTypeInfo(typeof(TSession));
+        }
+        catch (NotSupportedException e)
+        {
+            throw new InvalidOperationException(
+                $"No JSON metadata for the session type {typeof(TSession)}: under Native AOT or with reflection disabled, add a JsonSerializerContext that declares it, once at registration (AddCookieSession(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJson.Default))), or pass its JsonTypeInfo to GetCookieSession.",
+                e);
+        }
+    }
+
+    /// <summary>The contents for a typed view's first read: a use, as any read.</summary>
+    internal SessionContents ContentsForTypedView() => Use();
+
+    /// <summary>The contents for a typed view's changes, as the commit writes them.</summary>
+    internal SessionContents ContentsForTypedChange() => _contents!;
 
     /// <summary>Removes a key; removing one that is not there changes nothing, and does not even count as a use.</summary>
     public bool Remove(string key)

@@ -117,6 +117,15 @@ internal sealed class SessionContents
     public T? Get<T>(string key, JsonSerializerOptions options, JsonTypeInfo<T>? typeInfo = null)
         => Read(key, options, typeInfo, throwOnMismatch: true, out T? value) ? value : default;
 
+    /// <summary>The value of a primitive type; <see langword="null"/> when absent or JSON null.</summary>
+    /// <exception cref="JsonException">The value is of another JSON type.</exception>
+    public T? GetValue<T>(string key, JsonSerializerOptions options, JsonTypeInfo<T> typeInfo)
+        where T : struct
+        => Read(key, options, typeInfo, throwOnMismatch: true, out T value) ? value : null;
+
+    /// <summary>The typed views of this session handed out in this request, flushed into it by the commit.</summary>
+    public List<ITypedSessionView>? TypedViews { get; set; }
+
     /// <summary>
     /// Whether the key is present with a value convertible to <typeparamref name="T"/> (JSON null converts to a
     /// type that holds null); never throws for a value of another type.

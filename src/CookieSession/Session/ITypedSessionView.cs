@@ -1,0 +1,11 @@
+namespace CookieSession.Session;
+
+/// <summary>A typed view of a request's session, whose value changes in place and is written into the session by the commit.</summary>
+internal interface ITypedSessionView
+{
+    /// <summary>Whether the value's JSON differs from what was last read or flushed.</summary>
+    bool HasChanges();
+
+    /// <summary>Writes each top-level property whose JSON changed into the session.</summary>
+    void Flush();
+}
