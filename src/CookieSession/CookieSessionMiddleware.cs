@@ -39,8 +39,7 @@ internal sealed class CookieSessionMiddleware
             WarnAboutSecrets(value, secrets, signedCookieOptions.Value, logger);
         }
 
-        var format = WireFormatFactory.Create(value, secrets, time, logger, services);
-        _settings = new ResolvedOptions(value, format, logger, time, metrics);
+        _settings = ResolvedOptions.Create(value, logger, time, services, metrics);
     }
 
     public Task Invoke(HttpContext context)

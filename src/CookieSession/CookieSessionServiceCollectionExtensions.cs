@@ -42,6 +42,7 @@ public static class CookieSessionServiceCollectionExtensions
         services.TryAddSingleton<CookieSessionMetrics>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CookieSessionMarkerService>();
+        services.TryAddSingleton<ICookieSessionCodec, Session.CookieSessionCodec>();
 
         // The session as a parameter of MVC actions and Razor Pages handlers, and as a service of the request.
         services.TryAddEnumerable(ServiceDescriptor.Transient<IConfigureOptions<MvcOptions>, CookieSessionMvcOptionsSetup>());

@@ -20,6 +20,14 @@ internal sealed class ResolvedOptions
         DefaultCookie = new CookieSessionCookie(options.Cookie);
     }
 
+    /// <summary>Resolves the options: their secrets, and the wire format they choose with its keys and cache.</summary>
+    public static ResolvedOptions Create(CookieSessionOptions options, ILogger logger, TimeProvider time, IServiceProvider services, CookieSessionMetrics? metrics = null)
+    {
+        var secrets = CookieSession.Options.CookieSessionSecrets.Of(options.Secret, options.Secrets);
+        var format = WireFormatFactory.Create(options, secrets, time, logger, services);
+        return new ResolvedOptions(options, format, logger, time, metrics);
+    }
+
     public CookieSessionOptions Options { get; }
 
     /// <summary>The meter's instruments; <see langword="null"/> where no meter factory is registered.</summary>
