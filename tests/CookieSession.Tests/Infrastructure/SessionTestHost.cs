@@ -41,7 +41,8 @@ internal sealed class SessionTestHost : IAsyncDisposable
         Action<CookieSessionOptions>? configure,
         Action<IServiceCollection>? services,
         Action<IApplicationBuilder>? beforeSession = null,
-        bool withDefaultSecret = true)
+        bool withDefaultSecret = true,
+        Action<IApplicationBuilder>? afterSession = null)
     {
         var logs = new FakeLogCollector();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
@@ -67,6 +68,7 @@ internal sealed class SessionTestHost : IAsyncDisposable
                 {
                     beforeSession?.Invoke(app);
                     app.UseCookieSession();
+                    afterSession?.Invoke(app);
                     app.Run(handler);
                 }))
             .Build();
