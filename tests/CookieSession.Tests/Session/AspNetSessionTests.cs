@@ -116,25 +116,6 @@ public sealed class AspNetSessionTests
     }
 
     [Fact]
-    public async Task Session_AfterTheMiddleware_FeatureIsRemoved()
-    {
-        string? seen = null;
-        await using var host = await SessionTestHost.StartAsync(
-            context => context.Response.WriteAsync("ok"),
-            configure: null,
-            services: null,
-            beforeSession: app => app.Use(async (HttpContext context, RequestDelegate next) =>
-            {
-                await next(context);
-                seen = context.Features.Get<Microsoft.AspNetCore.Http.Features.ISessionFeature>() is null ? "removed" : "still there";
-            }));
-
-        await host.SendAsync();
-
-        Assert.Equal("removed", seen);
-    }
-
-    [Fact]
     public async Task LoadAsync_CancelledTokenBeforeLoading_ThrowsOperationCanceled()
     {
         await using var host = await SessionTestHost.StartAsync(async context =>
