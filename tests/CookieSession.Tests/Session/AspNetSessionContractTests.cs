@@ -26,6 +26,14 @@ public sealed class AspNetSessionContractTests
         await context.Response.WriteAsync(value?.ToString(CultureInfo.InvariantCulture) ?? "none");
     };
 
+    /// <summary>Answers "count" (0 when absent) and stores it plus one.</summary>
+    private static readonly RequestDelegate s_counter = async context =>
+    {
+        var count = context.Session.GetInt32("count") ?? 0;
+        context.Session.SetInt32("count", count + 1);
+        await context.Response.WriteAsync(count.ToString(CultureInfo.InvariantCulture));
+    };
+
     [Fact]
     public async Task GetString_OnAnEmptySession_SetsNoCookie()
     {
@@ -41,12 +49,7 @@ public sealed class AspNetSessionContractTests
     [Fact]
     public async Task SetInt32_EachRequest_TheNextRequestReadsIt()
     {
-        await using var host = await SessionTestHost.StartAsync(async context =>
-        {
-            var count = context.Session.GetInt32("count") ?? 0;
-            context.Session.SetInt32("count", count + 1);
-            await context.Response.WriteAsync(count.ToString(CultureInfo.InvariantCulture));
-        });
+        await using var host = await SessionTestHost.StartAsync(s_counter);
         var jar = new CookieJar();
 
         var bodies = new List<string>();
@@ -227,12 +230,7 @@ public sealed class AspNetSessionContractTests
     public async Task ReplayedOldCookie_GetsTheOldData()
     {
         // A server-side store gives every copy of its cookie the latest data; a cookie store gives what it carries.
-        await using var host = await SessionTestHost.StartAsync(async context =>
-        {
-            var count = context.Session.GetInt32("count") ?? 0;
-            context.Session.SetInt32("count", count + 1);
-            await context.Response.WriteAsync(count.ToString(CultureInfo.InvariantCulture));
-        });
+        await using var host = await SessionTestHost.StartAsync(s_counter);
         var first = await host.SendAsync();
         var old = first.CookieToSend();
         var second = await host.SendAsync(cookie: old);

@@ -79,21 +79,13 @@ public sealed class FeatureLifetimeTests
     public async Task NestedMiddleware_InnerOneLeaves_PutsBackTheOuterSessionFeature()
     {
         string? seen = null;
-        await using var host = await SessionTestHost.StartAsync(
-            context => context.Response.WriteAsync("ok"),
-            configure: null,
-            services: null,
-            beforeSession: app =>
-            {
-                app.UseCookieSession();
-                app.Use(async (HttpContext context, RequestDelegate next) =>
-                {
-                    var before = context.Features.Get<ISessionFeature>();
-                    await next(context);
-                    var after = context.Features.Get<ISessionFeature>();
-                    seen = ReferenceEquals(before, after) ? "the outer one" : Describe(after);
-                });
-            });
+        await using var host = await StartNestedAsync(async (context, next) =>
+        {
+            var before = context.Features.Get<ISessionFeature>();
+            await next(context);
+            var after = context.Features.Get<ISessionFeature>();
+            seen = ReferenceEquals(before, after) ? "the outer one" : Describe(after);
+        });
 
         var transaction = await host.SendAsync();
 
@@ -105,27 +97,31 @@ public sealed class FeatureLifetimeTests
     public async Task NestedMiddleware_InnerOneLeaves_GetCookieSessionIsTheOuterOnes()
     {
         string? seen = null;
-        await using var host = await SessionTestHost.StartAsync(
-            context => context.Response.WriteAsync("ok"),
-            configure: null,
-            services: null,
-            beforeSession: app =>
-            {
-                app.UseCookieSession();
-                app.Use(async (HttpContext context, RequestDelegate next) =>
-                {
-                    var before = context.GetCookieSession();
-                    await next(context);
-                    var error = Record.Exception(() => context.GetCookieSession());
-                    seen = error is not null ? error.GetType().Name : ReferenceEquals(before, context.GetCookieSession()) ? "the outer one" : "another";
-                });
-            });
+        await using var host = await StartNestedAsync(async (context, next) =>
+        {
+            var before = context.GetCookieSession();
+            await next(context);
+            var error = Record.Exception(() => context.GetCookieSession());
+            seen = error is not null ? error.GetType().Name : ReferenceEquals(before, context.GetCookieSession()) ? "the outer one" : "another";
+        });
 
         var transaction = await host.SendAsync();
 
         Assert.Equal("ok", transaction.Body);
         Assert.Equal("the outer one", seen);
     }
+
+    /// <summary>A cookie session, then <paramref name="between"/>, then a second cookie session (a branch that adds it again).</summary>
+    private static Task<SessionTestHost> StartNestedAsync(Func<HttpContext, RequestDelegate, Task> between)
+        => SessionTestHost.StartAsync(
+            context => context.Response.WriteAsync("ok"),
+            configure: null,
+            services: null,
+            beforeSession: app =>
+            {
+                app.UseCookieSession();
+                app.Use(between);
+            });
 
     private static string Describe(ISessionFeature? feature) => feature is null ? "removed" : "still there";
 }
