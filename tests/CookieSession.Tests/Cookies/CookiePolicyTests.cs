@@ -1,6 +1,8 @@
+using CookieSession.Tests.Formats.Protected;
 using CookieSession.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.CookiePolicy;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -53,5 +55,30 @@ public sealed class CookiePolicyTests
 
         Assert.NotNull(transaction.SessionCookie());
         Assert.Empty(host.LogsOf("NoTrackingConsent"));
+    }
+
+    [Theory]
+    [InlineData(CookieSessionFormat.Connect)]
+    [InlineData(CookieSessionFormat.Protected)]
+    public async Task CookiePolicy_SecureAndSameSite_ApplyToEveryFormat(CookieSessionFormat format)
+    {
+        await using var host = await SessionTestHost.StartAsync(
+            s_setUser,
+            o => o.Format = format,
+            services: s =>
+            {
+                s.AddDataProtection().SetApplicationName("tests").PersistKeysToFileSystem(new DirectoryInfo(ProtectedHost.NewKeyFolder()));
+                s.Configure<CookiePolicyOptions>(o =>
+                {
+                    o.Secure = CookieSecurePolicy.Always;
+                    o.MinimumSameSitePolicy = SameSiteMode.Strict;
+                });
+            },
+            beforeSession: app => app.UseCookiePolicy());
+
+        var header = Assert.Single((await host.SendAsync()).SetCookieHeaders);
+
+        Assert.Contains("secure", header, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", header, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -72,4 +72,26 @@ public sealed class SecureCookieTests
         var header = Assert.Single((await host.SendAsync("https://localhost/")).SetCookieHeaders);
         Assert.Contains("samesite=" + expected, header, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task Write_PartitionedWithPerResponseSecurePolicyNone_NeverWithoutSecure()
+    {
+        await using var host = await SessionTestHost.StartAsync(
+            async context =>
+            {
+                var session = context.GetCookieSession();
+                session.Cookie.SecurePolicy = CookieSecurePolicy.None;
+                session.Set("user", "ana");
+                await context.Response.WriteAsync("ok");
+            },
+            o =>
+            {
+                o.Partitioned = true;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            });
+
+        var header = Assert.Single((await host.SendAsync("https://localhost/")).SetCookieHeaders);
+
+        Assert.False(header.Contains("partitioned", StringComparison.OrdinalIgnoreCase) && !header.Contains("secure", StringComparison.OrdinalIgnoreCase), header);
+    }
 }

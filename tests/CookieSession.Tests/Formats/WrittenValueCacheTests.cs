@@ -1,6 +1,8 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using CookieSession.Formats;
 using CookieSession.Tests.Formats.Protected;
+using CookieSession.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
@@ -13,8 +15,8 @@ namespace CookieSession.Tests.Formats;
 /// <summary>
 /// A value this process wrote is kept in the cache as the Set-Cookie header carried it: the browser sending back
 /// exactly what it received must find it there, whatever the format, whether Response.Cookies is plain or wrapped by a
-/// cookie policy, and whether the value went as one cookie or in chunks. A hit hands out the cache's own JSON (not
-/// pooled); a miss verifies again and hands out a rented buffer.
+/// cookie policy, and whether the value went as one cookie or in chunks; and it must read as it did when it was first
+/// verified, also when only a tree reads its JSON as <c>JSON.parse</c> does.
 /// </summary>
 public sealed class WrittenValueCacheTests
 {
@@ -75,6 +77,52 @@ public sealed class WrittenValueCacheTests
         {
             Directory.Delete(keys, recursive: true);
         }
+    }
+
+    public static TheoryData<string, string> OnlyATreeReads => new()
+    {
+        // JSON.parse: the last value of a repeated key, in the place of the first.
+        { """{"a":1,"a":2}""", "a=2" },
+
+        // JSON.parse: integer-like keys first, ascending.
+        { """{"b":1,"1":2}""", "1=2,b=1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OnlyATreeReads))]
+    public async Task Rolling_SameCookieSentAgain_ReadsAsJsonParseDoes(string json, string expected)
+    {
+        await using var host = await SessionTestHost.StartAsync(DescribeSession, o => o.Rolling = true);
+        var cookie = TestSigning.SessionCookie(json);
+
+        var first = await host.SendAsync(cookie: cookie);
+        var second = await host.SendAsync(cookie: cookie);
+
+        Assert.Equal(expected, first.Body);
+        Assert.Equal(expected, second.Body);
+    }
+
+    [Theory]
+    [MemberData(nameof(OnlyATreeReads))]
+    public async Task OlderSecret_ResignedCookieSentBack_ReadsAsJsonParseDoes(string json, string expected)
+    {
+        await using var host = await SessionTestHost.StartAsync(DescribeSession, o => o.Secrets = ["the new secret", SessionTestHost.Secret], services: null, withDefaultSecret: false);
+        var jar = new CookieJar();
+        jar.Set(CookieSessionDefaults.CookieName, TestSigning.SessionCookie(json).Split('=', 2)[1]);
+
+        var first = await jar.SendAsync(host);
+        var second = await jar.SendAsync(host);
+
+        Assert.NotNull(first.SessionCookie());
+        Assert.Equal(expected, first.Body);
+        Assert.Equal(expected, second.Body);
+    }
+
+    /// <summary>Answers the session's keys and values, in its order: "key=json,...".</summary>
+    private static Task DescribeSession(HttpContext context)
+    {
+        var session = context.GetCookieSession();
+        return context.Response.WriteAsync(string.Join(",", session.Keys.Select(k => k + "=" + session.Get<JsonNode>(k)?.ToJsonString())));
     }
 
     private static DefaultHttpContext WithCookiePolicy()

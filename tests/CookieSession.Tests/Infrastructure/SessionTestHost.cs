@@ -41,8 +41,18 @@ internal sealed class SessionTestHost : IAsyncDisposable
         Action<CookieSessionOptions>? configure,
         Action<IServiceCollection>? services,
         Action<IApplicationBuilder>? beforeSession = null,
-        bool withDefaultSecret = true)
-        => StartPipelineAsync(app => app.Run(handler), configure, services, beforeSession, withDefaultSecret);
+        bool withDefaultSecret = true,
+        Action<IApplicationBuilder>? afterSession = null)
+        => StartPipelineAsync(
+            app =>
+            {
+                afterSession?.Invoke(app);
+                app.Run(handler);
+            },
+            configure,
+            services,
+            beforeSession,
+            withDefaultSecret);
 
     /// <summary>Starts a host whose pipeline after the session middleware is <paramref name="afterSession"/> (routing and MVC, say).</summary>
     public static async Task<SessionTestHost> StartPipelineAsync(

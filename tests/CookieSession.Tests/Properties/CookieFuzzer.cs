@@ -161,7 +161,7 @@ internal sealed class CookieFuzzer : IDisposable
             return new("IsPopulated disagrees with Keys", $"IsPopulated={seen.IsPopulated}, {seen.Keys.Count} keys");
         }
 
-        // The same keys either way. (Their order may differ: see CookieFuzzRegressionTests for the order.)
+        // The same keys either way. (Their order may differ: KeyOrderTests checks the order.)
         if (seen.AspNetKeys is not null && !seen.AspNetKeys.Order(StringComparer.Ordinal).SequenceEqual(seen.Keys.Order(StringComparer.Ordinal)))
         {
             return new("HttpContext.Session.Keys and Keys are not the same keys", string.Empty);

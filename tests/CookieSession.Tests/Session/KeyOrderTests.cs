@@ -140,4 +140,21 @@ public sealed class KeyOrderTests
             }
         }
     }
+
+    [Fact]
+    public async Task Keys_IntegerLikeKeyAfterAnother_SameOrderBeforeAndAfterTheTreeIsBuilt()
+    {
+        // Keys come in JavaScript's order ("3" before "b") whether the session is read in place or as a tree.
+        await using var host = await SessionTestHost.StartAsync(async context =>
+        {
+            var session = context.GetCookieSession();
+            var before = string.Join(",", session.Keys);
+            _ = session["b"];
+            await context.Response.WriteAsync(before + " " + string.Join(",", session.Keys));
+        });
+
+        var transaction = await host.SendAsync(cookie: TestSigning.SessionCookie("""{"b":1,"3":2}"""));
+
+        Assert.Equal("3,b 3,b", transaction.Body);
+    }
 }

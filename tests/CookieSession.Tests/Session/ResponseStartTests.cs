@@ -81,6 +81,26 @@ public sealed class ResponseStartTests
     }
 
     [Fact]
+    public async Task OnStartingFirstUseAsTheResponseStarts_OnKestrel_IsSaved()
+    {
+        Exception? error = null;
+        await using var host = await KestrelSessionHost.StartAsync(async context =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                error = Record.Exception(() => context.GetCookieSession().Set("stamp", 1));
+                return Task.CompletedTask;
+            });
+            await context.Response.WriteAsync("ok");
+        });
+
+        var header = Assert.Single(await host.SetCookiesOfAsync("/"));
+
+        Assert.Null(error);
+        Assert.Equal("""{"stamp":1}""", TestSigning.JsonOf(SetCookieHeaderValue.Parse(header).Value.ToString()));
+    }
+
+    [Fact]
     public async Task OnStartingOfAMiddlewareBeforeTheSession_ChangeThrowsWithTheUsualMessage()
     {
         // Callbacks run last-registered first: one registered before UseCookieSession runs after the commit.
@@ -171,6 +191,24 @@ public sealed class ResponseStartTests
 
         Assert.Contains("cannot be changed after the response has started", transaction.Body, StringComparison.Ordinal);
         Assert.Empty(transaction.SetCookies);
+    }
+
+    [Fact]
+    public async Task CookieSettingsChangedAfterTheResponseStarted_Throws()
+    {
+        Exception? error = null;
+        await using var host = await SessionTestHost.StartAsync(async context =>
+        {
+            var session = context.GetCookieSession();
+            session.Set("user", "ana");
+            await context.Response.WriteAsync("ok");
+            error = Record.Exception(() => session.Cookie.MaxAge = TimeSpan.FromDays(30));
+        });
+
+        var transaction = await host.SendAsync();
+
+        Assert.IsAssignableFrom<InvalidOperationException>(error);
+        Assert.Null(transaction.SessionCookie()!.MaxAge);
     }
 
     [Fact]

@@ -285,6 +285,44 @@ public sealed class SessionBehaviourTests
         Assert.Equal("{\"fresh\":1}", TestSigning.JsonOf(transaction.SessionCookie()!.Value.Value!));
     }
 
+    [Theory]
+    [InlineData("set then remove")]
+    [InlineData("ISession.Clear")]
+    public async Task Clear_ThenChangesLeavingItEmpty_DeletesTheOldCookie(string change)
+    {
+        await using var host = await SessionTestHost.StartAsync(async context =>
+        {
+            var session = context.GetCookieSession();
+            if (context.Request.Path == "/login")
+            {
+                session.Set("user", "ana");
+            }
+            else if (context.Request.Path == "/logout")
+            {
+                context.ClearCookieSession();
+                if (change == "set then remove")
+                {
+                    session.Set("flash", "bye");
+                    session.Remove("flash");
+                }
+                else
+                {
+                    context.Session.Clear();
+                }
+            }
+
+            await context.Response.WriteAsync(session.Get<string>("user") ?? "-");
+        });
+        var jar = new CookieJar();
+        await jar.SendAsync(host, "/login");
+
+        var logout = await jar.SendAsync(host, "/logout");
+        var after = await jar.SendAsync(host, "/");
+
+        Assert.NotNull(logout.SessionCookie());
+        Assert.Equal("-", after.Body);
+    }
+
     [Fact]
     public async Task RemoveAllKeys_OfExistingSession_WritesEmptyObject()
     {
@@ -339,7 +377,7 @@ public sealed class SessionBehaviourTests
     }
 
     [Fact]
-    public async Task SessionKeptPastItsRequest_ThrowsInsteadOfReadingReusedMemory()
+    public async Task SessionKeptPastItsRequest_Throws()
     {
         ICookieSession? kept = null;
         await using var host = await SessionTestHost.StartAsync(async context =>

@@ -155,6 +155,40 @@ public sealed class SignedCookieTests
     }
 
     [Fact]
+    public async Task AppendSignedCookie_NameWithAttributes_ThrowsAsResponseCookiesDoes()
+    {
+        const string name = "sid=attacker; Max-Age=99999999; Domain=example.com; x";
+        Exception? signed = null;
+        Exception? plain = null;
+        await using var host = await SessionTestHost.StartAsync(
+            async context =>
+            {
+                signed = Record.Exception(() => context.Response.AppendSignedCookie(name, "v"));
+                plain = Record.Exception(() => context.Response.Cookies.Append(name, "v"));
+                await context.Response.WriteAsync("ok");
+            },
+            configure: null,
+            services: s => s.AddSignedCookies(o => o.Secret = "a cookie parser secret of 32 bytes!"));
+
+        var transaction = await host.SendAsync();
+
+        Assert.IsAssignableFrom<ArgumentException>(plain);
+        Assert.IsAssignableFrom<ArgumentException>(signed);
+        Assert.Empty(transaction.SetCookies);
+    }
+
+    [Fact]
+    public void GetJsonCookie_RepeatedKey_LastValueWinsAsInJsonParse()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Headers.Cookie = "prefs=" + Uri.EscapeDataString("j:{\"a\":1,\"a\":2}");
+
+        var node = context.Request.GetJsonCookie("prefs", signed: false);
+
+        Assert.Equal("""{"a":2}""", node?.ToJsonString());
+    }
+
+    [Fact]
     public async Task Start_SessionSharesTheSignedCookieSecret_Warns()
     {
         await using var host = await SessionTestHost.StartAsync(

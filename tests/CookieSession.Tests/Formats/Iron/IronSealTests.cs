@@ -119,6 +119,18 @@ public sealed class IronSealTests
         Assert.True(loaded == expected, $"{name}: iron-session@9 {results.GetProperty("iron-session@9")}, @8 {results.GetProperty("iron-session@8")}; this: {rejection}");
     }
 
+    [Fact]
+    public void Unseal_PasswordIdWithALeadingZero_IsRefusedAsIronWebcryptoDoes()
+    {
+        // iron-webcrypto looks the id up as the text "01", which names no password.
+        const string password = "the iron-session password, 32 characters or more";
+        var seal = IronSeal.Seal("{\"a\":1}"u8, Encoding.UTF8.GetBytes(password), "01", null);
+
+        var rejection = IronSeal.TryUnseal(seal, new IronPasswords(new Dictionary<int, string> { [1] = password }), DateTimeOffset.UtcNow, out _, out _, out _);
+
+        Assert.Equal(SessionCookieRejection.UnknownPassword, rejection);
+    }
+
     private static bool Loads(JsonElement result)
         => result.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object && data.EnumerateObject().Any();
 

@@ -133,12 +133,37 @@ public sealed class IronSessionFormatTests
         Assert.StartsWith("Fe26.2*3*", resealed.SessionCookie(Name)!.Value.Value, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PasswordIdOfTenDigits_OpensWhatItSeals()
+    {
+        await using var host = await SessionTestHost.StartAsync(
+            s_counter,
+            o =>
+            {
+                o.Format = CookieSessionFormat.IronSession;
+                o.IronSessionPasswords = new Dictionary<int, string> { [1_000_000_000] = Password };
+                o.Cookie.Name = Name;
+
+                // Without the cache, as another server or after a restart: the seal itself must open.
+                o.VerifiedCookieCacheSize = 0;
+            },
+            services: null,
+            withDefaultSecret: false);
+        var jar = new CookieJar();
+
+        await jar.SendAsync(host);
+        var second = await jar.SendAsync(host);
+
+        Assert.Equal("2", second.Body);
+    }
+
     [Theory]
     [InlineData("short", "must be at least 32 characters long")]
     [InlineData("secrets", "Secrets is not used by Format IronSession")]
     [InlineData("both", "set one or the other")]
     [InlineData("none", "is required by Format IronSession")]
     [InlineData("negative ttl", "IronSessionTtl must be zero")]
+    [InlineData("ttl not whole seconds", "IronSessionTtl must be zero (no expiry) or whole seconds")]
     [InlineData("passwords elsewhere", "IronSessionPasswords are for Format IronSession")]
     public async Task Start_InvalidIronOptions_Fails(string which, string expected)
     {
@@ -154,6 +179,7 @@ public sealed class IronSessionFormatTests
                     case "both": o.Secret = Password; o.IronSessionPasswords[1] = Password; break;
                     case "none": break;
                     case "negative ttl": o.Secret = Password; o.IronSessionTtl = TimeSpan.FromSeconds(-1); break;
+                    case "ttl not whole seconds": o.Secret = Password; o.IronSessionTtl = TimeSpan.FromMilliseconds(500); break;
                     default: o.Format = CookieSessionFormat.Connect; o.Secret = Password; o.IronSessionPasswords[2] = Password; break;
                 }
             },

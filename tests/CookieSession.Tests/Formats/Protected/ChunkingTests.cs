@@ -8,36 +8,10 @@ public sealed class ChunkingTests
 {
     private const string Name = CookieSessionDefaults.ProtectedCookieName;
 
-    /// <summary>Stores "blob" of the length asked in the query (0 removes it), and answers its length.</summary>
-    private static readonly RequestDelegate s_blob = async context =>
-    {
-        var session = context.GetCookieSession();
-        if (context.Request.Query["length"] is [{ } length])
-        {
-            var n = int.Parse(length, System.Globalization.CultureInfo.InvariantCulture);
-            if (n == 0)
-            {
-                session.Remove("blob");
-            }
-            else
-            {
-                // Random text, so that no compression anywhere could hide its size.
-                session.Set("blob", Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(n / 2)));
-            }
-        }
-
-        if (context.Request.Path == "/clear")
-        {
-            context.ClearCookieSession();
-        }
-
-        await context.Response.WriteAsync((session.Get<string>("blob")?.Length ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
-    };
-
     [Fact]
     public async Task LargeSession_IsChunked_AndReadBack()
     {
-        await using var host = await ProtectedHost.StartAsync(s_blob);
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Blob);
         var jar = new CookieJar();
 
         var written = await jar.SendAsync(host, "/?length=5000");
@@ -53,7 +27,7 @@ public sealed class ChunkingTests
     [Fact]
     public async Task Shrinking_DeletesTheChunksLeftOver()
     {
-        await using var host = await ProtectedHost.StartAsync(s_blob);
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Blob);
         var jar = new CookieJar();
         await jar.SendAsync(host, "/?length=5000");
 
@@ -69,7 +43,7 @@ public sealed class ChunkingTests
     [Fact]
     public async Task Clear_DeletesEveryChunkWithThePathAndDomain()
     {
-        await using var host = await ProtectedHost.StartAsync(s_blob, o =>
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Blob, o =>
         {
             o.Cookie.Path = "/";
             o.Cookie.Domain = "localhost";
@@ -95,7 +69,7 @@ public sealed class ChunkingTests
     [InlineData("count too low")]
     public async Task ChunksThatDoNotFitTogether_AreRefused(string how)
     {
-        await using var host = await ProtectedHost.StartAsync(s_blob);
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Blob);
         var jar = new CookieJar();
         await jar.SendAsync(host, "/?length=5000");
         switch (how)
@@ -119,7 +93,7 @@ public sealed class ChunkingTests
     [Fact]
     public async Task ChunkWithWhiteSpaceInside_IsRefused()
     {
-        await using var host = await ProtectedHost.StartAsync(s_blob);
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Blob);
         var jar = new CookieJar();
         await jar.SendAsync(host, "/?length=5000");
         var second = jar.Cookies[Name + "C2"];
@@ -135,7 +109,7 @@ public sealed class ChunkingTests
     public async Task ChunkBeyondTheCount_IsIgnoredAndDeletedOnTheNextWrite()
     {
         // Two tabs: one wrote three chunks, the other then two; the browser keeps the first tab's third.
-        await using var host = await ProtectedHost.StartAsync(s_blob, o => o.MaxChunkedSize = 16_000);
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Blob, o => o.MaxChunkedSize = 16_000);
         var jar = new CookieJar();
         await jar.SendAsync(host, "/?length=7000");
         var third = jar.Cookies[Name + "C3"];
@@ -151,9 +125,50 @@ public sealed class ChunkingTests
     }
 
     [Fact]
+    public async Task ConcurrentWrites_FewerChunksWrittenLast_ReadsTheLastWrite()
+    {
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Blob, o => o.MaxChunkedSize = 16_000);
+        var jar = new CookieJar();
+        await jar.SendAsync(host, "/?length=5000");
+        var header = jar.Header;
+
+        // Two tabs send the same two chunks; the answer with three arrives first, then the one with two.
+        var three = await host.SendAsync("/?length=10000", header);
+        var two = await host.SendAsync("/?length=5002", header);
+        jar.Keep(three);
+        jar.Keep(two);
+        var next = await jar.SendAsync(host, "/");
+
+        Assert.Equal("5002", next.Body);
+    }
+
+    [Theory]
+    [InlineData(".CookieSession=chunks-2; .CookieSessionC1=SECRETVALUEAAAA; .CookieSessionC2=")]
+    [InlineData(".CookieSession=chunks-2; .CookieSessionC1=SECRETVALUEAAAA; .CookieSessionC2=\"\"")]
+    [InlineData(".CookieSession=chunks-2; .CookieSessionC1=SECRETVALUEAAAA; .CookieSessionC2=SECRETVALUEBBBB; .CookieSessionC3=x")]
+    [InlineData(".CookieSession=chunks-00; .CookieSessionC1=SECRETVALUEAAAA")]
+    [InlineData(".CookieSession=chunks-17")]
+    [InlineData(".CookieSession=chunks-1; .CookieSessionC1=SECRETVALUE%%%")]
+    [InlineData(".CookieSessionC1=SECRETVALUEAAAA; .CookieSessionC2=SECRETVALUEBBBB")]
+    [InlineData(".CookieSession=\"chunks-2\"; .CookieSessionC1=\"SECRETVALUEAAAA\"; .CookieSessionC2=SECRETVALUEBBBB")]
+    [InlineData(".CookieSession=SECRETVALUE====; .CookieSessionC1=SECRETVALUEAAAA")]
+    [InlineData(".CookieSession=CfDJ8SECRETVALUE")]
+    [InlineData(".CookieSession=\"")]
+    [InlineData(".CookieSession=chunks-2; .CookieSession=chunks-3; .CookieSessionC1=SECRETVALUEAAAA; .CookieSessionC2=SECRETVALUEBBBB")]
+    public async Task BadChunks_AnswerOkAndNeverLogTheValue(string header)
+    {
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Counter);
+
+        var transaction = await host.SendAsync("/", header);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, transaction.Status);
+        Assert.DoesNotContain(host.Logs.GetSnapshot(), r => r.Message.Contains("SECRETVALUE", StringComparison.Ordinal) || (r.Exception?.ToString().Contains("SECRETVALUE", StringComparison.Ordinal) ?? false));
+    }
+
+    [Fact]
     public async Task HugeCount_DrivesNoWork()
     {
-        await using var host = await ProtectedHost.StartAsync(s_blob);
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Blob);
 
         // 17 chunk cookies present and a count beyond the cap of 16: refused before any chunk is looked up.
         var cookies = string.Join("; ", Enumerable.Range(1, 17).Select(i => $"{Name}C{i}=AAAA"));
@@ -169,7 +184,7 @@ public sealed class ChunkingTests
     [Fact]
     public async Task OverTheTotalLimit_FailsLoudly()
     {
-        await using var host = await ProtectedHost.StartAsync(s_blob);
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Blob);
 
         // The test server hands the exception of the response's start to the client; Kestrel answers 500.
         var thrown = await Assert.ThrowsAsync<CookieSessionTooLargeException>(() => host.SendAsync("/?length=7000"));
@@ -181,9 +196,27 @@ public sealed class ChunkingTests
     }
 
     [Fact]
+    public async Task OverTheChunkCap_ExceptionSizeIsAboveItsLimit()
+    {
+        CookieSessionTooLargeException? error = null;
+        await using var host = await ProtectedHost.StartAsync(
+            async context =>
+            {
+                context.GetCookieSession().Set("blob", Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(35000)));
+                error = await Record.ExceptionAsync(() => context.Response.StartAsync(context.RequestAborted)) as CookieSessionTooLargeException;
+            },
+            o => o.MaxChunkedSize = 65_536);
+
+        // The test server also hands the exception to the client.
+        error ??= await Assert.ThrowsAsync<CookieSessionTooLargeException>(() => host.SendAsync());
+
+        Assert.True(error.Size > error.Limit, error.Message);
+    }
+
+    [Fact]
     public async Task MaxChunkedSize_IsConfigurable()
     {
-        await using var host = await ProtectedHost.StartAsync(s_blob, o => o.MaxChunkedSize = 16_000);
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Blob, o => o.MaxChunkedSize = 16_000);
         var jar = new CookieJar();
 
         await jar.SendAsync(host, "/?length=7000");

@@ -52,4 +52,29 @@ public sealed class ChunkingUnderCookiePolicyTests
         Assert.True(written.SetCookieHeaders.Count >= 3, string.Join(" | ", written.SetCookieHeaders.Select(h => h.Length)));
         Assert.All(written.SetCookieHeaders, h => Assert.True(h.Length <= 4096, $"{h.Length} bytes"));
     }
+
+    [Fact]
+    public async Task ConsentWithheld_NeverLeavesHalfAChunkedCookie()
+    {
+        // A new single cookie withheld while the deletions of its old chunks go out would leave a count without chunks.
+        var keys = ProtectedHost.NewKeyFolder();
+        await using var before = await ProtectedHost.StartAsync(ProtectedHost.Blob, keys: keys);
+        await using var withPolicy = await SessionTestHost.StartAsync(
+            ProtectedHost.Blob,
+            o => o.Format = CookieSessionFormat.Protected,
+            services: s =>
+            {
+                s.AddDataProtection().SetApplicationName("tests").PersistKeysToFileSystem(new DirectoryInfo(keys));
+                s.Configure<CookiePolicyOptions>(o => o.CheckConsentNeeded = _ => true);
+            },
+            beforeSession: app => app.UseCookiePolicy(),
+            withDefaultSecret: false);
+        var jar = new CookieJar();
+        await jar.SendAsync(before, "/?length=5000");
+
+        var shrunk = await jar.SendAsync(withPolicy, "/?length=10");
+        var next = await jar.SendAsync(withPolicy, "/");
+
+        Assert.True(next.Body is "10" or "5000", $"session lost; jar: {string.Join("; ", jar.Cookies.Keys)}; sent: {string.Join(" | ", shrunk.SetCookieHeaders)}");
+    }
 }

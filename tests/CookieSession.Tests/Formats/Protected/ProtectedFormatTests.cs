@@ -1,11 +1,17 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
+using CookieSession.Formats;
+using CookieSession.Formats.Protected;
 using CookieSession.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CookieSession.Tests.Formats.Protected;
 
@@ -148,6 +154,56 @@ public sealed class ProtectedFormatTests
         Assert.Equal(2, host.LogsOf("ResigningWithCurrentSecret").Count);
         Assert.Equal("0", idle.Body);
         Assert.Contains("IdleExpired", Assert.Single(host.LogsOf("CookieRejected")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IdleRenewal_IsNotLoggedAsAnOlderSecret()
+    {
+        await using var host = await ProtectedHost.StartAsync(
+            context => context.Request.Path == "/write" ? ProtectedHost.Counter(context) : ProtectedHost.Reader(context),
+            o => o.IdleTimeout = TimeSpan.FromMinutes(20));
+        var cookie = (await host.SendAsync("/write")).CookieToSend(Name);
+        host.Time.Advance(TimeSpan.FromMinutes(11));
+        host.Logs.Clear();
+
+        var renewed = await host.SendAsync("/", cookie);
+
+        Assert.NotNull(renewed.SessionCookie(Name));
+        Assert.DoesNotContain(host.Logs.GetSnapshot(), r => r.Message.Contains("older secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task IssuedInTheFuture_ByAServerWithAClockAhead_IsRefused()
+    {
+        // Otherwise a server whose clock runs ahead writes cookies that outlive the idle timeout everywhere else.
+        var keys = ProtectedHost.NewKeyFolder();
+        await using var ahead = await ProtectedHost.StartAsync(ProtectedHost.Counter, o => o.IdleTimeout = TimeSpan.FromMinutes(20), keys: keys);
+        await using var normal = await ProtectedHost.StartAsync(ProtectedHost.Reader, o => o.IdleTimeout = TimeSpan.FromMinutes(20), keys: keys);
+        ahead.Time.Advance(TimeSpan.FromDays(365));
+        var cookie = (await ahead.SendAsync()).CookieToSend(Name);
+
+        normal.Time.Advance(TimeSpan.FromDays(300));
+
+        Assert.Equal("0", (await normal.SendAsync(cookie: cookie)).Body);
+    }
+
+    [Fact]
+    public void Read_RefusedAfterDecrypting_LeavesNoPlaintextInTheSharedPool()
+    {
+        var provider = new EphemeralDataProtectionProvider();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var format = new ProtectedSessionFormat(
+            Name, provider, null, new CookieSessionOptions { IdleTimeout = TimeSpan.FromMinutes(1) }, null, time, NullLogger.Instance);
+        var then = time.GetUtcNow() - TimeSpan.FromHours(1);
+        var value = ProtectedCookie.Seal(provider, Name, "{\"card\":\"4111-1111-1111-1111\"}"u8, then, then);
+        var context = new DefaultHttpContext();
+        context.Request.Headers.Cookie = $"{Name}={value}";
+
+        var result = format.Read(context.Request);
+
+        Assert.Equal(SessionCookieRejection.IdleExpired, result.Rejection);
+        var next = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(value.Length));
+        Assert.DoesNotContain("4111-1111", Encoding.ASCII.GetString(next), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -383,6 +439,8 @@ public sealed class ProtectedFormatTests
     [Theory]
     [InlineData("idle zero", "CookieSessionOptions.IdleTimeout must be more than zero")]
     [InlineData("absolute negative", "CookieSessionOptions.AbsoluteTimeout must be more than zero")]
+    [InlineData("absolute max value", "CookieSessionOptions.AbsoluteTimeout must be more than zero and at most 3650 days")]
+    [InlineData("idle max value", "CookieSessionOptions.IdleTimeout must be more than zero and at most 3650 days")]
     [InlineData("chunked size", "CookieSessionOptions.MaxChunkedSize must be at least 4096")]
     [InlineData("partitioned", "CookieSessionOptions.Partitioned requires Cookie.SecurePolicy = Always")]
     public async Task Start_InvalidProtectedOptions_Fails(string which, string expected)
@@ -393,6 +451,8 @@ public sealed class ProtectedFormatTests
             {
                 case "idle zero": o.IdleTimeout = TimeSpan.Zero; break;
                 case "absolute negative": o.AbsoluteTimeout = TimeSpan.FromSeconds(-1); break;
+                case "absolute max value": o.AbsoluteTimeout = TimeSpan.MaxValue; break;
+                case "idle max value": o.IdleTimeout = TimeSpan.MaxValue; o.Cookie.MaxAge = TimeSpan.FromDays(30); break;
                 case "chunked size": o.MaxChunkedSize = 1000; break;
                 default: o.Partitioned = true; break;
             }

@@ -50,4 +50,30 @@ internal static class ProtectedHost
     /// <summary>Reads "n" without changing anything.</summary>
     public static readonly RequestDelegate Reader = async context =>
         await context.Response.WriteAsync(context.GetCookieSession().Get<int>("n").ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Stores "blob" of the length asked in the query (0 removes it), and answers its length.</summary>
+    public static readonly RequestDelegate Blob = async context =>
+    {
+        var session = context.GetCookieSession();
+        if (context.Request.Query["length"] is [{ } length])
+        {
+            var n = int.Parse(length, System.Globalization.CultureInfo.InvariantCulture);
+            if (n == 0)
+            {
+                session.Remove("blob");
+            }
+            else
+            {
+                // Random text, so that no compression anywhere could hide its size.
+                session.Set("blob", Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(n / 2)));
+            }
+        }
+
+        if (context.Request.Path == "/clear")
+        {
+            context.ClearCookieSession();
+        }
+
+        await context.Response.WriteAsync((session.Get<string>("blob")?.Length ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    };
 }
