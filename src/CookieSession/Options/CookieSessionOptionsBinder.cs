@@ -16,7 +16,7 @@ namespace CookieSession.Options;
 internal sealed class CookieSessionOptionsBinder : IConfigureOptions<CookieSessionOptions>
 {
     /// <summary>The value of <see cref="CookieSessionOptions.IdleTimeout"/> that means no idle limit.</summary>
-    internal const string Infinite = "Infinite";
+    private const string Infinite = "Infinite";
 
     private const string TimeSpanForm = "[d.]hh:mm[:ss], for example 14.00:00:00 for 14 days or 00:30:00 for 30 minutes";
 
@@ -100,66 +100,59 @@ internal sealed class CookieSessionOptionsBinder : IConfigureOptions<CookieSessi
         public void List(string key, Action<IList<string>> set)
         {
             var list = section.GetSection(key);
-            if (!string.IsNullOrEmpty(list.Value))
-            {
-                failures.Add($"{list.Path} is a list: set {list.Path}:0, {list.Path}:1... (the first signs), or {PathOf(nameof(CookieSessionOptions.Secret))} for one secret.");
-                return;
-            }
-
-            var entries = new List<(int Index, string Value)>();
-            foreach (var entry in list.GetChildren())
-            {
-                if (!int.TryParse(entry.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
-                {
-                    failures.Add($"{entry.Path}: the entries of {list.Path} are numbered from 0 ({list.Path}:0 signs).");
-                }
-                else if (entry.Value is null)
-                {
-                    failures.Add($"{entry.Path} must be a single string, not a section.");
-                }
-                else
-                {
-                    entries.Add((index, entry.Value));
-                }
-            }
-
+            var entries = NumberedEntries(
+                list,
+                NumberStyles.None,
+                $"{list.Path} is a list: set {list.Path}:0, {list.Path}:1... (the first signs), or {PathOf(nameof(CookieSessionOptions.Secret))} for one secret.",
+                $"the entries of {list.Path} are numbered from 0 ({list.Path}:0 signs).");
             if (entries.Count > 0)
             {
-                set(entries.OrderBy(e => e.Index).Select(e => e.Value).ToList());
+                set(entries.OrderBy(e => e.Key).Select(e => e.Value).ToList());
             }
         }
 
-        /// <summary>iron-session's <c>{ 2: "new", 1: "old" }</c>: the key of each entry is the password's id.</summary>
+        /// <summary>iron-session's <c>{ 2: "new", 1: "old" }</c>: the key of each entry is the password's id; it replaces the default.</summary>
         public void NumberedPasswords(string key, Action<IDictionary<int, string>> set)
         {
             var passwords = section.GetSection(key);
-            if (!string.IsNullOrEmpty(passwords.Value))
-            {
-                failures.Add($"{passwords.Path} is numbered passwords: set {passwords.Path}:1, {passwords.Path}:2... (the highest id seals), or {PathOf(nameof(CookieSessionOptions.Secret))} for one password.");
-                return;
-            }
-
-            var entries = new Dictionary<int, string>();
-            foreach (var entry in passwords.GetChildren())
-            {
-                if (!int.TryParse(entry.Key, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id))
-                {
-                    failures.Add($"{entry.Path}: the key of each of {passwords.Path} is iron-session's password id, a whole number such as 1 or 2.");
-                }
-                else if (entry.Value is null)
-                {
-                    failures.Add($"{entry.Path} must be a single string, not a section.");
-                }
-                else
-                {
-                    entries[id] = entry.Value;
-                }
-            }
-
+            var entries = NumberedEntries(
+                passwords,
+                NumberStyles.AllowLeadingSign,
+                $"{passwords.Path} is numbered passwords: set {passwords.Path}:1, {passwords.Path}:2... (the highest id seals), or {PathOf(nameof(CookieSessionOptions.Secret))} for one password.",
+                $"the key of each of {passwords.Path} is iron-session's password id, a whole number such as 1 or 2.");
             if (entries.Count > 0)
             {
                 set(entries);
             }
+        }
+
+        /// <summary>The string entries of a section keyed by whole numbers; a value on the section itself, a key that is no number or an entry that is a section is a failure.</summary>
+        private Dictionary<int, string> NumberedEntries(IConfigurationSection numbered, NumberStyles keyStyle, string whenSingleValue, string whenKeyIsNoNumber)
+        {
+            var entries = new Dictionary<int, string>();
+            if (!string.IsNullOrEmpty(numbered.Value))
+            {
+                failures.Add(whenSingleValue);
+                return entries;
+            }
+
+            foreach (var entry in numbered.GetChildren())
+            {
+                if (!int.TryParse(entry.Key, keyStyle, CultureInfo.InvariantCulture, out var number))
+                {
+                    failures.Add($"{entry.Path}: {whenKeyIsNoNumber}");
+                }
+                else if (entry.Value is null)
+                {
+                    failures.Add($"{entry.Path} must be a single string, not a section.");
+                }
+                else
+                {
+                    entries[number] = entry.Value;
+                }
+            }
+
+            return entries;
         }
 
         /// <summary>An enum by name, in any case; numbers are refused, so that an undefined value never gets through.</summary>

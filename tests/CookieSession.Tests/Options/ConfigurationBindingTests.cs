@@ -100,10 +100,7 @@ public sealed class ConfigurationBindingTests
     [InlineData("environment")]
     public void AddCookieSession_Configuration_BindsEveryOption(string source)
     {
-        using var environment = source == "environment" ? new EnvironmentVariables(s_environment) : null;
-        var configuration = environment?.Configuration ?? FromJson(AppSettingsJson);
-
-        var options = Bind(configuration);
+        var options = Bind(From(source, AppSettingsJson, s_environment));
 
         Assert.Equal("the secret that signs, thirty-two bytes or more", options.Secret);
         Assert.Equal(["the newer rotated secret, thirty-two bytes or more", "the older rotated secret, thirty-two bytes or more"], options.Secrets);
@@ -132,10 +129,7 @@ public sealed class ConfigurationBindingTests
     [InlineData("environment")]
     public void AddCookieSession_IronSessionConfiguration_BindsPasswordsByIdAndTtl(string source)
     {
-        using var environment = source == "environment" ? new EnvironmentVariables(s_ironSessionEnvironment) : null;
-        var configuration = environment?.Configuration ?? FromJson(IronSessionJson);
-
-        var options = Bind(configuration);
+        var options = Bind(From(source, IronSessionJson, s_ironSessionEnvironment));
 
         Assert.Equal(CookieSessionFormat.IronSession, options.Format);
         Assert.Equal(2, options.IronSessionPasswords.Count);
@@ -285,8 +279,7 @@ public sealed class ConfigurationBindingTests
     {
         var configuration = FromPairs(("Secret", "the secret that signs, thirty-two bytes or more"), (key, value));
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => SessionTestHost.StartAsync(
-            s_ok, configure: null, services: s => s.AddCookieSession(configuration.GetSection(Section)), withDefaultSecret: false));
+        var error = await StartFailingAsync(configuration);
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
@@ -296,8 +289,7 @@ public sealed class ConfigurationBindingTests
     {
         var configuration = FromPairs(("Format", "Connet"), ("Rolling", "yes"), ("Cookie:MaxAge", "1 hour"));
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => SessionTestHost.StartAsync(
-            s_ok, configure: null, services: s => s.AddCookieSession(configuration.GetSection(Section)), withDefaultSecret: false));
+        var error = await StartFailingAsync(configuration);
 
         Assert.Equal(3, error.Failures.Count());
         Assert.Contains(error.Failures, f => f.StartsWith("CookieSession:Format", StringComparison.Ordinal));
@@ -311,8 +303,7 @@ public sealed class ConfigurationBindingTests
         // The valid values come from the enum, so a format added later is listed without touching the binder.
         var configuration = FromPairs(("Secret", "the secret that signs, thirty-two bytes or more"), ("Format", "Future"));
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => SessionTestHost.StartAsync(
-            s_ok, configure: null, services: s => s.AddCookieSession(configuration.GetSection(Section)), withDefaultSecret: false));
+        var error = await StartFailingAsync(configuration);
 
         Assert.Contains(string.Join(", ", Enum.GetNames<CookieSessionFormat>()), error.Message, StringComparison.Ordinal);
     }
@@ -332,30 +323,36 @@ public sealed class ConfigurationBindingTests
             .AddInMemoryCollection(pairs.Select(p => new KeyValuePair<string, string?>(Section + ":" + p.Key, p.Value)))
             .Build();
 
-    /// <summary>Real environment variables under a prefix no other test uses, removed when disposed.</summary>
-    private sealed class EnvironmentVariables : IDisposable
+    private static Task<OptionsValidationException> StartFailingAsync(IConfiguration configuration)
+        => Assert.ThrowsAsync<OptionsValidationException>(() => SessionTestHost.StartAsync(
+            s_ok, configure: null, services: s => s.AddCookieSession(configuration.GetSection(Section)), withDefaultSecret: false));
+
+    /// <summary>
+    /// The JSON, or the variables as real environment variables under a prefix no other test uses: the provider reads
+    /// them when built, so they are removed at once.
+    /// </summary>
+    private static IConfigurationRoot From(string source, string json, Dictionary<string, string> environment)
     {
-        private readonly string _prefix = "CookieSessionTest" + Guid.NewGuid().ToString("N") + "_";
-        private readonly IReadOnlyCollection<string> _names;
-
-        public EnvironmentVariables(Dictionary<string, string> variables)
+        if (source != "environment")
         {
-            _names = variables.Keys;
-            foreach (var (name, value) in variables)
-            {
-                Environment.SetEnvironmentVariable(_prefix + name, value);
-            }
-
-            Configuration = new ConfigurationBuilder().AddEnvironmentVariables(_prefix).Build();
+            return FromJson(json);
         }
 
-        public IConfigurationRoot Configuration { get; }
-
-        public void Dispose()
+        var prefix = "CookieSessionTest" + Guid.NewGuid().ToString("N") + "_";
+        try
         {
-            foreach (var name in _names)
+            foreach (var (name, value) in environment)
             {
-                Environment.SetEnvironmentVariable(_prefix + name, null);
+                Environment.SetEnvironmentVariable(prefix + name, value);
+            }
+
+            return new ConfigurationBuilder().AddEnvironmentVariables(prefix).Build();
+        }
+        finally
+        {
+            foreach (var name in environment.Keys)
+            {
+                Environment.SetEnvironmentVariable(prefix + name, null);
             }
         }
     }
