@@ -6,10 +6,13 @@ using CookieSession;
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls("http://127.0.0.1:0");
 builder.Logging.ClearProviders();
-builder.Services.AddCookieSession(o =>
+// The options come from appsettings.json, so that publishing proves the configuration binding free of AOT warnings too.
+builder.Services.AddCookieSession(builder.Configuration.GetSection("CookieSession"), o =>
 {
-    o.Format = args.Contains("--protected") ? CookieSessionFormat.Protected : CookieSessionFormat.Connect;
-    o.Secret = "the AOT sample's secret, thirty-two bytes or more";
+    if (args.Contains("--protected"))
+    {
+        o.Format = CookieSessionFormat.Protected;
+    }
 });
 var app = builder.Build();
 app.UseCookieSession();

@@ -10,11 +10,11 @@ public static class CookieSessionApplicationBuilderExtensions
 {
     /// <summary>
     /// Adds the cookie session middleware: requests after it have <see cref="CookieSessionHttpContextExtensions.GetCookieSession"/>
-    /// and <c>HttpContext.Session</c>. Needs <see cref="CookieSessionServiceCollectionExtensions.AddCookieSession"/>.
+    /// and <c>HttpContext.Session</c>. Needs <see cref="CookieSessionServiceCollectionExtensions.AddCookieSession(IServiceCollection, Action{CookieSessionOptions})"/>.
     /// Place it after forwarded headers and cookie policy, before what uses the session.
     /// </summary>
     /// <param name="app">The application builder.</param>
-    /// <exception cref="InvalidOperationException"><see cref="CookieSessionServiceCollectionExtensions.AddCookieSession"/> was not called.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="CookieSessionServiceCollectionExtensions.AddCookieSession(IServiceCollection, Action{CookieSessionOptions})"/> was not called.</exception>
     public static IApplicationBuilder UseCookieSession(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);

@@ -75,7 +75,7 @@ public sealed class CookieSessionOptions
     /// passed (not before: no re-encryption on every request). Default: with Protected, when
     /// <see cref="AbsoluteTimeout"/> is not set either, <see cref="CookieSessionDefaults.ProtectedIdleTimeout"/> (14 days,
     /// cookie authentication's default); otherwise <see langword="null"/>, no idle limit.
-    /// <see cref="Timeout.InfiniteTimeSpan"/> (<c>"-00:00:00.001"</c> in configuration) means no idle limit.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> (<c>Infinite</c> in configuration) means no idle limit.
     /// Formats that carry no time (Connect, Express) cannot enforce it: setting it with them fails at start-up.
     /// </summary>
     public TimeSpan? IdleTimeout { get; set; }
