@@ -4,42 +4,41 @@ using Microsoft.AspNetCore.Http.Features;
 namespace CookieSession.Benchmarks;
 
 /// <summary>
-/// One <see cref="DefaultHttpContext"/> reused for every operation, as Kestrel reuses its contexts, with a
-/// response feature that runs the OnStarting callbacks: what a benchmark measures is then the middleware,
-/// not the harness.
+/// A fresh <see cref="DefaultHttpContext"/> for every request, over features made once (Kestrel keeps its own), with a
+/// response feature that keeps its OnStarting callbacks in a list sized up front, as Kestrel reuses its stack: what a
+/// benchmark measures is then the middleware, not the harness.
 /// </summary>
 internal sealed class RequestHarness
 {
     private readonly ResponseFeature _response = new();
-    private readonly DefaultHttpContext _context;
+    private readonly HttpRequestFeature _request = new() { Path = "/", Method = "GET", Scheme = "http", Protocol = "HTTP/1.1" };
+    private readonly StreamResponseBodyFeature _body = new(Stream.Null);
+    private readonly IServiceProvider _services;
     private readonly RequestDelegate _pipeline;
     private readonly string? _cookie;
+    private DefaultHttpContext _context;
 
     public RequestHarness(RequestDelegate pipeline, IServiceProvider services, string? cookie)
     {
-        var features = new FeatureCollection();
-        features.Set<IHttpRequestFeature>(new HttpRequestFeature { Path = "/", Method = "GET", Scheme = "http", Protocol = "HTTP/1.1" });
-        features.Set<IHttpResponseFeature>(_response);
-        features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
-        _context = new DefaultHttpContext(features) { RequestServices = services };
+        _services = services;
         _pipeline = pipeline;
         _cookie = cookie;
+        _context = NewContext();
     }
 
     public HttpContext Context => _context;
 
-    /// <summary>Runs one request through the pipeline and starts the response.</summary>
+    /// <summary>Runs one request through the pipeline, in a new context, and starts the response.</summary>
     public async Task RunAsync()
     {
-        var request = _context.Request;
-        request.Headers.Clear();
+        _request.Headers.Clear();
         if (_cookie is not null)
         {
-            request.Headers.Cookie = _cookie;
+            _request.Headers.Cookie = _cookie;
         }
 
-        _context.Response.Headers.Clear();
         _response.Reset();
+        _context = NewContext();
         await _pipeline(_context);
         await _response.StartAsync();
     }
@@ -47,9 +46,19 @@ internal sealed class RequestHarness
     /// <summary>The Set-Cookie of the last response.</summary>
     public string? SetCookie => _context.Response.Headers.SetCookie.ToString() is { Length: > 0 } value ? value : null;
 
+    private DefaultHttpContext NewContext()
+    {
+        // Room for the features middlewares add, as Kestrel's own collection has a slot for each it knows and a list for others.
+        var features = new FeatureCollection(8);
+        features[typeof(IHttpRequestFeature)] = _request;
+        features[typeof(IHttpResponseFeature)] = _response;
+        features[typeof(IHttpResponseBodyFeature)] = _body;
+        return new DefaultHttpContext(features) { RequestServices = _services };
+    }
+
     private sealed class ResponseFeature : IHttpResponseFeature
     {
-        private readonly List<(Func<object, Task> Callback, object State)> _onStarting = [];
+        private readonly List<(Func<object, Task> Callback, object State)> _onStarting = new(8);
 
         public int StatusCode { get; set; } = 200;
 
@@ -70,6 +79,7 @@ internal sealed class RequestHarness
         public void Reset()
         {
             _onStarting.Clear();
+            Headers.Clear();
             HasStarted = false;
             StatusCode = 200;
         }

@@ -145,11 +145,24 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
         }
 
         var session = new RequestSession(context, settings, previous, outer, detached);
+        if (!detached)
+        {
+            // Through the feature looked up by its Type: HttpResponse.OnStarting fetches it through the generic Get,
+            // whose dispatch costs more than the rest of registering.
+            if (features[typeof(IHttpResponseFeature)] is IHttpResponseFeature response)
+            {
+                response.OnStarting(s_onStarting, session);
+            }
+            else
+            {
+                context.Response.OnStarting(s_onStarting, session);
+            }
+        }
+
         features[typeof(RequestSession)] = session;
         features[typeof(ISessionFeature)] = session;
         if (!detached)
         {
-            context.Response.OnStarting(s_onStarting, session);
             if (settings.Options.SaveUninitialized || settings.Options.OnValidateSession is not null)
             {
                 // Connect's SaveUninitialized gives even a request that never touches the session a cookie; the
@@ -171,6 +184,12 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
         _flags = (_flags & ~Flags.Entered) | Flags.Left;
         var features = _context.Features;
         features[typeof(ISessionFeature)] = _previous;
+        if (!Has(Flags.Used) && _phase == Phase.Open && _outer is null && !_settings.Options.SaveUninitialized)
+        {
+            // Nothing to commit yet: the commit registered as the request entered decides as the response starts.
+            return;
+        }
+
         var awaitsResponse = _phase == Phase.Open && !IsDetached && !_context.Response.HasStarted;
         if (!awaitsResponse || _outer is not null)
         {
