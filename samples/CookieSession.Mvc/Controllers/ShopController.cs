@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Mvc;
 namespace CookieSession.Mvc.Controllers;
 
 /// <summary>
-/// The shop: the visitor's name in <c>HttpContext.Session</c>, the cart through <c>HttpContext.GetCookieSession()</c>,
-/// and a flash message in TempData, shown once on the page each form redirects to (Post/Redirect/Get).
+/// The shop: the visitor's name in <c>HttpContext.Session</c>; the cart through <c>HttpContext.GetCookieSession()</c> to
+/// show it and an <see cref="ICookieSession"/> action parameter (bound with no attribute) to change it; and a flash
+/// message in TempData, shown once on the page each form redirects to (Post/Redirect/Get).
 /// </summary>
 public sealed class ShopController : Controller
 {
@@ -43,11 +44,11 @@ public sealed class ShopController : Controller
     }
 
     [HttpPost("/cart/add")]
-    public IActionResult Add(string? sku)
+    public IActionResult Add(string? sku, ICookieSession session)
     {
         if (Catalog.Find(sku) is { } product)
         {
-            Cart.Add(HttpContext.GetCookieSession(), product);
+            Cart.Add(session, product);
             TempData[FlashKey] = $"Added one {product.Name} to your cart.";
         }
 
@@ -55,11 +56,11 @@ public sealed class ShopController : Controller
     }
 
     [HttpPost("/cart/remove")]
-    public IActionResult Remove(string? sku)
+    public IActionResult Remove(string? sku, ICookieSession session)
     {
         if (Catalog.Find(sku) is { } product)
         {
-            Cart.RemoveOne(HttpContext.GetCookieSession(), product);
+            Cart.RemoveOne(session, product);
             TempData[FlashKey] = $"Removed one {product.Name} from your cart.";
         }
 

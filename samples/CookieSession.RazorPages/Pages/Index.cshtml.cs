@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CookieSession.RazorPages.Pages;
 
 /// <summary>
-/// The shop: the visitor's name in <c>HttpContext.Session</c>, the cart through <c>HttpContext.GetCookieSession()</c>,
-/// and a flash message in TempData, shown once on the page each handler redirects to (Post/Redirect/Get).
+/// The shop: the visitor's name in <c>HttpContext.Session</c>; the cart through <c>HttpContext.GetCookieSession()</c> to
+/// show it and an <see cref="ICookieSession"/> handler parameter (bound with no attribute) to change it; and a flash
+/// message in TempData, shown once on the page each handler redirects to (Post/Redirect/Get).
 /// </summary>
 public sealed class IndexModel : PageModel
 {
@@ -49,11 +50,11 @@ public sealed class IndexModel : PageModel
         return RedirectToPage();
     }
 
-    public IActionResult OnPostAdd(string? sku)
+    public IActionResult OnPostAdd(string? sku, ICookieSession session)
     {
         if (Catalog.Find(sku) is { } product)
         {
-            Cart.Add(HttpContext.GetCookieSession(), product);
+            Cart.Add(session, product);
 
             // The TempData dictionary itself, as the [TempData] property does it underneath.
             TempData["Flash"] = $"Added one {product.Name} to your cart.";
@@ -62,11 +63,11 @@ public sealed class IndexModel : PageModel
         return RedirectToPage();
     }
 
-    public IActionResult OnPostRemove(string? sku)
+    public IActionResult OnPostRemove(string? sku, ICookieSession session)
     {
         if (Catalog.Find(sku) is { } product)
         {
-            Cart.RemoveOne(HttpContext.GetCookieSession(), product);
+            Cart.RemoveOne(session, product);
             TempData["Flash"] = $"Removed one {product.Name} from your cart.";
         }
 

@@ -10,8 +10,16 @@ namespace CookieSession.Tests.Interop;
 /// </summary>
 internal sealed class Browser : IDisposable
 {
-    private readonly HttpClient _client = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
+    private readonly HttpClient _client;
     private readonly Dictionary<string, string> _jar = new(StringComparer.Ordinal);
+
+    public Browser()
+        : this(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
+    {
+    }
+
+    /// <summary>A browser over another transport, such as a test server's handler, that follows no redirect and keeps no cookie itself.</summary>
+    public Browser(HttpMessageHandler handler) => _client = new HttpClient(handler);
 
     public IReadOnlyDictionary<string, string> Cookies => _jar;
 
@@ -22,6 +30,23 @@ internal sealed class Browser : IDisposable
         {
             Content = new StringContent(json, Encoding.UTF8, "application/json"),
         });
+
+    /// <summary>Posts a form, urlencoded, as a browser submits one.</summary>
+    public async Task<Response> PostFormAsync(Uri server, string path, IReadOnlyDictionary<string, string> fields)
+        => await SendAsync(new HttpRequestMessage(HttpMethod.Post, new Uri(server, path))
+        {
+            Content = new FormUrlEncodedContent(fields),
+        });
+
+    /// <summary>Adds the cookies of a <c>Cookie</c> request header (<c>a=1; b=2</c>), as if earlier responses had set them.</summary>
+    public void AddCookies(string cookieHeader)
+    {
+        foreach (var pair in cookieHeader.Split("; "))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            _jar[pair[..equals]] = pair[(equals + 1)..];
+        }
+    }
 
     /// <summary>Replaces the jar, as when another browser (or an older copy of a cookie) arrives.</summary>
     public void Restore(IReadOnlyDictionary<string, string> cookies)

@@ -13,7 +13,8 @@ namespace CookieSession.Tests.Interop;
 /// The .NET side of the interop tests: a real Kestrel server on loopback with the same routes as
 /// tests/interop/server.js, so that a scenario reads the same whichever side serves it: request bodies are read
 /// as JSON.parse reads them and answers written as JSON.stringify writes them (lone surrogates included, which
-/// System.Text.Json's own reader refuses and its writer turns into U+FFFD).
+/// System.Text.Json's own reader refuses and its writer turns into U+FFFD). One route more than Node's, <c>GET /cart/add?sku=</c>,
+/// changes the session through a typed <see cref="ICookieSession{TSession}"/> handler parameter (<see cref="ShopSession"/>).
 /// </summary>
 internal static class DotNetPeer
 {
@@ -49,6 +50,18 @@ internal static class DotNetPeer
             var session = context.GetCookieSession();
             session.Set("count", session.Get<int>("count") + 1);
             return Json(new JsonObject { ["count"] = session.Get<int>("count") });
+        });
+        app.MapGet("/cart/add", (string sku, ICookieSession<ShopSession> session) =>
+        {
+            var shop = session.Value;
+            shop.Cart[sku] = shop.Cart.GetValueOrDefault(sku) + 1;
+            var cart = new JsonObject();
+            foreach (var (line, quantity) in shop.Cart)
+            {
+                cart[line] = quantity;
+            }
+
+            return Json(new JsonObject { ["user"] = shop.User, ["cart"] = cart });
         });
         app.MapGet("/clear", (HttpContext context) =>
         {
@@ -138,4 +151,12 @@ internal static class DotNetPeer
             buffer.Dispose();
         }
     }
+}
+
+/// <summary>The session as a shop sees it: who is signed in and the cart, quantities by SKU. Every other key is Node's.</summary>
+internal sealed class ShopSession
+{
+    public string? User { get; set; }
+
+    public Dictionary<string, int> Cart { get; set; } = [];
 }
