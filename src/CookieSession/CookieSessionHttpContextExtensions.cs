@@ -55,7 +55,7 @@ public static class CookieSessionHttpContextExtensions
                 "No HttpContext, so no session cookie to read or write. In Blazor, only static server rendering has one (a component with an interactive render mode, Server, WebAssembly or Auto, gets null): read the session in a statically rendered component or an endpoint and pass the values on.");
         }
 
-        return context.Features[typeof(RequestSession)] as RequestSession
+        return RequestSession.Of(context.Features)
             ?? throw new InvalidOperationException(
                 "No cookie session for this request: call services.AddCookieSession() and app.UseCookieSession() before the code that uses the session.");
     }

@@ -28,16 +28,30 @@ internal static class CachingHeaders
     /// A response carrying one user's session cookie must never be stored by a shared cache and served to
     /// others. Unless the application already forbade that (<c>no-store</c> or <c>private</c>), say so.
     /// </summary>
-    public static void MakeNotStorableBySharedCaches(HttpResponse response)
+    /// <returns>What the headers were when they were changed, to put back if the cookie is taken back; none when unchanged.</returns>
+    public static CachingHeadersBefore? MakeNotStorableBySharedCaches(HttpResponse response)
     {
-        var cacheControl = response.Headers.CacheControl;
+        var headers = response.Headers;
+        var cacheControl = headers.CacheControl;
         if (Lists(cacheControl, "no-store") || Lists(cacheControl, "private"))
         {
-            return;
+            return null;
         }
 
-        response.Headers.CacheControl = "no-cache, no-store";
-        response.Headers.Pragma = "no-cache";
+        var before = new CachingHeadersBefore(cacheControl, headers.Pragma);
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
+        return before;
+    }
+
+    /// <summary>The caching headers a response had before the session's cookie made it not storable.</summary>
+    public readonly record struct CachingHeadersBefore(StringValues CacheControl, StringValues Pragma)
+    {
+        public void PutBack(HttpResponse response)
+        {
+            response.Headers.CacheControl = CacheControl;
+            response.Headers.Pragma = Pragma;
+        }
     }
 
     /// <summary>

@@ -21,19 +21,35 @@ internal sealed class CookieSessionCodec : ICookieSessionCodec
     private const string ExpiresProperty = "$expires";
     private const string DataProperty = "data";
 
+    /// <summary>What a token's cookie name adds to the session's: under Protected, a token never opens as a session.</summary>
+    private const string TokenNameSuffix = ".token";
+
     private readonly Lazy<ResolvedOptions> _settings;
+    private readonly Lazy<ResolvedOptions> _tokens;
 
     public CookieSessionCodec(IOptions<CookieSessionOptions> options, ILoggerFactory loggerFactory, TimeProvider timeProvider, IServiceProvider services)
-        => _settings = new(() =>
+    {
+        var logger = loggerFactory.CreateLogger<CookieSessionCodec>();
+        _settings = new(() =>
         {
             var value = options.Value;
-            return ResolvedOptions.Create(value, loggerFactory.CreateLogger<CookieSessionCodec>(), value.TimeProvider ?? timeProvider, services, metrics: null);
+            return ResolvedOptions.Create(value, logger, value.TimeProvider ?? timeProvider, services, metrics: null);
         });
+        _tokens = new(() =>
+        {
+            var value = ForTokens(options.Value);
+            return ResolvedOptions.Create(value, logger, value.TimeProvider ?? timeProvider, services, metrics: null);
+        });
+    }
 
     public string CreateCookieHeader(JsonObject session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var settings = _settings.Value;
+        return CreateCookieHeader(session, _settings.Value);
+    }
+
+    private static string CreateCookieHeader(JsonObject session, ResolvedOptions settings)
+    {
         var response = new DefaultHttpContext().Response;
         var buffer = new PooledByteBuffer(256);
         try
@@ -58,18 +74,23 @@ internal sealed class CookieSessionCodec : ICookieSessionCodec
             buffer.Dispose();
         }
 
-        return CookieHeaderOf(response.Headers.SetCookie!) ?? string.Empty;
+        return CookieHeaderOf(response.Headers.SetCookie!, settings.TimeProvider.GetUtcNow()) ?? string.Empty;
     }
 
     public JsonObject? ReadCookieHeader(string cookieHeader)
     {
         ArgumentNullException.ThrowIfNull(cookieHeader);
+        return ReadCookieHeader(cookieHeader, _settings.Value);
+    }
+
+    private static JsonObject? ReadCookieHeader(string cookieHeader, ResolvedOptions settings)
+    {
         var request = new DefaultHttpContext().Request;
         request.Headers.Cookie = cookieHeader;
         SessionCookieReadResult result;
         try
         {
-            result = _settings.Value.Format.Read(request);
+            result = settings.Format.Read(request);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -83,7 +104,7 @@ internal sealed class CookieSessionCodec : ICookieSessionCodec
     public JsonObject? ReadSetCookieHeaders(IEnumerable<string> setCookieHeaders)
     {
         ArgumentNullException.ThrowIfNull(setCookieHeaders);
-        var header = CookieHeaderOf(setCookieHeaders);
+        var header = CookieHeaderOf(setCookieHeaders, _settings.Value.TimeProvider.GetUtcNow());
         return header is null ? null : ReadCookieHeader(header);
     }
 
@@ -92,7 +113,8 @@ internal sealed class CookieSessionCodec : ICookieSessionCodec
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(purpose);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero);
-        var expires = _settings.Value.TimeProvider.GetUtcNow() + lifetime;
+        var tokens = _tokens.Value;
+        var expires = tokens.TimeProvider.GetUtcNow() + lifetime;
         var wrapped = new JsonObject
         {
             [PurposeProperty] = purpose,
@@ -100,7 +122,7 @@ internal sealed class CookieSessionCodec : ICookieSessionCodec
             [DataProperty] = data.DeepClone(),
         };
 
-        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(CreateCookieHeader(wrapped)));
+        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(CreateCookieHeader(wrapped, tokens)));
     }
 
     public JsonObject? ReadToken(string token, string purpose)
@@ -117,11 +139,12 @@ internal sealed class CookieSessionCodec : ICookieSessionCodec
             return null;
         }
 
-        var wrapped = ReadCookieHeader(header);
+        var tokens = _tokens.Value;
+        var wrapped = ReadCookieHeader(header, tokens);
         if (wrapped is null
             || wrapped[PurposeProperty] is not JsonValue madeFor || !madeFor.TryGetValue(out string? madeForText) || madeForText != purpose
             || wrapped[ExpiresProperty] is not JsonValue expiresValue || !expiresValue.TryGetValue(out long expires)
-            || _settings.Value.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds() >= expires
+            || tokens.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds() >= expires
             || wrapped[DataProperty] is not JsonObject data)
         {
             return null;
@@ -130,8 +153,33 @@ internal sealed class CookieSessionCodec : ICookieSessionCodec
         return (JsonObject)data.DeepClone();
     }
 
-    /// <summary>The <c>Cookie</c> header a browser sends after these <c>Set-Cookie</c> headers: deleted cookies left out.</summary>
-    private static string? CookieHeaderOf(IEnumerable<string?> setCookieHeaders)
+    /// <summary>
+    /// The session's options for tokens: the same format and keys, a cookie name of their own, and no session lifetime
+    /// (a token expires by its own time, which it carries).
+    /// </summary>
+    private static CookieSessionOptions ForTokens(CookieSessionOptions session)
+    {
+        var tokens = new CookieSessionOptions
+        {
+            Format = session.Format,
+            Secret = session.Secret,
+            Secrets = session.Secrets,
+            KeygripAlgorithm = session.KeygripAlgorithm,
+            IronSessionPasswords = session.IronSessionPasswords,
+            IronSessionTtl = TimeSpan.Zero,
+            IdleTimeout = Timeout.InfiniteTimeSpan,
+            AbsoluteTimeout = null,
+            MaxChunkedSize = session.MaxChunkedSize,
+            SerializerOptions = session.SerializerOptions,
+            TimeProvider = session.TimeProvider,
+            VerifiedCookieCacheSize = 0,
+        };
+        tokens.Cookie.Name = session.Cookie.Name + TokenNameSuffix;
+        return tokens;
+    }
+
+    /// <summary>The <c>Cookie</c> header a browser sends after these <c>Set-Cookie</c> headers at <paramref name="now"/>: deleted and expired cookies left out.</summary>
+    private static string? CookieHeaderOf(IEnumerable<string?> setCookieHeaders, DateTimeOffset now)
     {
         var pairs = new List<string>();
         foreach (var header in setCookieHeaders)
@@ -142,7 +190,7 @@ internal sealed class CookieSessionCodec : ICookieSessionCodec
             }
 
             var deleted = cookie.Value.Length == 0
-                || (cookie.Expires is { } expires && expires <= DateTimeOffset.UtcNow)
+                || (cookie.Expires is { } expires && expires <= now)
                 || cookie.MaxAge is { } maxAge && maxAge <= TimeSpan.Zero;
             if (!deleted)
             {

@@ -8,4 +8,7 @@ internal interface ITypedSessionView
 
     /// <summary>Writes each top-level property whose JSON changed into the session.</summary>
     void Flush();
+
+    /// <summary>The session was cleared (<c>ClearCookieSession</c>): what the value changes from now on goes into the new, empty one.</summary>
+    void SessionCleared();
 }

@@ -77,6 +77,8 @@ internal sealed partial class RequestSession
         {
             contents.Written.RemoveFrom(_context.Response);
             contents.Written = default;
+            contents.CachingBefore?.PutBack(_context.Response);
+            contents.CachingBefore = null;
         }
     }
 
@@ -158,7 +160,7 @@ internal sealed partial class RequestSession
                 settings.Format.Delete(response, BuildCookieOptions(tls, forDelete: true, default));
                 Contents.Written = AppendedHeaders.Since(response, before);
                 settings.Metrics?.Deleted(settings.Options.Format);
-                CachingHeaders.MakeNotStorableBySharedCaches(response);
+                Contents.CachingBefore = CachingHeaders.MakeNotStorableBySharedCaches(response);
                 break;
             case SessionOutcome.NotSecured:
                 Log.NotSecured(settings.Logger, settings.CookieName);
@@ -225,7 +227,7 @@ internal sealed partial class RequestSession
             metrics.Written(settings.Options.Format, outcome == SessionOutcome.Renewed, metrics.MeasuresSize ? SizeOfHeadersSince(response, before) : 0);
         }
 
-        CachingHeaders.MakeNotStorableBySharedCaches(response);
+        contents.CachingBefore = CachingHeaders.MakeNotStorableBySharedCaches(response);
     }
 
     /// <summary>The bytes of the Set-Cookie headers appended since there were <paramref name="before"/> of them.</summary>

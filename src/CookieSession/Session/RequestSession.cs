@@ -129,15 +129,25 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
         // Features are looked up by their Type: the generic Get/Set are generic interface methods, slower to dispatch.
         var features = context.Features;
         var previous = features[typeof(ISessionFeature)] as ISessionFeature;
-        var earlier = features[typeof(RequestSession)] as RequestSession;
-        if (earlier is not null && !earlier.Has(Flags.Entered) && ReferenceEquals(earlier._settings, settings) && earlier.TryReopen())
+        RequestSession? outer = null;
+        for (var earlier = features[typeof(RequestSession)] as RequestSession; earlier is not null; earlier = earlier._outer)
         {
-            earlier._flags |= Flags.Entered;
-            features[typeof(ISessionFeature)] = earlier;
-            return earlier;
+            if (earlier.Has(Flags.Entered))
+            {
+                // The session of a cookie session middleware around this one, put back as this one leaves.
+                outer = earlier;
+                break;
+            }
+
+            if (ReferenceEquals(earlier._settings, settings) && earlier.TryReopen())
+            {
+                // This middleware's session of an earlier pass of the same request, the response not yet started.
+                earlier._flags |= Flags.Entered;
+                features[typeof(ISessionFeature)] = earlier;
+                return earlier;
+            }
         }
 
-        var outer = earlier is not null && earlier.Has(Flags.Entered) ? earlier : null;
         var detached = !CookiePath.Matches(context.Request, settings.DefaultCookie.Path);
         if (detached)
         {
@@ -184,24 +194,23 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
         _flags = (_flags & ~Flags.Entered) | Flags.Left;
         var features = _context.Features;
         features[typeof(ISessionFeature)] = _previous;
-        if (!Has(Flags.Used) && _phase == Phase.Open && _outer is null && !_settings.Options.SaveUninitialized)
+        if (!Has(Flags.Used) && _phase == Phase.Open && !_settings.Options.SaveUninitialized)
         {
             // Nothing to commit yet: the commit registered as the request entered decides as the response starts.
             return;
         }
 
+        // A session awaiting its response stays a feature under its own type (the head of the chain of sessions the
+        // request's middlewares made): a re-execution of the pipeline goes on with it, and so does GetCookieSession in
+        // a callback that runs as the response starts.
         var awaitsResponse = _phase == Phase.Open && !IsDetached && !_context.Response.HasStarted;
-        if (!awaitsResponse || _outer is not null)
+        if (!awaitsResponse)
         {
-            features[typeof(RequestSession)] = _outer;
+            LeaveChain(features);
+            return;
         }
 
-        // Otherwise it stays a feature under its own type until the response starts: a re-execution of the pipeline
-        // goes on with it, and so does GetCookieSession in a callback that runs as the response starts.
-        if (awaitsResponse)
-        {
-            Commit();
-        }
+        Commit();
     }
 
     /// <summary>An exception leaves the pipeline: nothing the request changed is saved, and the features are put back.</summary>
@@ -211,13 +220,43 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
         _phase = Phase.Abandoned;
         var features = _context.Features;
         features[typeof(ISessionFeature)] = _previous;
-        features[typeof(RequestSession)] = _outer;
+        LeaveChain(features);
+    }
+
+    /// <summary>The session the application reaches in this request: the one of the innermost middleware it is in, else the last one made.</summary>
+    public static RequestSession? Of(IFeatureCollection features)
+    {
+        if (features[typeof(ISessionFeature)] is RequestSession current)
+        {
+            return current;
+        }
+
+        // Another session feature (ASP.NET's own session inside this middleware), or none once the request left.
+        var head = features[typeof(RequestSession)] as RequestSession;
+        for (var session = head; session is not null; session = session._outer)
+        {
+            if (session.Has(Flags.Entered))
+            {
+                return session;
+            }
+        }
+
+        return head;
+    }
+
+    /// <summary>Takes this session off the head of the request's chain of sessions, if it is there.</summary>
+    private void LeaveChain(IFeatureCollection features)
+    {
+        if (features[typeof(RequestSession)] == this)
+        {
+            features[typeof(RequestSession)] = _outer;
+        }
     }
 
     /// <summary>The response starts: the commit is final, made now if the request left no outcome yet.</summary>
     private void CommitAsResponseStarts()
     {
-        if (_phase == Phase.Committed && TypedViewsChanged())
+        if (_phase == Phase.Committed && _contents is not null && TypedViewsChanged())
         {
             // A typed value changed in place after the commit the request made as it left: no setter saw it.
             TryReopen();
@@ -226,6 +265,11 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
         if (_phase == Phase.Open)
         {
             Commit();
+        }
+        else if (_phase == Phase.Committed && _contents is { Written.First: not null })
+        {
+            // Committed as the request left: what ran since may have made the response cacheable again.
+            CachingHeaders.MakeNotStorableBySharedCaches(_context.Response);
         }
 
         _flags |= Flags.ResponseStarted;
@@ -526,8 +570,17 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
     /// </summary>
     public void ClearCookie()
     {
-        var cookie = Change().ResponseCookie;
-        _contents = new SessionContents { ResponseCookie = cookie };
+        var before = Change();
+        _contents = new SessionContents { ResponseCookie = before.ResponseCookie, TypedViews = before.TypedViews };
+        if (before.TypedViews is { } views)
+        {
+            // What the typed values hold now and change later goes into the new session.
+            foreach (var view in views)
+            {
+                view.SessionCleared();
+            }
+        }
+
         _flags = (_flags & ~Flags.RenewRequested) | Flags.DeleteCookie;
     }
 

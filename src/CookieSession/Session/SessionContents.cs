@@ -46,6 +46,9 @@ internal sealed class SessionContents
     /// <summary>The <c>Set-Cookie</c> headers a commit appended, kept until the response starts in case it is taken back.</summary>
     public AppendedHeaders Written { get; set; }
 
+    /// <summary>The caching headers the commit replaced, put back if the commit is taken back.</summary>
+    public CachingHeaders.CachingHeadersBefore? CachingBefore { get; set; }
+
     /// <summary>No valid cookie was loaded.</summary>
     public bool IsNew => !_fromCookie;
 

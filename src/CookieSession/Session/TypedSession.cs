@@ -78,6 +78,16 @@ internal sealed class TypedSession<TSession> : ICookieSession<TSession>, ITypedS
         _untyped = Serialize(contents);
     }
 
+    public void SessionCleared()
+    {
+        if (_value is not null)
+        {
+            // What the value held went with the old session; only what it changes from now on is written.
+            _baseline = JsonSerializer.SerializeToUtf8Bytes(_value, _typeInfo);
+            _untyped = "{}"u8.ToArray();
+        }
+    }
+
     private TSession Read()
     {
         var contents = _session.ContentsForTypedView();

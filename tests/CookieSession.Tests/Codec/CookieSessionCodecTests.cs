@@ -96,17 +96,18 @@ public sealed class CookieSessionCodecTests
     private static string Big(CookieSessionFormat format)
         => new('b', format is CookieSessionFormat.Protected or CookieSessionFormat.IronSession ? 5000 : 10);
 
-    private static async Task<WebApplication> StartAsync(CookieSessionFormat format)
+    private static async Task<WebApplication> StartAsync(CookieSessionFormat format, FakeTimeProvider? time = null, Action<CookieSessionOptions>? configure = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
-        var time = new FakeTimeProvider(s_now);
+        time ??= new FakeTimeProvider(s_now);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddCookieSession(o =>
         {
             o.Format = format;
             o.Secret = "a secret of thirty-two characters or more, for iron-session";
+            configure?.Invoke(o);
         });
         var app = builder.Build();
         app.UseCookieSession();
@@ -132,5 +133,34 @@ public sealed class CookieSessionCodecTests
         var response = await app.GetTestClient().SendAsync(request, TestContext.Current.CancellationToken);
         var setCookie = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToArray() : [];
         return (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), setCookie);
+    }
+
+    [Fact]
+    public async Task ReadSetCookieHeaders_JudgesExpiryByTheOptionsClock()
+    {
+        // The app's clock (a fake one in tests, as the codec's own docs suggest for integration tests) is in the past.
+        var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        await using var app = await StartAsync(CookieSessionFormat.Connect, time, o => o.Cookie.MaxAge = TimeSpan.FromHours(1));
+        var codec = app.Services.GetRequiredService<ICookieSessionCodec>();
+
+        var setCookie = (await SendAsync(app, "/sign-in", cookie: null)).SetCookie;
+
+        Assert.NotEmpty(setCookie);
+        Assert.Equal("bea", codec.ReadSetCookieHeaders(setCookie)?["user"]?.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData(CookieSessionFormat.Protected)]
+    [InlineData(CookieSessionFormat.IronSession)]
+    public async Task Token_WithALifetimeLongerThanTheSessions_OpensUntilItsOwnExpiry(CookieSessionFormat format)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
+        await using var app = await StartAsync(format, time);
+        var codec = app.Services.GetRequiredService<ICookieSessionCodec>();
+
+        var token = codec.CreateToken(new JsonObject { ["invite"] = "team-1" }, "invitation", TimeSpan.FromDays(30));
+        time.Advance(TimeSpan.FromDays(20));
+
+        Assert.Equal("team-1", codec.ReadToken(token, "invitation")?["invite"]?.GetValue<string>());
     }
 }

@@ -259,6 +259,44 @@ public sealed class TypedSessionTests
 
         Assert.Equal(string.Empty, transaction.SessionCookie()!.Value.ToString());
     }
+
+    [Fact]
+    public async Task TypedView_TakenBeforeClearCookieSession_ChangeAfterItIsSaved()
+    {
+        // A handler's ICookieSession<T> parameter is bound (the view made) before the handler runs.
+        await using var host = await SessionTestHost.StartAsync(context =>
+        {
+            var profile = context.GetCookieSession<Profile>();
+            context.ClearCookieSession();
+            profile.Value.Name = "Bo";
+            return Task.CompletedTask;
+        });
+
+        var transaction = await host.SendAsync(cookie: TestSigning.SessionCookie("""{"name":"Ana","visitCount":3}"""));
+
+        var cookie = transaction.SessionCookie();
+        Assert.NotNull(cookie);
+        Assert.NotEqual(string.Empty, cookie.Value.ToString());
+        Assert.Equal("""{"name":"Bo"}""", TestSigning.JsonOf(cookie.Value.ToString()));
+    }
+
+    [Fact]
+    public async Task TypedValue_ReadBeforeClearCookieSession_ChangeAfterItIsSaved()
+    {
+        await using var host = await SessionTestHost.StartAsync(context =>
+        {
+            var profile = context.GetCookieSession<Profile>();
+            _ = profile.Value.Name;
+            context.ClearCookieSession();
+            profile.Value.VisitCount = 42;
+            return Task.CompletedTask;
+        });
+
+        var transaction = await host.SendAsync(cookie: TestSigning.SessionCookie("""{"name":"Ana","visitCount":3}"""));
+
+        // What the value held went with the old session; what it changed afterwards is the new session.
+        Assert.Equal("""{"visitCount":42}""", TestSigning.JsonOf(transaction.SessionCookie()!.Value.ToString()));
+    }
 }
 
 public sealed class Profile

@@ -95,4 +95,36 @@ public sealed class ReExecutionTests
 
         Assert.Single(cookies);
     }
+
+    [Fact]
+    public async Task NestedMiddleware_StatusCodeReExecute_InnerSessionWritesOneCookie()
+    {
+        await using var host = await SessionTestHost.StartAsync(
+            async context =>
+            {
+                var session = context.GetCookieSession();
+                if (context.Request.Path == "/error")
+                {
+                    session.SetString("flash", "not found");
+                    await context.Response.WriteAsync("error page");
+                    return;
+                }
+
+                session.SetString("user", "ana");
+                context.Response.StatusCode = 404;
+            },
+            configure: null,
+            services: null,
+            beforeSession: app =>
+            {
+                app.UseStatusCodePagesWithReExecute("/error");
+                app.UseCookieSession();
+            });
+
+        var transaction = await host.SendAsync();
+
+        var headers = transaction.SetCookies.Where(c => c.Name.Value == CookieSessionDefaults.CookieName).ToList();
+        Assert.True(headers.Count == 1, "Set-Cookie: " + string.Join(" | ", transaction.SetCookieHeaders));
+        Assert.Equal("""{"user":"ana","flash":"not found"}""", TestSigning.JsonOf(headers[0].Value.ToString()));
+    }
 }

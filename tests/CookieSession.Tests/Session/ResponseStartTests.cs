@@ -279,4 +279,78 @@ public sealed class ResponseStartTests
         Assert.Contains("JSON array", transaction.Body, StringComparison.Ordinal);
         Assert.Contains("System.DateTime", transaction.Body, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CommittedCookie_CallbackThenSetsPublicCacheControl_ResponseStaysNotStorableBySharedCaches()
+    {
+        // The app's own OnStarting callback, registered after the session's, runs before the final commit: before the
+        // provisional commit, the session's no-store was applied after it.
+        await using var host = await SessionTestHost.StartAsync(context =>
+        {
+            context.GetCookieSession().SetString("user", "ana");
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers.CacheControl = "public, max-age=600";
+                return Task.CompletedTask;
+            });
+            return Task.CompletedTask;
+        });
+
+        var transaction = await host.SendAsync();
+
+        Assert.NotNull(transaction.SessionCookie());
+        var cacheControl = transaction.Response.Headers.CacheControl!;
+        Assert.False(cacheControl.Public, $"Set-Cookie sent with Cache-Control: {transaction.Header(HeaderNames.CacheControl)}");
+    }
+
+    [Fact]
+    public async Task CommittedCookie_OuterMiddlewareThenSetsPublicCacheControl_ResponseStaysNotStorableBySharedCaches()
+    {
+        await using var host = await SessionTestHost.StartAsync(
+            context =>
+            {
+                context.GetCookieSession().SetString("user", "ana");
+                return Task.CompletedTask;
+            },
+            configure: null,
+            services: null,
+            beforeSession: app => app.Use(async (context, next) =>
+            {
+                await next(context);
+                if (!context.Response.HasStarted)
+                {
+                    // A "static asset caching" middleware, or an output-cache policy, applied as the request goes out.
+                    context.Response.Headers.CacheControl = "public, max-age=600";
+                }
+            }));
+
+        var transaction = await host.SendAsync();
+
+        Assert.NotNull(transaction.SessionCookie());
+        Assert.False(transaction.Response.Headers.CacheControl!.Public, $"Set-Cookie sent with Cache-Control: {transaction.Header(HeaderNames.CacheControl)}");
+    }
+
+    [Fact]
+    public async Task CommitTakenBack_FinalOutcomeWritesNothing_AppsCacheControlKept()
+    {
+        // The provisional commit wrote the cookie and forbade shared caching; a callback undid the change, so the final
+        // response carries no session cookie: the app's caching must be as if the session had never written one.
+        await using var host = await SessionTestHost.StartAsync(context =>
+        {
+            context.Response.Headers.CacheControl = "public, max-age=600";
+            var session = context.GetCookieSession();
+            session.SetString("theme", "dark");
+            context.Response.OnStarting(() =>
+            {
+                session.Remove("theme");
+                return Task.CompletedTask;
+            });
+            return Task.CompletedTask;
+        });
+
+        var transaction = await host.SendAsync(cookie: TestSigning.SessionCookie("""{"user":"ana"}"""));
+
+        Assert.Empty(transaction.SetCookies);
+        Assert.Equal("public, max-age=600", transaction.Header(HeaderNames.CacheControl));
+    }
 }
