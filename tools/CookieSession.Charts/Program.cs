@@ -3,6 +3,12 @@ using CookieSession.Charts;
 // Draws docs/images from the committed results in bench/results: no benchmark is run.
 //   dotnet run --project tools/CookieSession.Charts [-- RESULTS_FOLDER IMAGES_FOLDER]
 // With no arguments the folders are those of the repository the program is run in.
+if (args.Length is not (0 or 2))
+{
+    Console.Error.WriteLine("usage: CookieSession.Charts [RESULTS_FOLDER IMAGES_FOLDER]");
+    return 2;
+}
+
 var root = args.Length == 2 ? null : FindRepositoryRoot();
 var results = args.Length == 2 ? args[0] : Path.Combine(root!, "bench", "results");
 var images = args.Length == 2 ? args[1] : Path.Combine(root!, "docs", "images");
@@ -23,6 +29,7 @@ Console.WriteLine($"{Path.Combine(images, Charts.Cost)}: {cost.Formats.Count} fo
 var soak = SoakResults.Read(Path.Combine(results, "soak.md"));
 Charts.DrawSoak(soak, Path.Combine(images, Charts.Soak));
 Console.WriteLine($"{Path.Combine(images, Charts.Soak)}: {soak.Seconds.Count} samples");
+return 0;
 
 static string FindRepositoryRoot()
 {
