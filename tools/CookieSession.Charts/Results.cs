@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace CookieSession.Charts;
+
+/// <summary>One measured case of a chart: the label under its bar and the two numbers it compares.</summary>
+internal sealed record Pair(string Label, double ReadOnly, double ReadModifyWrite);
+
+/// <summary>bench/results/load.md: requests per second of each target under wrk.</summary>
+internal sealed record LoadResults(double Bare, IReadOnlyList<Pair> Targets, IReadOnlyList<string> Missing)
+{
+    // The row names bench/load/run.sh writes, and the label each has in the chart. "CookieSession" is the load
+    // server's default format, Connect.
+    private static readonly (string Row, string Label)[] Known =
+    [
+        ("CookieSession", "Connect"),
+        ("Express cookie-session", "Express"),
+        ("Protected", "Protected"),
+        ("iron-session", "iron-session"),
+        ("AddSession", "ASP.NET AddSession"),
+        ("connect@2.11.0", "Node connect@2.11.0"),
+    ];
+
+    public static LoadResults Read(string path)
+    {
+        var table = MarkdownTable.Read(path, "target", "requests/s");
+        var targets = new List<Pair>();
+        var missing = new List<string>();
+        foreach (var (row, label) in Known)
+        {
+            if (table.Has(row + " ro") && table.Has(row + " rmw"))
+            {
+                targets.Add(new Pair(label, table.Number(row + " ro", "requests/s"), table.Number(row + " rmw", "requests/s")));
+            }
+            else
+            {
+                missing.Add(label);
+            }
+        }
+
+        if (targets.Count == 0)
+        {
+            throw new FormatException($"{path}: none of the targets {string.Join(", ", Known.Select(k => k.Row))}.");
+        }
+
+        return new LoadResults(table.Number("bare", "requests/s"), targets, missing);
+    }
+}
+
+/// <summary>bench/results/benchmarks.md: BenchmarkDotNet's mean time of each case, and the HMAC floor.</summary>
+internal sealed record CostResults(double FloorNanoseconds, IReadOnlyList<Pair> Formats)
+{
+    // The case names of bench/CookieSession.Benchmarks, and the label each format has in the chart.
+    private static readonly (string ReadOnly, string ReadModifyWrite, string Label)[] Known =
+    [
+        ("read only", "read-modify-write", "Connect"),
+        ("Express cookie-session: read only", "Express cookie-session: read-modify-write", "Express"),
+        ("Protected: read only", "Protected: read-modify-write", "Protected"),
+        ("iron-session: read only", "iron-session: read-modify-write", "iron-session"),
+        ("ASP.NET AddSession: read only", "ASP.NET AddSession: read-modify-write", "ASP.NET AddSession"),
+    ];
+
+    public const string Floor = "floor: one HMAC-SHA256, reused key";
+
+    public static CostResults Read(string path)
+    {
+        var table = MarkdownTable.Read(path, "Method", "Mean");
+        var formats = Known
+            .Where(k => table.Has(k.ReadOnly) && table.Has(k.ReadModifyWrite))
+            .Select(k => new Pair(k.Label, Nanoseconds(table, k.ReadOnly), Nanoseconds(table, k.ReadModifyWrite)))
+            .ToList();
+        if (formats.Count == 0)
+        {
+            throw new FormatException($"{path}: none of the read-only and read-modify-write cases.");
+        }
+
+        return new CostResults(Nanoseconds(table, Floor), formats);
+    }
+
+    private static double Nanoseconds(MarkdownTable table, string name)
+    {
+        var text = table.Cell(name, "Mean");
+        var value = table.Number(name, "Mean");
+        return text.EndsWith("μs", StringComparison.Ordinal) || text.EndsWith("us", StringComparison.Ordinal) || text.EndsWith("µs", StringComparison.Ordinal) ? value * 1000
+            : text.EndsWith("ms", StringComparison.Ordinal) ? value * 1_000_000
+            : value;
+    }
+}
+
+/// <summary>bench/results/soak.md: the server's working set sampled over the run.</summary>
+internal sealed partial record SoakResults(IReadOnlyList<double> Seconds, IReadOnlyList<double> Megabytes, long Requests, double RequestsPerSecond)
+{
+    public static SoakResults Read(string path)
+    {
+        var seconds = new List<double>();
+        var megabytes = new List<double>();
+        foreach (var line in File.ReadLines(path))
+        {
+            var match = Sample().Match(line);
+            if (match.Success)
+            {
+                seconds.Add(double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
+                megabytes.Add(double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (seconds.Count < 2)
+        {
+            throw new FormatException($"{path}: fewer than two working-set samples (lines like '  10 s   102.7 MB').");
+        }
+
+        var table = MarkdownTable.Read(path, "measure", "value");
+        return new SoakResults(seconds, megabytes, (long)table.Number("requests", "value"), table.Number("requests/s", "value"));
+    }
+
+    [GeneratedRegex(@"^\s*([0-9]+(?:\.[0-9]+)?)\s+s\s+([0-9]+(?:\.[0-9]+)?)\s+MB\s*$")]
+    private static partial Regex Sample();
+}
