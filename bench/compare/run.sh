@@ -3,15 +3,18 @@
 # invocation on the same machine, joined into one table (bench/results/before-after.md). Each side's figures are
 # also given as a ratio to its own floor (one HMAC-SHA256 measured in the same run), which is what to compare when
 # the machine is shared and noisy.
-#   bench/compare/run.sh [BEFORE_COMMIT]     (default: the commit before the second performance round)
+# Both sides run in this tree's request harness (RequestHarness.cs is copied into the earlier tree), so that a change of
+# harness does not pass for a change of the library.
+#   bench/compare/run.sh [BEFORE_COMMIT]     (default: the commit before the app-models round)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
-before=${1:-1b31a11}
+before=${1:-a42c748}
 work=$(mktemp -d)
 trap 'git -C "$root" worktree remove --force "$work/before" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
 git worktree add --detach "$work/before" "$before" >/dev/null
+cp bench/CookieSession.Benchmarks/RequestHarness.cs "$work/before/bench/CookieSession.Benchmarks/RequestHarness.cs"
 run_suite() { # tree label
   dotnet build -c Release "$1/bench/CookieSession.Benchmarks" -v quiet -nologo >/dev/null
   (cd "$1" && dotnet "bench/CookieSession.Benchmarks/bin/Release/net10.0/CookieSession.Benchmarks.dll" \
@@ -39,11 +42,12 @@ extract "$before_md" >"$work/before.tsv"
 extract "$after_md" >"$work/after.tsv"
 
 {
-  echo "# Before and after the second performance round"
+  echo "# Before and after the app-models round"
   echo
   echo "$(date -u +%Y-%m-%d), $(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1), $(nproc) cores, .NET $(dotnet --version)."
   echo "One invocation of bench/compare/run.sh: the BenchmarkDotNet suite of commit $before, then of $(git rev-parse --short HEAD), same job"
-  echo "(5 warm-up and 20 measured iterations). \"x floor\" is the mean over the floor row of the same run (one HMAC-SHA256 of the"
+  echo "(5 warm-up and 20 measured iterations), both in this tree's request harness (a fresh DefaultHttpContext per request)."
+  echo "\"x floor\" is the mean over the floor row of the same run (one HMAC-SHA256 of the"
   echo "session with a reused key); \"added\" subtracts the bare pipeline row (the harness alone) where the run has one."
   echo
   echo "| case | before | before x floor | before alloc | after | after x floor | after alloc |"

@@ -225,4 +225,21 @@ public sealed class ChunkingTests
         Assert.Equal("7000", read.Body);
         Assert.Equal("chunks-3", jar.Cookies[Name]);
     }
+
+    /// <summary>Attributes that leave no room for a value: no chunk can carry anything, said at once (a limit of 0).</summary>
+    [Fact]
+    public async Task AttributesLeavingNoRoomForAValue_ThrowsAtOnceWithALimitOfZero()
+    {
+        await using var host = await ProtectedHost.StartAsync(ProtectedHost.Counter, o =>
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                o.Cookie.Extensions.Add("x" + i + "=" + new string('a', 1000));
+            }
+        });
+
+        var error = await Assert.ThrowsAsync<CookieSessionTooLargeException>(() => host.SendAsync());
+
+        Assert.Equal(0, error.Limit);
+    }
 }
