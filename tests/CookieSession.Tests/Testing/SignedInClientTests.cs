@@ -7,8 +7,9 @@ using Program = MvcSample::Program;
 
 namespace CookieSession.Tests.Testing;
 
-// The docs quote this class as their "testing an app that uses sessions" example: keep it short and self-contained.
-// In an app's own test project, Program is the app's, with no alias.
+// The docs quote this class (the region below) as their "testing an app that uses sessions" example: keep it short and
+// self-contained. In an app's own test project, Program is the app's, with no alias.
+// <signed-in-client>
 public sealed class SignedInClientTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
 {
     [Fact]
@@ -24,3 +25,4 @@ public sealed class SignedInClientTests(WebApplicationFactory<Program> factory) 
         Assert.Contains("Signed in as <b id=\"user\">Ada</b>", page, StringComparison.Ordinal);
     }
 }
+// </signed-in-client>
