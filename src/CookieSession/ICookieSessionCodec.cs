@@ -36,9 +36,11 @@ public interface ICookieSessionCodec
 
     /// <summary>
     /// Seals <paramref name="data"/> into a URL-safe token, valid for <paramref name="lifetime"/> and for
-    /// <paramref name="purpose"/> only: signed, or encrypted too, as the format protects the session. Sent as a session
-    /// cookie it is a session holding the token's envelope (<c>$purpose</c>, <c>$expires</c>, <c>data</c>), never
-    /// <paramref name="data"/>'s keys.
+    /// <paramref name="purpose"/> only: signed, or encrypted too, as the format protects the session, under a cookie name
+    /// of its own (the session's with <c>.token</c> added) and no session lifetime: it expires by its own. Sent as a
+    /// session cookie it does not open where the format binds a value to its cookie's name (Protected,
+    /// ExpressCookieSession); elsewhere it opens as a session holding the token's envelope (<c>$purpose</c>,
+    /// <c>$expires</c>, <c>data</c>), never <paramref name="data"/>'s keys.
     /// </summary>
     /// <param name="data">What the token carries.</param>
     /// <param name="purpose">What the token is for (for example <c>"email-confirmation"</c>): a token opens only for the same purpose.</param>
