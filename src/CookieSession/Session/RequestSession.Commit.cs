@@ -15,7 +15,7 @@ internal sealed partial class RequestSession
     /// <exception cref="CookieSessionTooLargeException">The session does not fit its cookie: nothing was written.</exception>
     private void Commit()
     {
-        if (!Has(Flags.Used) && !_settings.Options.SaveUninitialized && _contents?.TypedViews is null)
+        if (!Has(Flags.Used) && !_settings.SaveUninitialized && _contents?.TypedViews is null)
         {
             _phase = Phase.Committed;
             return;

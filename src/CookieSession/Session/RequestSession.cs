@@ -139,7 +139,7 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
                 break;
             }
 
-            if (ReferenceEquals(earlier._settings, settings) && earlier.TryReopen())
+            if (ReferenceEquals(earlier._settings, settings) && !earlier.IsDetached && earlier.TryReopen())
             {
                 // This middleware's session of an earlier pass of the same request, the response not yet started.
                 earlier._flags |= Flags.Entered;
@@ -148,7 +148,7 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
             }
         }
 
-        var detached = !CookiePath.Matches(context.Request, settings.DefaultCookie.Path);
+        var detached = !settings.CoversEveryPath && !CookiePath.Matches(context.Request, settings.DefaultCookie.Path);
         if (detached)
         {
             Log.OutsidePath(settings.Logger, settings.DefaultCookie.Path);
@@ -171,14 +171,11 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
 
         features[typeof(RequestSession)] = session;
         features[typeof(ISessionFeature)] = session;
-        if (!detached)
+        if (settings.LoadsOnEntry && !detached)
         {
-            if (settings.Options.SaveUninitialized || settings.Options.OnValidateSession is not null)
-            {
-                // Connect's SaveUninitialized gives even a request that never touches the session a cookie; the
-                // validation hook reads it on every request.
-                _ = session.Contents;
-            }
+            // Connect's SaveUninitialized gives even a request that never touches the session a cookie; the
+            // validation hook reads it on every request.
+            _ = session.Contents;
         }
 
         return session;
@@ -194,23 +191,27 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
         _flags = (_flags & ~Flags.Entered) | Flags.Left;
         var features = _context.Features;
         features[typeof(ISessionFeature)] = _previous;
-        if (!Has(Flags.Used) && _phase == Phase.Open && !_settings.Options.SaveUninitialized)
-        {
-            // Nothing to commit yet: the commit registered as the request entered decides as the response starts.
-            return;
-        }
 
         // A session awaiting its response stays a feature under its own type (the head of the chain of sessions the
         // request's middlewares made): a re-execution of the pipeline goes on with it, and so does GetCookieSession in
         // a callback that runs as the response starts.
-        var awaitsResponse = _phase == Phase.Open && !IsDetached && !_context.Response.HasStarted;
-        if (!awaitsResponse)
+        if (_phase != Phase.Open || IsDetached)
         {
             LeaveChain(features);
-            return;
+        }
+        else if (Has(Flags.Used) || _settings.SaveUninitialized)
+        {
+            if (_context.Response.HasStarted)
+            {
+                LeaveChain(features);
+            }
+            else
+            {
+                Commit();
+            }
         }
 
-        Commit();
+        // Else nothing to commit yet: the commit registered as the request entered decides as the response starts.
     }
 
     /// <summary>An exception leaves the pipeline: nothing the request changed is saved, and the features are put back.</summary>
@@ -256,6 +257,14 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
     /// <summary>The response starts: the commit is final, made now if the request left no outcome yet.</summary>
     private void CommitAsResponseStarts()
     {
+        if (_contents is null && _phase == Phase.Open && !_settings.SaveUninitialized)
+        {
+            // Never used: nothing to write.
+            _phase = Phase.Committed;
+            _flags |= Flags.ResponseStarted;
+            return;
+        }
+
         if (_phase == Phase.Committed && _contents is not null && TypedViewsChanged())
         {
             // A typed value changed in place after the commit the request made as it left: no setter saw it.

@@ -18,7 +18,19 @@ internal sealed class ResolvedOptions
         TimeProvider = timeProvider;
         CookieName = options.Cookie.Name!;
         DefaultCookie = new CookieSessionCookie(options.Cookie);
+        SaveUninitialized = options.SaveUninitialized;
+        LoadsOnEntry = options.SaveUninitialized || options.OnValidateSession is not null;
+        CoversEveryPath = DefaultCookie.Path is "" or "/";
     }
+
+    /// <summary><see cref="CookieSessionOptions.SaveUninitialized"/>, read on every request.</summary>
+    public bool SaveUninitialized { get; }
+
+    /// <summary>Every request reads the cookie as it enters: for <c>SaveUninitialized</c>, or for the validation hook.</summary>
+    public bool LoadsOnEntry { get; }
+
+    /// <summary>The cookie's path is the whole site: no request is outside it.</summary>
+    public bool CoversEveryPath { get; }
 
     /// <summary>Resolves the options: their secrets, and the wire format they choose with its keys and cache.</summary>
     public static ResolvedOptions Create(CookieSessionOptions options, ILogger logger, TimeProvider time, IServiceProvider services, CookieSessionMetrics? metrics = null)

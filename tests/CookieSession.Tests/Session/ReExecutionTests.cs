@@ -127,4 +127,30 @@ public sealed class ReExecutionTests
         Assert.True(headers.Count == 1, "Set-Cookie: " + string.Join(" | ", transaction.SetCookieHeaders));
         Assert.Equal("""{"user":"ana","flash":"not found"}""", TestSigning.JsonOf(headers[0].Value.ToString()));
     }
+
+    [Fact]
+    public async Task StatusCodeReExecute_FromOutsideTheCookiePathToInside_TheErrorPageWritesTheSession()
+    {
+        await using var host = await SessionTestHost.StartAsync(
+            context =>
+            {
+                if (context.Request.Path.StartsWithSegments("/app/error"))
+                {
+                    context.GetCookieSession().SetString("flash", "not found");
+                }
+                else
+                {
+                    context.Response.StatusCode = 404;
+                }
+
+                return Task.CompletedTask;
+            },
+            configure: o => o.Cookie.Path = "/app",
+            services: null,
+            beforeSession: app => app.UseStatusCodePagesWithReExecute("/app/error"));
+
+        var transaction = await host.SendAsync("/elsewhere");
+
+        Assert.Equal("""{"flash":"not found"}""", TestSigning.JsonOf(transaction.SessionCookie()!.Value.ToString()));
+    }
 }
