@@ -8,8 +8,10 @@ internal static class Testing
     public static async Task<JsonObject?> ReadWhatTheResponseSetAsync(HttpClient client, ICookieSessionCodec codec)
     {
         // <read-set-cookie>
-        var response = await client.PostAsync("/cart/add?sku=matcha", content: null);
-        JsonObject? session = codec.ReadSetCookieHeaders(response.Headers.GetValues("Set-Cookie"));
+        var response = await client.GetAsync("/");
+        JsonObject? session = response.Headers.TryGetValues("Set-Cookie", out var setCookie)
+            ? codec.ReadSetCookieHeaders(setCookie)
+            : null;
         // </read-set-cookie>
         return session;
     }

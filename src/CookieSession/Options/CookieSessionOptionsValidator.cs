@@ -180,7 +180,7 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
         if (value <= TimeSpan.Zero || value > MaxLifetime)
         {
             failures.Add(infiniteIsNone
-                ? $"CookieSessionOptions.{name} must be more than zero and at most 3650 days, or Timeout.InfiniteTimeSpan (\"-00:00:00.001\" in configuration) for none."
+                ? $"CookieSessionOptions.{name} must be more than zero and at most 3650 days, or Timeout.InfiniteTimeSpan (\"Infinite\" in configuration) for none."
                 : $"CookieSessionOptions.{name} must be more than zero and at most 3650 days.");
         }
         else if (!WireFormatFactory.CarriesTimes(options.Format))
