@@ -56,18 +56,12 @@ internal sealed class CookieSessionCodec : ICookieSessionCodec
         {
             JsJsonWriter.WriteObject(session, ref buffer, CookieSessionDefaults.MaxDepth);
             var now = settings.TimeProvider.GetUtcNow();
-            var cookie = settings.DefaultCookie;
-            settings.Format.Write(response, buffer.WrittenSpan, null, new SessionTimes(now, now), new CookieOptions
-            {
-                Path = cookie.Path,
-                Domain = cookie.Domain,
-                HttpOnly = cookie.HttpOnly,
-                SameSite = cookie.SameSite,
-                Secure = cookie.SecurePolicy != CookieSecurePolicy.None,
-                MaxAge = cookie.MaxAge,
-                Expires = cookie.MaxAge is { } maxAge ? now + maxAge : cookie.Expires,
-                IsEssential = true,
-            });
+            settings.Format.Write(
+                response,
+                buffer.WrittenSpan,
+                null,
+                new SessionTimes(now, now),
+                RequestSession.BuildCookieOptions(settings, settings.DefaultCookie, tls: true, forDelete: false, now));
         }
         finally
         {

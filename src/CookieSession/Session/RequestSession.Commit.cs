@@ -157,7 +157,7 @@ internal sealed partial class RequestSession
             case SessionOutcome.Deleted:
                 Log.SessionCleared(settings.Logger, settings.CookieName);
                 var before = response.Headers.SetCookie.Count;
-                settings.Format.Delete(response, BuildCookieOptions(tls, forDelete: true, default));
+                settings.Format.Delete(response, BuildCookieOptions(settings, _contents?.ResponseCookie ?? settings.DefaultCookie, tls, forDelete: true, default));
                 Contents.Written = AppendedHeaders.Since(response, before);
                 settings.Metrics?.Deleted(settings.Options.Format);
                 Contents.CachingBefore = CachingHeaders.MakeNotStorableBySharedCaches(response);
@@ -200,7 +200,7 @@ internal sealed partial class RequestSession
 
         // Max-Age becomes Expires from the moment the cookie is written, as cookie-session does.
         var now = settings.TimeProvider.GetUtcNow();
-        var cookieOptions = BuildCookieOptions(tls, forDelete: false, now);
+        var cookieOptions = BuildCookieOptions(settings, contents.ResponseCookie ?? settings.DefaultCookie, tls, forDelete: false, now);
         var withheld = SetCookieWriter.IsWithheld(_context, cookieOptions);
         if (withheld)
         {
@@ -243,11 +243,10 @@ internal sealed partial class RequestSession
         return size;
     }
 
-    private CookieOptions BuildCookieOptions(bool tls, bool forDelete, DateTimeOffset now)
+    /// <summary>The options a cookie of the session is appended with; also what the codec writes outside a request.</summary>
+    public static CookieOptions BuildCookieOptions(ResolvedOptions settings, CookieSessionCookie cookie, bool tls, bool forDelete, DateTimeOffset now)
     {
-        var settings = _settings;
         var builder = settings.Options.Cookie;
-        var cookie = _contents?.ResponseCookie ?? settings.DefaultCookie;
         var options = new CookieOptions
         {
             Path = cookie.Path,

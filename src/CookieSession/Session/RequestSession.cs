@@ -102,11 +102,7 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
         ResponseStarted = 128,
     }
 
-    public ResolvedOptions Settings => _settings;
-
     public HttpContext HttpContext => _context;
-
-    public Phase Stage => _phase;
 
     /// <summary>The request is outside the cookie's path: the session is neither read nor written.</summary>
     public bool IsDetached => Has(Flags.Detached);
