@@ -6,8 +6,8 @@ namespace CookieSession.Formats;
 
 /// <summary>
 /// Cookie values this process verified or wrote, with what they decoded to, so that a browser sending the same
-/// cookie again (as it does until the cookie changes) costs a lookup instead of an HMAC or a decryption. The way
-/// Envoy's JWT filter caches verified tokens.
+/// cookie again (as it does until the cookie changes) costs a lookup instead of an HMAC or a decryption. One cache
+/// serves every codec, through <see cref="WireFormat"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -18,7 +18,7 @@ namespace CookieSession.Formats;
 /// <para>
 /// Bounded: a fixed number of slots (a newer value takes an older one's slot, never more), and no entry over
 /// <see cref="MaxEntrySize"/> bytes. What can change after a value was stored is checked on every hit by the
-/// format (lifetimes) or through <c>generation</c> (a Data Protection key ring that was reloaded, so that key
+/// codec (<see cref="ISessionCodec.Recheck"/>: lifetimes, expiries) or through <c>generation</c> (a Data Protection key ring that was reloaded, so that key
 /// rotation and revocation apply), and the validation hook runs as on a miss.
 /// </para>
 /// </remarks>
@@ -78,26 +78,17 @@ internal sealed class VerifiedCookieCache
     }
 
     /// <summary>
-    /// Stores a value this process wrote, which needs no renewal. With an <c>index</c> (where the JSON's properties
-    /// lie, as the serializer recorded them) the JSON is one <c>JSON.stringify</c> would write: keys that neither
-    /// repeat nor leave JavaScript's order. Without one it may also be a cookie's JSON written again as it came (a
-    /// renewal), which only the tree may read as <c>JSON.parse</c> does: it is checked here, as a verified value is.
-    /// The value is kept as given, not copied: a piece of the <c>Set-Cookie</c> header that carried it.
+    /// Stores a value this process wrote, which needs no renewal. Its JSON is checked here as a verified value's is (a
+    /// renewal writes a cookie's JSON again as it came, which only the tree may read as <c>JSON.parse</c> does), which
+    /// also finds where its keys lie. The value is kept as given, not copied: a piece of the <c>Set-Cookie</c> header
+    /// that carried it.
     /// </summary>
-    public void AddWritten(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, int[]? index, SessionTimes? times, object? generation)
+    public void AddWritten(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, SessionTimes? times, object? generation)
     {
-        if (!Fits(first.Length + second.Length, json.Length))
+        if (Fits(first.Length + second.Length, json.Length) && RawJsonObject.TryValidate(json, out var needsTree, out var index))
         {
-            return;
+            Store(first, second, json.ToArray(), needsRenewal: false, times, needsTree, index, generation);
         }
-
-        var needsTree = false;
-        if (index is null && !RawJsonObject.TryValidate(json, out needsTree, out index))
-        {
-            return;
-        }
-
-        Store(first, second, json.ToArray(), needsRenewal: false, times, needsTree, index, generation);
     }
 
     /// <summary>Whether a value of this many characters and its JSON stay within <see cref="MaxEntrySize"/>.</summary>
