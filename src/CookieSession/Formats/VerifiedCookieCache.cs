@@ -62,6 +62,20 @@ internal sealed class VerifiedCookieCache
             return false;
         }
 
+        if (!entry.Checked)
+        {
+            // A written value's JSON is read for its keys the first time it comes back, not when it is written: most
+            // written values are replaced before a request sends them again.
+            if (!RawJsonObject.TryValidate(entry.Json, out var needsTree, out var index))
+            {
+                result = default;
+                return false;
+            }
+
+            entry = entry with { NeedsTree = needsTree, Index = index, Checked = true };
+            Volatile.Write(ref _slots[Hash(entry.First.Span, entry.Second.Span) & _mask], entry);
+        }
+
         result = SessionCookieReadResult.Cached(entry.Json, entry.NeedsRenewal, entry.Times, entry.NeedsTree, entry.Index);
         return true;
     }
@@ -73,21 +87,21 @@ internal sealed class VerifiedCookieCache
         {
             // The value is a piece of the request's Cookie header: copied, so that the entry keeps only itself.
             var key = string.Concat(first, second);
-            Store(key.AsMemory(0, first.Length), key.AsMemory(first.Length), verified.JsonArray!, verified.NeedsRenewal, verified.Times, verified.NeedsTree, verified.Index, generation);
+            Store(key.AsMemory(0, first.Length), key.AsMemory(first.Length), verified.JsonArray!, verified.NeedsRenewal, verified.Times, verified.NeedsTree, verified.Index, generation, isChecked: true);
         }
     }
 
     /// <summary>
-    /// Stores a value this process wrote, which needs no renewal. Its JSON is checked here as a verified value's is (a
-    /// renewal writes a cookie's JSON again as it came, which only the tree may read as <c>JSON.parse</c> does), which
-    /// also finds where its keys lie. The value is kept as given, not copied: a piece of the <c>Set-Cookie</c> header
-    /// that carried it.
+    /// Stores a value this process wrote, which needs no renewal. Its JSON is checked as a verified value's is (a
+    /// renewal writes a cookie's JSON again as it came, which only the tree may read as <c>JSON.parse</c> does), on
+    /// the first hit, which also finds where its keys lie. The value is kept as given, not copied: a piece of the
+    /// <c>Set-Cookie</c> header that carried it.
     /// </summary>
     public void AddWritten(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, SessionTimes? times, object? generation)
     {
-        if (Fits(first.Length + second.Length, json.Length) && RawJsonObject.TryValidate(json, out var needsTree, out var index))
+        if (Fits(first.Length + second.Length, json.Length))
         {
-            Store(first, second, json.ToArray(), needsRenewal: false, times, needsTree, index, generation);
+            Store(first, second, json.ToArray(), needsRenewal: false, times, needsTree: false, index: null, generation, isChecked: false);
         }
     }
 
@@ -95,11 +109,11 @@ internal sealed class VerifiedCookieCache
     private static bool Fits(int chars, int jsonBytes) => (2 * chars) + jsonBytes <= MaxEntrySize;
 
     /// <summary>Stores an entry; <paramref name="json"/> is immutable from now on, shared with every hit.</summary>
-    private void Store(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, object? generation)
+    private void Store(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, object? generation, bool isChecked)
     {
-        // Where each key lies comes with the value (found while validating, or recorded while serializing): every
-        // request that sends the value again finds its keys without reading the JSON. None for a JSON the tree reads.
-        var entry = new Entry(first, second, json, needsRenewal, times, needsTree, index, generation);
+        // Where each key lies comes with the value (found while validating): every request that sends the value again
+        // finds its keys without reading the JSON. None for a JSON the tree reads.
+        var entry = new Entry(first, second, json, needsRenewal, times, needsTree, index, generation, isChecked);
         Volatile.Write(ref _slots[Hash(first.Span, second.Span) & _mask], entry);
     }
 
@@ -124,5 +138,6 @@ internal sealed class VerifiedCookieCache
         return hash.ToHashCode();
     }
 
-    private sealed record Entry(ReadOnlyMemory<char> First, ReadOnlyMemory<char> Second, byte[] Json, bool NeedsRenewal, SessionTimes? Times, bool NeedsTree, int[]? Index, object? Generation);
+    // Checked: whether Json was validated and its keys found (a written value's are, on its first hit).
+    private sealed record Entry(ReadOnlyMemory<char> First, ReadOnlyMemory<char> Second, byte[] Json, bool NeedsRenewal, SessionTimes? Times, bool NeedsTree, int[]? Index, object? Generation, bool Checked);
 }
