@@ -6,8 +6,14 @@ namespace CookieSession.Formats;
 /// <summary>
 /// A format's value, without HTTP: one cookie value, as its transport hands it over (whole, chunks joined, not
 /// percent-decoded), to the session's verified JSON and times, and back. Which cookies carry the value, how they are
-/// encoded, split and deleted, and the cache of verified values belong to the transport, not to the codec.
+/// encoded, split, signed as they travel and deleted belong to the transport (<see cref="Transports.ICookieTransport"/>),
+/// and the cache of verified values to the layer around both (<see cref="WireFormat"/>), not to the codec.
 /// </summary>
+/// <remarks>
+/// The members beyond <see cref="Decode"/> and <see cref="Encode"/> have defaults, so that a codec states only what it
+/// needs: whether its values may be cached (and what a cached one must be rechecked against), and how long its cookie
+/// should live.
+/// </remarks>
 internal interface ISessionCodec
 {
     /// <summary>
