@@ -19,6 +19,7 @@ internal sealed class CookieSessionMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly ResolvedOptions _settings;
+    private readonly Func<CookieSessionValidationContext, Task>? _validate;
 
     public CookieSessionMiddleware(
         RequestDelegate next,
@@ -40,6 +41,7 @@ internal sealed class CookieSessionMiddleware
         }
 
         _settings = ResolvedOptions.Create(value, logger, time, services, metrics);
+        _validate = value.OnValidateSession;
     }
 
     public Task Invoke(HttpContext context)
@@ -48,9 +50,7 @@ internal sealed class CookieSessionMiddleware
         Task next;
         try
         {
-            next = _settings.Options.OnValidateSession is { } validate
-                ? ValidateThenNextAsync(session, validate, context)
-                : _next(context);
+            next = _validate is null ? _next(context) : ValidateThenNextAsync(session, _validate, context);
         }
         catch
         {
