@@ -10,7 +10,7 @@ namespace CookieSession.Benchmarks;
 /// dotnet run -c Release --project bench/CookieSession.Benchmarks [-- BenchmarkDotNet arguments]
 /// Without arguments runs <see cref="SessionBenchmarks"/> and writes its summary as GitHub markdown to
 /// bench/results/benchmarks.md. "-- --components" runs the pieces of a request one by one, into
-/// bench/results/components.md; "-- --quick [CASE...]" gives a fast interleaved look while working (every case, or
+/// bench/results/components.md; "-- --size" the cost against the session's size, into results/size.md; "-- --quick [CASE...]" gives a fast interleaved look while working (every case, or
 /// those whose names begin so); "-- --loop NAME SECONDS" runs one case for a profiler.
 /// </summary>
 internal static class Program
@@ -38,12 +38,14 @@ internal static class Program
         {
             [] => "benchmarks.md",
             ["--components"] => "components.md",
+            ["--size"] => "size.md",
             _ => null,
         };
         string[] switcherArgs = args switch
         {
             [] => ["--filter", "*SessionBenchmarks*"],
             ["--components"] => ["--filter", "*ComponentBenchmarks*"],
+            ["--size"] => ["--filter", "*SizeBenchmarks*"],
             _ => args,
         };
         var summaries = BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(switcherArgs, config);
