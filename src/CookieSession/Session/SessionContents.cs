@@ -295,7 +295,7 @@ internal sealed class SessionContents
                         _changes!.RemoveAt(i);
                     }
 
-                    (_changes ??= []).Add(new Change(key, value, Removed: false, inDocument, Moved: removed));
+                    (_changes ??= new(1)).Add(new Change(key, value, Removed: false, inDocument, Moved: removed));
                 }
 
                 return;
