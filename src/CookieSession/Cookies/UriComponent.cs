@@ -118,11 +118,27 @@ internal static class UriComponent
         var bytes = MemoryMarshal.AsBytes(destination);
         var at = 0;
         var i = 0;
+        var plain = 0;
         for (; i < utf8.Length && at + 4 <= destination.Length; i++)
         {
             var b = utf8[i];
             MemoryMarshal.Write(bytes[(2 * at)..], in table[b]);
-            at += lengths[b];
+            var length = lengths[b];
+            at += length;
+
+            // Counted without a branch (a length of 1 keeps the count going, 3 resets it): a run of bytes kept as they
+            // are that goes on past PlainRunToVectorize (a token, an id, a long text) is widened the rest of its way in
+            // one vectorized step.
+            plain = (plain + 1) * ((3 - length) >> 1);
+            if (plain == PlainRunToVectorize)
+            {
+                var rest = utf8[(i + 1)..];
+                var run = rest.IndexOfAnyExcept(Unreserved);
+                Ascii.ToUtf16(run < 0 ? rest : rest[..run], destination[at..], out var copied);
+                at += copied;
+                i += copied;
+                plain = 0;
+            }
         }
 
         for (; i < utf8.Length; i++)
@@ -169,7 +185,7 @@ internal static class UriComponent
         0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
     ];
 
-    /// <summary>Plain characters in a row after which <see cref="TryDecode"/> looks for the end of the run vectorized.</summary>
+    /// <summary>Plain characters in a row after which <see cref="TryDecode"/> and <see cref="Escape"/> look for the end of the run vectorized.</summary>
     private const int PlainRunToVectorize = 8;
 
     /// <summary>What <see cref="TryDecode"/> copies as it is: ASCII but <c>%</c>.</summary>
