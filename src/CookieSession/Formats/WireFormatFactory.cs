@@ -4,7 +4,6 @@ using CookieSession.Formats.Iron;
 using CookieSession.Formats.Protected;
 using CookieSession.Signing;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -35,18 +34,19 @@ internal static class WireFormatFactory
     private static ProtectedSessionFormat CreateProtected(
         string name, CookieSessionOptions options, VerifiedCookieCache? cache, TimeProvider time, ILogger logger, IServiceProvider services)
     {
-        var provider = services.GetRequiredService<IDataProtectionProvider>();
+        var protector = services.GetRequiredService<IDataProtectionProvider>().CreateProtector(ProtectedSessionFormat.Purpose, name);
 
-        // The key ring can be watched only when the provider is the one AddDataProtection builds on it (not, say, an
-        // ephemeral provider, or one made by DataProtectionProvider.Create, each with a ring of its own).
-        // A probe proves it: what the provider protects names the default key of the ring the container holds.
-        var keyRings = services.GetService<IKeyRingProvider>();
-        if (keyRings is not null && !DataKeys.ProtectsWithRingOf(provider, keyRings))
+        // The key ring can be watched when Data Protection is the container's own (the monitor's first read checks that
+        // the provider protects with the ring it reads); else the provider is used as a plain IDataProtector.
+        IDataKeyProtector keys = new PlainDataKeyProtector(protector);
+        if (services.GetService<KeyRingMonitor>() is { CanWatch: true } monitor && protector is IPersistedDataProtector persisted)
         {
-            keyRings = null;
+            // The application starts whether or not the store answers: the monitor logs what is not available.
+            monitor.StartAndWait(CookieSessionDefaults.KeyStoreWait);
+            keys = new KeyRingDataKeyProtector(persisted, monitor, name);
         }
 
-        return new ProtectedSessionFormat(name, provider, keyRings, options, cache, time, logger);
+        return new ProtectedSessionFormat(name, keys, options, cache, time, logger);
     }
 
     /// <summary>iron-session's numbered passwords: <see cref="CookieSessionOptions.Secret"/> is id 1.</summary>

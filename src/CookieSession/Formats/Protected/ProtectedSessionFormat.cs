@@ -2,8 +2,6 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -48,10 +46,9 @@ internal sealed class ProtectedSessionFormat : IWireFormat
     private readonly VerifiedCookieCache? _cache;
 
     /// <param name="name">The cookie name, part of the purpose.</param>
-    /// <param name="provider">The application's Data Protection.</param>
-    /// <param name="keyRings">
-    /// The key ring behind <paramref name="provider"/> when it is Data Protection's own (else <see langword="null"/>, and
-    /// nothing is cached: without seeing the ring reload, a cached value would outlive a revocation).
+    /// <param name="keys">
+    /// How data keys are wrapped, under <see cref="Purpose"/> and <paramref name="name"/>: when it sees no key ring
+    /// (its generation is <see langword="null"/>) nothing is cached, since a cached value would outlive a revocation.
     /// </param>
     /// <param name="options">The options.</param>
     /// <param name="cache">Values recently opened or written, or <see langword="null"/>.</param>
@@ -59,14 +56,13 @@ internal sealed class ProtectedSessionFormat : IWireFormat
     /// <param name="logger">The middleware's logger.</param>
     public ProtectedSessionFormat(
         string name,
-        IDataProtectionProvider provider,
-        IKeyRingProvider? keyRings,
+        IDataKeyProtector keys,
         CookieSessionOptions options,
         VerifiedCookieCache? cache,
         TimeProvider time,
         ILogger logger)
     {
-        _keys = new DataKeys(provider.CreateProtector(Purpose, name), keyRings);
+        _keys = new DataKeys(keys);
         _cache = cache;
         _cookie = new ChunkedCookie(name, options.MaxChunkedSize, logger);
         _time = time;

@@ -193,7 +193,7 @@ public sealed class ProtectedFormatTests
         var provider = new EphemeralDataProtectionProvider();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var format = new ProtectedSessionFormat(
-            Name, provider, null, new CookieSessionOptions { IdleTimeout = TimeSpan.FromMinutes(1) }, null, time, NullLogger.Instance);
+            Name, new PlainDataKeyProtector(provider.CreateProtector(ProtectedSessionFormat.Purpose, Name)), new CookieSessionOptions { IdleTimeout = TimeSpan.FromMinutes(1) }, null, time, NullLogger.Instance);
         var then = time.GetUtcNow() - TimeSpan.FromHours(1);
         var value = ProtectedCookie.Seal(provider, Name, "{\"card\":\"4111-1111-1111-1111\"}"u8, then, then);
         var context = new DefaultHttpContext();
