@@ -95,6 +95,6 @@ internal static partial class Log
     public static partial void SessionUnavailableAnswered(ILogger logger, string cookieName);
 
     [LoggerMessage(EventId = 22, EventName = "SessionNotSealed", Level = LogLevel.Warning,
-        Message = "Session cookie {CookieName} not written: the Data Protection key ring cannot be read now, so the session could not be sealed, and the response had already started. The request's changes to the session are lost; the cookie it brought is left as it is.")]
+        Message = "Session cookie {CookieName} not written: the Data Protection key ring cannot be read now, so the session could not be sealed as the response started. The response is answered 503 with the application's body; the request's changes to the session are lost, and the cookie it brought is left as it is.")]
     public static partial void SessionNotSealed(ILogger logger, string cookieName);
 }

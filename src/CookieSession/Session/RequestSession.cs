@@ -275,7 +275,10 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
             }
             catch (CookieSessionUnavailableException)
             {
-                // Too late for a 503: the response goes on without the cookie, and the request's cookie stays as it was.
+                // The headers are not sent yet: the status still says that the session's change was lost. The cookie
+                // the request brought stays as it was.
+                _context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                _context.Response.Headers.CacheControl = "no-store";
                 Log.SessionNotSealed(_settings.Logger, _settings.CookieName);
             }
         }

@@ -76,8 +76,8 @@ internal sealed class KeyRingDataKeyProtector : IDataKeyProtector
         {
             // Not read yet, or a key this view does not list (made on another server since, or forged): a read of the
             // store decides, waited for at most the bound.
-            _monitor.RequestRead().Wait(CookieSessionDefaults.KeyStoreWait);
-            view = _monitor.View;
+            var answered = _monitor.RequestRead().Wait(CookieSessionDefaults.KeyStoreWait);
+            view = _monitor.Current();
             if (view is null)
             {
                 return SessionCookieRejection.KeyRingUnavailable;
@@ -85,8 +85,8 @@ internal sealed class KeyRingDataKeyProtector : IDataKeyProtector
 
             if (!Knows(view, keyId))
             {
-                // The store did not answer: the cookie may be good. It answered without the key: it is not.
-                return _monitor.Error is null ? SessionCookieRejection.Undecryptable : SessionCookieRejection.KeyRingUnavailable;
+                // The store did not answer (in time): the cookie may be good. It answered without the key: it is not.
+                return answered && _monitor.Error is null ? SessionCookieRejection.Undecryptable : SessionCookieRejection.KeyRingUnavailable;
             }
         }
 
@@ -108,8 +108,8 @@ internal sealed class KeyRingDataKeyProtector : IDataKeyProtector
             catch (CryptographicException again) when (IsKeyStoreFailure(again))
             {
                 // Something other than cryptography failed twice: the store's answer to a read says whether it was the store.
-                _monitor.RequestRead().Wait(CookieSessionDefaults.KeyStoreWait);
-                return _monitor.Error is null ? SessionCookieRejection.Undecryptable : SessionCookieRejection.KeyRingUnavailable;
+                var answered = _monitor.RequestRead().Wait(CookieSessionDefaults.KeyStoreWait);
+                return answered && _monitor.Error is null ? SessionCookieRejection.Undecryptable : SessionCookieRejection.KeyRingUnavailable;
             }
             catch (CryptographicException)
             {
