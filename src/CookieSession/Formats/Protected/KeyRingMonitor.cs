@@ -132,17 +132,23 @@ internal sealed class KeyRingMonitor : IDisposable
     /// <summary>The type of the last read's error; <see langword="null"/> when it succeeded.</summary>
     public string? Error => _error;
 
-    /// <summary>Readable, stale (the store did not answer the last read, or not for three reload intervals) or unreadable.</summary>
+    /// <summary>
+    /// Readable; stale (the store did not answer the last read, or not for three reload intervals, or Data Protection's
+    /// cached default key is revoked in the store); or unreadable (never read).
+    /// </summary>
     public KeyRingState State
     {
         get
         {
-            if (View is null)
+            if (View is not { } view)
             {
                 return KeyRingState.Unreadable;
             }
 
+            // Also stale: Data Protection's cached ring seals with a key the store lists as revoked, which only its own
+            // reload (or a restart) replaces.
             return _error is not null || _lastRead is not { } read || _time.GetUtcNow() - read > 3 * ReloadInterval
+                || view.Revoked.Contains(view.Ring.DefaultKeyId)
                 ? KeyRingState.Stale
                 : KeyRingState.Readable;
         }
