@@ -19,6 +19,7 @@ internal sealed class CookieSessionMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly ResolvedOptions _settings;
+    private readonly Func<CookieSessionValidationContext, Task>? _validate;
 
     public CookieSessionMiddleware(
         RequestDelegate next,
@@ -34,12 +35,12 @@ internal sealed class CookieSessionMiddleware
         var logger = loggerFactory.CreateLogger<CookieSessionMiddleware>();
         var secrets = CookieSessionSecrets.Of(value.Secret, value.Secrets);
         var time = value.TimeProvider ?? timeProvider;
-        if (WireFormatFactory.NeedsSecret(value.Format))
-        {
-            WarnAboutSecrets(value, secrets, signedCookieOptions.Value, logger);
-        }
-
         _settings = ResolvedOptions.Create(value, logger, time, services, metrics);
+        _validate = value.OnValidateSession;
+        if (_settings.Descriptor.NeedsSecret)
+        {
+            WarnAboutSecrets(_settings.Descriptor, secrets, signedCookieOptions.Value, logger);
+        }
     }
 
     public Task Invoke(HttpContext context)
@@ -48,9 +49,7 @@ internal sealed class CookieSessionMiddleware
         Task next;
         try
         {
-            next = _settings.Options.OnValidateSession is { } validate
-                ? ValidateThenNextAsync(session, validate, context)
-                : _next(context);
+            next = _validate is null ? _next(context) : ValidateThenNextAsync(session, _validate, context);
         }
         catch (CookieSessionUnavailableException e) when (!context.Response.HasStarted)
         {
@@ -127,7 +126,7 @@ internal sealed class CookieSessionMiddleware
         Log.SessionUnavailableAnswered(_settings.Logger, e.CookieName);
     }
 
-    private static void WarnAboutSecrets(CookieSessionOptions options, IReadOnlyList<string> secrets, SignedCookieOptions signed, ILogger logger)
+    private static void WarnAboutSecrets(FormatDescriptor format, IReadOnlyList<string> secrets, SignedCookieOptions signed, ILogger logger)
     {
         for (var i = 0; i < secrets.Count; i++)
         {
@@ -140,7 +139,7 @@ internal sealed class CookieSessionMiddleware
 
         // Connect's session and cookie-parser's signed cookies share one format (s: and j:): with one secret, a
         // signed JSON cookie is also a valid session.
-        if (options.Format == CookieSessionFormat.Connect
+        if (format.IsSignedCookieFormat
             && CookieSessionSecrets.Of(signed.Secret, signed.Secrets).Any(secrets.Contains))
         {
             Log.SecretSharedWithSignedCookies(logger);

@@ -309,7 +309,7 @@ internal sealed class KeyRingMonitor : IDisposable
     /// </summary>
     private bool ProtectsWithRing(IKeyRing ring)
     {
-        var probe = _provider.CreateProtector(ProtectedSessionFormat.Purpose, "key ring probe").Protect(new byte[1]);
+        var probe = _provider.CreateProtector(ProtectedCodec.Purpose, "key ring probe").Protect(new byte[1]);
         return DataProtectionPayload.HasHeader(probe) && DataProtectionPayload.KeyIdOf(probe) == ring.DefaultKeyId;
     }
 }
