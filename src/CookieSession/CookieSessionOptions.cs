@@ -118,6 +118,14 @@ public sealed class CookieSessionOptions
     public int VerifiedCookieCacheSize { get; set; } = CookieSessionDefaults.VerifiedCookieCacheSize;
 
     /// <summary>
+    /// How often, with <see cref="CookieSessionFormat.Protected"/>, the Data Protection key store is read in the
+    /// background for the keys it holds: a key revoked there is refused by every server of the application within this
+    /// time, the cache of verified values included. While the store does not answer, it is read again every 5 seconds
+    /// (or this interval, if shorter). Default: <see cref="CookieSessionDefaults.KeyRingReloadInterval"/> (1 minute).
+    /// </summary>
+    public TimeSpan KeyRingReloadInterval { get; set; } = CookieSessionDefaults.KeyRingReloadInterval;
+
+    /// <summary>
     /// Trust the first value of <c>X-Forwarded-Proto</c> to tell whether the request came over TLS
     /// (Connect's <c>proxy</c>). Default: <see langword="false"/>. Prefer ASP.NET Core's forwarded
     /// headers middleware, which this option does not replace.

@@ -49,4 +49,10 @@ internal enum SessionCookieRejection
 
     /// <summary>Reading it failed in a way no other reason names (the error's type is logged, never its message).</summary>
     Malformed,
+
+    /// <summary>
+    /// Not a rejection: the cookie may be good, but the Data Protection key ring cannot be read now. The session is
+    /// unavailable and its cookie left as it is.
+    /// </summary>
+    KeyRingUnavailable,
 }
