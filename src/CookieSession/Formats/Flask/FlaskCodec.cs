@@ -16,6 +16,8 @@ namespace CookieSession.Formats.Flask;
 /// <remarks>
 /// A signature older than <c>PERMANENT_SESSION_LIFETIME</c> is refused, as Flask refuses it on load whether or not
 /// the session is permanent; one dated later than now is refused beyond five minutes of clock skew (Flask allows none).
+/// One older than half the lifetime asks to be signed again, so that a session in use on the .NET side does not age out
+/// where Flask would have refreshed it.
 /// </remarks>
 internal sealed class FlaskCodec : ISessionCodec
 {
@@ -112,7 +114,8 @@ internal sealed class FlaskCodec : ISessionCodec
 
         // Flask's cookie says when it was signed, not when its session began: the earliest time known is the signature's.
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(signedAt);
-        return SessionCookieReadResult.Verified(json!, 0, length, needsRenewal: keyIndex != 0, new SessionTimes(issuedAt, issuedAt));
+        var renew = keyIndex != 0 || age > _lifetimeSeconds / 2;
+        return SessionCookieReadResult.Verified(json!, 0, length, renew, new SessionTimes(issuedAt, issuedAt));
     }
 
     public void Encode(ReadOnlySpan<byte> json, SessionTimes times, ref PooledByteBuffer value)

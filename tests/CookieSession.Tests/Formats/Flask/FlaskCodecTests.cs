@@ -122,6 +122,22 @@ public sealed class FlaskCodecTests
     }
 
     [Theory]
+    [InlineData(0, false)]
+    [InlineData(60, false)]
+    [InlineData(61, true)]
+    [InlineData(120, true)]
+    public void Decode_SignedLongerAgoThanHalfTheLifetime_AsksForRenewal(int age, bool renewal)
+    {
+        var vector = FlaskVectors.Find(FirstFile(), "simple");
+        var codec = new FlaskCodec(new FlaskKeys([Secret]), TimeSpan.FromMinutes(2), new FakeTimeProvider(Now + TimeSpan.FromSeconds(age)));
+
+        var result = codec.Decode(vector.GetProperty("cookie").GetString());
+
+        Assert.True(result.IsLoaded);
+        Assert.Equal(renewal, result.NeedsRenewal);
+    }
+
+    [Theory]
     [InlineData("{}", false)]
     [InlineData("{\"a\":1}", false)]
     [InlineData("{\"a\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}", true)]
