@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
 using CookieSession.Json;
+using Microsoft.AspNetCore.Http;
 
 namespace CookieSession.Formats.Flask;
 
@@ -88,17 +89,10 @@ internal sealed class FlaskCodec : ISessionCodec
             return SessionCookieReadResult.Rejected(SessionCookieRejection.MalformedEncoding);
         }
 
-        // Flask's arithmetic: whole seconds, an age equal to the lifetime still loads.
-        var now = _time.GetUtcNow();
-        var age = now.ToUnixTimeSeconds() - signedAt;
-        if (age > _lifetimeSeconds)
+        var ageRejection = CheckAge(signedAt, out var halfLifePassed);
+        if (ageRejection != SessionCookieRejection.None)
         {
-            return SessionCookieReadResult.Rejected(SessionCookieRejection.Expired);
-        }
-
-        if (age < -(long)AllowedClockSkew.TotalSeconds || signedAt > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
-        {
-            return SessionCookieReadResult.Rejected(SessionCookieRejection.NotYetValid);
+            return SessionCookieReadResult.Rejected(ageRejection);
         }
 
         var rejection = FlaskPayload.TryDecode(signed[..timestampAt], out var json, out var length);
@@ -114,7 +108,7 @@ internal sealed class FlaskCodec : ISessionCodec
 
         // Flask's cookie says when it was signed, not when its session began: the earliest time known is the signature's.
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(signedAt);
-        var renew = keyIndex != 0 || age > _lifetimeSeconds / 2;
+        var renew = keyIndex != 0 || halfLifePassed;
         return SessionCookieReadResult.Verified(json!, 0, length, renew, new SessionTimes(issuedAt, issuedAt));
     }
 
@@ -128,5 +122,65 @@ internal sealed class FlaskCodec : ISessionCodec
         _keys.Sign(value.WrittenSpan[start..], signature);
         value.WriteByte((byte)Separator);
         value.Write(signature);
+    }
+
+    /// <summary>The signature's MAC covers its timestamp, whose age is rechecked on every hit.</summary>
+    public bool CanCache(out object? generation)
+    {
+        generation = null;
+        return true;
+    }
+
+    /// <summary>A cached value that aged past the lifetime since is refused as a fresh one would be; past half of it, renewed.</summary>
+    public SessionCookieReadResult Recheck(ReadOnlySpan<char> value, SessionCookieReadResult cached)
+    {
+        var signatureAt = value.LastIndexOf(Separator);
+        var signed = signatureAt < 0 ? default : value[..signatureAt];
+        var timestampAt = signed.LastIndexOf(Separator);
+        if (timestampAt < 0 || !FlaskTimestamp.TryRead(signed[(timestampAt + 1)..], out var signedAt))
+        {
+            return Decode(value);
+        }
+
+        var rejection = CheckAge(signedAt, out var halfLifePassed);
+        return rejection != SessionCookieRejection.None
+            ? SessionCookieReadResult.Rejected(rejection)
+            : halfLifePassed && !cached.NeedsRenewal ? cached.WithRenewal(true) : cached;
+    }
+
+    /// <summary>
+    /// Flask writes no <c>Expires</c> unless the session is permanent, which only the session's JSON says: the cookie is
+    /// left as the application configures it, but never kept by the browser longer than its signature is accepted.
+    /// </summary>
+    public void LimitCookie(CookieOptions cookie, SessionTimes times)
+    {
+        var lifetime = TimeSpan.FromSeconds(_lifetimeSeconds);
+        if (cookie.MaxAge > lifetime)
+        {
+            cookie.MaxAge = lifetime;
+        }
+
+        if (cookie.Expires > times.IssuedAt + lifetime)
+        {
+            cookie.Expires = times.IssuedAt + lifetime;
+        }
+    }
+
+    /// <summary>
+    /// Flask's arithmetic, in whole seconds: refused once older than the lifetime (an age equal to it still loads), or
+    /// dated later than now beyond the clock skew; <paramref name="halfLifePassed"/> once older than half of it.
+    /// </summary>
+    private SessionCookieRejection CheckAge(long signedAt, out bool halfLifePassed)
+    {
+        var age = _time.GetUtcNow().ToUnixTimeSeconds() - signedAt;
+        halfLifePassed = age > _lifetimeSeconds / 2;
+        if (age > _lifetimeSeconds)
+        {
+            return SessionCookieRejection.Expired;
+        }
+
+        return age < -(long)AllowedClockSkew.TotalSeconds || signedAt > DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+            ? SessionCookieRejection.NotYetValid
+            : SessionCookieRejection.None;
     }
 }
