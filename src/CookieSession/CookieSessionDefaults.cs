@@ -32,6 +32,12 @@ public static class CookieSessionDefaults
     /// <summary>The default of <see cref="CookieSessionOptions.IronSessionTtl"/>: 14 days, iron-session's.</summary>
     public static readonly TimeSpan IronSessionTtl = TimeSpan.FromDays(14);
 
+    /// <summary>The default cookie name of the <see cref="CookieSessionFormat.Flask"/> format, <c>session</c>, Flask's <c>SESSION_COOKIE_NAME</c>.</summary>
+    public const string FlaskCookieName = "session";
+
+    /// <summary>The default of <see cref="FlaskSessionOptions.PermanentSessionLifetime"/>: 31 days, Flask's <c>PERMANENT_SESSION_LIFETIME</c>.</summary>
+    public static readonly TimeSpan FlaskPermanentSessionLifetime = TimeSpan.FromDays(31);
+
     /// <summary>
     /// The default of <see cref="CookieSessionOptions.IdleTimeout"/> with <see cref="CookieSessionFormat.Protected"/>
     /// when neither it nor <see cref="CookieSessionOptions.AbsoluteTimeout"/> is set: 14 days, cookie authentication's
