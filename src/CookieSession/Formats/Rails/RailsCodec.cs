@@ -10,7 +10,8 @@ namespace CookieSession.Formats.Rails;
 /// session's JSON, in Rails' metadata envelope with the purpose <c>cookie.&lt;name&gt;</c> and its expiry
 /// (<see cref="RailsMetadataEnvelope"/>), encrypted with AES-256-GCM under a key derived from <c>secret_key_base</c>
 /// (<see cref="RailsKeyDerivation"/>, <see cref="RailsEncryptedMessage"/>). Sessions that Rails serialized with
-/// Marshal or MessagePack are refused, never deserialized.
+/// Marshal or MessagePack are refused, never deserialized. A session written without Rails' <c>session_id</c> gets
+/// one (<see cref="RailsSessionId"/>).
 /// </summary>
 internal sealed class RailsCodec : ISessionCodec
 {
@@ -96,15 +97,18 @@ internal sealed class RailsCodec : ISessionCodec
     public void Encode(ReadOnlySpan<byte> json, SessionTimes times, ref PooledByteBuffer value)
     {
         var expires = _expireAfter is { } expireAfter ? times.IssuedAt + expireAfter : (DateTimeOffset?)null;
-        var envelope = new PooledByteBuffer(RailsMetadataEnvelope.MaxWrappedLength(json.Length, _purpose.Length));
+        var session = new PooledByteBuffer(json.Length + RailsSessionId.MaxAddedLength);
+        var envelope = new PooledByteBuffer(RailsMetadataEnvelope.MaxWrappedLength(json.Length + RailsSessionId.MaxAddedLength, _purpose.Length));
         try
         {
-            RailsMetadataEnvelope.Wrap(json, _purpose, expires, _useMessageSerializerForMetadata, ref envelope);
+            RailsSessionId.WriteWithSessionId(json, ref session);
+            RailsMetadataEnvelope.Wrap(session.WrittenSpan, _purpose, expires, _useMessageSerializerForMetadata, ref envelope);
             RailsEncryptedMessage.Encrypt(envelope.WrittenSpan, _keys.WritingKey, ref value);
         }
         finally
         {
             envelope.Dispose();
+            session.Dispose();
         }
     }
 }

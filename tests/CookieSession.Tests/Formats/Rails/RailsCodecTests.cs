@@ -88,12 +88,12 @@ public sealed class RailsCodecTests
         var keys = new RailsKeyDerivation([s_secret], HashAlgorithmName.SHA256, []);
         var codec = new RailsCodec(keys, s_cookieName, null, useMessageSerializer, new FakeTimeProvider(s_now));
 
-        var value = Encode(codec, "{\"count\":1}", s_now);
+        var value = Encode(codec, "{\"session_id\":\"0123456789abcdef0123456789abcdef\",\"count\":1}", s_now);
 
         var plaintext = Decrypt(value, keys.WritingKey);
         Assert.StartsWith(prefix, plaintext, StringComparison.Ordinal);
         Assert.EndsWith($",\"pur\":\"cookie.{s_cookieName}\"}}}}", plaintext, StringComparison.Ordinal);
-        Assert.Equal(useMessageSerializer ? "{\"_rails\":{\"data\":{\"count\":1},\"pur\":\"cookie._shop_session\"}}" : "{\"_rails\":{\"message\":\"eyJjb3VudCI6MX0=\",\"exp\":null,\"pur\":\"cookie._shop_session\"}}", plaintext);
+        Assert.Equal(useMessageSerializer ? "{\"_rails\":{\"data\":{\"session_id\":\"0123456789abcdef0123456789abcdef\",\"count\":1},\"pur\":\"cookie._shop_session\"}}" : "{\"_rails\":{\"message\":\"eyJzZXNzaW9uX2lkIjoiMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYiLCJjb3VudCI6MX0=\",\"exp\":null,\"pur\":\"cookie._shop_session\"}}", plaintext);
     }
 
     [Theory]
@@ -104,7 +104,7 @@ public sealed class RailsCodecTests
         var time = new FakeTimeProvider(s_now);
         var keys = new RailsKeyDerivation([s_secret], HashAlgorithmName.SHA256, []);
         var codec = new RailsCodec(keys, s_cookieName, TimeSpan.FromHours(1), useMessageSerializer, time);
-        const string json = "{\"name\":\"Zoë\",\"nested\":{\"list\":[1,2.5,null]}}";
+        const string json = "{\"session_id\":\"0123456789abcdef0123456789abcdef\",\"name\":\"Zoë\",\"nested\":{\"list\":[1,2.5,null]}}";
 
         var value = Encode(codec, json, s_now);
 
@@ -116,6 +116,33 @@ public sealed class RailsCodecTests
         Assert.False(fresh.NeedsRenewal);
         time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(SessionCookieRejection.Expired, codec.Decode(value).Rejection);
+    }
+
+    [Theory]
+    [InlineData("{}", "")]
+    [InlineData("{\"count\":1}", ",\"count\":1}")]
+    [InlineData("{ \"a\":{\"session_id\":1}}", ",\"a\":{\"session_id\":1}}")]
+    public void Encode_SessionWithoutSessionId_GetsOneFirstAsRailsMakesIt(string json, string rest)
+    {
+        var keys = new RailsKeyDerivation([s_secret], HashAlgorithmName.SHA256, []);
+        var codec = new RailsCodec(keys, s_cookieName, null, true, TimeProvider.System);
+
+        var written = codec.Decode(Encode(codec, json, s_now));
+
+        var session = Encoding.UTF8.GetString(written.Json);
+        Assert.Matches("^\\{\"session_id\":\"[0-9a-f]{32}\"", session);
+        Assert.Equal(rest.Length == 0 ? "}" : rest, session[48..]);
+    }
+
+    [Theory]
+    [InlineData("{\"session_id\":\"abc\",\"a\":1}")]
+    [InlineData("{\"a\":1,\"session\\u005fid\":\"abc\"}")]
+    public void Encode_SessionWithSessionId_KeptByteForByte(string json)
+    {
+        var keys = new RailsKeyDerivation([s_secret], HashAlgorithmName.SHA256, []);
+        var codec = new RailsCodec(keys, s_cookieName, null, true, TimeProvider.System);
+
+        Assert.Equal(json, Encoding.UTF8.GetString(codec.Decode(Encode(codec, json, s_now)).Json));
     }
 
     [Fact]
