@@ -2,6 +2,7 @@ using CookieSession.Formats.Connect;
 using CookieSession.Formats.Express;
 using CookieSession.Formats.Iron;
 using CookieSession.Formats.Protected;
+using CookieSession.Formats.Rails;
 
 namespace CookieSession.Formats;
 
@@ -15,6 +16,7 @@ internal static class FormatDescriptors
         ExpressFormat.Descriptor,
         ProtectedFormat.Descriptor,
         IronFormat.Descriptor,
+        RailsFormat.Descriptor,
     ];
 
     private static readonly Dictionary<CookieSessionFormat, FormatDescriptor> ByFormat = All.ToDictionary(d => d.Format);

@@ -38,6 +38,12 @@ public sealed class OptionsValidationTests
         { "__Host- without a path", o => { o.Secret = "x"; o.Cookie.Name = "__Host-sess"; o.Cookie.SecurePolicy = CookieSecurePolicy.Always; o.Cookie.Path = null; }, "Set Cookie.Path = \"/\"" },
         { "__Host- with a domain", o => { o.Secret = "x"; o.Cookie.Name = "__Host-sess"; o.Cookie.SecurePolicy = CookieSecurePolicy.Always; o.Cookie.Domain = "example.com"; }, "starts with __Host-: browsers accept it only without a Domain. Leave Cookie.Domain unset" },
         { "__Secure- without Secure", o => { o.Secret = "x"; o.Cookie.Name = "__Secure-sess"; }, "CookieSessionOptions.Cookie.Name '__Secure-sess' starts with __Secure-: browsers accept it only Secure. Set Cookie.SecurePolicy = Always" },
+        { "Rails without a cookie name", o => { o.Secret = "x"; o.Format = CookieSessionFormat.Rails; }, "CookieSessionOptions.Cookie.Name is required by Format Rails: Rails has no default cookie name. Set the key of the Rails app's session_store" },
+        { "Rails without secret_key_base", o => { o.Format = CookieSessionFormat.Rails; o.Cookie.Name = "_shop_session"; }, "CookieSessionOptions.Secret is required" },
+        { "Rails with an unknown digest", o => { o.Secret = "x"; o.Format = CookieSessionFormat.Rails; o.Cookie.Name = "_shop_session"; o.Rails.KeyDerivationDigest = System.Security.Cryptography.HashAlgorithmName.MD5; }, "CookieSessionOptions.Rails.KeyDerivationDigest 'MD5' is not one of SHA1 (Rails 5.2 to 6.1), SHA256 (Rails 7 and later)" },
+        { "Rails with an unknown readable digest", o => { o.Secret = "x"; o.Format = CookieSessionFormat.Rails; o.Cookie.Name = "_shop_session"; o.Rails.ReadableKeyDerivationDigests.Add(System.Security.Cryptography.HashAlgorithmName.MD5); }, "CookieSessionOptions.Rails.ReadableKeyDerivationDigests: 'MD5' is not one of" },
+        { "Rails with IdleTimeout", o => { o.Secret = "x"; o.Format = CookieSessionFormat.Rails; o.Cookie.Name = "_shop_session"; o.IdleTimeout = TimeSpan.FromHours(1); }, "CookieSessionOptions.IdleTimeout cannot be enforced with Format Rails" },
+        { "Rails options with another format", o => { o.Secret = "x"; o.Rails.KeyDerivationDigest = System.Security.Cryptography.HashAlgorithmName.SHA1; }, "CookieSessionOptions.Rails is for Format Rails, not Connect." },
         { "__SECURE- without Secure", o => { o.Secret = "x"; o.Cookie.Name = "__SECURE-sess"; }, "Set Cookie.SecurePolicy = Always" },
     };
 

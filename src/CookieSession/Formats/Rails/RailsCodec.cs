@@ -11,7 +11,9 @@ namespace CookieSession.Formats.Rails;
 /// (<see cref="RailsMetadataEnvelope"/>), encrypted with AES-256-GCM under a key derived from <c>secret_key_base</c>
 /// (<see cref="RailsKeyDerivation"/>, <see cref="RailsEncryptedMessage"/>). Sessions that Rails serialized with
 /// Marshal or MessagePack are refused, never deserialized. A session written without Rails' <c>session_id</c> gets
-/// one (<see cref="RailsSessionId"/>).
+/// one (<see cref="RailsSessionId"/>). Its values are not cached (<see cref="ISessionCodec.CanCache"/>): <c>exp</c> lies
+/// inside the encryption, so a cached value could not be rechecked without decrypting it again, and a written value is
+/// read back with the <c>session_id</c> it was given.
 /// </summary>
 internal sealed class RailsCodec : ISessionCodec
 {
