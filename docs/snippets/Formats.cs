@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Caching.Distributed;
 
@@ -70,6 +71,20 @@ internal static class Formats
             o.Cookie.Name = "myapp_session";                       // iron-session's cookieName
         });
         // </iron>
+    }
+
+    public static void Rails(WebApplicationBuilder builder)
+    {
+        // <rails>
+        builder.Services.AddCookieSession(o =>
+        {
+            o.Format = CookieSessionFormat.Rails;
+            o.Secret = builder.Configuration["Rails:SecretKeyBase"];            // the Rails app's secret_key_base
+            o.Cookie.Name = "_shop_session";                                    // its session_store key: required
+            o.Cookie.MaxAge = TimeSpan.FromDays(14);                            // its expire_after, if it sets one
+            o.Rails.KeyDerivationDigest = HashAlgorithmName.SHA1;               // Rails 5.2 to 6.1 (default SHA256: Rails 7)
+        });
+        // </rails>
     }
 
     public static void Validate(WebApplicationBuilder builder)

@@ -35,6 +35,17 @@ public enum CookieSessionFormat
     IronSession = 3,
 
     /// <summary>
+    /// Rails' <c>ActionDispatch::Session::CookieStore</c> (Rails 5.2 to 8, <c>cookies_serializer = :json</c>): the JSON
+    /// in Rails' <c>_rails</c> metadata envelope (purpose <c>cookie.&lt;name&gt;</c>, expiry <c>exp</c>), encrypted with
+    /// AES-256-GCM under a key PBKDF2 derives from <c>secret_key_base</c> (<see cref="CookieSessionOptions.Secret"/>, or
+    /// <see cref="CookieSessionOptions.Secrets"/> newest first), as <c>base64(data)--base64(iv)--base64(tag)</c>,
+    /// percent-escaped. The derivation's digest and the envelope written are <see cref="CookieSessionOptions.Rails"/>;
+    /// Rails' <c>expire_after</c> is <see cref="Microsoft.AspNetCore.Http.CookieBuilder.MaxAge"/>. Marshal-serialized
+    /// sessions are refused. Rails has no default cookie name: <see cref="CookieSessionOptions.Cookie"/>'s name is required.
+    /// </summary>
+    Rails = 4,
+
+    /// <summary>
     /// Flask's own session cookie (<c>SecureCookieSessionInterface</c>, Flask 2 and 3): itsdangerous's
     /// <c>URLSafeTimedSerializer</c>, <c>payload.timestamp.signature</c>. The payload is Flask's tagged JSON in URL-safe
     /// base64 (after a <c>.</c>, compressed with zlib when that is shorter), the timestamp the signing time, and the

@@ -10,6 +10,7 @@ namespace CookieSession;
 public sealed class CookieSessionOptions
 {
     private CookieBuilder _cookie = new CookieSessionCookieBuilder();
+    private RailsSessionOptions _rails = new();
     private FlaskSessionOptions _flask = new();
 
     /// <summary>
@@ -69,6 +70,16 @@ public sealed class CookieSessionOptions
     /// iron-session writes it. <see cref="TimeSpan.Zero"/>: no expiry. Default: 14 days, iron-session's.
     /// </summary>
     public TimeSpan IronSessionTtl { get; set; } = CookieSessionDefaults.IronSessionTtl;
+
+    /// <summary>
+    /// With <see cref="CookieSessionFormat.Rails"/>: the key derivation and the envelope of Rails' cookies. Defaults:
+    /// Rails 7's (see <see cref="RailsSessionOptions"/>).
+    /// </summary>
+    public RailsSessionOptions Rails
+    {
+        get => _rails;
+        set => _rails = value ?? throw new ArgumentNullException(nameof(value));
+    }
 
     /// <summary>
     /// With <see cref="CookieSessionFormat.Flask"/>: what Flask configures beside its secret key

@@ -94,6 +94,8 @@ internal sealed class CookieSessionMetrics
         SessionCookieRejection.UnknownPassword => "unknown_password",
         SessionCookieRejection.IdleExpired => "idle_expired",
         SessionCookieRejection.AbsoluteExpired => "absolute_expired",
+        SessionCookieRejection.PurposeMismatch => "purpose_mismatch",
+        SessionCookieRejection.UnsupportedSerializer => "unsupported_serializer",
         SessionCookieRejection.Malformed => "malformed",
         _ => "other",
     };

@@ -3,6 +3,7 @@ using CookieSession.Formats.Express;
 using CookieSession.Formats.Flask;
 using CookieSession.Formats.Iron;
 using CookieSession.Formats.Protected;
+using CookieSession.Formats.Rails;
 
 namespace CookieSession.Formats;
 
@@ -17,6 +18,7 @@ internal static class FormatDescriptors
         ProtectedFormat.Descriptor,
         IronFormat.Descriptor,
         FlaskFormat.Descriptor,
+        RailsFormat.Descriptor,
     ];
 
     private static readonly Dictionary<CookieSessionFormat, FormatDescriptor> ByFormat = All.ToDictionary(d => d.Format);

@@ -23,7 +23,10 @@ internal enum SessionCookieRejection
     /// <summary>Its chunks do not fit together: a count out of range, or a chunk missing, extra or empty.</summary>
     MalformedChunks,
 
-    /// <summary>Data Protection could not unprotect it: tampered, another purpose (cookie name or application), or a key not in the ring.</summary>
+    /// <summary>
+    /// Could not be decrypted: tampered, or under a key not configured (Data Protection: another purpose, cookie name
+    /// or application, or a key not in the ring; Rails: another <c>secret_key_base</c> or key derivation digest).
+    /// </summary>
     Undecryptable,
 
     /// <summary>Protected with a key that has since been revoked.</summary>
@@ -35,7 +38,7 @@ internal enum SessionCookieRejection
     /// <summary>Issued later than now (beyond 5 minutes of clock skew), or created after it was issued.</summary>
     NotYetValid,
 
-    /// <summary>Past its expiration: an iron seal's (and iron's 60 seconds of skew), or a Flask signature older than <c>PermanentSessionLifetime</c>.</summary>
+    /// <summary>Past its expiration: an iron seal's (and iron's 60 seconds of skew), Rails' <c>exp</c>, or a Flask signature older than <c>PermanentSessionLifetime</c>.</summary>
     Expired,
 
     /// <summary>An iron seal naming a password id that is not configured.</summary>
@@ -55,4 +58,13 @@ internal enum SessionCookieRejection
     /// unavailable and its cookie left as it is.
     /// </summary>
     KeyRingUnavailable,
+
+    /// <summary>Decrypted, but sealed for another purpose: Rails' <c>pur</c> names another cookie than this one.</summary>
+    PurposeMismatch,
+
+    /// <summary>
+    /// Decrypted, but serialized with Ruby's Marshal (or Rails' MessagePack): never deserialized, as loading Marshal
+    /// from a cookie is how a leaked secret becomes code execution. Only JSON sessions are read.
+    /// </summary>
+    UnsupportedSerializer,
 }

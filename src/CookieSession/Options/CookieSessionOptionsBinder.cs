@@ -23,6 +23,10 @@ internal sealed class CookieSessionOptionsBinder : IConfigureOptions<CookieSessi
     private static readonly HashAlgorithmName[] KeygripAlgorithms =
         [HashAlgorithmName.SHA1, HashAlgorithmName.SHA256, HashAlgorithmName.SHA384, HashAlgorithmName.SHA512];
 
+    /// <summary>The digests Rails' key derivation can use: SHA1 (Rails 5.2 to 6.1), SHA256 (Rails 7), and the longer two.</summary>
+    private static readonly HashAlgorithmName[] RailsKeyDerivationDigests =
+        [HashAlgorithmName.SHA1, HashAlgorithmName.SHA256, HashAlgorithmName.SHA384, HashAlgorithmName.SHA512];
+
     private readonly IConfiguration _configuration;
 
     public CookieSessionOptionsBinder(IConfiguration configuration)
@@ -63,6 +67,10 @@ internal sealed class CookieSessionOptionsBinder : IConfigureOptions<CookieSessi
 
         var flask = new Reader(configuration.GetSection(nameof(CookieSessionOptions.Flask)), failures);
         flask.TimeSpan(nameof(FlaskSessionOptions.PermanentSessionLifetime), value => options.Flask.PermanentSessionLifetime = value);
+        var rails = new Reader(configuration.GetSection(nameof(CookieSessionOptions.Rails)), failures);
+        rails.RailsDigest(nameof(RailsSessionOptions.KeyDerivationDigest), value => options.Rails.KeyDerivationDigest = value);
+        rails.RailsDigests(nameof(RailsSessionOptions.ReadableKeyDerivationDigests), values => options.Rails.ReadableKeyDerivationDigests = values);
+        rails.Boolean(nameof(RailsSessionOptions.UseMessageSerializerForMetadata), value => options.Rails.UseMessageSerializerForMetadata = value);
 
         var cookie = new Reader(configuration.GetSection(nameof(CookieSessionOptions.Cookie)), failures);
         cookie.String(nameof(CookieBuilder.Name), value =>
@@ -195,6 +203,55 @@ internal sealed class CookieSessionOptionsBinder : IConfigureOptions<CookieSessi
             }
 
             failures.Add($"{PathOf(key)} '{value}' is not one of {string.Join(", ", KeygripAlgorithms.Select(a => a.Name))}.");
+        }
+
+        /// <summary>A digest of Rails' key derivation, by name in any case.</summary>
+        public void RailsDigest(string key, Action<HashAlgorithmName> set)
+        {
+            if (section[key] is { } value && ParseRailsDigest(PathOf(key), value, out var digest))
+            {
+                set(digest);
+            }
+        }
+
+        /// <summary>Digests of Rails' key derivation, numbered as a list is (<c>Key:0</c>, <c>Key:1</c>...); they replace the default.</summary>
+        public void RailsDigests(string key, Action<IList<HashAlgorithmName>> set)
+        {
+            var list = section.GetSection(key);
+            var entries = NumberedEntries(
+                list,
+                NumberStyles.None,
+                $"{list.Path} is a list: set {list.Path}:0, {list.Path}:1..., for example {list.Path}:0 = SHA1.",
+                $"the entries of {list.Path} are numbered from 0.");
+            var digests = new List<HashAlgorithmName>();
+            foreach (var (number, value) in entries.OrderBy(e => e.Key))
+            {
+                if (ParseRailsDigest($"{list.Path}:{number.ToString(CultureInfo.InvariantCulture)}", value, out var digest))
+                {
+                    digests.Add(digest);
+                }
+            }
+
+            if (entries.Count > 0)
+            {
+                set(digests);
+            }
+        }
+
+        private bool ParseRailsDigest(string path, string value, out HashAlgorithmName digest)
+        {
+            foreach (var algorithm in RailsKeyDerivationDigests)
+            {
+                if (string.Equals(algorithm.Name, value.Trim(), StringComparison.OrdinalIgnoreCase))
+                {
+                    digest = algorithm;
+                    return true;
+                }
+            }
+
+            failures.Add($"{path} '{value}' is not one of {string.Join(", ", RailsKeyDerivationDigests.Select(a => a.Name))}.");
+            digest = default;
+            return false;
         }
 
         public void TimeSpan(string key, Action<TimeSpan> set)

@@ -64,7 +64,7 @@ public sealed class FormatDescriptorTests
             var read = codec.Decode(value);
 
             Assert.True(read.IsLoaded, $"{read.Rejection}");
-            Assert.Equal(json, read.Json.ToArray());
+            Assert.Equal(json, WithoutFrameworkKeys(format, read.Json.ToArray()));
             Assert.False(read.NeedsRenewal);
         });
     }
@@ -119,6 +119,22 @@ public sealed class FormatDescriptorTests
                 Assert.NotEqual(SessionCookieRejection.None, read.Rejection);
             }
         });
+    }
+
+    /// <summary>
+    /// The JSON without what the format's framework adds to every session it writes, as the codec adds it too: Rails'
+    /// <c>session_id</c>, first (Rails reads a session without one as none).
+    /// </summary>
+    private static byte[] WithoutFrameworkKeys(CookieSessionFormat format, byte[] json)
+    {
+        if (format != CookieSessionFormat.Rails)
+        {
+            return json;
+        }
+
+        var text = Encoding.UTF8.GetString(json);
+        Assert.Matches("^\\{\"session_id\":\"[0-9a-f]{32}\",", text);
+        return Encoding.UTF8.GetBytes("{" + text[49..]);
     }
 
     private static string Encode(ISessionCodec codec, byte[] json)

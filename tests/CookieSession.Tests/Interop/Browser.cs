@@ -25,6 +25,14 @@ internal sealed class Browser : IDisposable
 
     public async Task<Response> GetAsync(Uri server, string path) => await SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(server, path)));
 
+    /// <summary>A GET with <c>X-Peer-Now</c>: the clock a peer that honours it (the Rails peer) reads for this request.</summary>
+    public async Task<Response> GetAtAsync(Uri server, string path, DateTimeOffset peerNow)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server, path));
+        request.Headers.Add("X-Peer-Now", peerNow.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return await SendAsync(request);
+    }
+
     public async Task<Response> PostAsync(Uri server, string path, string json)
         => await SendAsync(new HttpRequestMessage(HttpMethod.Post, new Uri(server, path))
         {

@@ -168,6 +168,25 @@ public sealed class ConfigurationBindingTests
     }
 
     [Fact]
+    public void AddCookieSession_RailsConfiguration_BindsItsGroup()
+    {
+        var options = Bind(FromPairs(
+            ("Format", "Rails"),
+            ("Secret", "the Rails app's secret_key_base"),
+            ("Cookie:Name", "_shop_session"),
+            ("Rails:KeyDerivationDigest", "sha1"),
+            ("Rails:ReadableKeyDerivationDigests:1", "SHA512"),
+            ("Rails:ReadableKeyDerivationDigests:0", "SHA256"),
+            ("Rails:UseMessageSerializerForMetadata", "true")));
+
+        Assert.Equal(CookieSessionFormat.Rails, options.Format);
+        Assert.Equal("_shop_session", options.Cookie.Name);
+        Assert.Equal(System.Security.Cryptography.HashAlgorithmName.SHA1, options.Rails.KeyDerivationDigest);
+        Assert.Equal([System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.HashAlgorithmName.SHA512], options.Rails.ReadableKeyDerivationDigests);
+        Assert.True(options.Rails.UseMessageSerializerForMetadata);
+    }
+
+    [Fact]
     public void AddCookieSession_SecretsNumberedPastNine_KeepsNumericOrder()
     {
         var values = Enumerable.Range(0, 12).ToDictionary(i => $"CookieSession:Secrets:{i}", i => (string?)$"secret number {i}, thirty-two bytes or more");
@@ -281,6 +300,10 @@ public sealed class ConfigurationBindingTests
         { "Format", "Connet", "CookieSession:Format 'Connet' is not one of Connect, ExpressCookieSession, Protected, IronSession, " },
         { "Format", "2", "CookieSession:Format '2' is not one of Connect, ExpressCookieSession, Protected, IronSession, " },
         { "Flask:PermanentSessionLifetime", "31 days", "CookieSession:Flask:PermanentSessionLifetime '31 days' is not a time span: use [d.]hh:mm[:ss]" },
+        { "Rails:KeyDerivationDigest", "MD5", "CookieSession:Rails:KeyDerivationDigest 'MD5' is not one of SHA1, SHA256, SHA384, SHA512." },
+        { "Rails:ReadableKeyDerivationDigests:0", "SHA-1", "CookieSession:Rails:ReadableKeyDerivationDigests:0 'SHA-1' is not one of SHA1, SHA256, SHA384, SHA512." },
+        { "Rails:ReadableKeyDerivationDigests", "SHA1", "CookieSession:Rails:ReadableKeyDerivationDigests is a list: set CookieSession:Rails:ReadableKeyDerivationDigests:0, CookieSession:Rails:ReadableKeyDerivationDigests:1..., for example CookieSession:Rails:ReadableKeyDerivationDigests:0 = SHA1." },
+        { "Rails:UseMessageSerializerForMetadata", "yes", "CookieSession:Rails:UseMessageSerializerForMetadata 'yes' is not a boolean: use true or false." },
         { "KeygripAlgorithm", "MD5", "CookieSession:KeygripAlgorithm 'MD5' is not one of SHA1, SHA256, SHA384, SHA512." },
         { "IronSessionTtl", "14 days", "CookieSession:IronSessionTtl '14 days' is not a time span: use [d.]hh:mm[:ss], for example 14.00:00:00 for 14 days or 00:30:00 for 30 minutes." },
         { "IdleTimeout", "forever", "CookieSession:IdleTimeout 'forever' is not a time span: use [d.]hh:mm[:ss], for example 14.00:00:00 for 14 days or 00:30:00 for 30 minutes, or Infinite for no limit." },
