@@ -2,6 +2,7 @@ using CookieSession.Formats.Connect;
 using CookieSession.Formats.Express;
 using CookieSession.Formats.Iron;
 using CookieSession.Formats.Protected;
+using CookieSession.Options;
 using CookieSession.Signing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement.Internal;
@@ -15,7 +16,7 @@ internal static class WireFormatFactory
 {
     public static IWireFormat Create(
         CookieSessionOptions options,
-        IReadOnlyList<string> secrets,
+        SecretsReload secrets,
         TimeProvider time,
         ILogger logger,
         IServiceProvider services)
@@ -24,10 +25,10 @@ internal static class WireFormatFactory
         var cache = VerifiedCookieCache.Create(options.VerifiedCookieCacheSize);
         return options.Format switch
         {
-            CookieSessionFormat.Connect => new ConnectSessionFormat(name, HmacSigner.ForCookieSignature(secrets), cache, logger),
-            CookieSessionFormat.ExpressCookieSession => new ExpressSessionFormat(name, HmacSigner.ForKeygrip(secrets, options.KeygripAlgorithm), cache, logger),
+            CookieSessionFormat.Connect => new ConnectSessionFormat(name, secrets.Follow(HmacSigner.ForCookieSignature(secrets.Secrets)), cache, logger),
+            CookieSessionFormat.ExpressCookieSession => new ExpressSessionFormat(name, secrets.Follow(HmacSigner.ForKeygrip(secrets.Secrets, options.KeygripAlgorithm)), cache, logger),
             CookieSessionFormat.Protected => CreateProtected(name, options, cache, time, logger, services),
-            CookieSessionFormat.IronSession => new IronSessionFormat(name, new IronPasswords(IronPasswordsOf(options)), options.IronSessionTtl, cache, time, logger),
+            CookieSessionFormat.IronSession => new IronSessionFormat(name, secrets.Follow(new IronPasswordRing(secrets.IronPasswords)), options.IronSessionTtl, cache, time, logger),
             _ => throw new InvalidOperationException($"Unknown {nameof(CookieSessionOptions)}.{nameof(CookieSessionOptions.Format)}: {options.Format}."),
         };
     }

@@ -32,7 +32,9 @@ internal sealed class ConnectSessionFormat : IWireFormat
             return SessionCookieReadResult.Missing;
         }
 
-        if (_cache is not null && _cache.TryGet(raw, default, null, out var cached))
+        // Read before verifying: a value is cached under the secrets that verified it, or older ones.
+        var generation = _signer.Generation;
+        if (_cache is not null && _cache.TryGet(raw, default, generation, out var cached))
         {
             return cached;
         }
@@ -50,18 +52,19 @@ internal sealed class ConnectSessionFormat : IWireFormat
 
         var prefix = SignedCookieValue.JsonPrefix.Length;
         var result = SessionCookieReadResult.Verified(rented!, offset + prefix, length - prefix, needsRenewal: keyIndex != 0);
-        _cache?.Add(raw, default, result, null);
+        _cache?.Add(raw, default, result, generation);
         return result;
     }
 
     public void Write(HttpResponse response, ReadOnlySpan<byte> json, int[]? index, SessionTimes times, CookieOptions options)
     {
+        var generation = _signer.Generation;
         var value = new PooledByteBuffer(json.Length + 64);
         try
         {
             SignedCookieValue.Sign(SignedCookieValue.JsonPrefix, json, _signer, ref value);
             var written = SetCookieWriter.Append(response, _name, value.WrittenSpan, CookieValueEncoding.Percent, options, _logger);
-            _cache?.AddWritten(written, default, json, index, null, null);
+            _cache?.AddWritten(written, default, json, index, null, generation);
         }
         finally
         {

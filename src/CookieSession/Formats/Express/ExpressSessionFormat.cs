@@ -55,7 +55,9 @@ internal sealed class ExpressSessionFormat : IWireFormat
             return SessionCookieReadResult.Rejected(SessionCookieRejection.Unsigned);
         }
 
-        if (_cache is not null && _cache.TryGet(value, signature, null, out var cached))
+        // Read before verifying: a value is cached under the secrets that verified it, or older ones.
+        var generation = _signer.Generation;
+        if (_cache is not null && _cache.TryGet(value, signature, generation, out var cached))
         {
             return cached;
         }
@@ -91,13 +93,14 @@ internal sealed class ExpressSessionFormat : IWireFormat
         }
 
         var result = SessionCookieReadResult.Verified(rented, dataLength, written, needsRenewal: keyIndex != 0);
-        _cache?.Add(value, signature, result, null);
+        _cache?.Add(value, signature, result, generation);
         return result;
     }
 
     public void Write(HttpResponse response, ReadOnlySpan<byte> json, int[]? index, SessionTimes times, CookieOptions options)
     {
         // keygrip signs "name=value", the value as it travels: base64 of the JSON.
+        var generation = _signer.Generation;
         var prefixLength = _name.Length + 1;
         var valueLength = Base64.GetMaxEncodedToUtf8Length(json.Length);
         var rented = ArrayPool<byte>.Shared.Rent(prefixLength + valueLength + _signer.SignatureLength);
@@ -111,7 +114,7 @@ internal sealed class ExpressSessionFormat : IWireFormat
             _signer.Sign(data, signature);
             var value = SetCookieWriter.Append(response, _name, data[prefixLength..], CookieValueEncoding.Raw, options, _logger);
             var signatureValue = SetCookieWriter.Append(response, _signatureName, signature, CookieValueEncoding.Raw, options, _logger);
-            _cache?.AddWritten(value, signatureValue, json, index, null, null);
+            _cache?.AddWritten(value, signatureValue, json, index, null, generation);
         }
         finally
         {

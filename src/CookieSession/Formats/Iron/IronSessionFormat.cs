@@ -22,17 +22,15 @@ internal sealed class IronSessionFormat : IWireFormat
     /// <summary>iron-session's <c>Max-Age</c> for a ttl of 0 (no expiry): 2^31 - 1 seconds.</summary>
     private static readonly TimeSpan NoExpiryMaxAge = TimeSpan.FromSeconds(int.MaxValue);
 
-    private readonly IronPasswords _passwords;
-    private readonly IronKeys _keys;
+    private readonly IronPasswordRing _passwords;
     private readonly IronChunkedCookie _cookie;
     private readonly TimeSpan _ttl;
     private readonly TimeProvider _time;
     private readonly VerifiedCookieCache? _cache;
 
-    public IronSessionFormat(string name, IronPasswords passwords, TimeSpan ttl, VerifiedCookieCache? cache, TimeProvider time, ILogger logger)
+    public IronSessionFormat(string name, IronPasswordRing passwords, TimeSpan ttl, VerifiedCookieCache? cache, TimeProvider time, ILogger logger)
     {
         _passwords = passwords;
-        _keys = new IronKeys(passwords);
         _cookie = new IronChunkedCookie(name, logger);
         _ttl = ttl;
         _cache = cache;
@@ -65,21 +63,22 @@ internal sealed class IronSessionFormat : IWireFormat
     private SessionCookieReadResult Read(ReadOnlySpan<char> seal)
     {
         var now = _time.GetUtcNow();
+        var passwords = _passwords.Current;
 
-        // A seal found in the cache verified before; its expiration, in clear, is checked on every hit.
-        if (_cache is not null && _cache.TryGet(seal, default, null, out var cached) && !IsExpired(seal, now))
+        // A seal found in the cache verified before, under these passwords; its expiration, in clear, is checked on every hit.
+        if (_cache is not null && _cache.TryGet(seal, default, passwords, out var cached) && !IsExpired(seal, now))
         {
             return cached;
         }
 
-        var rejection = IronSeal.TryUnseal(seal, _passwords, _keys, now, out var json, out var length, out var olderPassword);
+        var rejection = IronSeal.TryUnseal(seal, passwords, passwords.Keys, now, out var json, out var length, out var olderPassword);
         if (rejection != SessionCookieRejection.None)
         {
             return SessionCookieReadResult.Rejected(rejection);
         }
 
         var result = SessionCookieReadResult.Verified(json!, 0, length, needsRenewal: olderPassword);
-        _cache?.Add(seal, default, result, null);
+        _cache?.Add(seal, default, result, passwords);
         return result;
     }
 
@@ -95,10 +94,11 @@ internal sealed class IronSessionFormat : IWireFormat
 
         // The seal is written once, as ASCII, with the suffix after it; the cache keeps the seal as the Set-Cookie
         // header carries it when one cookie does.
-        var buffer = new PooledByteBuffer(IronSeal.EstimateLength(json.Length, _passwords.CurrentIdText) + VersionSuffix.Length);
+        var passwords = _passwords.Current;
+        var buffer = new PooledByteBuffer(IronSeal.EstimateLength(json.Length, passwords.CurrentIdText) + VersionSuffix.Length);
         try
         {
-            IronSeal.SealTo(ref buffer, json, _keys, _passwords.CurrentIdText, expiration);
+            IronSeal.SealTo(ref buffer, json, passwords.Keys, passwords.CurrentIdText, expiration);
             var sealLength = buffer.Length;
             buffer.Write(VersionSuffixBytes);
             var written = _cookie.Write(response, buffer.WrittenSpan, options);
@@ -107,7 +107,7 @@ internal sealed class IronSessionFormat : IWireFormat
                 var seal = written.Length == buffer.Length
                     ? written[..sealLength]
                     : Encoding.ASCII.GetString(buffer.WrittenSpan[..sealLength]).AsMemory();
-                _cache.AddWritten(seal, default, json, index, null, null);
+                _cache.AddWritten(seal, default, json, index, null, passwords);
             }
         }
         finally
