@@ -73,4 +73,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 16, EventName = "AspNetSessionAlsoRegistered", Level = LogLevel.Warning,
         Message = "ASP.NET Core's server-side session (AddSession()) is registered beside the cookie session (AddCookieSession): wherever UseSession() runs, HttpContext.Session is the server-side session, not the cookie's. Remove AddSession() and UseSession() unless part of the application uses them on purpose.")]
     public static partial void AspNetSessionAlsoRegistered(ILogger logger);
+
+    [LoggerMessage(EventId = 23, EventName = "SecretsReloaded", Level = LogLevel.Information,
+        Message = "Cookie session secrets reloaded: {Count} in force. The first signs from the next request; a value signed with a secret no longer listed is refused.")]
+    public static partial void SecretsReloaded(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 24, EventName = "IronPasswordsReloaded", Level = LogLevel.Information,
+        Message = "iron-session passwords reloaded: ids {Ids} in force. Id {SealingId} seals from the next request; a seal under an id no longer listed is refused.")]
+    public static partial void IronPasswordsReloaded(ILogger logger, string ids, int sealingId);
+
+    [LoggerMessage(EventId = 25, EventName = "SecretsReloadRefused", Level = LogLevel.Error,
+        Message = "Reloaded cookie session options refused; the secrets in force stay until a valid reload. {Failures}")]
+    public static partial void SecretsReloadRefused(ILogger logger, string failures);
 }
