@@ -21,6 +21,16 @@ internal static class Configuration
         // </from-configuration-then-code>
     }
 
+    public static void ReloadingSecrets(WebApplicationBuilder builder)
+    {
+        // <reloading-secrets>
+        // A file the platform rewrites when the secret rotates (a mounted secret, a vault agent's output), read again
+        // on each change; its "CookieSession" section overrides appsettings.json's.
+        builder.Configuration.AddJsonFile("/run/secrets/cookiesession.json", optional: true, reloadOnChange: true);
+        builder.Services.AddCookieSession(builder.Configuration.GetSection("CookieSession"));
+        // </reloading-secrets>
+    }
+
     public static void InCode(WebApplicationBuilder builder)
     {
         // <in-code>

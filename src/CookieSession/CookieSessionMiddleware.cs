@@ -1,4 +1,3 @@
-using System.Text;
 using CookieSession.Cookies;
 using CookieSession.Diagnostics;
 using CookieSession.Formats;
@@ -128,14 +127,7 @@ internal sealed class CookieSessionMiddleware
 
     private static void WarnAboutSecrets(FormatDescriptor format, IReadOnlyList<string> secrets, SignedCookieOptions signed, ILogger logger)
     {
-        for (var i = 0; i < secrets.Count; i++)
-        {
-            var length = Encoding.UTF8.GetByteCount(secrets[i]);
-            if (length < CookieSessionDefaults.RecommendedSecretLength)
-            {
-                Log.ShortSecret(logger, i, length, CookieSessionDefaults.RecommendedSecretLength);
-            }
-        }
+        SecretsValidation.WarnIfShort(secrets, logger);
 
         // Connect's session and cookie-parser's signed cookies share one format (s: and j:): with one secret, a
         // signed JSON cookie is also a valid session.

@@ -97,4 +97,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 22, EventName = "SessionNotSealed", Level = LogLevel.Warning,
         Message = "Session cookie {CookieName} not written: the Data Protection key ring cannot be read now, so the session could not be sealed as the response started. The response is answered 503 with the application's body; the request's changes to the session are lost, and the cookie it brought is left as it is.")]
     public static partial void SessionNotSealed(ILogger logger, string cookieName);
+
+    [LoggerMessage(EventId = 23, EventName = "SecretsReloaded", Level = LogLevel.Information,
+        Message = "Cookie session secrets reloaded: {Count} in force. The first signs from the next request; a value signed with a secret no longer listed is refused.")]
+    public static partial void SecretsReloaded(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 24, EventName = "IronPasswordsReloaded", Level = LogLevel.Information,
+        Message = "iron-session passwords reloaded: ids {Ids} in force. Id {SealingId} seals from the next request; a seal under an id no longer listed is refused.")]
+    public static partial void IronPasswordsReloaded(ILogger logger, string ids, int sealingId);
+
+    [LoggerMessage(EventId = 25, EventName = "SecretsReloadRefused", Level = LogLevel.Error,
+        Message = "Reloaded cookie session options refused; the secrets in force stay until a valid reload. {Failures}")]
+    public static partial void SecretsReloadRefused(ILogger logger, string failures);
 }

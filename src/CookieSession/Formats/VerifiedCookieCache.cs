@@ -18,8 +18,9 @@ namespace CookieSession.Formats;
 /// <para>
 /// Bounded: a fixed number of slots (a newer value takes an older one's slot, never more), and no entry over
 /// <see cref="MaxEntrySize"/> bytes. What can change after a value was stored is checked on every hit by the
-/// codec (<see cref="ISessionCodec.Recheck"/>: lifetimes, expiries) or through <c>generation</c> (a Data Protection key ring that was reloaded, so that key
-/// rotation and revocation apply), and the validation hook runs as on a miss.
+/// codec (<see cref="ISessionCodec.Recheck"/>: lifetimes, expiries) or through <c>generation</c> (a Data Protection key
+/// ring that was reloaded, so that key rotation and revocation apply; secrets or passwords that a configuration reload
+/// replaced), and the validation hook runs as on a miss.
 /// </para>
 /// </remarks>
 internal sealed class VerifiedCookieCache

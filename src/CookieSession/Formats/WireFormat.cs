@@ -9,7 +9,7 @@ namespace CookieSession.Formats;
 
 /// <summary>
 /// A format at work: its codec, carried by its transport, behind the one cache of verified values. A value the cache
-/// knows (keyed by what travels, under the codec's generation) skips the transport's signature and the codec's
+/// knows (keyed by what travels, under the codec's or the transport's generation) skips the transport's signature and the codec's
 /// decoding; the codec then only rechecks what time changes.
 /// </summary>
 internal sealed class WireFormat : IWireFormat
@@ -21,6 +21,12 @@ internal sealed class WireFormat : IWireFormat
 
     public WireFormat(FormatDescriptor descriptor, ICookieTransport transport, ISessionCodec codec, VerifiedCookieCache? cache)
     {
+        // The cache keeps one generation an entry: the codec's, or else the transport's (see CacheGeneration).
+        if (transport.Generation is not null && codec.CanCache(out var codecGeneration) && codecGeneration is not null)
+        {
+            throw new InvalidOperationException($"{codec.GetType().Name} and {transport.GetType().Name} both have a generation; the cache keeps one.");
+        }
+
         Descriptor = descriptor;
         _transport = transport;
         _codec = codec;
@@ -33,7 +39,7 @@ internal sealed class WireFormat : IWireFormat
 
     /// <summary>Builds the format the options ask for, with its keys and cache, from its descriptor.</summary>
     /// <exception cref="InvalidOperationException">The options name no known format.</exception>
-    public static WireFormat Create(CookieSessionOptions options, IReadOnlyList<string> secrets, TimeProvider time, ILogger logger, IServiceProvider services)
+    public static WireFormat Create(CookieSessionOptions options, SecretsReload secrets, TimeProvider time, ILogger logger, IServiceProvider services)
     {
         var descriptor = FormatDescriptors.Of(options.Format)
             ?? throw new InvalidOperationException($"Unknown {nameof(CookieSessionOptions)}.{nameof(CookieSessionOptions.Format)}: {options.Format}.");
@@ -56,8 +62,7 @@ internal sealed class WireFormat : IWireFormat
 
         var value = carried.Value;
         var signature = carried.Signature;
-        object? generation = null;
-        var cache = _cache is not null && _codec.CanCache(out generation) ? _cache : null;
+        var cache = CacheFor(out var generation);
         if (cache is not null && cache.TryGet(value, signature, generation, out var cached))
         {
             return _codec.Recheck(value, cached);
@@ -86,8 +91,7 @@ internal sealed class WireFormat : IWireFormat
     public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
     {
         _codec.LimitCookie(options, times);
-        object? generation = null;
-        var cache = _cache is not null && _codec.CanCache(out generation) ? _cache : null;
+        var cache = CacheFor(out var generation);
         var value = new PooledByteBuffer((json.Length * 3 / 2) + 256);
         try
         {
@@ -107,4 +111,21 @@ internal sealed class WireFormat : IWireFormat
     }
 
     public void Delete(HttpResponse response, CookieOptions options) => _transport.Delete(response, options);
+
+    /// <summary>
+    /// The cache, if the codec lets its values be cached, and the generation they are kept under: the codec's, or, for
+    /// a codec with none, the transport's (the secrets of a signature the transport checks). Read before verifying or
+    /// writing, so that what is verified or signed afterwards uses this generation or a newer one.
+    /// </summary>
+    private VerifiedCookieCache? CacheFor(out object? generation)
+    {
+        generation = null;
+        if (_cache is null || !_codec.CanCache(out generation))
+        {
+            return null;
+        }
+
+        generation ??= _transport.Generation;
+        return _cache;
+    }
 }

@@ -1,3 +1,6 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+
 namespace CookieSession.Options;
 
 /// <summary>The rules every set of secrets follows, whichever options carry it.</summary>
@@ -24,6 +27,19 @@ internal static class SecretsValidation
         if (secret is null && (secrets is null || secrets.Count == 0))
         {
             failures.Add($"{optionsName}.Secret is required: a secret signs the cookie. {hint}");
+        }
+    }
+
+    /// <summary>Warns, without the secret, about each secret shorter than <see cref="CookieSessionDefaults.RecommendedSecretLength"/> bytes.</summary>
+    public static void WarnIfShort(IReadOnlyList<string> secrets, ILogger logger)
+    {
+        for (var i = 0; i < secrets.Count; i++)
+        {
+            var length = Encoding.UTF8.GetByteCount(secrets[i]);
+            if (length < CookieSessionDefaults.RecommendedSecretLength)
+            {
+                Log.ShortSecret(logger, i, length, CookieSessionDefaults.RecommendedSecretLength);
+            }
         }
     }
 }

@@ -34,10 +34,14 @@ internal sealed class ResolvedOptions
     /// <summary>The cookie's path is the whole site: no request is outside it.</summary>
     public bool CoversEveryPath { get; }
 
-    /// <summary>Resolves the options: their secrets, and the wire format they choose with its keys and cache.</summary>
+    /// <summary>
+    /// Resolves the options: their secrets, which follow the configuration's reloads, and the wire format they choose
+    /// with its keys and cache.
+    /// </summary>
     public static ResolvedOptions Create(CookieSessionOptions options, ILogger logger, TimeProvider time, IServiceProvider services, CookieSessionMetrics? metrics = null)
     {
-        var secrets = CookieSession.Options.CookieSessionSecrets.Of(options.Secret, options.Secrets);
+        // The options of the default name, as the middleware and the codec read them.
+        var secrets = new CookieSession.Options.SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, logger);
         var format = WireFormat.Create(options, secrets, time, logger, services);
         return new ResolvedOptions(options, format, logger, time, metrics);
     }

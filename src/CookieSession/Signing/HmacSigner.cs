@@ -11,35 +11,34 @@ namespace CookieSession.Signing;
 /// uses HMAC-SHA1 (or another) in URL-safe base64 without padding (<see cref="ForKeygrip"/>).
 /// </summary>
 /// <remarks>
+/// <para>
 /// Each thread keeps its own keyed HMAC per secret and reuses it: keying an HMAC costs as much as hashing a
 /// whole session, so re-keying on every request would double the price of each signature.
+/// </para>
+/// <para>
+/// The secrets can be replaced while requests run (<see cref="Replace"/>, on a configuration reload): they are one
+/// immutable generation, swapped whole, so that a signature or a check uses one list from start to end.
+/// </para>
 /// </remarks>
 internal sealed class HmacSigner
 {
-    private readonly byte[][] _keys;
     private readonly HashAlgorithmName _algorithm;
     private readonly bool _urlSafe;
     private readonly int _hashLength;
-    private readonly ThreadLocal<IncrementalHash?[]> _hashes;
+    private Keys _keys;
 
     private HmacSigner(IReadOnlyList<string> secrets, HashAlgorithmName algorithm, bool urlSafe)
     {
-        if (secrets.Count == 0)
-        {
-            throw new ArgumentException("At least one secret is required.", nameof(secrets));
-        }
-
         _hashLength = HashLength(algorithm);
         if (_hashLength == 0)
         {
             throw new ArgumentException($"Unsupported HMAC algorithm {algorithm}.", nameof(algorithm));
         }
 
-        _keys = secrets.Select(s => Encoding.UTF8.GetBytes(s)).ToArray();
         _algorithm = algorithm;
         _urlSafe = urlSafe;
         SignatureLength = Base64Url.GetEncodedLength(_hashLength);
-        _hashes = new ThreadLocal<IncrementalHash?[]>(() => new IncrementalHash?[_keys.Length]);
+        _keys = new Keys(secrets);
     }
 
     /// <summary>The length of a signature, in ASCII characters: 43 for HMAC-SHA256, 27 for HMAC-SHA1.</summary>
@@ -53,8 +52,20 @@ internal sealed class HmacSigner
 
     public static bool IsSupported(HashAlgorithmName algorithm) => HashLength(algorithm) > 0;
 
+    /// <summary>
+    /// The secrets in force, as an identity for what was verified under them (the cache of verified values). Read it
+    /// before signing or verifying: what is signed or verified afterwards uses this generation or a newer one.
+    /// </summary>
+    public object Generation => Volatile.Read(ref _keys);
+
+    /// <summary>
+    /// Puts <paramref name="secrets"/> in force from the next signature or check on: the first signs, every one
+    /// verifies, and a secret no longer listed verifies nothing.
+    /// </summary>
+    public void Replace(IReadOnlyList<string> secrets) => Volatile.Write(ref _keys, new Keys(secrets));
+
     /// <summary>Writes the signature of <paramref name="data"/> with the first secret, as ASCII bytes.</summary>
-    public void Sign(ReadOnlySpan<byte> data, Span<byte> signature) => Sign(0, data, signature);
+    public void Sign(ReadOnlySpan<byte> data, Span<byte> signature) => Sign(Volatile.Read(ref _keys), 0, data, signature);
 
     /// <summary>Returns the index of the secret that signed <paramref name="data"/>, or -1.</summary>
     public int Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
@@ -64,10 +75,11 @@ internal sealed class HmacSigner
             return -1;
         }
 
+        var keys = Volatile.Read(ref _keys);
         Span<byte> expected = stackalloc byte[SignatureLength];
-        for (var i = 0; i < _keys.Length; i++)
+        for (var i = 0; i < keys.Secrets.Length; i++)
         {
-            Sign(i, data, expected);
+            Sign(keys, i, data, expected);
             if (ConstantTime.Equals(expected, signature))
             {
                 return i;
@@ -77,10 +89,10 @@ internal sealed class HmacSigner
         return -1;
     }
 
-    private void Sign(int keyIndex, ReadOnlySpan<byte> data, Span<byte> signature)
+    private void Sign(Keys keys, int keyIndex, ReadOnlySpan<byte> data, Span<byte> signature)
     {
-        var hashes = _hashes.Value!;
-        var hmac = hashes[keyIndex] ??= IncrementalHash.CreateHMAC(_algorithm, _keys[keyIndex]);
+        var hashes = keys.Hashes.Value!;
+        var hmac = hashes[keyIndex] ??= IncrementalHash.CreateHMAC(_algorithm, keys.Secrets[keyIndex]);
         Span<byte> hash = stackalloc byte[_hashLength];
         hmac.AppendData(data);
         hmac.GetHashAndReset(hash);
@@ -115,5 +127,24 @@ internal sealed class HmacSigner
         }
 
         return algorithm == HashAlgorithmName.SHA512 ? 64 : 0;
+    }
+
+    /// <summary>One generation of secrets, never changed: their bytes, and each thread's HMACs keyed with them.</summary>
+    private sealed class Keys
+    {
+        public Keys(IReadOnlyList<string> secrets)
+        {
+            if (secrets.Count == 0)
+            {
+                throw new ArgumentException("At least one secret is required.", nameof(secrets));
+            }
+
+            Secrets = secrets.Select(s => Encoding.UTF8.GetBytes(s)).ToArray();
+            Hashes = new ThreadLocal<IncrementalHash?[]>(() => new IncrementalHash?[Secrets.Length]);
+        }
+
+        public byte[][] Secrets { get; }
+
+        public ThreadLocal<IncrementalHash?[]> Hashes { get; }
     }
 }

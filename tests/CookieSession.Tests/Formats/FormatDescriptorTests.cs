@@ -1,6 +1,7 @@
 using System.Text;
 using CookieSession.Formats;
 using CookieSession.Json;
+using CookieSession.Options;
 using CookieSession.Tests.Formats.Protected;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
@@ -76,7 +77,7 @@ public sealed class FormatDescriptorTests
         WithServices(format, (options, services) =>
         {
             options.VerifiedCookieCacheSize = 0;
-            var wire = WireFormat.Create(options, [Secret], TimeProvider.System, NullLogger.Instance, services);
+            var wire = WireFormat.Create(options, new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, NullLogger.Instance), TimeProvider.System, NullLogger.Instance, services);
             var now = TimeProvider.System.GetUtcNow();
             var response = new DefaultHttpContext().Response;
             wire.Write(response, "{\"user\":\"ada\"}"u8, new SessionTimes(now, now), new CookieOptions { Path = "/" });
@@ -155,7 +156,7 @@ public sealed class FormatDescriptorTests
     /// <summary>The format's codec as the middleware builds it, from options post-configured as the application's are.</summary>
     private static void WithCodec(CookieSessionFormat format, Action<ISessionCodec> test)
         => WithServices(format, (options, services) =>
-            test(FormatDescriptors.Of(format)!.CreateCodec(new FormatContext(options, "sid", [Secret], TimeProvider.System, NullLogger.Instance, services))));
+            test(FormatDescriptors.Of(format)!.CreateCodec(new FormatContext(options, "sid", new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, NullLogger.Instance), TimeProvider.System, NullLogger.Instance, services))));
 
     private static void WithServices(CookieSessionFormat format, Action<CookieSessionOptions, IServiceProvider> test)
     {

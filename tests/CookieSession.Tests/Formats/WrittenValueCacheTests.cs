@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CookieSession.Formats;
 using CookieSession.Formats.Protected;
+using CookieSession.Options;
 using CookieSession.Tests.Formats.Protected;
 using CookieSession.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -54,7 +55,7 @@ public sealed class WrittenValueCacheTests
                 .BuildServiceProvider();
             var options = new CookieSessionOptions { Format = which, Secret = Secret };
             options.Cookie.Name = "sid";
-            var format = WireFormat.Create(options, [Secret], TimeProvider.System, NullLogger.Instance, services);
+            var format = WireFormat.Create(options, new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, NullLogger.Instance), TimeProvider.System, NullLogger.Instance, services);
             var json = Encoding.UTF8.GetBytes("{\"n\":1,\"who\":\"é ü;, \\\"q\\\"\",\"blob\":\"" + new string('x', blobLength) + "\"}");
             var now = TimeProvider.System.GetUtcNow();
 

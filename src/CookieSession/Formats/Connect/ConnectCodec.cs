@@ -33,10 +33,10 @@ internal sealed class ConnectCodec : ISessionCodec
     public void Encode(ReadOnlySpan<byte> json, SessionTimes times, ref PooledByteBuffer value)
         => SignedCookieValue.Sign(SignedCookieValue.JsonPrefix, json, _signer, ref value);
 
-    /// <summary>A verified value stays valid until the secrets change, which builds a new codec and cache.</summary>
+    /// <summary>A verified value stays valid while the secrets that verified it are in force; a reload replaces them.</summary>
     public bool CanCache(out object? generation)
     {
-        generation = null;
+        generation = _signer.Generation;
         return true;
     }
 }

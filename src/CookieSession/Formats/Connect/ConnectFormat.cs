@@ -16,6 +16,6 @@ internal static class ConnectFormat
         IsSignedCookieFormat = true,
         RenewalReason = "an older secret signed it",
         CreateTransport = context => new SingleCookie(context.CookieName, CookieValueEncoding.Percent, context.Logger),
-        CreateCodec = context => new ConnectCodec(HmacSigner.ForCookieSignature(context.Secrets)),
+        CreateCodec = context => new ConnectCodec(context.Secrets.Follow(HmacSigner.ForCookieSignature(context.Secrets.Secrets))),
     };
 }

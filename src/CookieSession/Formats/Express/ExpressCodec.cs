@@ -31,7 +31,10 @@ internal sealed class ExpressCodec : ISessionCodec
         value.Advance(written);
     }
 
-    /// <summary>A verified value stays valid until the secrets change, which builds a new codec and cache.</summary>
+    /// <summary>
+    /// A verified value stays valid while the secrets that verified its signature are in force: the transport's
+    /// generation (<see cref="Transports.SignedCookiePair.Generation"/>), as the codec itself has no keys.
+    /// </summary>
     public bool CanCache(out object? generation)
     {
         generation = null;

@@ -20,7 +20,7 @@ internal static class ExpressFormat
         Validate = ValidateAlgorithm,
         ValidateUnused = ValidateAlgorithm,
         CreateTransport = context => new SignedCookiePair(
-            context.CookieName, HmacSigner.ForKeygrip(context.Secrets, context.Options.KeygripAlgorithm), context.Logger),
+            context.CookieName, context.Secrets.Follow(HmacSigner.ForKeygrip(context.Secrets.Secrets, context.Options.KeygripAlgorithm)), context.Logger),
         CreateCodec = _ => new ExpressCodec(),
     };
 

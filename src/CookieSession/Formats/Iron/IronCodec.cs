@@ -20,22 +20,21 @@ internal sealed class IronCodec : ISessionCodec
     /// <summary>iron-session's <c>Max-Age</c> for a ttl of 0 (no expiry): 2^31 - 1 seconds.</summary>
     private static readonly TimeSpan NoExpiryMaxAge = TimeSpan.FromSeconds(int.MaxValue);
 
-    private readonly IronPasswords _passwords;
-    private readonly IronKeys _keys;
+    private readonly IronPasswordRing _passwords;
     private readonly TimeSpan _ttl;
     private readonly TimeProvider _time;
 
-    public IronCodec(IronPasswords passwords, TimeSpan ttl, TimeProvider time)
+    public IronCodec(IronPasswordRing passwords, TimeSpan ttl, TimeProvider time)
     {
         _passwords = passwords;
-        _keys = new IronKeys(passwords);
         _ttl = ttl;
         _time = time;
     }
 
     public SessionCookieReadResult Decode(ReadOnlySpan<char> value)
     {
-        var rejection = IronSeal.TryUnseal(SealOf(value), _passwords, _keys, _time.GetUtcNow(), out var json, out var length, out var olderPassword);
+        var passwords = _passwords.Current;
+        var rejection = IronSeal.TryUnseal(SealOf(value), passwords, passwords.Keys, _time.GetUtcNow(), out var json, out var length, out var olderPassword);
         return rejection != SessionCookieRejection.None
             ? SessionCookieReadResult.Rejected(rejection)
             : SessionCookieReadResult.Verified(json!, 0, length, needsRenewal: olderPassword);
@@ -44,14 +43,18 @@ internal sealed class IronCodec : ISessionCodec
     public void Encode(ReadOnlySpan<byte> json, SessionTimes times, ref PooledByteBuffer value)
     {
         var expiration = _ttl > TimeSpan.Zero ? times.IssuedAt + _ttl : (DateTimeOffset?)null;
-        IronSeal.SealTo(ref value, json, _keys, _passwords.CurrentIdText, expiration);
+        var passwords = _passwords.Current;
+        IronSeal.SealTo(ref value, json, passwords.Keys, passwords.CurrentIdText, expiration);
         value.Write(VersionSuffixBytes);
     }
 
-    /// <summary>A seal's MAC covers its expiration, which is rechecked on every hit.</summary>
+    /// <summary>
+    /// A seal's MAC covers its expiration, which is rechecked on every hit; a seal stays verified while the passwords
+    /// that opened it are in force (a reload puts a new set in force, and its keys).
+    /// </summary>
     public bool CanCache(out object? generation)
     {
-        generation = null;
+        generation = _passwords.Current;
         return true;
     }
 

@@ -17,7 +17,8 @@ internal static class IronFormat
         Validate = Validate,
         ValidateUnused = ValidateUnused,
         CreateTransport = context => new IronChunkedCookie(context.CookieName, context.Logger),
-        CreateCodec = context => new IronCodec(new IronPasswords(PasswordsOf(context.Options)), context.Options.IronSessionTtl, context.Time),
+        CreateCodec = context => new IronCodec(
+            context.Secrets.Follow(new IronPasswordRing(context.Secrets.IronPasswords)), context.Options.IronSessionTtl, context.Time),
     };
 
     /// <summary>iron-session's numbered passwords: <see cref="CookieSessionOptions.Secret"/> is id 1.</summary>

@@ -2,7 +2,8 @@ namespace CookieSession.Formats.Iron;
 
 /// <summary>
 /// iron-session's numbered passwords: the highest id seals, the id written in a seal picks the password that opens
-/// it. A plain password is id 1, as iron-session treats a string password.
+/// it. A plain password is id 1, as iron-session treats a string password. Never changed: a reload puts a new set in
+/// force (<see cref="IronPasswordRing"/>), with keys derived afresh.
 /// </summary>
 internal sealed class IronPasswords
 {
@@ -14,7 +15,11 @@ internal sealed class IronPasswords
         CurrentId = passwords.Keys.Max();
         CurrentIdText = CurrentId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Current = _passwords[CurrentId];
+        Keys = new IronKeys(this);
     }
+
+    /// <summary>The keys derived from these passwords, kept for the salts that seal and the seals that verified.</summary>
+    public IronKeys Keys { get; }
 
     /// <summary>Every password's id.</summary>
     public IEnumerable<int> Ids => _passwords.Keys;

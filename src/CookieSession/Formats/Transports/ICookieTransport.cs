@@ -29,6 +29,12 @@ internal interface ICookieTransport
     /// <exception cref="CookieSessionTooLargeException">The value cannot be written whole.</exception>
     CarriedText Write(HttpResponse response, ReadOnlySpan<byte> value, CookieOptions options);
 
+    /// <summary>
+    /// What a value this transport verified stays verified under (its signer's secrets in force), as an identity for the
+    /// cache of verified values; <see langword="null"/> for a transport that verifies nothing. Default: none.
+    /// </summary>
+    object? Generation => null;
+
     /// <summary>Appends what deletes every cookie of the session: the same names, path and domain, expired in 1970.</summary>
     void Delete(HttpResponse response, CookieOptions options);
 }

@@ -39,6 +39,9 @@ internal sealed class SignedCookiePair : ICookieTransport
         _logger = logger;
     }
 
+    /// <summary>The signer's secrets in force: a reload that replaces them leaves behind what they verified.</summary>
+    public object? Generation => _signer.Generation;
+
     public CarriedValue Read(StringValues cookies)
     {
         if (!CookieHeaderReader.TryGetValue(cookies, _name, out var value))
