@@ -61,6 +61,9 @@ internal sealed class CookieSessionOptionsBinder : IConfigureOptions<CookieSessi
         reader.Boolean(nameof(CookieSessionOptions.Rolling), value => options.Rolling = value);
         reader.Boolean(nameof(CookieSessionOptions.SaveUninitialized), value => options.SaveUninitialized = value);
 
+        var django = new Reader(configuration.GetSection(nameof(CookieSessionOptions.Django)), failures);
+        django.TimeSpan(nameof(DjangoSessionOptions.SessionCookieAge), value => options.Django.SessionCookieAge = value);
+
         var cookie = new Reader(configuration.GetSection(nameof(CookieSessionOptions.Cookie)), failures);
         cookie.String(nameof(CookieBuilder.Name), value =>
         {
