@@ -16,4 +16,11 @@ public sealed class DjangoSessionOptions
     /// Default: <see cref="CookieSessionDefaults.DjangoSessionCookieAge"/> (1209600 seconds, two weeks), Django's.
     /// </summary>
     public TimeSpan SessionCookieAge { get; set; } = CookieSessionDefaults.DjangoSessionCookieAge;
+
+    /// <summary>
+    /// Django's <c>SESSION_EXPIRE_AT_BROWSER_CLOSE</c>: the cookie gets no <c>Max-Age</c> (a browser-session cookie)
+    /// unless <see cref="CookieSessionOptions.Cookie"/> sets one; <see cref="SessionCookieAge"/> is still enforced on read,
+    /// as Django enforces it. Default: <see langword="false"/>, Django's.
+    /// </summary>
+    public bool ExpireAtBrowserClose { get; set; }
 }

@@ -63,6 +63,7 @@ internal sealed class CookieSessionOptionsBinder : IConfigureOptions<CookieSessi
 
         var django = new Reader(configuration.GetSection(nameof(CookieSessionOptions.Django)), failures);
         django.TimeSpan(nameof(DjangoSessionOptions.SessionCookieAge), value => options.Django.SessionCookieAge = value);
+        django.Boolean(nameof(DjangoSessionOptions.ExpireAtBrowserClose), value => options.Django.ExpireAtBrowserClose = value);
 
         var cookie = new Reader(configuration.GetSection(nameof(CookieSessionOptions.Cookie)), failures);
         cookie.String(nameof(CookieBuilder.Name), value =>

@@ -100,7 +100,7 @@ public sealed class ConfigurationBindingTests
           "CookieSession": {
             "Format": "Django",
             "Secrets": [ "Django's SECRET_KEY", "an entry of SECRET_KEY_FALLBACKS" ],
-            "Django": { "SessionCookieAge": "08:00:00" }
+            "Django": { "SessionCookieAge": "08:00:00", "ExpireAtBrowserClose": true }
           }
         }
         """;
@@ -111,6 +111,7 @@ public sealed class ConfigurationBindingTests
         ["CookieSession__Secrets__0"] = "Django's SECRET_KEY",
         ["CookieSession__Secrets__1"] = "an entry of SECRET_KEY_FALLBACKS",
         ["CookieSession__Django__SessionCookieAge"] = "08:00:00",
+        ["CookieSession__Django__ExpireAtBrowserClose"] = "true",
     };
 
     [Theory]
@@ -268,13 +269,14 @@ public sealed class ConfigurationBindingTests
     [Theory]
     [InlineData("appsettings.json")]
     [InlineData("environment")]
-    public void AddCookieSession_DjangoConfiguration_BindsSecretsAndSessionCookieAge(string source)
+    public void AddCookieSession_DjangoConfiguration_BindsSecretsAndDjangoSettings(string source)
     {
         var options = Bind(From(source, DjangoJson, s_djangoEnvironment));
 
         Assert.Equal(CookieSessionFormat.Django, options.Format);
         Assert.Equal(["Django's SECRET_KEY", "an entry of SECRET_KEY_FALLBACKS"], options.Secrets);
         Assert.Equal(TimeSpan.FromHours(8), options.Django.SessionCookieAge);
+        Assert.True(options.Django.ExpireAtBrowserClose);
     }
 
     public static TheoryData<string, string, string> WrongValues() => new()

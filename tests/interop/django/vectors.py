@@ -25,6 +25,7 @@ django.setup()
 
 from django.contrib.sessions.serializers import PickleSerializer  # noqa: E402
 from django.core import signing  # noqa: E402
+from django.utils.crypto import salted_hmac  # noqa: E402
 
 SALT = 'django.contrib.sessions.backends.signed_cookies'
 BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
@@ -151,5 +152,14 @@ refused('pickle serializer', django_dumps({'count': 6}, SECRET, serializer=Pickl
 refused('a list, not a session', django_dumps([1, 2, 3], SECRET), 'NotJsonObject')
 refused('another secret', django_dumps({'count': 7}, 'some other project'), 'BadSignature')
 
-json.dump({'salt': SALT, 'vectors': vectors}, sys.stdout, indent=2, ensure_ascii=False)
+# The _auth_user_hash django.contrib.auth stores at login: salted_hmac of the user's password field (its hash).
+AUTH_KEY_SALT = 'django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash'
+PASSWORD_FIELD = 'pbkdf2_sha256$260000$vectorsalt$c2FtcGxlIGhhc2ggZm9yIHRoZSB2ZWN0b3JzIG9ubHk='
+auth_hash = {
+    'secret': SECRET,
+    'password': PASSWORD_FIELD,
+    'hash': salted_hmac(AUTH_KEY_SALT, PASSWORD_FIELD, secret=SECRET, algorithm='sha256').hexdigest(),
+}
+
+json.dump({'salt': SALT, 'vectors': vectors, 'authHash': auth_hash}, sys.stdout, indent=2, ensure_ascii=False)
 sys.stdout.write('\n')

@@ -12,6 +12,9 @@ internal static class DjangoVectors
 
     public static IEnumerable<JsonElement> All => s_root.GetProperty("vectors").EnumerateArray();
 
+    /// <summary>The <c>_auth_user_hash</c> Django's <c>salted_hmac</c> made of a password field under a secret.</summary>
+    public static JsonElement AuthHash => s_root.GetProperty("authHash");
+
     public static JsonElement Find(string name) => All.Single(v => v.GetProperty("name").GetString() == name);
 
     public static TheoryData<string> Names(Func<JsonElement, bool> where)
