@@ -34,12 +34,11 @@ internal sealed class CookieSessionMiddleware
         var logger = loggerFactory.CreateLogger<CookieSessionMiddleware>();
         var secrets = CookieSessionSecrets.Of(value.Secret, value.Secrets);
         var time = value.TimeProvider ?? timeProvider;
-        if (WireFormatFactory.NeedsSecret(value.Format))
-        {
-            WarnAboutSecrets(value, secrets, signedCookieOptions.Value, logger);
-        }
-
         _settings = ResolvedOptions.Create(value, logger, time, services, metrics);
+        if (_settings.Descriptor.NeedsSecret)
+        {
+            WarnAboutSecrets(_settings.Descriptor, secrets, signedCookieOptions.Value, logger);
+        }
     }
 
     public Task Invoke(HttpContext context)
@@ -88,7 +87,7 @@ internal sealed class CookieSessionMiddleware
         session.Leave();
     }
 
-    private static void WarnAboutSecrets(CookieSessionOptions options, IReadOnlyList<string> secrets, SignedCookieOptions signed, ILogger logger)
+    private static void WarnAboutSecrets(FormatDescriptor format, IReadOnlyList<string> secrets, SignedCookieOptions signed, ILogger logger)
     {
         for (var i = 0; i < secrets.Count; i++)
         {
@@ -101,7 +100,7 @@ internal sealed class CookieSessionMiddleware
 
         // Connect's session and cookie-parser's signed cookies share one format (s: and j:): with one secret, a
         // signed JSON cookie is also a valid session.
-        if (options.Format == CookieSessionFormat.Connect
+        if (format.IsSignedCookieFormat
             && CookieSessionSecrets.Of(signed.Secret, signed.Secrets).Any(secrets.Contains))
         {
             Log.SecretSharedWithSignedCookies(logger);

@@ -41,25 +41,25 @@ internal sealed class CookieSessionMetrics
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [256, 512, 1024, 2048, 3072, 4096, 5120, 6144, 7680, 8192] });
     }
 
-    public void Loaded(CookieSessionFormat format)
+    public void Loaded(FormatDescriptor format)
     {
         if (_loaded.Enabled)
         {
-            _loaded.Add(1, new KeyValuePair<string, object?>(FormatTag, FormatName(format)));
+            _loaded.Add(1, new KeyValuePair<string, object?>(FormatTag, format.MetricName));
         }
     }
 
-    public void Rejected(CookieSessionFormat format, SessionCookieRejection reason)
+    public void Rejected(FormatDescriptor format, SessionCookieRejection reason)
     {
         if (_rejected.Enabled)
         {
-            _rejected.Add(1, new KeyValuePair<string, object?>(FormatTag, FormatName(format)), new KeyValuePair<string, object?>(ReasonTag, ReasonName(reason)));
+            _rejected.Add(1, new KeyValuePair<string, object?>(FormatTag, format.MetricName), new KeyValuePair<string, object?>(ReasonTag, ReasonName(reason)));
         }
     }
 
-    public void Written(CookieSessionFormat format, bool renewed, int size)
+    public void Written(FormatDescriptor format, bool renewed, int size)
     {
-        var tag = new KeyValuePair<string, object?>(FormatTag, FormatName(format));
+        var tag = new KeyValuePair<string, object?>(FormatTag, format.MetricName);
         (renewed ? _renewed : _written).Add(1, tag);
         if (_size.Enabled)
         {
@@ -67,25 +67,16 @@ internal sealed class CookieSessionMetrics
         }
     }
 
-    public void Deleted(CookieSessionFormat format)
+    public void Deleted(FormatDescriptor format)
     {
         if (_deleted.Enabled)
         {
-            _deleted.Add(1, new KeyValuePair<string, object?>(FormatTag, FormatName(format)));
+            _deleted.Add(1, new KeyValuePair<string, object?>(FormatTag, format.MetricName));
         }
     }
 
     /// <summary>Whether anything listens to the size of written cookies (measuring it costs a pass over the headers).</summary>
     public bool MeasuresSize => _size.Enabled;
-
-    private static string FormatName(CookieSessionFormat format) => format switch
-    {
-        CookieSessionFormat.Connect => "connect",
-        CookieSessionFormat.ExpressCookieSession => "express_cookie_session",
-        CookieSessionFormat.Protected => "protected",
-        CookieSessionFormat.IronSession => "iron_session",
-        _ => "unknown",
-    };
 
     private static string ReasonName(SessionCookieRejection reason) => reason switch
     {

@@ -1,12 +1,19 @@
 using CookieSession.Json;
+using Microsoft.AspNetCore.Http;
 
 namespace CookieSession.Formats;
 
 /// <summary>
 /// A format's value, without HTTP: one cookie value, as its transport hands it over (whole, chunks joined, not
 /// percent-decoded), to the session's verified JSON and times, and back. Which cookies carry the value, how they are
-/// encoded, split and deleted, and the cache of verified values belong to the transport, not to the codec.
+/// encoded, split, signed as they travel and deleted belong to the transport (<see cref="Transports.ICookieTransport"/>),
+/// and the cache of verified values to the layer around both (<see cref="WireFormat"/>), not to the codec.
 /// </summary>
+/// <remarks>
+/// The members beyond <see cref="Decode"/> and <see cref="Encode"/> have defaults, so that a codec states only what it
+/// needs: whether its values may be cached (and what a cached one must be rechecked against), and how long its cookie
+/// should live.
+/// </remarks>
 internal interface ISessionCodec
 {
     /// <summary>
@@ -17,7 +24,33 @@ internal interface ISessionCodec
 
     /// <summary>
     /// Seals the session's JSON (UTF-8, as <c>JSON.stringify</c> writes it) and its times into the value the transport
-    /// sends, in ASCII, appended to <paramref name="value"/>.
+    /// sends (cookie octets, which the transport encodes as it carries them), appended to <paramref name="value"/>.
     /// </summary>
     void Encode(ReadOnlySpan<byte> json, SessionTimes times, ref PooledByteBuffer value);
+
+    /// <summary>
+    /// Whether the cache of verified values may hand out again a value this codec verified or wrote, and under which
+    /// <paramref name="generation"/> (what must stay the same object for a cached value to stand, such as Data
+    /// Protection's key ring; <see langword="null"/> for none). Default: never, so that a codec whose values expire
+    /// is not served stale until it opts in and rechecks them in <see cref="Recheck"/>.
+    /// </summary>
+    bool CanCache(out object? generation)
+    {
+        generation = null;
+        return false;
+    }
+
+    /// <summary>
+    /// What a value found in the cache is worth now: what time changes (an expiry, a lifetime) checked as
+    /// <see cref="Decode"/> would. Default: the cached result as it is.
+    /// </summary>
+    SessionCookieReadResult Recheck(ReadOnlySpan<char> value, SessionCookieReadResult cached) => cached;
+
+    /// <summary>
+    /// Sets or caps the cookie's <c>Max-Age</c> and <c>Expires</c> before it is written, so that a browser keeps the
+    /// cookie no longer than its value is accepted (or as long as the peer's framework sets them). Default: as they are.
+    /// </summary>
+    void LimitCookie(CookieOptions cookie, SessionTimes times)
+    {
+    }
 }

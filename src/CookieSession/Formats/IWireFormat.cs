@@ -5,8 +5,8 @@ namespace CookieSession.Formats;
 /// <summary>
 /// How a session's JSON travels in cookies: read and verified from the request, sealed and written to the
 /// response, or deleted. The session and its lifecycle know JSON and <see cref="SessionTimes"/> only; everything
-/// about the wire (prefixes, signatures, encryption, encodings, how many cookies) lives behind this boundary,
-/// so that adding a format touches nothing but <see cref="WireFormatFactory"/>.
+/// about the wire (prefixes, signatures, encryption, encodings, how many cookies) lives behind this boundary, in a
+/// format's codec and transport, described by its <see cref="FormatDescriptor"/> (<see cref="WireFormat"/>).
 /// </summary>
 internal interface IWireFormat
 {
@@ -18,10 +18,9 @@ internal interface IWireFormat
 
     /// <summary>
     /// Seals and appends the session's JSON (UTF-8, as <c>JSON.stringify</c> writes it) and its times, with these
-    /// cookie options. <paramref name="index"/> says where its properties lie when known (for the cache of verified
-    /// values). Throws <see cref="CookieSessionTooLargeException"/> when it cannot be written whole.
+    /// cookie options. Throws <see cref="CookieSessionTooLargeException"/> when it cannot be written whole.
     /// </summary>
-    void Write(HttpResponse response, ReadOnlySpan<byte> json, int[]? index, SessionTimes times, CookieOptions options);
+    void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options);
 
     /// <summary>Appends what deletes every cookie of the session: the same names, path and domain, expired in 1970.</summary>
     void Delete(HttpResponse response, CookieOptions options);

@@ -6,8 +6,8 @@ namespace CookieSession.Formats;
 
 /// <summary>
 /// Cookie values this process verified or wrote, with what they decoded to, so that a browser sending the same
-/// cookie again (as it does until the cookie changes) costs a lookup instead of an HMAC or a decryption. The way
-/// Envoy's JWT filter caches verified tokens.
+/// cookie again (as it does until the cookie changes) costs a lookup instead of an HMAC or a decryption. One cache
+/// serves every codec, through <see cref="WireFormat"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -18,7 +18,7 @@ namespace CookieSession.Formats;
 /// <para>
 /// Bounded: a fixed number of slots (a newer value takes an older one's slot, never more), and no entry over
 /// <see cref="MaxEntrySize"/> bytes. What can change after a value was stored is checked on every hit by the
-/// format (lifetimes) or through <c>generation</c> (a Data Protection key ring that was reloaded, so that key
+/// codec (<see cref="ISessionCodec.Recheck"/>: lifetimes, expiries) or through <c>generation</c> (a Data Protection key ring that was reloaded, so that key
 /// rotation and revocation apply), and the validation hook runs as on a miss.
 /// </para>
 /// </remarks>
@@ -62,6 +62,20 @@ internal sealed class VerifiedCookieCache
             return false;
         }
 
+        if (!entry.Checked)
+        {
+            // A written value's JSON is read for its keys the first time it comes back, not when it is written: most
+            // written values are replaced before a request sends them again.
+            if (!RawJsonObject.TryValidate(entry.Json, out var needsTree, out var index))
+            {
+                result = default;
+                return false;
+            }
+
+            entry = entry with { NeedsTree = needsTree, Index = index, Checked = true };
+            Volatile.Write(ref _slots[Hash(entry.First.Span, entry.Second.Span) & _mask], entry);
+        }
+
         result = SessionCookieReadResult.Cached(entry.Json, entry.NeedsRenewal, entry.Times, entry.NeedsTree, entry.Index);
         return true;
     }
@@ -73,42 +87,33 @@ internal sealed class VerifiedCookieCache
         {
             // The value is a piece of the request's Cookie header: copied, so that the entry keeps only itself.
             var key = string.Concat(first, second);
-            Store(key.AsMemory(0, first.Length), key.AsMemory(first.Length), verified.JsonArray!, verified.NeedsRenewal, verified.Times, verified.NeedsTree, verified.Index, generation);
+            Store(key.AsMemory(0, first.Length), key.AsMemory(first.Length), verified.JsonArray!, verified.NeedsRenewal, verified.Times, verified.NeedsTree, verified.Index, generation, isChecked: true);
         }
     }
 
     /// <summary>
-    /// Stores a value this process wrote, which needs no renewal. With an <c>index</c> (where the JSON's properties
-    /// lie, as the serializer recorded them) the JSON is one <c>JSON.stringify</c> would write: keys that neither
-    /// repeat nor leave JavaScript's order. Without one it may also be a cookie's JSON written again as it came (a
-    /// renewal), which only the tree may read as <c>JSON.parse</c> does: it is checked here, as a verified value is.
-    /// The value is kept as given, not copied: a piece of the <c>Set-Cookie</c> header that carried it.
+    /// Stores a value this process wrote, which needs no renewal. Its JSON is checked as a verified value's is (a
+    /// renewal writes a cookie's JSON again as it came, which only the tree may read as <c>JSON.parse</c> does), on
+    /// the first hit, which also finds where its keys lie. The value is kept as given, not copied: a piece of the
+    /// <c>Set-Cookie</c> header that carried it.
     /// </summary>
-    public void AddWritten(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, int[]? index, SessionTimes? times, object? generation)
+    public void AddWritten(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, SessionTimes? times, object? generation)
     {
-        if (!Fits(first.Length + second.Length, json.Length))
+        if (Fits(first.Length + second.Length, json.Length))
         {
-            return;
+            Store(first, second, json.ToArray(), needsRenewal: false, times, needsTree: false, index: null, generation, isChecked: false);
         }
-
-        var needsTree = false;
-        if (index is null && !RawJsonObject.TryValidate(json, out needsTree, out index))
-        {
-            return;
-        }
-
-        Store(first, second, json.ToArray(), needsRenewal: false, times, needsTree, index, generation);
     }
 
     /// <summary>Whether a value of this many characters and its JSON stay within <see cref="MaxEntrySize"/>.</summary>
     private static bool Fits(int chars, int jsonBytes) => (2 * chars) + jsonBytes <= MaxEntrySize;
 
     /// <summary>Stores an entry; <paramref name="json"/> is immutable from now on, shared with every hit.</summary>
-    private void Store(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, object? generation)
+    private void Store(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, object? generation, bool isChecked)
     {
-        // Where each key lies comes with the value (found while validating, or recorded while serializing): every
-        // request that sends the value again finds its keys without reading the JSON. None for a JSON the tree reads.
-        var entry = new Entry(first, second, json, needsRenewal, times, needsTree, index, generation);
+        // Where each key lies comes with the value (found while validating): every request that sends the value again
+        // finds its keys without reading the JSON. None for a JSON the tree reads.
+        var entry = new Entry(first, second, json, needsRenewal, times, needsTree, index, generation, isChecked);
         Volatile.Write(ref _slots[Hash(first.Span, second.Span) & _mask], entry);
     }
 
@@ -133,5 +138,6 @@ internal sealed class VerifiedCookieCache
         return hash.ToHashCode();
     }
 
-    private sealed record Entry(ReadOnlyMemory<char> First, ReadOnlyMemory<char> Second, byte[] Json, bool NeedsRenewal, SessionTimes? Times, bool NeedsTree, int[]? Index, object? Generation);
+    // Checked: whether Json was validated and its keys found (a written value's are, on its first hit).
+    private sealed record Entry(ReadOnlyMemory<char> First, ReadOnlyMemory<char> Second, byte[] Json, bool NeedsRenewal, SessionTimes? Times, bool NeedsTree, int[]? Index, object? Generation, bool Checked);
 }

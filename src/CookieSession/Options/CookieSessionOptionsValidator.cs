@@ -1,4 +1,3 @@
-using CookieSession.Signing;
 using CookieSession.Cookies;
 using CookieSession.Formats;
 using Microsoft.AspNetCore.Http;
@@ -15,15 +14,20 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
     public ValidateOptionsResult Validate(string? name, CookieSessionOptions options)
     {
         var failures = new List<string>();
-        if (WireFormatFactory.NeedsSecret(options.Format))
+        var format = FormatDescriptors.Of(options.Format);
+        if (format?.NeedsSecret == true)
         {
             SecretsValidation.Validate(nameof(CookieSessionOptions), options.Secret, options.Secrets, failures,
                 "Set CookieSessionOptions.Secret or Secrets, or give AddSignedCookies a secret.");
         }
 
-        ValidateIronSession(options, failures);
-        ValidateLifetime(options, options.IdleTimeout, nameof(options.IdleTimeout), failures, infiniteIsNone: true);
-        ValidateLifetime(options, options.AbsoluteTimeout, nameof(options.AbsoluteTimeout), failures);
+        foreach (var descriptor in FormatDescriptors.All)
+        {
+            (descriptor == format ? descriptor.Validate : descriptor.ValidateUnused)?.Invoke(options, failures);
+        }
+
+        ValidateLifetime(options, format, options.IdleTimeout, nameof(options.IdleTimeout), failures, infiniteIsNone: true);
+        ValidateLifetime(options, format, options.AbsoluteTimeout, nameof(options.AbsoluteTimeout), failures);
         if (options.VerifiedCookieCacheSize is < 0 or > 1 << 14)
         {
             failures.Add("CookieSessionOptions.VerifiedCookieCacheSize must be between 0 (off) and 16384 (at most 16 KB an entry: 256 MB).");
@@ -74,14 +78,9 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
             }
         }
 
-        if (!Enum.IsDefined(options.Format))
+        if (format is null)
         {
             failures.Add($"CookieSessionOptions.Format {options.Format} is not a known format.");
-        }
-
-        if (!HmacSigner.IsSupported(options.KeygripAlgorithm))
-        {
-            failures.Add($"CookieSessionOptions.KeygripAlgorithm {options.KeygripAlgorithm} is not supported: use SHA1, SHA256, SHA384 or SHA512.");
         }
 
         if (options.SerializerOptions is null)
@@ -90,59 +89,6 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static void ValidateIronSession(CookieSessionOptions options, List<string> failures)
-    {
-        var passwords = options.IronSessionPasswords ?? new Dictionary<int, string>();
-        if (options.Format != CookieSessionFormat.IronSession)
-        {
-            if (passwords.Count > 0)
-            {
-                failures.Add($"CookieSessionOptions.IronSessionPasswords are for Format IronSession, not {options.Format}: use Secret or Secrets.");
-            }
-
-            if (options.IronSessionTtl != CookieSessionDefaults.IronSessionTtl)
-            {
-                failures.Add($"CookieSessionOptions.IronSessionTtl is for Format IronSession, not {options.Format}.");
-            }
-
-            return;
-        }
-
-        if (options.Secrets is { Count: > 0 })
-        {
-            failures.Add("CookieSessionOptions.Secrets is not used by Format IronSession: numbered passwords go in IronSessionPasswords (the highest id seals), or set one Secret (id 1).");
-        }
-
-        if (options.Secret is not null && passwords.ContainsKey(1))
-        {
-            failures.Add("CookieSessionOptions.Secret is iron-session's password id 1, and IronSessionPasswords has an id 1 too: set one or the other.");
-        }
-
-        var all = WireFormatFactory.IronPasswordsOf(options);
-        if (all.Count == 0)
-        {
-            failures.Add("CookieSessionOptions.Secret (or IronSessionPasswords) is required by Format IronSession: iron-session's password, 32 characters or more.");
-        }
-
-        foreach (var (id, password) in all)
-        {
-            if (id < 0)
-            {
-                failures.Add($"CookieSessionOptions.IronSessionPasswords: id {id} must not be negative.");
-            }
-
-            if (password is null || password.Length < CookieSessionDefaults.MinimumIronSessionPasswordLength)
-            {
-                failures.Add($"CookieSessionOptions: iron-session password id {id} must be at least {CookieSessionDefaults.MinimumIronSessionPasswordLength} characters long, as iron-session requires.");
-            }
-        }
-
-        if (options.IronSessionTtl < TimeSpan.Zero || options.IronSessionTtl > TimeSpan.FromDays(3650) || options.IronSessionTtl.Ticks % TimeSpan.TicksPerSecond != 0)
-        {
-            failures.Add("CookieSessionOptions.IronSessionTtl must be zero (no expiry) or whole seconds, as iron-session's ttl, at most 3650 days.");
-        }
     }
 
     /// <summary>A prefixed name whose cookie breaks the prefix's rules is dropped by browsers without a word: fail at start-up instead.</summary>
@@ -170,7 +116,7 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
         }
     }
 
-    private static void ValidateLifetime(CookieSessionOptions options, TimeSpan? lifetime, string name, List<string> failures, bool infiniteIsNone = false)
+    private static void ValidateLifetime(CookieSessionOptions options, FormatDescriptor? format, TimeSpan? lifetime, string name, List<string> failures, bool infiniteIsNone = false)
     {
         if (lifetime is not { } value || (infiniteIsNone && value == Timeout.InfiniteTimeSpan))
         {
@@ -183,7 +129,7 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
                 ? $"CookieSessionOptions.{name} must be more than zero and at most 3650 days, or Timeout.InfiniteTimeSpan (\"Infinite\" in configuration) for none."
                 : $"CookieSessionOptions.{name} must be more than zero and at most 3650 days.");
         }
-        else if (!WireFormatFactory.CarriesTimes(options.Format))
+        else if (format is { CarriesTimes: false })
         {
             failures.Add($"CookieSessionOptions.{name} cannot be enforced with Format {options.Format}: its cookie carries no time that the server could check (and Node writes the same cookie). Use Format Protected, or limit the cookie's life with Cookie.MaxAge (enforced by the browser only).");
         }

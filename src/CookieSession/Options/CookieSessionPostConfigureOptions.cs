@@ -31,24 +31,20 @@ internal sealed class CookieSessionPostConfigureOptions : IPostConfigureOptions<
             options.SerializerOptions.TypeInfoResolver = ReflectionResolver();
         }
 
-        if (options.Cookie.Name == CookieSessionDefaults.CookieName)
+        var format = Formats.FormatDescriptors.Of(options.Format);
+        if (format is null)
         {
-            options.Cookie.Name = options.Format switch
-            {
-                CookieSessionFormat.ExpressCookieSession => CookieSessionDefaults.ExpressCookieName,
-                CookieSessionFormat.Protected => CookieSessionDefaults.ProtectedCookieName,
-                CookieSessionFormat.IronSession => CookieSessionDefaults.IronSessionCookieName,
-                _ => options.Cookie.Name,
-            };
+            // The validator says the format is unknown.
+            return;
         }
 
-        if (options.Format == CookieSessionFormat.Protected && options.IdleTimeout is null && options.AbsoluteTimeout is null)
+        if (options.Cookie.Name == CookieSessionDefaults.CookieName && format.DefaultCookieName is { } defaultName)
         {
-            // A Protected cookie without a lifetime would be accepted forever: cookie authentication's default instead.
-            options.IdleTimeout = CookieSessionDefaults.ProtectedIdleTimeout;
+            options.Cookie.Name = defaultName;
         }
 
-        if (Formats.WireFormatFactory.NeedsSecret(options.Format) && options.Secret is null && (options.Secrets is null || options.Secrets.Count == 0))
+        format.PostConfigure?.Invoke(options);
+        if (format.NeedsSecret && options.Secret is null && (options.Secrets is null || options.Secrets.Count == 0))
         {
             var shared = _signedCookieOptions.Value;
             options.Secrets = CookieSessionSecrets.Of(shared.Secret, shared.Secrets).ToList();

@@ -59,7 +59,6 @@ internal sealed class CookieSessionCodec : ICookieSessionCodec
             settings.Format.Write(
                 response,
                 buffer.WrittenSpan,
-                null,
                 new SessionTimes(now, now),
                 RequestSession.BuildCookieOptions(settings, settings.DefaultCookie, tls: true, forDelete: false, now));
         }

@@ -25,8 +25,8 @@ internal sealed partial class RequestSession
         try
         {
             FlushTypedViews();
-            var outcome = Decide(ref buffer, out var index, out var tls);
-            Apply(outcome, buffer.WrittenSpan, index, tls);
+            var outcome = Decide(ref buffer, out var tls);
+            Apply(outcome, buffer.WrittenSpan, tls);
             _phase = Phase.Committed;
         }
         catch
@@ -86,11 +86,10 @@ internal sealed partial class RequestSession
     /// Decides the outcome. For <see cref="SessionOutcome.Written"/> and <see cref="SessionOutcome.Renewed"/>,
     /// <paramref name="json"/> holds what to write when the session was serialized (else the loaded JSON stands).
     /// </summary>
-    private SessionOutcome Decide(ref PooledByteBuffer json, out int[]? index, out bool tls)
+    private SessionOutcome Decide(ref PooledByteBuffer json, out bool tls)
     {
         var options = _settings.Options;
         tls = false;
-        index = null;
         if (!Has(Flags.Used) && !options.SaveUninitialized)
         {
             return SessionOutcome.Unused;
@@ -112,7 +111,7 @@ internal sealed partial class RequestSession
         if (contents.MayHaveChanged || contents.IsNew)
         {
             json = new PooledByteBuffer(Math.Max(256, contents.LoadedJson.Length + 64));
-            contents.Serialize(ref json, withIndex: true, out index);
+            contents.Serialize(ref json);
             changed |= !json.WrittenSpan.SequenceEqual(contents.LoadedJson);
         }
 
@@ -143,7 +142,7 @@ internal sealed partial class RequestSession
         return cookie.SecurePolicy != CookieSecurePolicy.Always || tls;
     }
 
-    private void Apply(SessionOutcome outcome, ReadOnlySpan<byte> serialized, int[]? index, bool tls)
+    private void Apply(SessionOutcome outcome, ReadOnlySpan<byte> serialized, bool tls)
     {
         var settings = _settings;
         var response = _context.Response;
@@ -159,7 +158,7 @@ internal sealed partial class RequestSession
                 var before = response.Headers.SetCookie.Count;
                 settings.Format.Delete(response, BuildCookieOptions(settings, _contents?.ResponseCookie ?? settings.DefaultCookie, tls, forDelete: true, default));
                 Contents.Written = AppendedHeaders.Since(response, before);
-                settings.Metrics?.Deleted(settings.Options.Format);
+                settings.Metrics?.Deleted(settings.Descriptor);
                 Contents.CachingBefore = CachingHeaders.MakeNotStorableBySharedCaches(response);
                 break;
             case SessionOutcome.NotSecured:
@@ -174,24 +173,22 @@ internal sealed partial class RequestSession
                 Log.UnmodifiedSession(settings.Logger, settings.CookieName);
                 break;
             case SessionOutcome.Written or SessionOutcome.Renewed:
-                Write(outcome, serialized, index, tls);
+                Write(outcome, serialized, tls);
                 break;
         }
     }
 
-    private void Write(SessionOutcome outcome, ReadOnlySpan<byte> serialized, int[]? index, bool tls)
+    private void Write(SessionOutcome outcome, ReadOnlySpan<byte> serialized, bool tls)
     {
         var settings = _settings;
         var response = _context.Response;
         var contents = Contents;
         var json = serialized.IsEmpty ? contents.LoadedJson : serialized;
-        index = serialized.IsEmpty ? contents.LoadedIndex : index;
         if (outcome == SessionOutcome.Renewed)
         {
             Log.Renewing(settings.Logger, settings.CookieName, Has(Flags.RenewRequested) ? "OnValidateSession asked"
                 : settings.Options.Rolling ? "Rolling"
-                : contents.Times is null ? "an older secret signed it"
-                : "its key is no longer the default, or half its idle time passed");
+                : settings.Descriptor.RenewalReason);
         }
         else
         {
@@ -211,7 +208,7 @@ internal sealed partial class RequestSession
         var before = response.Headers.SetCookie.Count;
         try
         {
-            settings.Format.Write(response, json, index, times, cookieOptions);
+            settings.Format.Write(response, json, times, cookieOptions);
         }
         catch (CookieSessionTooLargeException e)
         {
@@ -224,7 +221,7 @@ internal sealed partial class RequestSession
         // A cookie the cookie policy withheld for lack of consent was not written: it is not counted as such.
         if (settings.Metrics is { } metrics && !withheld)
         {
-            metrics.Written(settings.Options.Format, outcome == SessionOutcome.Renewed, metrics.MeasuresSize ? SizeOfHeadersSince(response, before) : 0);
+            metrics.Written(settings.Descriptor, outcome == SessionOutcome.Renewed, metrics.MeasuresSize ? SizeOfHeadersSince(response, before) : 0);
         }
 
         contents.CachingBefore = CachingHeaders.MakeNotStorableBySharedCaches(response);

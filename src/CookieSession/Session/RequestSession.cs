@@ -693,7 +693,7 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
             if (result.IsLoaded)
             {
                 contents.Load(result);
-                settings.Metrics?.Loaded(settings.Options.Format);
+                settings.Metrics?.Loaded(settings.Descriptor);
                 return contents;
             }
 
@@ -710,7 +710,7 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
         if (rejection != SessionCookieRejection.None)
         {
             Log.CookieRejected(settings.Logger, settings.CookieName, rejection, error is null ? string.Empty : ": " + error);
-            settings.Metrics?.Rejected(settings.Options.Format, rejection);
+            settings.Metrics?.Rejected(settings.Descriptor, rejection);
         }
 
         return contents;

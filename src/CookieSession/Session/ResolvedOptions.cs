@@ -14,6 +14,8 @@ internal sealed class ResolvedOptions
         Metrics = metrics;
         Options = options;
         Format = format;
+        Descriptor = FormatDescriptors.Of(options.Format)
+            ?? throw new InvalidOperationException($"Unknown {nameof(CookieSessionOptions)}.{nameof(CookieSessionOptions.Format)}: {options.Format}.");
         Logger = logger;
         TimeProvider = timeProvider;
         CookieName = options.Cookie.Name!;
@@ -36,7 +38,7 @@ internal sealed class ResolvedOptions
     public static ResolvedOptions Create(CookieSessionOptions options, ILogger logger, TimeProvider time, IServiceProvider services, CookieSessionMetrics? metrics = null)
     {
         var secrets = CookieSession.Options.CookieSessionSecrets.Of(options.Secret, options.Secrets);
-        var format = WireFormatFactory.Create(options, secrets, time, logger, services);
+        var format = WireFormat.Create(options, secrets, time, logger, services);
         return new ResolvedOptions(options, format, logger, time, metrics);
     }
 
@@ -46,6 +48,9 @@ internal sealed class ResolvedOptions
     public CookieSessionMetrics? Metrics { get; }
 
     public IWireFormat Format { get; }
+
+    /// <summary>The facts of the chosen format: its metric name, why it asks for renewal.</summary>
+    public FormatDescriptor Descriptor { get; }
 
     public ILogger Logger { get; }
 

@@ -22,9 +22,6 @@ namespace CookieSession.Session;
 /// </remarks>
 internal sealed class SessionContents
 {
-    /// <summary>The most properties whose places <see cref="Serialize(ref PooledByteBuffer, bool, out int[])"/> records.</summary>
-    private const int MaxIndexedProperties = 64;
-
     /// <summary>The JSON the cookie brought: immutable, shared with the cache of verified values.</summary>
     private byte[]? _json;
     private bool _fromCookie;
@@ -54,9 +51,6 @@ internal sealed class SessionContents
 
     /// <summary>A change was made, or a live node handed out.</summary>
     public bool MayHaveChanged => _changed || _exposed;
-
-    /// <summary>Where the properties of <see cref="LoadedJson"/> lie, when the cache knew it.</summary>
-    public int[]? LoadedIndex => _index;
 
     /// <summary>The JSON the cookie brought; empty for a new session.</summary>
     public ReadOnlySpan<byte> LoadedJson => _json;
@@ -390,24 +384,15 @@ internal sealed class SessionContents
         return list;
     }
 
-    /// <summary>Writes the session's JSON, as <c>JSON.stringify</c> would, into <paramref name="buffer"/>.</summary>
-    public void Serialize(ref PooledByteBuffer buffer) => Serialize(ref buffer, withIndex: false, out _);
-
-    /// <summary>
-    /// Writes the session's JSON, as <c>JSON.stringify</c> would, into <paramref name="buffer"/> (which must be empty),
-    /// and, when asked, where each property went (<see cref="RawJsonObject.Index"/>), so that the cache need not read
-    /// the JSON again; <paramref name="index"/> is <see langword="null"/> where that is not known.
-    /// </summary>
-    public void Serialize(ref PooledByteBuffer buffer, bool withIndex, out int[]? index)
+    /// <summary>Writes the session's JSON, as <c>JSON.stringify</c> would, into <paramref name="buffer"/> (which must be empty).</summary>
+    public void Serialize(ref PooledByteBuffer buffer)
     {
-        index = null;
         if (_tree is not null)
         {
             JsJsonWriter.WriteObject(_tree, ref buffer, CookieSessionDefaults.MaxDepth);
             return;
         }
 
-        var positions = new PropertyIndex(withIndex ? stackalloc int[MaxIndexedProperties * 4] : default);
         buffer.WriteByte((byte)'{');
         var first = true;
         var properties = new RawJsonObject.Enumerator(LoadedJson, _index);
@@ -419,22 +404,14 @@ internal sealed class SessionContents
                 // Unchanged: the bytes as they came.
                 Separate(ref buffer, ref first);
                 buffer.WriteByte((byte)'"');
-                var nameStart = buffer.Length;
                 buffer.Write(properties.RawName);
                 buffer.Write("\":"u8);
-                var valueStart = buffer.Length;
                 buffer.Write(properties.Value);
-                if (properties.NameIsEscaped)
-                {
-                    positions.Lose();
-                }
-
-                positions.Add(nameStart, properties.RawName.Length, valueStart, properties.Value.Length);
             }
             else if (_changes![i].WrittenInPlace)
             {
                 Separate(ref buffer, ref first);
-                WriteMember(ref buffer, _changes[i].Key, _changes[i].Value, ref positions);
+                JsJsonWriter.WriteMember(_changes[i].Key, _changes[i].Value, ref buffer, CookieSessionDefaults.MaxDepth);
             }
         }
 
@@ -445,77 +422,12 @@ internal sealed class SessionContents
                 if (change.Appended)
                 {
                     Separate(ref buffer, ref first);
-                    WriteMember(ref buffer, change.Key, change.Value, ref positions);
+                    JsJsonWriter.WriteMember(change.Key, change.Value, ref buffer, CookieSessionDefaults.MaxDepth);
                 }
             }
         }
 
         buffer.WriteByte((byte)'}');
-        index = positions.ToArray();
-    }
-
-    /// <summary>Writes a member and records where it went, unless its name needed escapes (then the index is lost).</summary>
-    private static void WriteMember(ref PooledByteBuffer buffer, string key, JsonNode? value, ref PropertyIndex positions)
-    {
-        var start = buffer.Length;
-        JsJsonWriter.WriteMember(key, value, ref buffer, CookieSessionDefaults.MaxDepth);
-        if (positions.IsLost)
-        {
-            return;
-        }
-
-        // "name":value -- the name ends at the first quote after the opening one, unless an escape comes first.
-        var member = buffer.WrittenSpan[(start + 1)..];
-        var nameLength = member.IndexOfAny((byte)'"', (byte)'\\');
-        if (nameLength < 0 || member[nameLength] != (byte)'"')
-        {
-            positions.Lose();
-            return;
-        }
-
-        var valueStart = start + 1 + nameLength + 2;
-        positions.Add(start + 1, nameLength, valueStart, buffer.Length - valueStart);
-    }
-
-    /// <summary>Where the properties of the JSON being written lie, as <see cref="RawJsonObject.Index"/> gives them.</summary>
-    private ref struct PropertyIndex
-    {
-        private readonly Span<int> _positions;
-        private int _count;
-
-        public PropertyIndex(Span<int> positions)
-        {
-            _positions = positions;
-            IsLost = positions.IsEmpty;
-        }
-
-        /// <summary>Not asked for, or not known: a name with escapes, or more properties than there is room for.</summary>
-        public bool IsLost { get; private set; }
-
-        public void Lose() => IsLost = true;
-
-        public void Add(int nameStart, int nameLength, int valueStart, int valueLength)
-        {
-            if (IsLost)
-            {
-                return;
-            }
-
-            if ((_count * 4) == _positions.Length)
-            {
-                IsLost = true;
-                return;
-            }
-
-            var at = _count * 4;
-            _positions[at] = nameStart;
-            _positions[at + 1] = nameLength;
-            _positions[at + 2] = valueStart;
-            _positions[at + 3] = valueLength;
-            _count++;
-        }
-
-        public readonly int[]? ToArray() => IsLost ? null : _positions[..(_count * 4)].ToArray();
     }
 
     private JsonObject Tree()

@@ -52,12 +52,12 @@ public sealed class WrittenValueCacheTests
                 .BuildServiceProvider();
             var options = new CookieSessionOptions { Format = which, Secret = Secret };
             options.Cookie.Name = "sid";
-            var format = WireFormatFactory.Create(options, [Secret], TimeProvider.System, NullLogger.Instance, services);
+            var format = WireFormat.Create(options, [Secret], TimeProvider.System, NullLogger.Instance, services);
             var json = Encoding.UTF8.GetBytes("{\"n\":1,\"who\":\"é ü;, \\\"q\\\"\",\"blob\":\"" + new string('x', blobLength) + "\"}");
             var now = TimeProvider.System.GetUtcNow();
 
             var response = policy ? WithCookiePolicy() : new DefaultHttpContext();
-            format.Write(response.Response, json, null, new SessionTimes(now, now), new CookieOptions { Path = "/", HttpOnly = true });
+            format.Write(response.Response, json, new SessionTimes(now, now), new CookieOptions { Path = "/", HttpOnly = true });
 
             if (blobLength > 3000)
             {

@@ -7,8 +7,9 @@ using CookieSession.Session;
 namespace CookieSession.Tests.Session;
 
 /// <summary>
-/// The serializer records where each property went, for the cache; a wrong place would make the next request
-/// that sends the cookie back read another key's value. Checked against a reading of the written JSON.
+/// A written session's JSON comes back from the cache of verified values with where each property lies; a wrong
+/// place would make the next request that sends the cookie back read another key's value. Checked against a reading
+/// of the written JSON.
 /// </summary>
 public sealed class SessionContentsIndexTests
 {
@@ -23,7 +24,7 @@ public sealed class SessionContentsIndexTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Serialize_WithIndex_RecordsWherePropertiesWent(string loaded, string[] changed)
+    public void WrittenValueHit_Index_IsWherePropertiesWent(string loaded, string[] changed)
     {
         var data = Load(loaded);
         foreach (var key in changed)
@@ -34,7 +35,8 @@ public sealed class SessionContentsIndexTests
         var buffer = new PooledByteBuffer(256);
         try
         {
-            data.Serialize(ref buffer, withIndex: true, out var index);
+            data.Serialize(ref buffer);
+            var index = IndexFromTheCache(buffer.WrittenSpan);
 
             Assert.NotNull(index);
             Assert.Equal(RawJsonObject.Index(buffer.WrittenSpan), index);
@@ -49,14 +51,15 @@ public sealed class SessionContentsIndexTests
     [InlineData("quote\"d")]
     [InlineData("back\\slash")]
     [InlineData("line\nbreak")]
-    public void Serialize_NameNeedingEscapes_RecordsNoIndex(string key)
+    public void WrittenValueHit_NameNeedingEscapes_NoIndex(string key)
     {
         var data = Load("""{"a":1}""");
         data.Set(key, JsonValue.Create(2));
         var buffer = new PooledByteBuffer(256);
         try
         {
-            data.Serialize(ref buffer, withIndex: true, out var index);
+            data.Serialize(ref buffer);
+            var index = IndexFromTheCache(buffer.WrittenSpan);
 
             Assert.Null(index);
             Assert.Null(RawJsonObject.Index(buffer.WrittenSpan));
@@ -68,15 +71,16 @@ public sealed class SessionContentsIndexTests
     }
 
     [Fact]
-    public void Serialize_ThroughTheRecordedIndex_ReadsEveryValueBack()
+    public void WrittenValueHit_ThroughItsIndex_ReadsEveryValueBack()
     {
         var data = Load("""{"a":1,"b":"two"}""");
         data.Set("c", JsonValue.Create(3));
         var buffer = new PooledByteBuffer(256);
         try
         {
-            data.Serialize(ref buffer, withIndex: true, out var index);
+            data.Serialize(ref buffer);
             var json = buffer.WrittenSpan.ToArray();
+            var index = IndexFromTheCache(json);
 
             Assert.True(RawJsonObject.TryGetValue(json, index, "a", out var a));
             Assert.True(RawJsonObject.TryGetValue(json, index, "b", out var b));
@@ -90,6 +94,16 @@ public sealed class SessionContentsIndexTests
         {
             buffer.Dispose();
         }
+    }
+
+    /// <summary>Where the properties of a written value's JSON lie, as its first hit in the cache finds them.</summary>
+    internal static int[]? IndexFromTheCache(ReadOnlySpan<byte> json)
+    {
+        var cache = VerifiedCookieCache.Create(4)!;
+        cache.AddWritten("written".AsMemory(), default, json, null, null);
+        Assert.True(cache.TryGet("written", default, null, out var hit));
+        Assert.Equal(json.ToArray(), hit.Json.ToArray());
+        return hit.Index;
     }
 
     private static SessionContents Load(string json)

@@ -39,7 +39,7 @@ public sealed class SessionLoadTests
     {
         public SessionCookieReadResult Read(HttpRequest request) => throw error;
 
-        public void Write(HttpResponse response, ReadOnlySpan<byte> json, int[]? index, SessionTimes times, CookieOptions options) => throw new NotSupportedException();
+        public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options) => throw new NotSupportedException();
 
         public void Delete(HttpResponse response, CookieOptions options) => throw new NotSupportedException();
     }

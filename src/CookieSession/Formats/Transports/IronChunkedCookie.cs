@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
-namespace CookieSession.Formats.Iron;
+namespace CookieSession.Formats.Transports;
 
 /// <summary>
 /// iron-session 9's cookie: the whole value in <c>name</c>, or, when its <c>Set-Cookie</c> would pass 4096 bytes,
@@ -17,7 +17,7 @@ namespace CookieSession.Formats.Iron;
 /// The values are iron's seals (<c>A-Z a-z 0-9 - _ * ~ .</c>), which iron-session writes without percent-encoding:
 /// so are they written here (<see cref="CookieValueEncoding.Raw"/>), and a cookie policy sees only their consent.
 /// </remarks>
-internal sealed class IronChunkedCookie
+internal sealed class IronChunkedCookie : ICookieTransport
 {
     /// <summary>iron-session's limit: at most four chunks.</summary>
     public const int MaxChunks = 4;
@@ -35,24 +35,19 @@ internal sealed class IronChunkedCookie
         _chunkNames = Enumerable.Range(0, MaxChunks).Select(i => name + "." + i.ToString(CultureInfo.InvariantCulture)).ToArray();
     }
 
-    /// <summary>
-    /// The value, joined from its chunks when it is chunked (into <paramref name="rented"/>, from
-    /// <see cref="ArrayPool{T}.Shared"/>, which the caller returns); <see langword="false"/> when there is none.
-    /// </summary>
-    public bool TryRead(StringValues headers, out ReadOnlySpan<char> value, out char[]? rented)
+    /// <summary>The value, joined from its chunks (into a rented array) when it is chunked.</summary>
+    public CarriedValue Read(StringValues cookies)
     {
-        rented = null;
-        value = default;
-        if (CookieHeaderReader.TryGetValue(headers, _name, out var whole) && !whole.IsEmpty)
+        if (CookieHeaderReader.TryGetValue(cookies, _name, out var whole) && !whole.IsEmpty)
         {
-            value = whole;
-            return whole.Length <= 2 * CookieSessionDefaults.MaxCookieSize;
+            return whole.Length <= 2 * CookieSessionDefaults.MaxCookieSize ? CarriedValue.Of(whole) : CarriedValue.Rejected(SessionCookieRejection.TooLarge);
         }
 
+        char[]? rented = null;
         var length = 0;
         foreach (var chunkName in _chunkNames)
         {
-            if (!CookieHeaderReader.TryGetValue(headers, chunkName, out var chunk) || chunk.IsEmpty)
+            if (!CookieHeaderReader.TryGetValue(cookies, chunkName, out var chunk) || chunk.IsEmpty)
             {
                 break;
             }
@@ -62,10 +57,9 @@ internal sealed class IronChunkedCookie
                 if (rented is not null)
                 {
                     ArrayPool<char>.Shared.Return(rented);
-                    rented = null;
                 }
 
-                return false;
+                return CarriedValue.Rejected(SessionCookieRejection.TooLarge);
             }
 
             if (rented is null || rented.Length - length < chunk.Length)
@@ -84,20 +78,31 @@ internal sealed class IronChunkedCookie
             length += chunk.Length;
         }
 
-        value = rented is null ? default : rented.AsSpan(0, length);
-        return rented is not null;
+        if (rented is not null)
+        {
+            return CarriedValue.Of(rented.AsSpan(0, length), rented: rented);
+        }
+
+        // An empty cookie and no chunk: present, yet carrying nothing iron-session would read.
+        return IsPresent(cookies) ? CarriedValue.Rejected(SessionCookieRejection.TooLarge) : CarriedValue.Missing;
     }
 
     /// <summary>Whether the request brought the cookie, whole or in chunks.</summary>
-    public bool IsPresent(StringValues headers)
+    private bool IsPresent(StringValues headers)
         => CookieHeaderReader.TryGetValue(headers, _name, out _) || CookieHeaderReader.TryGetValue(headers, _chunkNames[0], out _);
+
+    public SessionCookieRejection Verify(ReadOnlySpan<char> value, ReadOnlySpan<char> signature, out bool olderKey)
+    {
+        olderKey = false;
+        return SessionCookieRejection.None;
+    }
 
     /// <summary>
     /// Writes the value (ASCII) as one cookie or in chunks; returns the value as the one cookie's header carries it,
     /// or nothing when chunked or withheld.
     /// </summary>
     /// <exception cref="CookieSessionTooLargeException">More than four chunks would be needed.</exception>
-    public ReadOnlyMemory<char> Write(HttpResponse response, ReadOnlySpan<byte> bytes, CookieOptions options)
+    public CarriedText Write(HttpResponse response, ReadOnlySpan<byte> bytes, CookieOptions options)
     {
         var context = response.HttpContext;
         if (SetCookieWriter.IsWithheld(context, options))
@@ -110,7 +115,7 @@ internal sealed class IronChunkedCookie
         {
             var written = SetCookieWriter.Append(response, _name, bytes, CookieValueEncoding.Raw, options, _logger);
             DeleteChunks(response, headers, options, from: 0);
-            return written;
+            return new(written, default);
         }
 
         var perChunk = SetCookieWriter.MaxRawValueLength(_chunkNames[0], options);

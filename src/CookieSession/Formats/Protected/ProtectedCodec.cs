@@ -1,27 +1,23 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement.Internal;
+using CookieSession.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace CookieSession.Formats.Protected;
 
 /// <summary>
 /// The session encrypted and authenticated under ASP.NET Core Data Protection: <see cref="ProtectedPayload"/> (times and
 /// JSON sealed with AES-256-GCM under a data key that Data Protection protects under <see cref="Purpose"/> and the
-/// cookie's name, see <see cref="DataKeys"/>), in base64url, chunked past one cookie.
+/// cookie's name, see <see cref="DataKeys"/>), in base64url; ASP.NET's chunks carry it past one cookie.
 /// <see cref="CookieSessionOptions.IdleTimeout"/> and <see cref="CookieSessionOptions.AbsoluteTimeout"/> are enforced
 /// here, on the times inside, which no client can change.
 /// </summary>
 /// <remarks>
-/// Calling Data Protection for every cookie would cost 8 to 13 µs a time here (its default AES-CBC with HMAC derives
-/// keys per payload, and ASP.NET Core 10 has no span-based API): the data key makes a seal one AES-GCM, and Data
-/// Protection is called once per data key and server.
+/// A data key makes a seal one AES-GCM, so that Data Protection itself (which derives keys per payload) is called
+/// once per data key and server rather than for every cookie.
 /// </remarks>
-internal sealed class ProtectedSessionFormat : IWireFormat
+internal sealed class ProtectedCodec : ISessionCodec
 {
     /// <summary>
     /// The purpose of every protected session, before the cookie name: no other Data Protection payload (an auth
@@ -41,101 +37,50 @@ internal sealed class ProtectedSessionFormat : IWireFormat
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
     private readonly DataKeys _keys;
-    private readonly ChunkedCookie _cookie;
     private readonly TimeProvider _time;
     private readonly TimeSpan? _idle;
     private readonly TimeSpan? _absolute;
-    private readonly VerifiedCookieCache? _cache;
 
-    /// <param name="name">The cookie name, part of the purpose.</param>
-    /// <param name="provider">The application's Data Protection.</param>
-    /// <param name="keyRings">
-    /// The key ring behind <paramref name="provider"/> when it is Data Protection's own (else <see langword="null"/>, and
-    /// nothing is cached: without seeing the ring reload, a cached value would outlive a revocation).
+    /// <param name="keys">
+    /// The data keys under the application's Data Protection; with the key ring behind it when it is Data Protection's
+    /// own (else nothing is cached: without seeing the ring reload, a cached value would outlive a revocation).
     /// </param>
     /// <param name="options">The options.</param>
-    /// <param name="cache">Values recently opened or written, or <see langword="null"/>.</param>
     /// <param name="time">The clock of the lifetimes.</param>
-    /// <param name="logger">The middleware's logger.</param>
-    public ProtectedSessionFormat(
-        string name,
-        IDataProtectionProvider provider,
-        IKeyRingProvider? keyRings,
-        CookieSessionOptions options,
-        VerifiedCookieCache? cache,
-        TimeProvider time,
-        ILogger logger)
+    public ProtectedCodec(DataKeys keys, CookieSessionOptions options, TimeProvider time)
     {
-        _keys = new DataKeys(provider.CreateProtector(Purpose, name), keyRings);
-        _cache = cache;
-        _cookie = new ChunkedCookie(name, options.MaxChunkedSize, logger);
+        _keys = keys;
         _time = time;
         _idle = options.IdleTimeout == Timeout.InfiniteTimeSpan ? null : options.IdleTimeout;
         _absolute = options.AbsoluteTimeout;
     }
 
-    public SessionCookieReadResult Read(HttpRequest request)
+    public SessionCookieReadResult Decode(ReadOnlySpan<char> value)
     {
-        var rejection = _cookie.TryRead(request.Headers.Cookie, out var found, out var value, out var rented);
-        if (!found)
-        {
-            return SessionCookieReadResult.Missing;
-        }
-
-        if (rejection != SessionCookieRejection.None)
-        {
-            return SessionCookieReadResult.Rejected(rejection);
-        }
-
-        try
-        {
-            // A cached value stands only while the key ring it was opened under is the current one: a reloaded
-            // ring (a new default key, a revocation) sends it through Data Protection again.
-            var ring = _keys.Generation;
-            if (_cache is null || ring is null || !_cache.TryGet(value, default, ring, out var opened))
-            {
-                opened = Open(value);
-                if (opened.IsLoaded && ring is not null)
-                {
-                    _cache?.Add(value, default, opened, ring);
-                }
-            }
-
-            return opened.IsLoaded ? WithinLifetimes(opened) : opened;
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<char>.Shared.Return(rented);
-            }
-        }
+        var opened = Open(value);
+        return opened.IsLoaded ? WithinLifetimes(opened) : opened;
     }
 
-    public void Write(HttpResponse response, ReadOnlySpan<byte> json, int[]? index, SessionTimes times, CookieOptions options)
+    public void Encode(ReadOnlySpan<byte> json, SessionTimes times, ref PooledByteBuffer value)
     {
-        var key = _keys.ForSealing();
-        var ring = key.Generation;
-        var protectedBytes = ProtectedPayload.Seal(key, json, times);
+        var protectedBytes = ProtectedPayload.Seal(_keys.ForSealing(), json, times);
         var length = Base64Url.GetEncodedLength(protectedBytes.Length);
-        var rented = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            Base64Url.EncodeToUtf8(protectedBytes, rented);
-            var value = rented.AsSpan(0, length);
-            var written = _cookie.Write(response, value, WithinLifetime(options, times));
-            if (_cache is not null && ring is not null)
-            {
-                // The value as the one cookie's header carries it, or (chunked) put together again.
-                var whole = written.Length == value.Length ? written : Encoding.ASCII.GetString(value).AsMemory();
-                _cache.AddWritten(whole, default, json, index, times, ring);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
+        Base64Url.EncodeToUtf8(protectedBytes, value.GetSpan(length));
+        value.Advance(length);
     }
+
+    /// <summary>
+    /// A cached value stands only while the key ring it was opened under is the current one: a reloaded ring (a new
+    /// default key, a revocation) sends it through Data Protection again. Without a ring to watch, nothing is cached.
+    /// </summary>
+    public bool CanCache(out object? generation)
+    {
+        generation = _keys.Generation;
+        return generation is not null;
+    }
+
+    /// <summary>The lifetimes, checked again on every hit: time passed since the value was cached.</summary>
+    public SessionCookieReadResult Recheck(ReadOnlySpan<char> value, SessionCookieReadResult cached) => WithinLifetimes(cached);
 
     /// <summary>Decodes and opens a value: the session's JSON and times, or why not.</summary>
     private SessionCookieReadResult Open(ReadOnlySpan<char> value)
@@ -192,10 +137,8 @@ internal sealed class ProtectedSessionFormat : IWireFormat
         return renew == opened.NeedsRenewal ? opened : opened.WithRenewal(renew);
     }
 
-    public void Delete(HttpResponse response, CookieOptions options) => _cookie.Delete(response, options);
-
     /// <summary>The cookie's <c>Max-Age</c> and <c>Expires</c>, when it has them, never outlive what the server still accepts.</summary>
-    private CookieOptions WithinLifetime(CookieOptions options, SessionTimes times)
+    public void LimitCookie(CookieOptions options, SessionTimes times)
     {
         TimeSpan? accepted = _idle;
         if (_absolute is { } absolute)
@@ -206,7 +149,7 @@ internal sealed class ProtectedSessionFormat : IWireFormat
 
         if (accepted is not { } limit || (options.MaxAge is null && options.Expires is null))
         {
-            return options;
+            return;
         }
 
         // Whole seconds, as Max-Age is written, rounded down so that the browser never keeps it longer.
@@ -221,7 +164,5 @@ internal sealed class ProtectedSessionFormat : IWireFormat
         {
             options.Expires = until;
         }
-
-        return options;
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
-namespace CookieSession.Formats.Protected;
+namespace CookieSession.Formats.Transports;
 
 /// <summary>
 /// A raw cookie value split over several cookies in the wire format of ASP.NET Core's <c>ChunkingCookieManager</c>
@@ -19,7 +19,7 @@ namespace CookieSession.Formats.Protected;
 /// Here the count never exceeds <see cref="MaxChunks"/>, a missing or empty chunk refuses the cookie, chunks left over
 /// from a longer value are deleted with the same path and domain, and the total is capped.
 /// </remarks>
-internal sealed class ChunkedCookie
+internal sealed class ChunkedCookie : ICookieTransport
 {
     /// <summary>The prefix of the count cookie's value. Part of ASP.NET's wire format: never change it.</summary>
     public const string CountPrefix = "chunks-";
@@ -44,36 +44,26 @@ internal sealed class ChunkedCookie
         _chunkNames = Enumerable.Range(1, MaxChunks).Select(i => name + "C" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
     }
 
-    /// <summary>
-    /// Reads the value: one cookie's as the request header carries it, or its chunks joined into
-    /// <paramref name="rented"/> (from <see cref="ArrayPool{T}.Shared"/>, which the caller returns).
-    /// </summary>
-    public SessionCookieRejection TryRead(StringValues headers, out bool found, out ReadOnlySpan<char> value, out char[]? rented)
+    /// <summary>The value: one cookie's as the request header carries it, or its chunks joined (into a rented array).</summary>
+    public CarriedValue Read(StringValues cookies)
     {
-        rented = null;
-        value = default;
-        found = CookieHeaderReader.TryGetValue(headers, _name, out var first);
-        if (!found)
+        if (!CookieHeaderReader.TryGetValue(cookies, _name, out var first))
         {
-            return SessionCookieRejection.None;
+            return CarriedValue.Missing;
         }
 
         if (!first.StartsWith(CountPrefix, StringComparison.Ordinal))
         {
-            if (first.Length > CookieSessionDefaults.MaxCookieSize)
-            {
-                return SessionCookieRejection.TooLarge;
-            }
-
-            value = first;
-            return SessionCookieRejection.None;
+            return first.Length > CookieSessionDefaults.MaxCookieSize
+                ? CarriedValue.Rejected(SessionCookieRejection.TooLarge)
+                : CarriedValue.Of(first);
         }
 
         var digits = first[CountPrefix.Length..];
         if (digits.Length is 0 or > 2 || digits.ContainsAnyExceptInRange('0', '9')
             || int.Parse(digits, CultureInfo.InvariantCulture) is var count && count is < 1 or > MaxChunks)
         {
-            return SessionCookieRejection.MalformedChunks;
+            return CarriedValue.Rejected(SessionCookieRejection.MalformedChunks);
         }
 
         // A chunk beyond the count is ignored, as ASP.NET does: two tabs that wrote a longer and a shorter session can
@@ -81,28 +71,33 @@ internal sealed class ChunkedCookie
         var total = 0;
         for (var i = 0; i < count; i++)
         {
-            if (!CookieHeaderReader.TryGetValue(headers, _chunkNames[i], out var chunk) || chunk.IsEmpty)
+            if (!CookieHeaderReader.TryGetValue(cookies, _chunkNames[i], out var chunk) || chunk.IsEmpty)
             {
-                return SessionCookieRejection.MalformedChunks;
+                return CarriedValue.Rejected(SessionCookieRejection.MalformedChunks);
             }
 
             total += chunk.Length;
             if (total > _maxTotal)
             {
-                return SessionCookieRejection.TooLarge;
+                return CarriedValue.Rejected(SessionCookieRejection.TooLarge);
             }
         }
 
-        rented = ArrayPool<char>.Shared.Rent(total);
+        var rented = ArrayPool<char>.Shared.Rent(total);
         var length = 0;
         for (var i = 0; i < count; i++)
         {
-            CookieHeaderReader.TryGetValue(headers, _chunkNames[i], out var chunk);
+            CookieHeaderReader.TryGetValue(cookies, _chunkNames[i], out var chunk);
             chunk.CopyTo(rented.AsSpan(length));
             length += chunk.Length;
         }
 
-        value = rented.AsSpan(0, length);
+        return CarriedValue.Of(rented.AsSpan(0, length), rented: rented);
+    }
+
+    public SessionCookieRejection Verify(ReadOnlySpan<char> value, ReadOnlySpan<char> signature, out bool olderKey)
+    {
+        olderKey = false;
         return SessionCookieRejection.None;
     }
 
@@ -112,7 +107,7 @@ internal sealed class ChunkedCookie
     /// characters travel as they are), or nothing when chunked or withheld.
     /// </summary>
     /// <exception cref="CookieSessionTooLargeException">Over <see cref="CookieSessionOptions.MaxChunkedSize"/>.</exception>
-    public ReadOnlyMemory<char> Write(HttpResponse response, ReadOnlySpan<byte> value, CookieOptions options)
+    public CarriedText Write(HttpResponse response, ReadOnlySpan<byte> value, CookieOptions options)
     {
         var context = response.HttpContext;
         if (SetCookieWriter.IsWithheld(context, options))
@@ -167,7 +162,7 @@ internal sealed class ChunkedCookie
         }
 
         DeleteChunksOfRequest(response, options, from: written);
-        return whole;
+        return new(whole, default);
     }
 
     /// <summary>Deletes the cookie and every chunk the request brought.</summary>

@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.Text;
+using CookieSession.Cookies;
+using CookieSession.Signing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+
+namespace CookieSession.Formats.Transports;
+
+/// <summary>
+/// A value in <c>name</c> and a keygrip signature of <c>name=value</c> in <c>name.sig</c>, as Node's <c>cookies</c>
+/// package signs any cookie: both written raw and deleted together with the same attributes.
+/// </summary>
+/// <remarks>
+/// The signature is the transport's, not a codec's: it covers the cookie's name and its value exactly as they travel,
+/// which only the transport sees, and Node's <c>cookies</c> signs that way whatever the value means. Node reads and
+/// signs values without percent-decoding, while <c>Response.Cookies</c> percent-escapes every value (<c>+</c>,
+/// <c>/</c> and <c>=</c> of base64 included): so both cookies are written raw (<see cref="CookieValueEncoding.Raw"/>),
+/// and <see cref="SetCookieWriter"/> honours cookie consent (<see cref="ITrackingConsentFeature"/>) for them, but the
+/// cookie policy's other rules do not see them.
+/// </remarks>
+internal sealed class SignedCookiePair : ICookieTransport
+{
+    /// <summary>The suffix of the signature cookie's name. Part of the wire format: never change it.</summary>
+    public const string SignatureSuffix = ".sig";
+
+    private readonly string _name;
+    private readonly string _signatureName;
+    private readonly HmacSigner _signer;
+    private readonly ILogger _logger;
+
+    public SignedCookiePair(string name, HmacSigner signer, ILogger logger)
+    {
+        _name = name;
+        _signatureName = name + SignatureSuffix;
+        _signer = signer;
+        _logger = logger;
+    }
+
+    public CarriedValue Read(StringValues cookies)
+    {
+        if (!CookieHeaderReader.TryGetValue(cookies, _name, out var value))
+        {
+            return CarriedValue.Missing;
+        }
+
+        return CookieHeaderReader.TryGetValue(cookies, _signatureName, out var signature)
+            ? CarriedValue.Of(value, signature)
+            : CarriedValue.Rejected(SessionCookieRejection.Unsigned);
+    }
+
+    public SessionCookieRejection Verify(ReadOnlySpan<char> value, ReadOnlySpan<char> signature, out bool olderKey)
+    {
+        olderKey = false;
+        if (value.Length > 2 * CookieSessionDefaults.MaxCookieSize)
+        {
+            return SessionCookieRejection.TooLarge;
+        }
+
+        if (!Ascii.IsValid(value) || !Ascii.IsValid(signature))
+        {
+            return SessionCookieRejection.MalformedEncoding;
+        }
+
+        var dataLength = _name.Length + 1 + value.Length;
+        var rented = ArrayPool<byte>.Shared.Rent(dataLength + signature.Length);
+        try
+        {
+            var data = rented.AsSpan(0, dataLength);
+            Encoding.ASCII.GetBytes(_name, data);
+            data[_name.Length] = (byte)'=';
+            Encoding.ASCII.GetBytes(value, data[(_name.Length + 1)..]);
+            var signatureBytes = rented.AsSpan(dataLength, signature.Length);
+            Encoding.ASCII.GetBytes(signature, signatureBytes);
+            var keyIndex = _signer.Verify(data, signatureBytes);
+            olderKey = keyIndex > 0;
+            return keyIndex < 0 ? SessionCookieRejection.BadSignature : SessionCookieRejection.None;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    public CarriedText Write(HttpResponse response, ReadOnlySpan<byte> value, CookieOptions options)
+    {
+        // keygrip signs "name=value", the value as it travels.
+        var prefixLength = _name.Length + 1;
+        var rented = ArrayPool<byte>.Shared.Rent(prefixLength + value.Length + _signer.SignatureLength);
+        try
+        {
+            Encoding.ASCII.GetBytes(_name, rented);
+            rented[_name.Length] = (byte)'=';
+            value.CopyTo(rented.AsSpan(prefixLength));
+            var data = rented.AsSpan(0, prefixLength + value.Length);
+            var signature = rented.AsSpan(data.Length, _signer.SignatureLength);
+            _signer.Sign(data, signature);
+            var written = SetCookieWriter.Append(response, _name, value, CookieValueEncoding.Raw, options, _logger);
+            var signatureWritten = SetCookieWriter.Append(response, _signatureName, signature, CookieValueEncoding.Raw, options, _logger);
+            return new(written, signatureWritten);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    public void Delete(HttpResponse response, CookieOptions options)
+    {
+        SetCookieWriter.Delete(response, _name, options, CookieValueEncoding.Raw);
+        SetCookieWriter.Delete(response, _signatureName, options, CookieValueEncoding.Raw);
+    }
+}

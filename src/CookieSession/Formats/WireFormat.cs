@@ -1,0 +1,110 @@
+using System.Text;
+using CookieSession.Formats.Transports;
+using CookieSession.Json;
+using CookieSession.Options;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace CookieSession.Formats;
+
+/// <summary>
+/// A format at work: its codec, carried by its transport, behind the one cache of verified values. A value the cache
+/// knows (keyed by what travels, under the codec's generation) skips the transport's signature and the codec's
+/// decoding; the codec then only rechecks what time changes.
+/// </summary>
+internal sealed class WireFormat : IWireFormat
+{
+    private readonly ICookieTransport _transport;
+    private readonly ISessionCodec _codec;
+    private readonly VerifiedCookieCache? _cache;
+    private readonly bool _carriesTimes;
+
+    public WireFormat(FormatDescriptor descriptor, ICookieTransport transport, ISessionCodec codec, VerifiedCookieCache? cache)
+    {
+        Descriptor = descriptor;
+        _transport = transport;
+        _codec = codec;
+        _cache = cache;
+        _carriesTimes = descriptor.CarriesTimes;
+    }
+
+    /// <summary>The facts of the format the options chose.</summary>
+    public FormatDescriptor Descriptor { get; }
+
+    /// <summary>Builds the format the options ask for, with its keys and cache, from its descriptor.</summary>
+    /// <exception cref="InvalidOperationException">The options name no known format.</exception>
+    public static WireFormat Create(CookieSessionOptions options, IReadOnlyList<string> secrets, TimeProvider time, ILogger logger, IServiceProvider services)
+    {
+        var descriptor = FormatDescriptors.Of(options.Format)
+            ?? throw new InvalidOperationException($"Unknown {nameof(CookieSessionOptions)}.{nameof(CookieSessionOptions.Format)}: {options.Format}.");
+        var context = new FormatContext(options, options.Cookie.Name!, secrets, time, logger, services);
+        return new WireFormat(descriptor, descriptor.CreateTransport(context), descriptor.CreateCodec(context), VerifiedCookieCache.Create(options.VerifiedCookieCacheSize));
+    }
+
+    public SessionCookieReadResult Read(HttpRequest request)
+    {
+        using var carried = _transport.Read(request.Headers.Cookie);
+        if (!carried.Found)
+        {
+            return SessionCookieReadResult.Missing;
+        }
+
+        if (carried.Rejection != SessionCookieRejection.None)
+        {
+            return SessionCookieReadResult.Rejected(carried.Rejection);
+        }
+
+        var value = carried.Value;
+        var signature = carried.Signature;
+        object? generation = null;
+        var cache = _cache is not null && _codec.CanCache(out generation) ? _cache : null;
+        if (cache is not null && cache.TryGet(value, signature, generation, out var cached))
+        {
+            return _codec.Recheck(value, cached);
+        }
+
+        var rejection = _transport.Verify(value, signature, out var olderKey);
+        if (rejection != SessionCookieRejection.None)
+        {
+            return SessionCookieReadResult.Rejected(rejection);
+        }
+
+        var result = _codec.Decode(value);
+        if (olderKey && result.IsLoaded && !result.NeedsRenewal)
+        {
+            result = result.WithRenewal(true);
+        }
+
+        if (cache is not null && result.IsLoaded)
+        {
+            cache.Add(value, signature, result, generation);
+        }
+
+        return result;
+    }
+
+    public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
+    {
+        _codec.LimitCookie(options, times);
+        object? generation = null;
+        var cache = _cache is not null && _codec.CanCache(out generation) ? _cache : null;
+        var value = new PooledByteBuffer((json.Length * 3 / 2) + 256);
+        try
+        {
+            _codec.Encode(json, times, ref value);
+            var written = _transport.Write(response, value.WrittenSpan, options);
+            if (cache is not null)
+            {
+                // The value as one cookie's header carries it, or, chunked, as the request will put it together again.
+                var carried = written.Value.IsEmpty ? Encoding.ASCII.GetString(value.WrittenSpan).AsMemory() : written.Value;
+                cache.AddWritten(carried, written.Signature, json, _carriesTimes ? times : null, generation);
+            }
+        }
+        finally
+        {
+            value.Dispose();
+        }
+    }
+
+    public void Delete(HttpResponse response, CookieOptions options) => _transport.Delete(response, options);
+}

@@ -1,0 +1,115 @@
+using System.Text;
+using CookieSession.Cookies;
+using CookieSession.Formats;
+using CookieSession.Formats.Connect;
+using CookieSession.Formats.Express;
+using CookieSession.Formats.Transports;
+using CookieSession.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CookieSession.Tests.Formats;
+
+/// <summary>
+/// The one caching layer every codec goes through: a codec that does not opt in is decoded on every request (so a
+/// codec whose values expire is never served stale), and one that does is decoded once, then rechecked on every hit.
+/// </summary>
+public sealed class WireFormatTests
+{
+    [Fact]
+    public void Read_CodecThatDoesNotOptIn_IsDecodedEveryTime()
+    {
+        var codec = new CountingCodec(optIn: false);
+        var wire = new WireFormat(ConnectFormat.Descriptor, new SingleCookie("sid", CookieValueEncoding.Raw, NullLogger.Instance), codec, VerifiedCookieCache.Create(16));
+        var cookie = Written(wire);
+
+        var first = wire.Read(RequestWith(cookie));
+        var second = wire.Read(RequestWith(cookie));
+
+        Assert.True(first.IsLoaded && second.IsLoaded);
+        Assert.False(second.IsCached);
+        Assert.Equal(2, codec.Decodes);
+    }
+
+    [Fact]
+    public void Read_CodecThatOptsIn_DecodedOnceThenRecheckedOnEveryHit()
+    {
+        var codec = new CountingCodec(optIn: true);
+        var wire = new WireFormat(ConnectFormat.Descriptor, new SingleCookie("sid", CookieValueEncoding.Raw, NullLogger.Instance), codec, VerifiedCookieCache.Create(16));
+        var cookie = Written(wire);
+
+        var hit = wire.Read(RequestWith(cookie));
+        codec.Expired = true;
+        var expired = wire.Read(RequestWith(cookie));
+
+        Assert.True(hit.IsCached);
+        Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(hit.Json));
+        Assert.Equal(SessionCookieRejection.Expired, expired.Rejection);
+        Assert.Equal(0, codec.Decodes);
+        Assert.Equal(2, codec.Rechecks);
+    }
+
+    [Fact]
+    public void Read_ChangedGeneration_IsAMissAndDecodesAgain()
+    {
+        var codec = new CountingCodec(optIn: true);
+        var wire = new WireFormat(ConnectFormat.Descriptor, new SingleCookie("sid", CookieValueEncoding.Raw, NullLogger.Instance), codec, VerifiedCookieCache.Create(16));
+        var cookie = Written(wire);
+
+        codec.Generation = new object();
+        var read = wire.Read(RequestWith(cookie));
+
+        Assert.True(read.IsLoaded);
+        Assert.False(read.IsCached);
+        Assert.Equal(1, codec.Decodes);
+    }
+
+    private static string Written(WireFormat wire)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        var response = new DefaultHttpContext().Response;
+        wire.Write(response, "{\"a\":1}"u8, new SessionTimes(now, now), new CookieOptions { Path = "/" });
+        return Assert.Single(response.Headers.SetCookie)!.Split(';')[0];
+    }
+
+    private static HttpRequest RequestWith(string cookie)
+    {
+        var request = new DefaultHttpContext().Request;
+        request.Headers.Cookie = cookie;
+        return request;
+    }
+
+    /// <summary>Express's codec, counting what the layer asks of it, with a cache opt-in, generation and expiry of its own.</summary>
+    private sealed class CountingCodec(bool optIn) : ISessionCodec
+    {
+        private readonly ExpressCodec _inner = new();
+
+        public int Decodes { get; private set; }
+
+        public int Rechecks { get; private set; }
+
+        public bool Expired { get; set; }
+
+        public object Generation { get; set; } = new();
+
+        public SessionCookieReadResult Decode(ReadOnlySpan<char> value)
+        {
+            Decodes++;
+            return _inner.Decode(value);
+        }
+
+        public void Encode(ReadOnlySpan<byte> json, SessionTimes times, ref PooledByteBuffer value) => _inner.Encode(json, times, ref value);
+
+        public bool CanCache(out object? generation)
+        {
+            generation = Generation;
+            return optIn;
+        }
+
+        public SessionCookieReadResult Recheck(ReadOnlySpan<char> value, SessionCookieReadResult cached)
+        {
+            Rechecks++;
+            return Expired ? SessionCookieReadResult.Rejected(SessionCookieRejection.Expired) : cached;
+        }
+    }
+}
