@@ -1,4 +1,5 @@
 using CookieSession.Formats.Connect;
+using CookieSession.Formats.Django;
 using CookieSession.Formats.Express;
 using CookieSession.Formats.Iron;
 using CookieSession.Formats.Protected;
@@ -15,6 +16,7 @@ internal static class FormatDescriptors
         ExpressFormat.Descriptor,
         ProtectedFormat.Descriptor,
         IronFormat.Descriptor,
+        DjangoFormat.Descriptor,
     ];
 
     private static readonly Dictionary<CookieSessionFormat, FormatDescriptor> ByFormat = All.ToDictionary(d => d.Format);

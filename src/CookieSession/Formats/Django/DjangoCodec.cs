@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using CookieSession.Json;
 using CookieSession.Signing;
+using Microsoft.AspNetCore.Http;
 
 namespace CookieSession.Formats.Django;
 
@@ -27,12 +28,14 @@ internal sealed class DjangoCodec : ISessionCodec
 
     private readonly DjangoKeys _keys;
     private readonly TimeSpan _sessionCookieAge;
+    private readonly bool _expireAtBrowserClose;
     private readonly TimeProvider _time;
 
-    public DjangoCodec(IReadOnlyList<string> secrets, TimeSpan sessionCookieAge, TimeProvider time)
+    public DjangoCodec(IReadOnlyList<string> secrets, TimeSpan sessionCookieAge, bool expireAtBrowserClose, TimeProvider time)
     {
         _keys = new DjangoKeys(secrets);
         _sessionCookieAge = sessionCookieAge;
+        _expireAtBrowserClose = expireAtBrowserClose;
         _time = time;
     }
 
@@ -64,14 +67,11 @@ internal sealed class DjangoCodec : ISessionCodec
             return SessionCookieReadResult.Rejected(SessionCookieRejection.BadSignature);
         }
 
-        var timestampSeparator = signed.LastIndexOf(Separator);
-        if (timestampSeparator < 0 || !DjangoTimestamp.TryRead(signed[(timestampSeparator + 1)..], out var seconds)
-            || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+        if (!TryReadTimestamp(signed, out var timestampSeparator, out var issuedAt))
         {
             return SessionCookieReadResult.Rejected(SessionCookieRejection.Malformed);
         }
 
-        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(seconds);
         var age = CheckAge(issuedAt);
         if (age != SessionCookieRejection.None)
         {
@@ -86,6 +86,52 @@ internal sealed class DjangoCodec : ISessionCodec
 
         // Django keeps no creation time: the session is as old as its cookie.
         return SessionCookieReadResult.Verified(json!, 0, length, needsRenewal: keyIndex > 0, new SessionTimes(issuedAt, issuedAt));
+    }
+
+    /// <summary>A verified value stays valid until it is too old, which <see cref="Recheck"/> checks on every hit.</summary>
+    public bool CanCache(out object? generation)
+    {
+        generation = null;
+        return true;
+    }
+
+    /// <summary>A cached value is refused once its timestamp, read again from the value, is past <c>SESSION_COOKIE_AGE</c>.</summary>
+    public SessionCookieReadResult Recheck(ReadOnlySpan<char> value, SessionCookieReadResult cached)
+    {
+        Span<byte> bytes = stackalloc byte[Math.Min(value.Length, CookieSessionDefaults.MaxCookieSize)];
+        if (value.Length > bytes.Length || Ascii.FromUtf16(value, bytes, out _) != System.Buffers.OperationStatus.Done)
+        {
+            return Decode(value);
+        }
+
+        var lastSeparator = bytes.LastIndexOf(Separator);
+        if (lastSeparator < 0 || !TryReadTimestamp(bytes[..lastSeparator], out _, out var issuedAt))
+        {
+            return Decode(value);
+        }
+
+        var age = CheckAge(issuedAt);
+        return age == SessionCookieRejection.None ? cached : SessionCookieReadResult.Rejected(age);
+    }
+
+    /// <summary>
+    /// As Django writes it: <c>Max-Age</c> is <c>SESSION_COOKIE_AGE</c> when the application sets no lifetime (none
+    /// with <c>SESSION_EXPIRE_AT_BROWSER_CLOSE</c>), and never longer, so that a browser keeps the cookie no longer
+    /// than it is accepted.
+    /// </summary>
+    public void LimitCookie(CookieOptions cookie, SessionTimes times)
+    {
+        if (cookie.MaxAge is null && cookie.Expires is null)
+        {
+            if (!_expireAtBrowserClose)
+            {
+                cookie.MaxAge = _sessionCookieAge;
+            }
+        }
+        else if (cookie.MaxAge > _sessionCookieAge)
+        {
+            cookie.MaxAge = _sessionCookieAge;
+        }
     }
 
     /// <summary>
@@ -112,6 +158,21 @@ internal sealed class DjangoCodec : ISessionCodec
         _keys.Sign(value.WrittenSpan[start..], 0, signature);
         value.WriteByte(Separator);
         value.Write(signature);
+    }
+
+    /// <summary>The timestamp after the last separator of the signed part, and where that separator is.</summary>
+    private static bool TryReadTimestamp(ReadOnlySpan<byte> signed, out int separator, out DateTimeOffset issuedAt)
+    {
+        issuedAt = default;
+        separator = signed.LastIndexOf(Separator);
+        if (separator < 0 || !DjangoTimestamp.TryRead(signed[(separator + 1)..], out var seconds)
+            || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+        {
+            return false;
+        }
+
+        issuedAt = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        return true;
     }
 
     /// <summary>The index of the secret whose signature <paramref name="signature"/> is, or -1.</summary>

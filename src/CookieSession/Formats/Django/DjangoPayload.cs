@@ -9,8 +9,9 @@ namespace CookieSession.Formats.Django;
 
 /// <summary>
 /// The part of Django's signed value before the timestamp: the session's JSON as <c>JSONSerializer</c> writes it
-/// (compact, every character outside printable ASCII escaped, read back as Latin-1), zlib-compressed when that is
-/// shorter by more than a byte (then prefixed with <c>.</c>), in URL-safe base64 without padding.
+/// (compact, every character outside printable ASCII escaped: <see cref="PythonJson"/>; read back as Latin-1),
+/// zlib-compressed when that is shorter by more than a byte (then prefixed with <c>.</c>), in URL-safe base64 without
+/// padding.
 /// </summary>
 internal static class DjangoPayload
 {
@@ -29,11 +30,11 @@ internal static class DjangoPayload
     /// <summary>Appends the payload of <paramref name="json"/> (UTF-8) to <paramref name="value"/>, as ASCII.</summary>
     public static void Write(ReadOnlySpan<byte> json, ref PooledByteBuffer value)
     {
-        var ascii = ArrayPool<byte>.Shared.Rent(EscapedLength(json));
+        var ascii = ArrayPool<byte>.Shared.Rent(Math.Max(1, PythonJson.MaxAsciiLength(json)));
         byte[]? compressed = null;
         try
         {
-            var asciiLength = EscapeToAscii(json, ascii);
+            var asciiLength = PythonJson.ToAscii(json, ascii);
             var data = ascii.AsSpan(0, asciiLength);
 
             // As Django decides: compressed only when that saves more than the one byte the mark costs.
@@ -100,6 +101,9 @@ internal static class DjangoPayload
             var nonAscii = Ascii.IsValid(data) ? 0 : CountNonAscii(data);
             json = ArrayPool<byte>.Shared.Rent(Math.Max(1, data.Length + nonAscii));
             length = Latin1ToUtf8(data, json);
+
+            // The session holds its JSON as JSON.stringify writes it: Python's escapes of non-ASCII characters undone.
+            length = PythonJson.ToJavaScriptForm(json.AsSpan(0, length));
             return SessionCookieRejection.None;
         }
         finally
@@ -183,63 +187,6 @@ internal static class DjangoPayload
             return -1;
         }
     }
-
-    /// <summary>The length of <paramref name="json"/> once <see cref="EscapeToAscii"/> has escaped it, at most.</summary>
-    private static int EscapedLength(ReadOnlySpan<byte> json)
-    {
-        // DEL becomes a 6-byte escape, the most any byte grows; printable ASCII alone is copied as it is.
-        return Math.Max(1, json.IndexOfAnyExceptInRange((byte)0, (byte)0x7E) < 0 ? json.Length : json.Length * 6);
-    }
-
-    /// <summary>
-    /// Writes the JSON as Python's <c>json.dumps</c> does with <c>ensure_ascii</c>: every character outside the
-    /// printable ASCII range (DEL and everything beyond) as a lower-case <c>\uXXXX</c> escape, surrogate pairs for
-    /// characters beyond the BMP. Only strings hold such characters, so no state is needed.
-    /// </summary>
-    private static int EscapeToAscii(ReadOnlySpan<byte> json, Span<byte> destination)
-    {
-        var written = 0;
-        Span<char> utf16 = stackalloc char[2];
-        while (!json.IsEmpty)
-        {
-            var run = json.IndexOfAnyExceptInRange((byte)0, (byte)0x7E);
-            if (run < 0)
-            {
-                run = json.Length;
-            }
-
-            json[..run].CopyTo(destination[written..]);
-            written += run;
-            json = json[run..];
-            if (json.IsEmpty)
-            {
-                break;
-            }
-
-            Rune.DecodeFromUtf8(json, out var rune, out var consumed);
-            json = json[consumed..];
-            var units = rune.EncodeToUtf16(utf16);
-            for (var i = 0; i < units; i++)
-            {
-                written += WriteEscape(utf16[i], destination[written..]);
-            }
-        }
-
-        return written;
-    }
-
-    private static int WriteEscape(char c, Span<byte> destination)
-    {
-        destination[0] = (byte)'\\';
-        destination[1] = (byte)'u';
-        destination[2] = Hex(c >> 12);
-        destination[3] = Hex((c >> 8) & 0xF);
-        destination[4] = Hex((c >> 4) & 0xF);
-        destination[5] = Hex(c & 0xF);
-        return 6;
-    }
-
-    private static byte Hex(int nibble) => (byte)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
 
     private static int CountNonAscii(ReadOnlySpan<byte> data)
     {

@@ -97,6 +97,16 @@ public sealed class DjangoCodecTests
     }
 
     [Fact]
+    public void Decode_DjangosEscapes_TheJsonAsJavaScriptWritesIt()
+    {
+        var vector = DjangoVectors.Find("escapes");
+
+        var result = Codec(vector.Timestamp(), vector.Secret()).Decode(vector.Value());
+
+        Assert.Equal("{\"name\":\"zoë 😀\",\"del\":\"\u007f\",\"nl\":\"a\\nb\"}", Encoding.UTF8.GetString(result.Json));
+    }
+
+    [Fact]
     public void Decode_SignedUnderAnOlderSecret_VerifiedAndAsksForANewCookie()
     {
         var vector = DjangoVectors.Find("signed under a fallback secret");
@@ -144,7 +154,7 @@ public sealed class DjangoCodecTests
     public void Decode_ShorterSessionCookieAge_Enforced()
     {
         var vector = DjangoVectors.Find("counter");
-        var codec = new DjangoCodec([Secret], TimeSpan.FromHours(1), new FakeTimeProvider(vector.Timestamp().AddHours(1).AddSeconds(1)));
+        var codec = new DjangoCodec([Secret], TimeSpan.FromHours(1), expireAtBrowserClose: false, new FakeTimeProvider(vector.Timestamp().AddHours(1).AddSeconds(1)));
 
         Assert.Equal(SessionCookieRejection.Expired, codec.Decode(vector.Value()).Rejection);
     }
@@ -259,7 +269,7 @@ public sealed class DjangoCodecTests
     }
 
     private static DjangoCodec Codec(DateTimeOffset now, params string[] secrets)
-        => new(secrets, TwoWeeks, new FakeTimeProvider(now));
+        => new(secrets, TwoWeeks, expireAtBrowserClose: false, new FakeTimeProvider(now));
 
     private static string Encode(DjangoCodec codec, string json, DateTimeOffset issuedAt)
     {
