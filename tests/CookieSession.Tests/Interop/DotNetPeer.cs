@@ -18,7 +18,7 @@ namespace CookieSession.Tests.Interop;
 /// </summary>
 internal static class DotNetPeer
 {
-    public static async Task<(WebApplication App, Uri Address)> StartAsync(CookieSessionFormat format, IReadOnlyList<string> secrets)
+    public static async Task<(WebApplication App, Uri Address)> StartAsync(CookieSessionFormat format, IReadOnlyList<string> secrets, Action<CookieSessionOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
@@ -38,6 +38,8 @@ internal static class DotNetPeer
             {
                 o.Secrets = secrets.ToList();
             }
+
+            configure?.Invoke(o);
         });
         builder.Services.AddSignedCookies(o => o.Secrets = secrets.ToList());
         var app = builder.Build();
