@@ -5,20 +5,49 @@
 # the machine is shared and noisy.
 # Both sides run in this tree's request harness (RequestHarness.cs is copied into the earlier tree), so that a change of
 # harness does not pass for a change of the library.
-#   bench/compare/run.sh [BEFORE_COMMIT]     (default: the commit before the app-models round)
+#   bench/compare/run.sh [BEFORE_COMMIT]               the whole suite (default: the commit before the app-models round)
+#   bench/compare/run.sh --untouched [BEFORE_COMMIT]   only the untouched-request rows (floor, bare pipeline, the
+#                                                      untouched request and its reference), as a section of its own
+#                                                      under the whole suite's table, which stays as it was run
+#   bench/compare/run.sh --quick [BEFORE_COMMIT] [-- CASE...]
+#                                                      no BenchmarkDotNet: each side's --quick run (bytes allocated
+#                                                      included), before and after taking turns three times; nothing
+#                                                      is written (default cases: the untouched request's)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
-before=${1:-a42c748}
+mode=full
+case "${1:-}" in
+  --untouched) mode=untouched; shift ;;
+  --quick) mode=quick; shift ;;
+esac
+before=a42c748
+if [ $# -gt 0 ] && [ "$1" != "--" ]; then before=$1; shift; fi
+[ "${1:-}" = "--" ] && shift
+quick_cases=("$@")
+[ ${#quick_cases[@]} -eq 0 ] && quick_cases=("bare" "no cookie" "reference")
 work=$(mktemp -d)
 trap 'git -C "$root" worktree remove --force "$work/before" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
 git worktree add --detach "$work/before" "$before" >/dev/null
 cp bench/CookieSession.Benchmarks/RequestHarness.cs "$work/before/bench/CookieSession.Benchmarks/RequestHarness.cs"
+dll=bench/CookieSession.Benchmarks/bin/Release/net10.0/CookieSession.Benchmarks.dll
+if [ $mode = quick ]; then
+  dotnet build -c Release "$work/before/bench/CookieSession.Benchmarks" -v quiet -nologo >/dev/null
+  dotnet build -c Release bench/CookieSession.Benchmarks -v quiet -nologo >/dev/null
+  for round in 1 2 3; do
+    echo "== before ($before), turn $round"; (cd "$work/before" && dotnet "$dll" --quick "${quick_cases[@]}")
+    echo "== after ($(git rev-parse --short HEAD)), turn $round"; dotnet "$dll" --quick "${quick_cases[@]}"
+  done
+  exit 0
+fi
+
+# The untouched request's rows by their methods; the floor is the baseline every ratio needs.
+filter=('*SessionBenchmarks*')
+[ $mode = untouched ] && filter=('*SessionBenchmarks.HmacFloor' '*SessionBenchmarks.Bare' '*SessionBenchmarks.NoCookie' '*SessionBenchmarks.FeatureOnly')
 run_suite() { # tree label
   dotnet build -c Release "$1/bench/CookieSession.Benchmarks" -v quiet -nologo >/dev/null
-  (cd "$1" && dotnet "bench/CookieSession.Benchmarks/bin/Release/net10.0/CookieSession.Benchmarks.dll" \
-      --filter '*SessionBenchmarks*' --artifacts "$work/$2" >"$work/$2.log" 2>&1) || { tail -40 "$work/$2.log" >&2; exit 1; }
+  (cd "$1" && dotnet "$dll" --filter "${filter[@]}" --artifacts "$work/$2" >"$work/$2.log" 2>&1) || { tail -40 "$work/$2.log" >&2; exit 1; }
   find "$work/$2" -name '*SessionBenchmarks-report-github.md' | head -1
 }
 before_md=$(run_suite "$work/before" before)
@@ -41,15 +70,7 @@ extract() {
 extract "$before_md" >"$work/before.tsv"
 extract "$after_md" >"$work/after.tsv"
 
-{
-  echo "# Before and after the app-models round"
-  echo
-  echo "$(date -u +%Y-%m-%d), $(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1), $(nproc) cores, .NET $(dotnet --version)."
-  echo "One invocation of bench/compare/run.sh: the BenchmarkDotNet suite of commit $before, then of $(git rev-parse --short HEAD), same job"
-  echo "(5 warm-up and 20 measured iterations), both in this tree's request harness (a fresh DefaultHttpContext per request)."
-  echo "\"x floor\" is the mean over the floor row of the same run (one HMAC-SHA256 of the"
-  echo "session with a reused key); \"added\" subtracts the bare pipeline row (the harness alone) where the run has one."
-  echo
+table() {
   echo "| case | before | before x floor | before alloc | after | after x floor | after alloc |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
   awk -F'\t' '
@@ -61,6 +82,45 @@ extract "$after_md" >"$work/after.tsv"
         printf "| %s | %s | %s | %s | %.0f ns | %s | %s |\n", k, (k in b) ? sprintf("%.0f ns", b[k]) : "-", (k in br) ? br[k] "x" : "-", (k in ba) ? ba[k] : "-", a[k], ar[k] "x", aa[k]
       }
     }' "$work/before.tsv" "$work/after.tsv"
+}
+machine="$(date -u +%Y-%m-%d), $(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1), $(nproc) cores, .NET $(dotnet --version)."
+
+if [ $mode = untouched ]; then
+  # Only these rows were run again: the whole suite's table above the section keeps the run it came from.
+  marker="## The untouched request, rerun alone"
+  results=bench/results/before-after.md
+  kept=$(awk -v m="$marker" '$0 == m { exit } { print }' "$results")
+  {
+    printf '%s\n\n' "$kept"
+    echo "$marker"
+    echo
+    echo "$machine"
+    echo "Only these rows, from one invocation of \`bench/compare/run.sh --untouched\`: commit $before, then $(git rev-parse --short HEAD), same job"
+    echo "and harness as the table above, whose other rows were not run again. \"Added\" for the untouched request: its mean"
+    echo "minus the reference's, the budget being 50 ns and 64 B."
+    echo
+    table
+    echo
+    awk -F'\t' -v side=before '/^no cookie/ { n = $2; na = $4 } /^reference/ { r = $2; ra = $4 } END { printf "Added, %s: %.0f ns, %s against %s.\n", side, n - r, na, ra }' "$work/before.tsv"
+    echo
+    awk -F'\t' -v side=after '/^no cookie/ { n = $2; na = $4 } /^reference/ { r = $2; ra = $4 } END { printf "Added, %s: %.0f ns, %s against %s.\n", side, n - r, na, ra }' "$work/after.tsv"
+  } >"$results.new"
+  mv "$results.new" "$results"
+  rm -f bench/results/benchmarks-*SessionBenchmarks-report-github.md
+  echo "Results: $results (section \"$marker\")"
+  exit 0
+fi
+
+{
+  echo "# Before and after the app-models round"
+  echo
+  echo "$machine"
+  echo "One invocation of bench/compare/run.sh: the BenchmarkDotNet suite of commit $before, then of $(git rev-parse --short HEAD), same job"
+  echo "(5 warm-up and 20 measured iterations), both in this tree's request harness (a fresh DefaultHttpContext per request)."
+  echo "\"x floor\" is the mean over the floor row of the same run (one HMAC-SHA256 of the"
+  echo "session with a reused key); \"added\" subtracts the bare pipeline row (the harness alone) where the run has one."
+  echo
+  table
 } >bench/results/before-after.md
 cp "$after_md" bench/results/benchmarks.md
 rm -f bench/results/benchmarks-*SessionBenchmarks-report-github.md   # the suite's own copy of the same table

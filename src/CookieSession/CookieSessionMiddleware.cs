@@ -19,6 +19,7 @@ internal sealed class CookieSessionMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly ResolvedOptions _settings;
+    private readonly Func<CookieSessionValidationContext, Task>? _validate;
 
     public CookieSessionMiddleware(
         RequestDelegate next,
@@ -35,6 +36,7 @@ internal sealed class CookieSessionMiddleware
         var secrets = CookieSessionSecrets.Of(value.Secret, value.Secrets);
         var time = value.TimeProvider ?? timeProvider;
         _settings = ResolvedOptions.Create(value, logger, time, services, metrics);
+        _validate = value.OnValidateSession;
         if (_settings.Descriptor.NeedsSecret)
         {
             WarnAboutSecrets(_settings.Descriptor, secrets, signedCookieOptions.Value, logger);
@@ -47,9 +49,7 @@ internal sealed class CookieSessionMiddleware
         Task next;
         try
         {
-            next = _settings.Options.OnValidateSession is { } validate
-                ? ValidateThenNextAsync(session, validate, context)
-                : _next(context);
+            next = _validate is null ? _next(context) : ValidateThenNextAsync(session, _validate, context);
         }
         catch
         {

@@ -36,7 +36,18 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
 {
     private static readonly Func<object, Task> s_onStarting = static state =>
     {
-        ((RequestSession)state).CommitAsResponseStarts();
+        var session = (RequestSession)state;
+        if (session.IsNeverUsed)
+        {
+            // Most requests: nothing to write, decided without a call.
+            session._phase = Phase.Committed;
+            session._flags |= Flags.ResponseStarted;
+        }
+        else
+        {
+            session.CommitAsResponseStarts();
+        }
+
         return Task.CompletedTask;
     };
 
@@ -44,13 +55,14 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
 
     private readonly HttpContext _context;
     private readonly ResolvedOptions _settings;
-    private readonly ISessionFeature? _previous;
+    /// <summary>The <see cref="ISessionFeature"/> found as the request entered, put back as it leaves; only stored, so not cast.</summary>
+    private readonly object? _previous;
     private readonly RequestSession? _outer;
     private SessionContents? _contents;
     private Phase _phase;
     private Flags _flags;
 
-    private RequestSession(HttpContext context, ResolvedOptions settings, ISessionFeature? previous, RequestSession? outer, bool detached)
+    private RequestSession(HttpContext context, ResolvedOptions settings, object? previous, RequestSession? outer, bool detached)
     {
         _context = context;
         _settings = settings;
@@ -124,9 +136,30 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
     {
         // Features are looked up by their Type: the generic Get/Set are generic interface methods, slower to dispatch.
         var features = context.Features;
-        var previous = features[typeof(ISessionFeature)] as ISessionFeature;
+        var previous = features[typeof(ISessionFeature)];
+        var head = features[typeof(RequestSession)];
+        if (head is not null || !settings.CoversEveryPath || settings.LoadsOnEntry)
+        {
+            return EnterAmongOthers(context, settings, features, previous, head as RequestSession);
+        }
+
+        // Most requests: the first session of the request, on a path the cookie covers, read on first use.
+        var session = new RequestSession(context, settings, previous, outer: null, detached: false);
+        session.RegisterCommit(features);
+        features[typeof(RequestSession)] = session;
+        features[typeof(ISessionFeature)] = session;
+        return session;
+    }
+
+    /// <summary>
+    /// Entering where the request has sessions already (a re-execution, or a cookie session middleware around this
+    /// one), outside the cookie's path, or where every request reads the cookie as it enters.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static RequestSession EnterAmongOthers(HttpContext context, ResolvedOptions settings, IFeatureCollection features, object? previous, RequestSession? head)
+    {
         RequestSession? outer = null;
-        for (var earlier = features[typeof(RequestSession)] as RequestSession; earlier is not null; earlier = earlier._outer)
+        for (var earlier = head; earlier is not null; earlier = earlier._outer)
         {
             if (earlier.Has(Flags.Entered))
             {
@@ -153,16 +186,7 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
         var session = new RequestSession(context, settings, previous, outer, detached);
         if (!detached)
         {
-            // Through the feature looked up by its Type: HttpResponse.OnStarting fetches it through the generic Get,
-            // whose dispatch costs more than the rest of registering.
-            if (features[typeof(IHttpResponseFeature)] is IHttpResponseFeature response)
-            {
-                response.OnStarting(s_onStarting, session);
-            }
-            else
-            {
-                context.Response.OnStarting(s_onStarting, session);
-            }
+            session.RegisterCommit(features);
         }
 
         features[typeof(RequestSession)] = session;
@@ -175,6 +199,21 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
         }
 
         return session;
+    }
+
+    /// <summary>Registers the commit as the response starts: as the request enters, so that it runs after every callback the application registers.</summary>
+    private void RegisterCommit(IFeatureCollection features)
+    {
+        // Through the feature looked up by its Type: HttpResponse.OnStarting fetches it through the generic Get,
+        // whose dispatch costs more than the rest of registering.
+        if (features[typeof(IHttpResponseFeature)] is IHttpResponseFeature response)
+        {
+            response.OnStarting(s_onStarting, this);
+        }
+        else
+        {
+            _context.Response.OnStarting(s_onStarting, this);
+        }
     }
 
     /// <summary>
@@ -250,17 +289,12 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
         }
     }
 
+    /// <summary>Open, and never read: as the response starts, there is nothing to write.</summary>
+    private bool IsNeverUsed => _contents is null && _phase == Phase.Open && !_settings.SaveUninitialized;
+
     /// <summary>The response starts: the commit is final, made now if the request left no outcome yet.</summary>
     private void CommitAsResponseStarts()
     {
-        if (_contents is null && _phase == Phase.Open && !_settings.SaveUninitialized)
-        {
-            // Never used: nothing to write.
-            _phase = Phase.Committed;
-            _flags |= Flags.ResponseStarted;
-            return;
-        }
-
         if (_phase == Phase.Committed && _contents is not null && TypedViewsChanged())
         {
             // A typed value changed in place after the commit the request made as it left: no setter saw it.
