@@ -35,6 +35,18 @@ public enum CookieSessionFormat
     IronSession = 3,
 
     /// <summary>
+    /// Flask's own session cookie (<c>SecureCookieSessionInterface</c>, Flask 2 and 3): itsdangerous's
+    /// <c>URLSafeTimedSerializer</c>, <c>payload.timestamp.signature</c>. The payload is Flask's tagged JSON in URL-safe
+    /// base64 (after a <c>.</c>, compressed with zlib when that is shorter), the timestamp the signing time, and the
+    /// signature an HMAC-SHA1 under a key derived from <see cref="CookieSessionOptions.Secret"/> (Flask's <c>SECRET_KEY</c>)
+    /// with the salt <c>cookie-session</c>; <see cref="CookieSessionOptions.Secrets"/> after the first are
+    /// <c>SECRET_KEY_FALLBACKS</c>. A cookie signed longer ago than <see cref="FlaskSessionOptions.PermanentSessionLifetime"/>
+    /// is refused. Flask's tags (<c>{" t": [...]}</c> for a tuple, as in <c>_flashes</c>) are left as they are, both
+    /// ways. Default cookie name <c>session</c>.
+    /// </summary>
+    Flask = 5,
+
+    /// <summary>
     /// Django's <c>signed_cookies</c> session backend (Django 3.1 and later, JSON serializer): one cookie,
     /// <c>payload:timestamp:signature</c>, the payload the session's JSON (zlib-compressed when shorter, then prefixed
     /// with <c>.</c>) in URL-safe base64, the timestamp base-62 seconds, the signature HMAC-SHA256 under a key derived

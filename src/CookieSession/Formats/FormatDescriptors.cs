@@ -1,6 +1,7 @@
 using CookieSession.Formats.Connect;
 using CookieSession.Formats.Django;
 using CookieSession.Formats.Express;
+using CookieSession.Formats.Flask;
 using CookieSession.Formats.Iron;
 using CookieSession.Formats.Protected;
 
@@ -16,6 +17,7 @@ internal static class FormatDescriptors
         ExpressFormat.Descriptor,
         ProtectedFormat.Descriptor,
         IronFormat.Descriptor,
+        FlaskFormat.Descriptor,
         DjangoFormat.Descriptor,
     ];
 

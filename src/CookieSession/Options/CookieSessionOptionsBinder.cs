@@ -61,6 +61,8 @@ internal sealed class CookieSessionOptionsBinder : IConfigureOptions<CookieSessi
         reader.Boolean(nameof(CookieSessionOptions.Rolling), value => options.Rolling = value);
         reader.Boolean(nameof(CookieSessionOptions.SaveUninitialized), value => options.SaveUninitialized = value);
 
+        var flask = new Reader(configuration.GetSection(nameof(CookieSessionOptions.Flask)), failures);
+        flask.TimeSpan(nameof(FlaskSessionOptions.PermanentSessionLifetime), value => options.Flask.PermanentSessionLifetime = value);
         var django = new Reader(configuration.GetSection(nameof(CookieSessionOptions.Django)), failures);
         django.TimeSpan(nameof(DjangoSessionOptions.SessionCookieAge), value => options.Django.SessionCookieAge = value);
         django.Boolean(nameof(DjangoSessionOptions.ExpireAtBrowserClose), value => options.Django.ExpireAtBrowserClose = value);
