@@ -29,6 +29,18 @@ public static class CookieSessionDefaults
     /// </summary>
     public const string IronSessionCookieName = "iron-session";
 
+    /// <summary>
+    /// The default cookie name of the <see cref="CookieSessionFormat.Django"/> format, <c>sessionid</c>: Django's
+    /// <c>SESSION_COOKIE_NAME</c> default.
+    /// </summary>
+    public const string DjangoCookieName = "sessionid";
+
+    /// <summary>
+    /// The default of <see cref="DjangoSessionOptions.SessionCookieAge"/>: 1209600 seconds (two weeks), Django's
+    /// <c>SESSION_COOKIE_AGE</c> default.
+    /// </summary>
+    public static readonly TimeSpan DjangoSessionCookieAge = TimeSpan.FromSeconds(1209600);
+
     /// <summary>The default of <see cref="CookieSessionOptions.IronSessionTtl"/>: 14 days, iron-session's.</summary>
     public static readonly TimeSpan IronSessionTtl = TimeSpan.FromDays(14);
 

@@ -56,4 +56,15 @@ public enum CookieSessionFormat
     /// ways. Default cookie name <c>session</c>.
     /// </summary>
     Flask = 5,
+
+    /// <summary>
+    /// Django's <c>signed_cookies</c> session backend (Django 3.1 and later, JSON serializer): one cookie,
+    /// <c>payload:timestamp:signature</c>, the payload the session's JSON (zlib-compressed when shorter, then prefixed
+    /// with <c>.</c>) in URL-safe base64, the timestamp base-62 seconds, the signature HMAC-SHA256 under a key derived
+    /// from Django's <c>SECRET_KEY</c> (<see cref="CookieSessionOptions.Secret"/>, or
+    /// <see cref="CookieSessionOptions.Secrets"/> with <c>SECRET_KEY_FALLBACKS</c> after it). A cookie older than
+    /// <see cref="DjangoSessionOptions.SessionCookieAge"/> is refused, as Django refuses it. Default cookie name
+    /// <c>sessionid</c>.
+    /// </summary>
+    Django = 6,
 }

@@ -92,6 +92,12 @@ public sealed class CookieSessionOptions
     }
 
     /// <summary>
+    /// With <see cref="CookieSessionFormat.Django"/>: the Django settings the cookie depends on
+    /// (<see cref="DjangoSessionOptions.SessionCookieAge"/>). Defaults: Django's.
+    /// </summary>
+    public DjangoSessionOptions Django { get; } = new();
+
+    /// <summary>
     /// With <see cref="CookieSessionFormat.Protected"/>: a session is refused once more than this has passed since its
     /// cookie was issued, and a response that used the session issues a new cookie once more than half of it has
     /// passed (not before: no re-encryption on every request). Default: with Protected, when

@@ -1,4 +1,5 @@
 using CookieSession.Formats.Connect;
+using CookieSession.Formats.Django;
 using CookieSession.Formats.Express;
 using CookieSession.Formats.Flask;
 using CookieSession.Formats.Iron;
@@ -19,6 +20,7 @@ internal static class FormatDescriptors
         IronFormat.Descriptor,
         FlaskFormat.Descriptor,
         RailsFormat.Descriptor,
+        DjangoFormat.Descriptor,
     ];
 
     private static readonly Dictionary<CookieSessionFormat, FormatDescriptor> ByFormat = All.ToDictionary(d => d.Format);

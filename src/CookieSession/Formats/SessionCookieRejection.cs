@@ -38,7 +38,7 @@ internal enum SessionCookieRejection
     /// <summary>Issued later than now (beyond 5 minutes of clock skew), or created after it was issued.</summary>
     NotYetValid,
 
-    /// <summary>Past its expiration: an iron seal's (and iron's 60 seconds of skew), Rails' <c>exp</c>, or a Flask signature older than <c>PermanentSessionLifetime</c>.</summary>
+    /// <summary>Past its expiration: an iron seal's (and iron's 60 seconds of skew), Rails' <c>exp</c>, a Flask signature older than <c>PermanentSessionLifetime</c>, or a Django one older than <c>SESSION_COOKIE_AGE</c>.</summary>
     Expired,
 
     /// <summary>An iron seal naming a password id that is not configured.</summary>

@@ -67,10 +67,15 @@ internal sealed class CookieSessionOptionsBinder : IConfigureOptions<CookieSessi
 
         var flask = new Reader(configuration.GetSection(nameof(CookieSessionOptions.Flask)), failures);
         flask.TimeSpan(nameof(FlaskSessionOptions.PermanentSessionLifetime), value => options.Flask.PermanentSessionLifetime = value);
+
         var rails = new Reader(configuration.GetSection(nameof(CookieSessionOptions.Rails)), failures);
         rails.RailsDigest(nameof(RailsSessionOptions.KeyDerivationDigest), value => options.Rails.KeyDerivationDigest = value);
         rails.RailsDigests(nameof(RailsSessionOptions.ReadableKeyDerivationDigests), values => options.Rails.ReadableKeyDerivationDigests = values);
         rails.Boolean(nameof(RailsSessionOptions.UseMessageSerializerForMetadata), value => options.Rails.UseMessageSerializerForMetadata = value);
+
+        var django = new Reader(configuration.GetSection(nameof(CookieSessionOptions.Django)), failures);
+        django.TimeSpan(nameof(DjangoSessionOptions.SessionCookieAge), value => options.Django.SessionCookieAge = value);
+        django.Boolean(nameof(DjangoSessionOptions.ExpireAtBrowserClose), value => options.Django.ExpireAtBrowserClose = value);
 
         var cookie = new Reader(configuration.GetSection(nameof(CookieSessionOptions.Cookie)), failures);
         cookie.String(nameof(CookieBuilder.Name), value =>

@@ -90,7 +90,7 @@ public sealed class CookieSessionCodecTests
     }
 
     /// <summary>The formats that split a large session, or sign it in a second cookie.</summary>
-    private static bool Chunks(CookieSessionFormat format) => format is not (CookieSessionFormat.Connect or CookieSessionFormat.Rails);
+    private static bool Chunks(CookieSessionFormat format) => format is not (CookieSessionFormat.Connect or CookieSessionFormat.Rails or CookieSessionFormat.Flask or CookieSessionFormat.Django);
 
     /// <summary>A value that makes a session of several cookies where the format splits one.</summary>
     private static string Big(CookieSessionFormat format)

@@ -95,6 +95,25 @@ public sealed class ConfigurationBindingTests
         ["CookieSession__IronSessionTtl"] = "7.00:00:00",
     };
 
+    private const string DjangoJson = """
+        {
+          "CookieSession": {
+            "Format": "Django",
+            "Secrets": [ "Django's SECRET_KEY", "an entry of SECRET_KEY_FALLBACKS" ],
+            "Django": { "SessionCookieAge": "08:00:00", "ExpireAtBrowserClose": true }
+          }
+        }
+        """;
+
+    private static readonly Dictionary<string, string> s_djangoEnvironment = new()
+    {
+        ["CookieSession__Format"] = "Django",
+        ["CookieSession__Secrets__0"] = "Django's SECRET_KEY",
+        ["CookieSession__Secrets__1"] = "an entry of SECRET_KEY_FALLBACKS",
+        ["CookieSession__Django__SessionCookieAge"] = "08:00:00",
+        ["CookieSession__Django__ExpireAtBrowserClose"] = "true",
+    };
+
     [Theory]
     [InlineData("appsettings.json")]
     [InlineData("environment")]
@@ -295,6 +314,19 @@ public sealed class ConfigurationBindingTests
         Assert.Equal(Microsoft.Net.Http.Headers.SameSiteMode.Strict, cookie.SameSite);
     }
 
+    [Theory]
+    [InlineData("appsettings.json")]
+    [InlineData("environment")]
+    public void AddCookieSession_DjangoConfiguration_BindsSecretsAndDjangoSettings(string source)
+    {
+        var options = Bind(From(source, DjangoJson, s_djangoEnvironment));
+
+        Assert.Equal(CookieSessionFormat.Django, options.Format);
+        Assert.Equal(["Django's SECRET_KEY", "an entry of SECRET_KEY_FALLBACKS"], options.Secrets);
+        Assert.Equal(TimeSpan.FromHours(8), options.Django.SessionCookieAge);
+        Assert.True(options.Django.ExpireAtBrowserClose);
+    }
+
     public static TheoryData<string, string, string> WrongValues() => new()
     {
         { "Format", "Connet", "CookieSession:Format 'Connet' is not one of Connect, ExpressCookieSession, Protected, IronSession, " },
@@ -307,6 +339,7 @@ public sealed class ConfigurationBindingTests
         { "KeygripAlgorithm", "MD5", "CookieSession:KeygripAlgorithm 'MD5' is not one of SHA1, SHA256, SHA384, SHA512." },
         { "IronSessionTtl", "14 days", "CookieSession:IronSessionTtl '14 days' is not a time span: use [d.]hh:mm[:ss], for example 14.00:00:00 for 14 days or 00:30:00 for 30 minutes." },
         { "IdleTimeout", "forever", "CookieSession:IdleTimeout 'forever' is not a time span: use [d.]hh:mm[:ss], for example 14.00:00:00 for 14 days or 00:30:00 for 30 minutes, or Infinite for no limit." },
+        { "Django:SessionCookieAge", "1209600 s", "CookieSession:Django:SessionCookieAge '1209600 s' is not a time span: use [d.]hh:mm[:ss]" },
         { "AbsoluteTimeout", "1d", "CookieSession:AbsoluteTimeout '1d' is not a time span: use [d.]hh:mm[:ss]" },
         { "Cookie:MaxAge", "1 hour", "CookieSession:Cookie:MaxAge '1 hour' is not a time span: use [d.]hh:mm[:ss]" },
         { "MaxChunkedSize", "8k", "CookieSession:MaxChunkedSize '8k' is not a whole number: use digits only, for example 7680." },

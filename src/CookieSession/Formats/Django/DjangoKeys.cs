@@ -1,0 +1,50 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace CookieSession.Formats.Django;
+
+/// <summary>
+/// The HMAC-SHA256 keys of Django's session signer, one per <c>SECRET_KEY</c>, newest first (as
+/// <c>SECRET_KEY_FALLBACKS</c> is read after <c>SECRET_KEY</c>): <c>salted_hmac</c>'s derivation, the SHA-256 of the key
+/// salt (the backend's salt and <c>"signer"</c>) followed by the secret's UTF-8.
+/// </summary>
+internal sealed class DjangoKeys
+{
+    /// <summary>
+    /// The salt of <c>django.contrib.sessions.backends.signed_cookies</c>: part of the wire format shared with Django,
+    /// never change it.
+    /// </summary>
+    public const string Salt = "django.contrib.sessions.backends.signed_cookies";
+
+    /// <summary><c>Signer.signature</c> appends this to the salt before deriving the key; never change it.</summary>
+    private const string SignerSuffix = "signer";
+
+    /// <summary>The length of a signature as Django writes it: URL-safe base64 of 32 bytes, without padding.</summary>
+    public const int SignatureLength = 43;
+
+    private readonly byte[][] _keys;
+
+    public DjangoKeys(IReadOnlyList<string> secrets)
+    {
+        if (secrets.Count == 0)
+        {
+            throw new ArgumentException("The Django format needs at least one SECRET_KEY.", nameof(secrets));
+        }
+
+        _keys = new byte[secrets.Count][];
+        for (var i = 0; i < secrets.Count; i++)
+        {
+            _keys[i] = SHA256.HashData(Encoding.UTF8.GetBytes(Salt + SignerSuffix + secrets[i]));
+        }
+    }
+
+    public int Count => _keys.Length;
+
+    /// <summary>Writes the signature of <paramref name="signed"/> (ASCII) under key <paramref name="index"/>, as Django's text.</summary>
+    public void Sign(ReadOnlySpan<byte> signed, int index, Span<byte> signature)
+    {
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(_keys[index], signed, mac);
+        System.Buffers.Text.Base64Url.EncodeToUtf8(mac, signature);
+    }
+}
