@@ -10,8 +10,9 @@ namespace CookieSession.Benchmarks;
 /// dotnet run -c Release --project bench/CookieSession.Benchmarks [-- BenchmarkDotNet arguments]
 /// Without arguments runs <see cref="SessionBenchmarks"/> and writes its summary as GitHub markdown to
 /// bench/results/benchmarks.md. "-- --components" runs the pieces of a request one by one, into
-/// bench/results/components.md; "-- --quick [CASE...]" gives a fast interleaved look while working (every case, or
-/// those whose names begin so); "-- --loop NAME SECONDS" runs one case for a profiler.
+/// bench/results/components.md; "-- --size" the cost against the session's size (<see cref="SizeBenchmarks"/>), into
+/// bench/results/size.md; "-- --quick [CASE...]" gives a fast interleaved look while working (every case, or those
+/// whose names begin so); "-- --loop NAME SECONDS" runs one case for a profiler.
 /// </summary>
 internal static class Program
 {
@@ -33,17 +34,20 @@ internal static class Program
             .WithOptions(ConfigOptions.JoinSummary);
 
         // No arguments: the request suite, into results/benchmarks.md; --components: the pieces of a request, into
-        // results/components.md; anything else goes to BenchmarkDotNet as it is.
+        // results/components.md; --size: cost against size, into results/size.md; anything else goes to BenchmarkDotNet
+        // as it is.
         var resultName = args switch
         {
             [] => "benchmarks.md",
             ["--components"] => "components.md",
+            ["--size"] => "size.md",
             _ => null,
         };
         string[] switcherArgs = args switch
         {
             [] => ["--filter", "*SessionBenchmarks*"],
             ["--components"] => ["--filter", "*ComponentBenchmarks*"],
+            ["--size"] => ["--filter", "*SizeBenchmarks*"],
             _ => args,
         };
         var summaries = BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(switcherArgs, config);

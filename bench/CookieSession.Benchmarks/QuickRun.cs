@@ -15,7 +15,8 @@ internal static class QuickRun
         benchmarks.Setup();
         var components = new ComponentBenchmarks();
         components.Setup();
-        var cases = Cases(benchmarks, components)
+        var sizes = Sizes();
+        var cases = Cases(benchmarks, components, sizes)
             .Where((c, i) => i == 0 || only.Length == 0 || only.Any(o => c.Name.StartsWith(o, StringComparison.Ordinal)))
             .ToArray();
         var totals = new double[cases.Length];
@@ -49,8 +50,22 @@ internal static class QuickRun
         }
 
         benchmarks.Cleanup();
+        foreach (var size in sizes)
+        {
+            size.Cleanup();
+        }
+
         return 0;
     }
+
+    /// <summary>The size suite at each of its sizes.</summary>
+    private static SizeBenchmarks[] Sizes()
+        => new[] { 200, 1200, 3200 }.Select(size =>
+        {
+            var benchmarks = new SizeBenchmarks { Size = size };
+            benchmarks.Setup();
+            return benchmarks;
+        }).ToArray();
 
     /// <summary>
     /// --loop NAME SECONDS: one case in a loop, for a profiler (perf record with DOTNET_PerfMapEnabled=1) to
@@ -62,7 +77,7 @@ internal static class QuickRun
         benchmarks.Setup();
         var components = new ComponentBenchmarks();
         components.Setup();
-        var cases = Cases(benchmarks, components);
+        var cases = Cases(benchmarks, components, Sizes());
         var match = Array.FindIndex(cases, c => c.Name == name);
         if (match < 0)
         {
@@ -88,7 +103,7 @@ internal static class QuickRun
         return 0;
     }
 
-    private static (string Name, Func<object> Action)[] Cases(SessionBenchmarks benchmarks, ComponentBenchmarks components)
+    private static (string Name, Func<object> Action)[] Cases(SessionBenchmarks benchmarks, ComponentBenchmarks components, SizeBenchmarks[] sizes)
         => new (string Name, Func<object> Action)[]
         {
             ("floor", benchmarks.HmacFloor),
@@ -138,5 +153,11 @@ internal static class QuickRun
             ("c: validate json", () => components.ValidateJson()),
             ("c: serialize", () => components.Serialize()),
             ("c: reader pass", () => components.ReaderPass()),
-        };
+        }.Concat(sizes.SelectMany(size => new (string Name, Func<object> Action)[]
+        {
+            ($"size {size.Size} floor", size.HmacFloor),
+            ($"size {size.Size} first sight", () => size.FirstSight()),
+            ($"size {size.Size} repeated read", () => size.RepeatedRead()),
+            ($"size {size.Size} read-modify-write", () => size.ReadModifyWrite()),
+        })).ToArray();
 }

@@ -6,6 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 using CookieSession.Cookies;
 using CookieSession.Formats;
 using CookieSession.Json;
+using Microsoft.Extensions.Primitives;
 
 namespace CookieSession.Session;
 
@@ -31,8 +32,26 @@ internal sealed class SessionContents
     private bool _exposed;
     private int[]? _index;
 
+    // Every request allocates one of these, so what a nullable or a pair would pad is kept flat: 16 bytes a request.
+    private DateTimeOffset _createdAt;
+    private DateTimeOffset _issuedAt;
+    private bool _hasTimes;
+    private string? _writtenFirst;
+    private int _writtenCount;
+    private StringValues _cacheControlBefore;
+    private StringValues _pragmaBefore;
+    private bool _cachingReplaced;
+
     /// <summary>The times the cookie carried; <see langword="null"/> for a new session or a format that carries none.</summary>
-    public SessionTimes? Times { get; private set; }
+    public SessionTimes? Times
+    {
+        get => _hasTimes ? new SessionTimes(_createdAt, _issuedAt) : null;
+        private set
+        {
+            _hasTimes = value.HasValue;
+            (_createdAt, _issuedAt) = value ?? default;
+        }
+    }
 
     /// <summary>The cookie asked to be written again even if unchanged (an older secret or key, or its lifetime).</summary>
     public bool NeedsRenewal { get; private set; }
@@ -41,10 +60,22 @@ internal sealed class SessionContents
     public CookieSessionCookie? ResponseCookie { get; set; }
 
     /// <summary>The <c>Set-Cookie</c> headers a commit appended, kept until the response starts in case it is taken back.</summary>
-    public AppendedHeaders Written { get; set; }
+    public AppendedHeaders Written
+    {
+        get => new(_writtenFirst, _writtenCount);
+        set => (_writtenFirst, _writtenCount) = (value.First, value.Count);
+    }
 
     /// <summary>The caching headers the commit replaced, put back if the commit is taken back.</summary>
-    public CachingHeaders.CachingHeadersBefore? CachingBefore { get; set; }
+    public CachingHeaders.CachingHeadersBefore? CachingBefore
+    {
+        get => _cachingReplaced ? new(_cacheControlBefore, _pragmaBefore) : null;
+        set
+        {
+            _cachingReplaced = value.HasValue;
+            (_cacheControlBefore, _pragmaBefore) = value ?? default;
+        }
+    }
 
     /// <summary>No valid cookie was loaded.</summary>
     public bool IsNew => !_fromCookie;
@@ -295,7 +326,7 @@ internal sealed class SessionContents
                         _changes!.RemoveAt(i);
                     }
 
-                    (_changes ??= []).Add(new Change(key, value, Removed: false, inDocument, Moved: removed));
+                    (_changes ??= new(1)).Add(new Change(key, value, Removed: false, inDocument, Moved: removed));
                 }
 
                 return;

@@ -30,6 +30,39 @@ public sealed class UriComponentDifferentialTests
     }
 
     [Fact]
+    public void TryDecode_LongPlainRunsAmongHostilePieces_AsEcmaScriptDecode()
+    {
+        // Runs of plain ASCII long enough to be narrowed vectorized, ended by an escape, a bad escape, a non-ASCII or
+        // control character, a lone surrogate or the end of the value, at every length around the vector widths.
+        var random = new Random(63);
+        for (var round = 0; round < 4000; round++)
+        {
+            var text = new StringBuilder();
+            for (var piece = random.Next(1, 5); piece > 0; piece--)
+            {
+                for (var i = random.Next(0, 70); i > 0; i--)
+                {
+                    var c = (char)random.Next(0, 0x80);
+                    text.Append(c == '%' ? 'x' : c);
+                }
+
+                text.Append(HostileValue(random));
+            }
+
+            var value = text.ToString();
+            var expected = DecodeUriComponent(value);
+            var buffer = new byte[UriComponent.MaxDecodedLength(value.Length)];
+            var ok = UriComponent.TryDecode(value, buffer, out var written);
+
+            Assert.True(expected is not null == ok, $"round {round}: {Describe(value)} expected {(expected is null ? "a refusal" : "a value")}");
+            if (ok)
+            {
+                Assert.Equal(expected, buffer[..written]);
+            }
+        }
+    }
+
+    [Fact]
     public void Escape_IntoExactDestinationsAtEveryAlignment_WritesNothingOutside()
     {
         var random = new Random(62);
