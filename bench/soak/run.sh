@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Soak test: drives the demo app with wrk for DURATION seconds (default 600) with a mix of valid, tampered,
-# oversize and garbage session cookies, and records the answers other than 200 (there must be none: the demo answers
-# 200 to every cookie, so a 5xx or a failed connection fails the run), the server's working set every
-# 10 s (it must stay flat once warm) and its garbage collections by generation (dotnet-counters). Writes
-# bench/results/soak.md.   bench/soak/run.sh   (DURATION, CONNECTIONS may be set in the environment)
+# Soak test: drives the demo app in each format in turn with wrk for DURATION seconds (default 120) with a mix of
+# valid, tampered, oversize and garbage session cookies, and records the answers other than 2xx/3xx (there must be
+# none: the demo answers 200 to every cookie, so a 5xx or a failed connection fails the run), the server's working
+# set every SAMPLE seconds and its garbage collections by generation (dotnet-counters). The working set must be flat
+# once warm: the run fails when the last third of the samples after warm-up (the first WARMUP seconds, a third of the
+# run by default) averages more than GROWTH percent (default 5) above the first third. Writes bench/results/soak.md.
+#   bench/soak/run.sh   (DURATION, WARMUP, SAMPLE, GROWTH, CONNECTIONS, FORMATS may be set in the environment)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-duration=${DURATION:-600}
+duration=${DURATION:-120}
+warmup=${WARMUP:-$((duration / 3))}
+sample=${SAMPLE:-5}
+growth_limit=${GROWTH:-5}
 connections=${CONNECTIONS:-16}
+formats=${FORMATS:-Connect ExpressCookieSession Protected IronSession}
 port=5090
 work=$(mktemp -d)
 pids=()
@@ -20,71 +26,105 @@ fi
 dotnet tool install --tool-path "$work/tools" dotnet-counters --version 10.0.750501 >/dev/null
 dotnet build -c Release samples/CookieSession.Demo -v quiet -nologo >/dev/null
 
-CookieSession__Secret="a soak-test secret that is thirty-two bytes or more" taskset -c 1 \
-  dotnet samples/CookieSession.Demo/bin/Release/net10.0/CookieSession.Demo.dll --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
-server=$!; pids+=("$server")
-for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
+# The cookies of one format, one "kind<TAB>Cookie header" a line: the demo's own session (every cookie its first answer
+# sets, as the browser sends them back), the same with one character in the middle of its value changed, a value of
+# the format's cookie name of 6 KB, and garbage with bad escapes and a second cookie of the name.
+cookies_for() {
+  local valid name value middle tampered
+  valid=$(curl -si "http://127.0.0.1:$port/" | tr -d '\r' | sed -nE 's/^[Ss]et-[Cc]ookie: ([^;]+).*/\1/p' \
+    | grep -v '^\.AspNetCore\.' | paste -sd';' | sed 's/;/; /g')
+  [ -n "$valid" ] || { echo "the demo gave no session cookie" >&2; return 1; }
+  name=${valid%%=*}
+  value=${valid#*=}; value=${value%%;*}
+  middle=$((${#value} / 2))
+  case "${value:$middle:1}" in A) swap=B ;; *) swap=A ;; esac
+  tampered="$name=${value:0:$middle}$swap${value:$((middle + 1))}${valid#"$name=$value"}"
+  printf 'valid\t%s\n' "$valid"
+  printf 'tampered\t%s\n' "$tampered"
+  printf 'oversize\t%s=%s\n' "$name" "$(head -c 4500 /dev/urandom | base64 -w0 | tr -d '+/=')"
+  printf 'garbage\t%s=%s%%ZZ%%E0%%80; other=""; %s=second\n' "$name" "$(head -c 300 /dev/urandom | base64 -w0)" "$name"
+}
 
-# The cookies: a valid session (the demo's own), the same with a byte flipped, one of 6 KB, and garbage.
-valid=$(curl -si "http://127.0.0.1:$port/" | tr -d '\r' | sed -nE 's/^[Ss]et-[Cc]ookie: (connect\.sess=[^;]+).*/\1/p' | head -1)
-[ -n "$valid" ] || { echo "the demo gave no session cookie" >&2; exit 1; }
-# The signature's last character changed (A to B, anything else to A): never the valid cookie again.
-case "$valid" in *A) tampered="${valid%A}B" ;; *) tampered="${valid%?}A" ;; esac
-oversize="connect.sess=s%3Aj%3A%7B%22x%22%3A%22$(head -c 4500 /dev/urandom | base64 -w0 | tr -d '+/=')%22%7D.AAAA"
-garbage="connect.sess=$(head -c 300 /dev/urandom | base64 -w0)%ZZ%E0%80; other=\"\"; connect.sess=second"
-printf 'valid\t%s\ntampered\t%s\noversize\t%s\ngarbage\t%s\n' "$valid" "$tampered" "$oversize" "$garbage" > "$work/cookies.txt"
+failed=()
+sections="$work/sections.md"
+for format in $formats; do
+  echo "soak: $format, ${duration} s" >&2
+  CookieSession__Secret="a soak-test secret that is thirty-two bytes or more" taskset -c 1 \
+    dotnet samples/CookieSession.Demo/bin/Release/net10.0/CookieSession.Demo.dll --urls "http://127.0.0.1:$port" \
+    --CookieSession:Format="$format" >/dev/null 2>&1 &
+  server=$!; pids+=("$server")
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
+  cookies_for > "$work/cookies.txt"
 
-"$work/tools/dotnet-counters" collect --process-id "$server" --counters System.Runtime --format csv \
-  --refresh-interval 10 --duration "$(date -u -d @$((duration + 5)) +%H:%M:%S)" --output "$work/counters.csv" >/dev/null 2>&1 &
-counters=$!; pids+=("$counters")
-( for _ in $(seq 1 $((duration / 10))); do
-    echo "$(date +%s),$(awk '/VmRSS/ {print $2}' "/proc/$server/status")"; sleep 10
-  done ) > "$work/rss.csv" &
-sampler=$!; pids+=("$sampler")
+  rm -f "$work/counters.csv"
+  "$work/tools/dotnet-counters" collect --process-id "$server" --counters System.Runtime --format csv \
+    --refresh-interval 10 --duration "$(date -u -d @$((duration + 5)) +%H:%M:%S)" --output "$work/counters.csv" >/dev/null 2>&1 &
+  counters=$!; pids+=("$counters")
+  ( for _ in $(seq 1 $((duration / sample))); do
+      echo "$(date +%s),$(awk '/VmRSS/ {print $2}' "/proc/$server/status")"; sleep "$sample"
+    done ) > "$work/rss.csv" &
+  sampler=$!; pids+=("$sampler")
 
-SOAK_COOKIES="$work/cookies.txt" taskset -c 0 wrk -t1 -c"$connections" -d"${duration}s" -s bench/soak/cookies.lua \
-  "http://127.0.0.1:$port/" > "$work/wrk.txt"
-wait "$sampler" || true
-wait "$counters" || true
+  SOAK_COOKIES="$work/cookies.txt" taskset -c 0 wrk -t1 -c"$connections" -d"${duration}s" -s bench/soak/cookies.lua \
+    "http://127.0.0.1:$port/" > "$work/wrk.txt" || true
+  wait "$sampler" || true
+  wait "$counters" || true
 
-requests=$(sed -nE 's/^ *([0-9]+) requests in.*/\1/p' "$work/wrk.txt")
-non2xx=$(sed -nE 's/^ *Non-2xx or 3xx responses: ([0-9]+)/\1/p' "$work/wrk.txt"); non2xx=${non2xx:-0}
-socket=$(sed -nE 's/^ *Socket errors: (.*)/\1/p' "$work/wrk.txt"); socket=${socket:-none}
-alive=$(kill -0 "$server" 2>/dev/null && echo yes || echo no)
-rps=$(sed -nE 's/^Requests\/sec: *([0-9.]+)/\1/p' "$work/wrk.txt")
-# dotnet.gc.collections is recorded as an increment per interval: the total is their sum.
-gc() { grep -F "dotnet.gc.collections" "$work/counters.csv" | grep -F "generation=$1]" | awk -F, '{s += $NF} END {print s + 0}'; }
+  requests=$(sed -nE 's/^ *([0-9]+) requests in.*/\1/p' "$work/wrk.txt")
+  non2xx=$(sed -nE 's/^ *Non-2xx or 3xx responses: ([0-9]+)/\1/p' "$work/wrk.txt"); non2xx=${non2xx:-0}
+  socket=$(sed -nE 's/^ *Socket errors: (.*)/\1/p' "$work/wrk.txt"); socket=${socket:-none}
+  alive=$(kill -0 "$server" 2>/dev/null && echo yes || echo no)
+  rps=$(sed -nE 's/^Requests\/sec: *([0-9.]+)/\1/p' "$work/wrk.txt")
+  # Growth after warm-up: the last third of the samples taken after WARMUP seconds against the first third, in percent.
+  growth=$(awk -F, -v w="$warmup" 'NR==1 {t0=$1} $1 - t0 >= w {v[n++] = $2} END {
+      k = int(n / 3); if (k < 1) { print "n/a"; exit }
+      for (i = 0; i < k; i++) { a += v[i]; b += v[n - 1 - i] }
+      printf "%+.1f", (b - a) * 100 / a }' "$work/rss.csv")
+  growing=$(awk -v g="$growth" -v l="$growth_limit" 'BEGIN { print (g == "n/a" || g + 0 > l + 0) ? "yes" : "no" }')
+  # dotnet.gc.collections is recorded as an increment per interval: the total is their sum.
+  gc() { grep -F "dotnet.gc.collections" "$work/counters.csv" | grep -F "generation=$1]" | awk -F, '{s += $NF} END {print s + 0}'; }
+
+  {
+    echo "## $format"
+    echo
+    echo "Session cookies: $(cut -f2 "$work/cookies.txt" | head -1 | tr ';' '\n' | sed -nE 's/^ *([^=]+)=.*/\1/p' | paste -sd, | sed 's/,/, /g')."
+    echo
+    echo "| measure | value |"
+    echo "|---|---:|"
+    echo "| requests | $requests |"
+    echo "| requests/s | $rps |"
+    echo "| answers other than 2xx/3xx (5xx included) | $non2xx |"
+    echo "| socket errors | $socket |"
+    echo "| server alive at the end | $alive |"
+    echo "| working set after warm-up, last third against first third | $growth% |"
+    echo "| garbage collections, gen 0 / gen 1 / gen 2 | $(gc gen0) / $(gc gen1) / $(gc gen2) |"
+    echo
+    echo "Working set (VmRSS, MB) every $sample s:"
+    echo
+    echo '```'
+    awk -F, 'NR==1 {t0=$1} {printf "%4d s  %6.1f MB\n", $1 - t0, $2 / 1024}' "$work/rss.csv"
+    echo '```'
+    awk -F, -v w="$warmup" 'NR==1 {t0=$1} $1 - t0 >= w && !s {s = $2} {last = $2} {if (max < $2) max = $2} END {if (s > 0) printf "\nAfter warm-up (%d s) the working set was %.1f MB; it ended at %.1f MB (%+.1f%%), its highest %.1f MB.\n", w, s / 1024, last / 1024, (last - s) * 100 / s, max / 1024}' "$work/rss.csv"
+    echo
+  } >> "$sections"
+
+  kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true
+  if [ "$non2xx" -ne 0 ] || [ "$socket" != none ] || [ "$alive" != yes ] || [ "$growing" = yes ]; then
+    failed+=("$format: $non2xx answers other than 2xx/3xx, socket errors: $socket, server alive: $alive, working set $growth% after warm-up (limit +$growth_limit%)")
+  fi
+done
 
 {
   echo "# Soak test"
   echo
   echo "$(date -u +%Y-%m-%d), $(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1), $(nproc) cores, .NET $(dotnet --version)."
-  echo "The demo app (Connect format) on CPU 1, wrk on CPU 0: 1 thread, $connections connections, ${duration} s. Each request"
-  echo "carries, chosen at random, a valid session (50%), the same with its signature altered (20%), a signed-looking"
-  echo "value of 6 KB (10%), or garbage with bad escapes and a second cookie of the name (20%)."
+  echo "The demo app in each format on CPU 1, wrk on CPU 0: 1 thread, $connections connections, ${duration} s a format. Each"
+  echo "request carries, chosen at random, a valid session (50%), the same with one character of its value changed (20%),"
+  echo "a value of 6 KB (10%), or garbage with bad escapes and a second cookie of the name (20%). A run fails on any answer"
+  echo "other than 2xx/3xx, any socket error, or a working set whose last third of samples after warm-up (${warmup} s)"
+  echo "averages more than ${growth_limit}% above its first third."
   echo
-  echo "| measure | value |"
-  echo "|---|---:|"
-  echo "| requests | $requests |"
-  echo "| requests/s | $rps |"
-  echo "| answers other than 2xx/3xx (5xx included) | $non2xx |"
-  echo "| socket errors | $socket |"
-  echo "| server alive at the end | $alive |"
-  echo "| garbage collections, gen 0 / gen 1 / gen 2 | $(gc gen0) / $(gc gen1) / $(gc gen2) |"
-  echo
-  echo "Working set (VmRSS, MB) every 10 s:"
-  echo
-  echo '```'
-  awk -F, 'NR==1 {t0=$1} {printf "%4d s  %6.1f MB\n", $1 - t0, $2 / 1024}' "$work/rss.csv"
-  echo '```'
-  awk -F, 'NR>1 && NR<=7 {warm += $2; n++} {last = $2} {if (max < $2) max = $2} END {if (n > 0) printf "\nAfter warm-up (10-60 s) the working set averaged %.1f MB; it ended at %.1f MB (%+.1f%%), its highest %.1f MB.\n", warm / n / 1024, last / 1024, (last - warm / n) * 100 / (warm / n), max / 1024}' "$work/rss.csv"
-  echo
-  echo "Garbage collections by generation in each 10 s interval (dotnet-counters, dotnet.gc.collections):"
-  echo
-  echo '```'
-  grep -F "dotnet.gc.collections" "$work/counters.csv" | awk -F, '{split($3, g, "generation="); gen = substr(g[2], 1, 4); t[$1] = t[$1] " " gen "=" $NF} END {for (k in t) print k t[k]}' | sort | head -80
-  echo '```'
+  cat "$sections"
 } | tee bench/results/soak.md
 
-[ "$non2xx" -eq 0 ] && [ "$socket" = none ] && [ "$alive" = yes ] \
-  || { echo "the soak test failed: $non2xx answers other than 2xx/3xx, socket errors: $socket, server alive: $alive" >&2; exit 1; }
+[ ${#failed[@]} -eq 0 ] || { printf 'the soak test failed: %s\n' "${failed[@]}" >&2; exit 1; }

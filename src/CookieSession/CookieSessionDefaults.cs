@@ -32,6 +32,12 @@ public static class CookieSessionDefaults
     /// <summary>The default of <see cref="CookieSessionOptions.IronSessionTtl"/>: 14 days, iron-session's.</summary>
     public static readonly TimeSpan IronSessionTtl = TimeSpan.FromDays(14);
 
+    /// <summary>The default cookie name of the <see cref="CookieSessionFormat.Flask"/> format, <c>session</c>, Flask's <c>SESSION_COOKIE_NAME</c>.</summary>
+    public const string FlaskCookieName = "session";
+
+    /// <summary>The default of <see cref="FlaskSessionOptions.PermanentSessionLifetime"/>: 31 days, Flask's <c>PERMANENT_SESSION_LIFETIME</c>.</summary>
+    public static readonly TimeSpan FlaskPermanentSessionLifetime = TimeSpan.FromDays(31);
+
     /// <summary>
     /// The default of <see cref="CookieSessionOptions.IdleTimeout"/> with <see cref="CookieSessionFormat.Protected"/>
     /// when neither it nor <see cref="CookieSessionOptions.AbsoluteTimeout"/> is set: 14 days, cookie authentication's
@@ -75,4 +81,25 @@ public static class CookieSessionDefaults
     /// size of HMAC-SHA256.
     /// </summary>
     public const int RecommendedSecretLength = 32;
+
+    /// <summary>
+    /// The default of <see cref="CookieSessionOptions.KeyRingReloadInterval"/>: 1 minute. A key revoked in the Data
+    /// Protection key store is refused by every server within that time (Data Protection's own cache keeps a ring for
+    /// about a day).
+    /// </summary>
+    public static readonly TimeSpan KeyRingReloadInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The longest a request waits for the Data Protection key store with <see cref="CookieSessionFormat.Protected"/>:
+    /// 2 seconds. The key ring is read in the background; a request waits only for a read it asked for (its cookie
+    /// names a key this server has not read), and when the store does not answer within this time, the session is
+    /// unavailable (<see cref="CookieSessionUnavailableException"/>).
+    /// </summary>
+    public static readonly TimeSpan KeyStoreWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>The name of the key ring health check (<c>AddCookieSessionKeyRing</c>): <c>cookiesession_keyring</c>.</summary>
+    public const string KeyRingHealthCheckName = "cookiesession_keyring";
+
+    /// <summary>The tag of the key ring health check, <c>ready</c>: for readiness probes, not liveness ones.</summary>
+    public const string ReadinessTag = "ready";
 }

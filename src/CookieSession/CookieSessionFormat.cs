@@ -33,4 +33,16 @@ public enum CookieSessionFormat
     /// the seal's expiration is <see cref="CookieSessionOptions.IronSessionTtl"/>. Default cookie name <c>iron-session</c>.
     /// </summary>
     IronSession = 3,
+
+    /// <summary>
+    /// Flask's own session cookie (<c>SecureCookieSessionInterface</c>, Flask 2 and 3): itsdangerous's
+    /// <c>URLSafeTimedSerializer</c>, <c>payload.timestamp.signature</c>. The payload is Flask's tagged JSON in URL-safe
+    /// base64 (after a <c>.</c>, compressed with zlib when that is shorter), the timestamp the signing time, and the
+    /// signature an HMAC-SHA1 under a key derived from <see cref="CookieSessionOptions.Secret"/> (Flask's <c>SECRET_KEY</c>)
+    /// with the salt <c>cookie-session</c>; <see cref="CookieSessionOptions.Secrets"/> after the first are
+    /// <c>SECRET_KEY_FALLBACKS</c>. A cookie signed longer ago than <see cref="FlaskSessionOptions.PermanentSessionLifetime"/>
+    /// is refused. Flask's tags (<c>{" t": [...]}</c> for a tuple, as in <c>_flashes</c>) are left as they are, both
+    /// ways. Default cookie name <c>session</c>.
+    /// </summary>
+    Flask = 5,
 }

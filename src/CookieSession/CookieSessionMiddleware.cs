@@ -51,6 +51,12 @@ internal sealed class CookieSessionMiddleware
         {
             next = _validate is null ? _next(context) : ValidateThenNextAsync(session, _validate, context);
         }
+        catch (CookieSessionUnavailableException e) when (!context.Response.HasStarted)
+        {
+            session.Fail();
+            AnswerUnavailable(context, e);
+            return Task.CompletedTask;
+        }
         catch
         {
             session.Fail();
@@ -59,11 +65,11 @@ internal sealed class CookieSessionMiddleware
 
         if (next.IsCompletedSuccessfully)
         {
-            session.Leave();
+            LeaveOrAnswerUnavailable(session, context);
             return Task.CompletedTask;
         }
 
-        return AwaitNextAsync(next, session);
+        return AwaitNextAsync(next, session, context);
     }
 
     private async Task ValidateThenNextAsync(RequestSession session, Func<CookieSessionValidationContext, Task> validate, HttpContext context)
@@ -72,11 +78,17 @@ internal sealed class CookieSessionMiddleware
         await _next(context).ConfigureAwait(false);
     }
 
-    private static async Task AwaitNextAsync(Task next, RequestSession session)
+    private async Task AwaitNextAsync(Task next, RequestSession session, HttpContext context)
     {
         try
         {
             await next.ConfigureAwait(false);
+        }
+        catch (CookieSessionUnavailableException e) when (!context.Response.HasStarted)
+        {
+            session.Fail();
+            AnswerUnavailable(context, e);
+            return;
         }
         catch
         {
@@ -84,7 +96,34 @@ internal sealed class CookieSessionMiddleware
             throw;
         }
 
-        session.Leave();
+        LeaveOrAnswerUnavailable(session, context);
+    }
+
+    private void LeaveOrAnswerUnavailable(RequestSession session, HttpContext context)
+    {
+        try
+        {
+            session.Leave();
+        }
+        catch (CookieSessionUnavailableException e) when (!context.Response.HasStarted)
+        {
+            // The commit could not seal a new session: the key ring cannot be read.
+            session.Fail();
+            AnswerUnavailable(context, e);
+        }
+    }
+
+    /// <summary>
+    /// The application used a session whose cookie cannot be opened now and did not handle it: 503, as for any
+    /// dependency that is down, and never a <c>Set-Cookie</c>, so the user's cookie stays for when the key ring is back.
+    /// </summary>
+    private void AnswerUnavailable(HttpContext context, CookieSessionUnavailableException e)
+    {
+        var response = context.Response;
+        response.Clear();
+        response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        response.Headers.CacheControl = "no-store";
+        Log.SessionUnavailableAnswered(_settings.Logger, e.CookieName);
     }
 
     private static void WarnAboutSecrets(FormatDescriptor format, IReadOnlyList<string> secrets, SignedCookieOptions signed, ILogger logger)

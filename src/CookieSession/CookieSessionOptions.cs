@@ -10,6 +10,7 @@ namespace CookieSession;
 public sealed class CookieSessionOptions
 {
     private CookieBuilder _cookie = new CookieSessionCookieBuilder();
+    private FlaskSessionOptions _flask = new();
 
     /// <summary>
     /// The secret that signs the session (HMAC-SHA256 over its UTF-8 bytes). Default: none. When both
@@ -70,6 +71,16 @@ public sealed class CookieSessionOptions
     public TimeSpan IronSessionTtl { get; set; } = CookieSessionDefaults.IronSessionTtl;
 
     /// <summary>
+    /// With <see cref="CookieSessionFormat.Flask"/>: what Flask configures beside its secret key
+    /// (<see cref="FlaskSessionOptions.PermanentSessionLifetime"/>). Default: Flask's defaults.
+    /// </summary>
+    public FlaskSessionOptions Flask
+    {
+        get => _flask;
+        set => _flask = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>
     /// With <see cref="CookieSessionFormat.Protected"/>: a session is refused once more than this has passed since its
     /// cookie was issued, and a response that used the session issues a new cookie once more than half of it has
     /// passed (not before: no re-encryption on every request). Default: with Protected, when
@@ -116,6 +127,14 @@ public sealed class CookieSessionOptions
     /// Default: <see cref="CookieSessionDefaults.VerifiedCookieCacheSize"/> (1024); 0 turns it off.
     /// </summary>
     public int VerifiedCookieCacheSize { get; set; } = CookieSessionDefaults.VerifiedCookieCacheSize;
+
+    /// <summary>
+    /// How often, with <see cref="CookieSessionFormat.Protected"/>, the Data Protection key store is read in the
+    /// background for the keys it holds: a key revoked there is refused by every server of the application within this
+    /// time, the cache of verified values included. While the store does not answer, it is read again every 5 seconds
+    /// (or this interval, if shorter). Default: <see cref="CookieSessionDefaults.KeyRingReloadInterval"/> (1 minute).
+    /// </summary>
+    public TimeSpan KeyRingReloadInterval { get; set; } = CookieSessionDefaults.KeyRingReloadInterval;
 
     /// <summary>
     /// Trust the first value of <c>X-Forwarded-Proto</c> to tell whether the request came over TLS

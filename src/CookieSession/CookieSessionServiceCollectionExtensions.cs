@@ -39,6 +39,7 @@ public static class CookieSessionServiceCollectionExtensions
         // The Protected format's keys: the application's own Data Protection when it set it up (AddDataProtection
         // adds only what is missing), else the default key ring.
         services.AddDataProtection();
+        services.TryAddSingleton<Formats.Protected.KeyRingMonitor>();
 
         // The meter "CookieSession", through the application's IMeterFactory.
         services.AddMetrics();

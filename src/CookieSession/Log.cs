@@ -73,4 +73,28 @@ internal static partial class Log
     [LoggerMessage(EventId = 16, EventName = "AspNetSessionAlsoRegistered", Level = LogLevel.Warning,
         Message = "ASP.NET Core's server-side session (AddSession()) is registered beside the cookie session (AddCookieSession): wherever UseSession() runs, HttpContext.Session is the server-side session, not the cookie's. Remove AddSession() and UseSession() unless part of the application uses them on purpose.")]
     public static partial void AspNetSessionAlsoRegistered(ILogger logger);
+
+    [LoggerMessage(EventId = 17, EventName = "KeyRingUnreadable", Level = LogLevel.Error,
+        Message = "The Data Protection key ring could not be read from its key store ({KeyStore}). Until it can be: a request bringing a Protected session cookie finds its session unavailable (answered 503 unless the application handles CookieSessionUnavailableException) and its cookie is left as it is; no new Protected session can be written. The key store is read again every few seconds; pages that do not use the session are not affected.")]
+    public static partial void KeyRingUnreadable(ILogger logger, string keyStore, Exception exception);
+
+    [LoggerMessage(EventId = 18, EventName = "KeyRingStale", Level = LogLevel.Warning,
+        Message = "The Data Protection key store ({KeyStore}) does not answer: sessions under the keys already read are served from the cached key ring, but a key created or revoked since is not seen, and a cookie under a key this server has not read finds its session unavailable. The key store is read again every few seconds.")]
+    public static partial void KeyRingStale(ILogger logger, string keyStore, Exception exception);
+
+    [LoggerMessage(EventId = 19, EventName = "KeyRingReadAgain", Level = LogLevel.Information,
+        Message = "The Data Protection key ring was read again from its key store ({KeyStore}) after {Duration} without it.")]
+    public static partial void KeyRingReadAgain(ILogger logger, string keyStore, TimeSpan duration);
+
+    [LoggerMessage(EventId = 20, EventName = "SessionUnavailable", Level = LogLevel.Warning,
+        Message = "Session cookie {CookieName} could not be opened: the Data Protection key ring cannot be read now. The session is unavailable and the cookie is left as it is.")]
+    public static partial void SessionUnavailable(ILogger logger, string cookieName);
+
+    [LoggerMessage(EventId = 21, EventName = "SessionUnavailableAnswered", Level = LogLevel.Debug,
+        Message = "The application used the unavailable session of cookie {CookieName} without handling CookieSessionUnavailableException: answered 503 Service Unavailable.")]
+    public static partial void SessionUnavailableAnswered(ILogger logger, string cookieName);
+
+    [LoggerMessage(EventId = 22, EventName = "SessionNotSealed", Level = LogLevel.Warning,
+        Message = "Session cookie {CookieName} not written: the Data Protection key ring cannot be read now, so the session could not be sealed as the response started. The response is answered 503 with the application's body; the request's changes to the session are lost, and the cookie it brought is left as it is.")]
+    public static partial void SessionNotSealed(ILogger logger, string cookieName);
 }

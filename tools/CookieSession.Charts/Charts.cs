@@ -62,23 +62,26 @@ internal static class Charts
         plot.SavePng(path, Width, Height);
     }
 
-    /// <summary>The server's working set over the soak run.</summary>
+    /// <summary>The server's working set over each format's soak run, one line a format.</summary>
     public static void DrawSoak(SoakResults soak, string path)
     {
+        Color[] colors = [ReadOnlyColor, ReadModifyWriteColor, Colors.SeaGreen, Colors.MediumPurple, ReferenceColor];
         var plot = NewPlot();
-        var line = plot.Add.Scatter(soak.Seconds.ToArray(), soak.Megabytes.ToArray(), ReadOnlyColor);
-        line.LineWidth = 2;
-        line.MarkerSize = 4;
-        line.LegendText = "working set (VmRSS), sampled every 10 s";
+        foreach (var (run, i) in soak.Runs.Select((run, i) => (run, i)))
+        {
+            var line = plot.Add.Scatter(run.Seconds.ToArray(), run.Megabytes.ToArray(), colors[i % colors.Length]);
+            line.LineWidth = 2;
+            line.MarkerSize = 4;
+            line.LegendText = string.Create(CultureInfo.InvariantCulture, $"{run.Format}: {Thousands(run.RequestsPerSecond)} requests/s");
+        }
+
         plot.ShowLegend(Alignment.LowerRight);
-        plot.Axes.SetLimits(0, soak.Seconds.Max() + 10, 0, soak.Megabytes.Max() * 1.2);
+        plot.Axes.SetLimits(0, soak.Runs.Max(r => r.Seconds.Max()) + 10, 0, soak.Runs.Max(r => r.Megabytes.Max()) * 1.2);
         plot.Title(string.Create(
             CultureInfo.InvariantCulture,
-            $"Working set of the demo app over a soak of {soak.Requests / 1e6:0.0} million requests"));
-        plot.YLabel("working set (MB)");
-        plot.XLabel(string.Create(
-            CultureInfo.InvariantCulture,
-            $"seconds into the run, {Thousands(soak.RequestsPerSecond)} requests/s, half of them with bad cookies (bench/results/soak.md)"));
+            $"Working set of the demo app over a soak of {soak.Runs.Sum(r => r.Requests) / 1e6:0.0} million requests"));
+        plot.YLabel("working set, VmRSS (MB)");
+        plot.XLabel("seconds into each format's run, half of the requests with bad cookies (bench/results/soak.md)");
         plot.SavePng(path, Width, Height);
     }
 

@@ -28,7 +28,7 @@ Console.WriteLine($"{Path.Combine(images, Charts.Cost)}: {cost.Formats.Count} fo
 
 var soak = SoakResults.Read(Path.Combine(results, "soak.md"));
 Charts.DrawSoak(soak, Path.Combine(images, Charts.Soak));
-Console.WriteLine($"{Path.Combine(images, Charts.Soak)}: {soak.Seconds.Count} samples");
+Console.WriteLine($"{Path.Combine(images, Charts.Soak)}: {soak.Runs.Sum(r => r.Seconds.Count)} samples in {soak.Runs.Count} runs");
 return 0;
 
 static string FindRepositoryRoot()

@@ -87,32 +87,73 @@ internal sealed record CostResults(double FloorNanoseconds, IReadOnlyList<Pair> 
     }
 }
 
-/// <summary>bench/results/soak.md: the server's working set sampled over the run.</summary>
-internal sealed partial record SoakResults(IReadOnlyList<double> Seconds, IReadOnlyList<double> Megabytes, long Requests, double RequestsPerSecond)
+/// <summary>
+/// bench/results/soak.md: for each format (a "## Format" section; a file without sections is one run of the demo's
+/// default format), the server's working set sampled over its run, and its requests.
+/// </summary>
+internal sealed partial record SoakResults(IReadOnlyList<SoakRun> Runs)
 {
     public static SoakResults Read(string path)
     {
+        var runs = new List<SoakRun>();
+        var name = "Connect";
         var seconds = new List<double>();
         var megabytes = new List<double>();
+        long requests = 0;
+        double perSecond = 0;
+
+        void Close()
+        {
+            if (seconds.Count > 0)
+            {
+                runs.Add(new SoakRun(name, [.. seconds], [.. megabytes], requests, perSecond));
+            }
+
+            seconds.Clear();
+            megabytes.Clear();
+        }
+
         foreach (var line in File.ReadLines(path))
         {
-            var match = Sample().Match(line);
-            if (match.Success)
+            if (line.StartsWith("## ", StringComparison.Ordinal))
             {
-                seconds.Add(double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
-                megabytes.Add(double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+                Close();
+                name = line[3..].Trim();
+            }
+            else if (Sample().Match(line) is { Success: true } sample)
+            {
+                seconds.Add(double.Parse(sample.Groups[1].Value, CultureInfo.InvariantCulture));
+                megabytes.Add(double.Parse(sample.Groups[2].Value, CultureInfo.InvariantCulture));
+            }
+            else if (Row().Match(line) is { Success: true } row)
+            {
+                var value = double.Parse(row.Groups[2].Value.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+                if (row.Groups[1].Value == "requests")
+                {
+                    requests = (long)value;
+                }
+                else
+                {
+                    perSecond = value;
+                }
             }
         }
 
-        if (seconds.Count < 2)
+        Close();
+        if (runs.Count == 0 || runs.Any(r => r.Seconds.Count < 2))
         {
-            throw new FormatException($"{path}: fewer than two working-set samples (lines like '  10 s   102.7 MB').");
+            throw new FormatException($"{path}: a run with fewer than two working-set samples (lines like '  10 s   102.7 MB').");
         }
 
-        var table = MarkdownTable.Read(path, "measure", "value");
-        return new SoakResults(seconds, megabytes, (long)table.Number("requests", "value"), table.Number("requests/s", "value"));
+        return new SoakResults(runs);
     }
 
     [GeneratedRegex(@"^\s*([0-9]+(?:\.[0-9]+)?)\s+s\s+([0-9]+(?:\.[0-9]+)?)\s+MB\s*$")]
     private static partial Regex Sample();
+
+    [GeneratedRegex(@"^\|\s*(requests|requests/s)\s*\|\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*\|\s*$")]
+    private static partial Regex Row();
 }
+
+/// <summary>One format's soak run: its working-set samples and its requests.</summary>
+internal sealed record SoakRun(string Format, IReadOnlyList<double> Seconds, IReadOnlyList<double> Megabytes, long Requests, double RequestsPerSecond);

@@ -1,5 +1,6 @@
 using CookieSession.Formats.Connect;
 using CookieSession.Formats.Express;
+using CookieSession.Formats.Flask;
 using CookieSession.Formats.Iron;
 using CookieSession.Formats.Protected;
 
@@ -15,6 +16,7 @@ internal static class FormatDescriptors
         ExpressFormat.Descriptor,
         ProtectedFormat.Descriptor,
         IronFormat.Descriptor,
+        FlaskFormat.Descriptor,
     ];
 
     private static readonly Dictionary<CookieSessionFormat, FormatDescriptor> ByFormat = All.ToDictionary(d => d.Format);

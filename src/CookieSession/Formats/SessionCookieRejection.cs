@@ -11,13 +11,13 @@ internal enum SessionCookieRejection
     /// <summary>The signature does not match under any configured secret.</summary>
     BadSignature,
 
-    /// <summary>Percent-escapes or base64 that do not decode, a character outside the format's alphabet, or bytes that are not UTF-8.</summary>
+    /// <summary>Percent-escapes or base64 that do not decode, a character outside the format's alphabet, compressed data that does not inflate, or bytes that are not UTF-8.</summary>
     MalformedEncoding,
 
     /// <summary>Signed, but not JSON, or JSON that is not an object, or nested too deep.</summary>
     NotJsonObject,
 
-    /// <summary>Larger than any cookie a browser sends.</summary>
+    /// <summary>Larger than any cookie a browser sends, or compressed data that inflates past its bound.</summary>
     TooLarge,
 
     /// <summary>Its chunks do not fit together: a count out of range, or a chunk missing, extra or empty.</summary>
@@ -35,7 +35,7 @@ internal enum SessionCookieRejection
     /// <summary>Issued later than now (beyond 5 minutes of clock skew), or created after it was issued.</summary>
     NotYetValid,
 
-    /// <summary>An iron seal past its expiration (and iron's 60 seconds of skew).</summary>
+    /// <summary>Past its expiration: an iron seal's (and iron's 60 seconds of skew), or a Flask signature older than <c>PermanentSessionLifetime</c>.</summary>
     Expired,
 
     /// <summary>An iron seal naming a password id that is not configured.</summary>
@@ -49,4 +49,10 @@ internal enum SessionCookieRejection
 
     /// <summary>Reading it failed in a way no other reason names (the error's type is logged, never its message).</summary>
     Malformed,
+
+    /// <summary>
+    /// Not a rejection: the cookie may be good, but the Data Protection key ring cannot be read now. The session is
+    /// unavailable and its cookie left as it is.
+    /// </summary>
+    KeyRingUnavailable,
 }

@@ -61,6 +61,9 @@ internal sealed class CookieSessionOptionsBinder : IConfigureOptions<CookieSessi
         reader.Boolean(nameof(CookieSessionOptions.Rolling), value => options.Rolling = value);
         reader.Boolean(nameof(CookieSessionOptions.SaveUninitialized), value => options.SaveUninitialized = value);
 
+        var flask = new Reader(configuration.GetSection(nameof(CookieSessionOptions.Flask)), failures);
+        flask.TimeSpan(nameof(FlaskSessionOptions.PermanentSessionLifetime), value => options.Flask.PermanentSessionLifetime = value);
+
         var cookie = new Reader(configuration.GetSection(nameof(CookieSessionOptions.Cookie)), failures);
         cookie.String(nameof(CookieBuilder.Name), value =>
         {

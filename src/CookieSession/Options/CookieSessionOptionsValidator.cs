@@ -33,6 +33,11 @@ internal sealed class CookieSessionOptionsValidator : IValidateOptions<CookieSes
             failures.Add("CookieSessionOptions.VerifiedCookieCacheSize must be between 0 (off) and 16384 (at most 16 KB an entry: 256 MB).");
         }
 
+        if (options.KeyRingReloadInterval < TimeSpan.FromSeconds(1) || options.KeyRingReloadInterval > TimeSpan.FromDays(1))
+        {
+            failures.Add("CookieSessionOptions.KeyRingReloadInterval must be between 1 second and 1 day (Data Protection's own cache of the key ring): it is how long a key revoked on another server is still accepted here.");
+        }
+
         if (options.MaxChunkedSize < CookieSessionDefaults.MaxCookieSize || options.MaxChunkedSize > 16 * CookieSessionDefaults.MaxCookieSize)
         {
             failures.Add($"CookieSessionOptions.MaxChunkedSize must be at least {CookieSessionDefaults.MaxCookieSize}, the size of one cookie, and at most 65536, sixteen of them.");

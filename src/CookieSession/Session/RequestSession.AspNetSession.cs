@@ -24,7 +24,8 @@ internal sealed partial class RequestSession : ISession
     /// <summary>The property that marks bytes that are not UTF-8. Stored in cookies: never change it.</summary>
     private const string BinaryProperty = "$binary";
 
-    bool ISession.IsAvailable => !IsDetached;
+    /// <summary>Reads the cookie, as ASP.NET's session loads on this call: false outside the cookie's path, or while the key ring cannot be read.</summary>
+    bool ISession.IsAvailable => IsAvailable;
 
     string ISession.Id => string.Empty;
 

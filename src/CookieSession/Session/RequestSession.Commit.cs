@@ -96,6 +96,12 @@ internal sealed partial class RequestSession
         }
 
         var contents = Contents;
+        if (contents.IsUnavailable)
+        {
+            // Never overwritten nor deleted: it loads again once the key ring can be read.
+            return SessionOutcome.Unavailable;
+        }
+
         if (Has(Flags.DeleteCookie) && contents.Count == 0)
         {
             // Cleared, and nothing stored since (or stored and removed again): the old cookie must go.

@@ -303,7 +303,18 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
 
         if (_phase == Phase.Open)
         {
-            Commit();
+            try
+            {
+                Commit();
+            }
+            catch (CookieSessionUnavailableException)
+            {
+                // The headers are not sent yet: the status still says that the session's change was lost. The cookie
+                // the request brought stays as it was.
+                _context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                _context.Response.Headers.CacheControl = "no-store";
+                Log.SessionNotSealed(_settings.Logger, _settings.CookieName);
+            }
         }
         else if (_phase == Phase.Committed && _contents is { Written.First: not null })
         {
@@ -676,6 +687,7 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
     }
 
     /// <summary>The contents, for a read that does not count as a use by itself.</summary>
+    /// <exception cref="CookieSessionUnavailableException">The cookie could not be opened: the key ring cannot be read.</exception>
     private SessionContents Readable()
     {
         if (IsOver)
@@ -683,8 +695,17 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
             throw new InvalidOperationException("This session belongs to a request that has ended; use the session of the current request.");
         }
 
-        return _contents ?? Load();
+        var contents = _contents ?? Load();
+        if (contents.IsUnavailable)
+        {
+            throw new CookieSessionUnavailableException(_settings.CookieName);
+        }
+
+        return contents;
     }
+
+    /// <summary>Whether the session can be used: inside the cookie's path, and not unavailable (<see cref="SessionContents.IsUnavailable"/>).</summary>
+    public bool IsAvailable => !IsDetached && !Contents.IsUnavailable;
 
     private void MarkUsed() => _flags |= Flags.Used;
 
@@ -732,6 +753,13 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
             }
 
             rejection = result.Rejection;
+            if (rejection == SessionCookieRejection.KeyRingUnavailable)
+            {
+                // Not a bad cookie: an empty session here would let the application's next write replace the user's.
+                _contents = contents = new SessionContents { IsUnavailable = true };
+                Log.SessionUnavailable(settings.Logger, settings.CookieName);
+                return contents;
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

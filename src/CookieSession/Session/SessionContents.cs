@@ -80,6 +80,12 @@ internal sealed class SessionContents
     /// <summary>No valid cookie was loaded.</summary>
     public bool IsNew => !_fromCookie;
 
+    /// <summary>
+    /// The cookie could not be opened because the key ring cannot be read now: the session cannot be used, and the
+    /// cookie is neither written nor deleted.
+    /// </summary>
+    public bool IsUnavailable { get; init; }
+
     /// <summary>A change was made, or a live node handed out.</summary>
     public bool MayHaveChanged => _changed || _exposed;
 

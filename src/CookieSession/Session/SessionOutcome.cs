@@ -23,4 +23,7 @@ internal enum SessionOutcome : byte
 
     /// <summary>The session was cleared: its cookie is deleted.</summary>
     Deleted,
+
+    /// <summary>The cookie could not be opened because the key ring cannot be read: it is left as it is.</summary>
+    Unavailable,
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using CookieSession.Formats;
+using CookieSession.Formats.Protected;
 using CookieSession.Tests.Formats.Protected;
 using CookieSession.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -49,6 +50,7 @@ public sealed class WrittenValueCacheTests
         {
             using var services = new ServiceCollection()
                 .AddDataProtection().SetApplicationName("tests").PersistKeysToFileSystem(new DirectoryInfo(keys)).Services
+                .AddSingleton<KeyRingMonitor>()
                 .BuildServiceProvider();
             var options = new CookieSessionOptions { Format = which, Secret = Secret };
             options.Cookie.Name = "sid";

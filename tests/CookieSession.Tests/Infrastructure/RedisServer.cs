@@ -96,17 +96,44 @@ public sealed class RedisServer : IAsyncLifetime
         Assert.Skip(_unavailable);
     }
 
-    /// <summary>A new client connection, as a separate server of the app would have; the caller disposes it.</summary>
-    public async Task<ConnectionMultiplexer> ConnectAsync()
+    /// <summary>
+    /// A new client connection, as a separate server of the app would have; the caller disposes it. With
+    /// <paramref name="abortOnConnectFail"/> false (<c>abortConnect=false</c>), as an application that must start while
+    /// Redis is down connects: it returns at once and keeps reconnecting.
+    /// </summary>
+    public async Task<ConnectionMultiplexer> ConnectAsync(bool abortOnConnectFail = true)
     {
         var options = new ConfigurationOptions
         {
             EndPoints = { EndPoint },
-            AbortOnConnectFail = true,
+            AbortOnConnectFail = abortOnConnectFail,
             ConnectTimeout = 5000,
+            ConnectRetry = abortOnConnectFail ? 3 : 1,
             ClientName = "cookiesession-tests",
         };
         return await ConnectionMultiplexer.ConnectAsync(options);
+    }
+
+    /// <summary>Kills the server, as an outage does: its clients' connections drop. <see cref="RestartAsync"/> brings it back.</summary>
+    public void Stop()
+    {
+        RequireRedis();
+        KillServer();
+    }
+
+    /// <summary>
+    /// Starts the server again on the same port, ready once it answers PING, holding what a <c>SAVE</c> command wrote to
+    /// its directory before it stopped (else empty: it saves nothing by itself).
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        RequireRedis();
+        var redis = FindOnPath("redis-server")!;
+        _process = await StartAsync(redis, _endPoint!);
+        if (!await WaitForPingAsync(_process, _endPoint!))
+        {
+            throw new InvalidOperationException($"redis-server did not start again on {_endPoint}. Its output:\n{Output()}");
+        }
     }
 
     public ValueTask DisposeAsync()

@@ -138,6 +138,35 @@ public sealed class ConfigurationBindingTests
         Assert.Equal(TimeSpan.FromDays(7), options.IronSessionTtl);
     }
 
+    [Theory]
+    [InlineData("appsettings.json")]
+    [InlineData("environment")]
+    public void AddCookieSession_FlaskConfiguration_BindsSecretKeyFallbacksAndLifetime(string source)
+    {
+        const string json = """
+            {
+              "CookieSession": {
+                "Format": "Flask",
+                "Secrets": [ "the Flask app's SECRET_KEY", "its SECRET_KEY_FALLBACKS entry" ],
+                "Flask": { "PermanentSessionLifetime": "1.00:00:00" }
+              }
+            }
+            """;
+        var environment = new Dictionary<string, string>
+        {
+            ["CookieSession__Format"] = "Flask",
+            ["CookieSession__Secrets__0"] = "the Flask app's SECRET_KEY",
+            ["CookieSession__Secrets__1"] = "its SECRET_KEY_FALLBACKS entry",
+            ["CookieSession__Flask__PermanentSessionLifetime"] = "1.00:00:00",
+        };
+
+        var options = Bind(From(source, json, environment));
+
+        Assert.Equal(CookieSessionFormat.Flask, options.Format);
+        Assert.Equal(["the Flask app's SECRET_KEY", "its SECRET_KEY_FALLBACKS entry"], options.Secrets);
+        Assert.Equal(TimeSpan.FromDays(1), options.Flask.PermanentSessionLifetime);
+    }
+
     [Fact]
     public void AddCookieSession_SecretsNumberedPastNine_KeepsNumericOrder()
     {
@@ -249,8 +278,9 @@ public sealed class ConfigurationBindingTests
 
     public static TheoryData<string, string, string> WrongValues() => new()
     {
-        { "Format", "Connet", "CookieSession:Format 'Connet' is not one of Connect, ExpressCookieSession, Protected, IronSession." },
-        { "Format", "2", "CookieSession:Format '2' is not one of Connect, ExpressCookieSession, Protected, IronSession." },
+        { "Format", "Connet", "CookieSession:Format 'Connet' is not one of Connect, ExpressCookieSession, Protected, IronSession, " },
+        { "Format", "2", "CookieSession:Format '2' is not one of Connect, ExpressCookieSession, Protected, IronSession, " },
+        { "Flask:PermanentSessionLifetime", "31 days", "CookieSession:Flask:PermanentSessionLifetime '31 days' is not a time span: use [d.]hh:mm[:ss]" },
         { "KeygripAlgorithm", "MD5", "CookieSession:KeygripAlgorithm 'MD5' is not one of SHA1, SHA256, SHA384, SHA512." },
         { "IronSessionTtl", "14 days", "CookieSession:IronSessionTtl '14 days' is not a time span: use [d.]hh:mm[:ss], for example 14.00:00:00 for 14 days or 00:30:00 for 30 minutes." },
         { "IdleTimeout", "forever", "CookieSession:IdleTimeout 'forever' is not a time span: use [d.]hh:mm[:ss], for example 14.00:00:00 for 14 days or 00:30:00 for 30 minutes, or Infinite for no limit." },

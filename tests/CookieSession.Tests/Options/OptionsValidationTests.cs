@@ -39,6 +39,11 @@ public sealed class OptionsValidationTests
         { "__Host- with a domain", o => { o.Secret = "x"; o.Cookie.Name = "__Host-sess"; o.Cookie.SecurePolicy = CookieSecurePolicy.Always; o.Cookie.Domain = "example.com"; }, "starts with __Host-: browsers accept it only without a Domain. Leave Cookie.Domain unset" },
         { "__Secure- without Secure", o => { o.Secret = "x"; o.Cookie.Name = "__Secure-sess"; }, "CookieSessionOptions.Cookie.Name '__Secure-sess' starts with __Secure-: browsers accept it only Secure. Set Cookie.SecurePolicy = Always" },
         { "__SECURE- without Secure", o => { o.Secret = "x"; o.Cookie.Name = "__SECURE-sess"; }, "Set Cookie.SecurePolicy = Always" },
+        { "Flask without SECRET_KEY", o => o.Format = CookieSessionFormat.Flask, "CookieSessionOptions.Secret is required" },
+        { "Flask with IdleTimeout", o => { o.Format = CookieSessionFormat.Flask; o.Secret = "x"; o.IdleTimeout = TimeSpan.FromHours(1); }, "set CookieSessionOptions.Flask.PermanentSessionLifetime instead of IdleTimeout or AbsoluteTimeout" },
+        { "Flask with AbsoluteTimeout", o => { o.Format = CookieSessionFormat.Flask; o.Secret = "x"; o.AbsoluteTimeout = TimeSpan.FromHours(1); }, "set CookieSessionOptions.Flask.PermanentSessionLifetime instead of IdleTimeout or AbsoluteTimeout" },
+        { "Flask lifetime zero", o => { o.Format = CookieSessionFormat.Flask; o.Secret = "x"; o.Flask.PermanentSessionLifetime = TimeSpan.Zero; }, "CookieSessionOptions.Flask.PermanentSessionLifetime must be at least one second" },
+        { "Flask lifetime with another format", o => { o.Secret = "x"; o.Flask.PermanentSessionLifetime = TimeSpan.FromDays(1); }, "CookieSessionOptions.Flask.PermanentSessionLifetime is for Format Flask, not Connect." },
     };
 
     [Theory]
@@ -112,6 +117,7 @@ public sealed class OptionsValidationTests
         Assert.False(options.SaveUninitialized);
         Assert.Null(options.Secret);
         Assert.Empty(options.Secrets);
+        Assert.Equal(TimeSpan.FromDays(31), options.Flask.PermanentSessionLifetime);
     }
 
     [Fact]

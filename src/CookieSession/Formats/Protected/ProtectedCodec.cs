@@ -42,8 +42,8 @@ internal sealed class ProtectedCodec : ISessionCodec
     private readonly TimeSpan? _absolute;
 
     /// <param name="keys">
-    /// The data keys under the application's Data Protection; with the key ring behind it when it is Data Protection's
-    /// own (else nothing is cached: without seeing the ring reload, a cached value would outlive a revocation).
+    /// The data keys under the application's Data Protection: when they see no key ring (their generation is
+    /// <see langword="null"/>) nothing is cached, since a cached value would outlive a revocation.
     /// </param>
     /// <param name="options">The options.</param>
     /// <param name="time">The clock of the lifetimes.</param>

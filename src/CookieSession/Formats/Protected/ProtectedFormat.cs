@@ -1,6 +1,5 @@
 using CookieSession.Formats.Transports;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement.Internal;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CookieSession.Formats.Protected;
@@ -34,17 +33,17 @@ internal static class ProtectedFormat
 
     private static DataKeys KeysOf(FormatContext context)
     {
-        var provider = context.Services.GetRequiredService<IDataProtectionProvider>();
+        var protector = context.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(ProtectedCodec.Purpose, context.CookieName);
 
-        // The key ring can be watched only when the provider is the one AddDataProtection builds on it (not, say, an
-        // ephemeral provider, or one made by DataProtectionProvider.Create, each with a ring of its own).
-        // A probe proves it: what the provider protects names the default key of the ring the container holds.
-        var keyRings = context.Services.GetService<IKeyRingProvider>();
-        if (keyRings is not null && !DataKeys.ProtectsWithRingOf(provider, keyRings))
+        // The key ring can be watched when Data Protection is the container's own (the monitor's first read checks that
+        // the provider protects with the ring it reads); else the provider is used as a plain IDataProtector.
+        if (context.Services.GetService<KeyRingMonitor>() is { CanWatch: true } monitor && protector is IPersistedDataProtector persisted)
         {
-            keyRings = null;
+            // The application starts whether or not the store answers: the monitor logs what is not available.
+            monitor.StartAndWait(CookieSessionDefaults.KeyStoreWait);
+            return new DataKeys(new KeyRingDataKeyProtector(persisted, monitor, context.CookieName));
         }
 
-        return new DataKeys(provider.CreateProtector(ProtectedCodec.Purpose, context.CookieName), keyRings);
+        return new DataKeys(new PlainDataKeyProtector(protector));
     }
 }

@@ -61,8 +61,9 @@ public sealed class KeyRingWatchTests
     }
 
     /// <summary>
-    /// An unknown key id makes Data Protection reload its key ring, which drops every cached data key and verified
-    /// value: a client forging such ids must not make every request pay a reload.
+    /// A key id the library's view of the ring does not list asks for a read of the key store, which settles it: a
+    /// forged id is refused without making Data Protection reload its ring (which would drop every cached data key and
+    /// verified value).
     /// </summary>
     [Fact]
     public async Task ForgedKeyId_ReloadsTheKeyRingAtMostOnceASecond()

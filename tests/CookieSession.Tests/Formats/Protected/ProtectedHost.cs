@@ -13,7 +13,8 @@ internal static class ProtectedHost
         Action<CookieSessionOptions>? configure = null,
         string? keys = null,
         string application = "tests",
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        bool plain = false)
     {
         keys ??= NewKeyFolder();
         return SessionTestHost.StartAsync(
@@ -26,6 +27,13 @@ internal static class ProtectedHost
             services: s =>
             {
                 s.AddDataProtection().SetApplicationName(application).PersistKeysToFileSystem(new DirectoryInfo(keys));
+                if (plain)
+                {
+                    // The same keys, through protectors that are only IDataProtector, as a provider of another kind has.
+                    s.AddSingleton<IDataProtectionProvider>(new PlainDataProtectionProvider(
+                        DataProtectionProvider.Create(new DirectoryInfo(keys), b => b.SetApplicationName(application))));
+                }
+
                 services?.Invoke(s);
             },
             withDefaultSecret: false);
@@ -76,4 +84,19 @@ internal static class ProtectedHost
 
         await context.Response.WriteAsync((session.Get<string>("blob")?.Length ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
     };
+
+    /// <summary>A provider whose protectors are plain <see cref="IDataProtector"/>s: no revocation flag, no key ring to see.</summary>
+    private sealed class PlainDataProtectionProvider(IDataProtectionProvider inner) : IDataProtectionProvider
+    {
+        public IDataProtector CreateProtector(string purpose) => new PlainProtector(inner.CreateProtector(purpose));
+
+        private sealed class PlainProtector(IDataProtector inner) : IDataProtector
+        {
+            public IDataProtector CreateProtector(string purpose) => new PlainProtector(inner.CreateProtector(purpose));
+
+            public byte[] Protect(byte[] plaintext) => inner.Protect(plaintext);
+
+            public byte[] Unprotect(byte[] protectedData) => inner.Unprotect(protectedData);
+        }
+    }
 }

@@ -1,0 +1,55 @@
+using System.Globalization;
+using CookieSession.Formats.Protected;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CookieSession.Diagnostics;
+
+/// <summary>
+/// The Data Protection key ring as the Protected format sees it (<see cref="KeyRingMonitor"/>): readable is Healthy, stale
+/// (read once, the key store not answering now) is Degraded, unreadable (never read) is the registration's failure status.
+/// </summary>
+internal sealed class KeyRingHealthCheck(KeyRingMonitor monitor) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        // The first check of an application that has not used the key ring yet starts the reads.
+        monitor.StartAndWait(CookieSessionDefaults.KeyStoreWait);
+        if (!monitor.CanWatch)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("No Data Protection key ring is registered: there is nothing to read."));
+        }
+
+        var data = new Dictionary<string, object>
+        {
+            ["keyStore"] = monitor.KeyStore,
+            ["reloadInterval"] = monitor.ReloadInterval.ToString("c", CultureInfo.InvariantCulture),
+        };
+        if (monitor.LastRead is { } read)
+        {
+            data["lastRead"] = read.ToString("O", CultureInfo.InvariantCulture);
+        }
+
+        if (monitor.FailingSince is { } since)
+        {
+            data["failingSince"] = since.ToString("O", CultureInfo.InvariantCulture);
+        }
+
+        if (monitor.Error is { } error)
+        {
+            data["error"] = error;
+        }
+
+        var result = monitor.State switch
+        {
+            KeyRingState.Readable => HealthCheckResult.Healthy($"The Data Protection key ring is read from {monitor.KeyStore}.", data),
+            KeyRingState.Stale => HealthCheckResult.Degraded(
+                $"The Data Protection key store ({monitor.KeyStore}) does not answer: sessions are served from the cached key ring; keys created or revoked since are not seen.",
+                data: data),
+            _ => new HealthCheckResult(
+                context.Registration.FailureStatus,
+                $"The Data Protection key ring has not been read from {monitor.KeyStore}: Protected sessions are unavailable and none can be written.",
+                data: data),
+        };
+        return Task.FromResult(result);
+    }
+}

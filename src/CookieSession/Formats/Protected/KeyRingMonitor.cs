@@ -1,0 +1,331 @@
+using System.Collections.Frozen;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.KeyManagement.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CookieSession.Formats.Protected;
+
+/// <summary>
+/// The library's own view of the Data Protection key ring (<see cref="KeyRingView"/>), read from the key store on a
+/// background task every <see cref="CookieSessionOptions.KeyRingReloadInterval"/>, so that no request reads the store:
+/// a request waits at most <see cref="CookieSessionDefaults.KeyStoreWait"/> for a read it asked for (a cookie under a
+/// key this server has not seen). Data Protection caches its ring for about a day; the view lists the keys the store
+/// holds now, so a key revoked on another server is refused here within one reload.
+/// </summary>
+/// <remarks>
+/// One per application (a singleton), shared by every Protected middleware and the key ring health check. A read that
+/// fails keeps the last view (the ring stays usable: Data Protection keeps its own cache) and is retried every few
+/// seconds; the first failure and the recovery are logged once each.
+/// </remarks>
+internal sealed class KeyRingMonitor : IDisposable
+{
+    /// <summary>How often a failed read is tried again (or the reload interval, if shorter).</summary>
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The least time between two reads: requests asking for one (cookies naming a key id not in the view, forged ones
+    /// among them) share the next read, so the store is read at most four times a second.
+    /// </summary>
+    private static readonly TimeSpan ReadSpacing = TimeSpan.FromMilliseconds(250);
+
+    private readonly IKeyRingProvider? _keyRings;
+    private readonly IKeyManager? _keyManager;
+    private readonly IDataProtectionProvider _provider;
+    // Real time, not the options' clock: these are the store's reads, which a test's frozen clock must not stop.
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _firstRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _lock = new();
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _waiting;
+    private Task? _loop;
+    private KeyRingView? _view;
+    private Watching _watching;
+    private long _lastReadStarted = long.MinValue / 2;
+    private DateTimeOffset? _lastRead;
+    private DateTimeOffset? _failingSince;
+    private string? _error;
+
+    public KeyRingMonitor(IServiceProvider services)
+    {
+        _keyRings = services.GetService<IKeyRingProvider>();
+        _keyManager = services.GetService<IKeyManager>();
+        _provider = services.GetRequiredService<IDataProtectionProvider>();
+        _time = TimeProvider.System;
+        _logger = (services.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("CookieSession.KeyRing");
+        ReloadInterval = services.GetService<IOptions<CookieSessionOptions>>()?.Value.KeyRingReloadInterval ?? CookieSessionDefaults.KeyRingReloadInterval;
+        KeyStore = services.GetService<IOptions<KeyManagementOptions>>()?.Value.XmlRepository?.GetType().Name ?? "the default key store";
+    }
+
+    /// <summary>Whether the provider seals with the ring watched here, as far as the first read could tell.</summary>
+    private enum Watching : byte
+    {
+        /// <summary>Not read yet.</summary>
+        Unknown,
+
+        /// <summary>The provider protects with the default key of the ring read here.</summary>
+        Yes,
+
+        /// <summary>The provider has a ring of its own (an ephemeral provider, <c>DataProtectionProvider.Create</c>).</summary>
+        No,
+    }
+
+    /// <summary>How often the key store is read while it answers.</summary>
+    public TimeSpan ReloadInterval { get; }
+
+    /// <summary>The key store's name for the logs: the type of Data Protection's repository.</summary>
+    public string KeyStore { get; }
+
+    /// <summary>Whether there is a Data Protection key ring to watch at all.</summary>
+    public bool CanWatch => _keyRings is not null && _keyManager is not null;
+
+    /// <summary>The last view read; <see langword="null"/> until the store has been read once.</summary>
+    public KeyRingView? View => Volatile.Read(ref _view);
+
+    /// <summary>
+    /// The view, with Data Protection's ring as it is now: a key this server created or revoked changes that ring at
+    /// once (from Data Protection's cache: this reads no store), and with it the generation cached values are checked
+    /// against; a read of the store is asked for, to list the keys again.
+    /// </summary>
+    public KeyRingView? Current()
+    {
+        var view = View;
+        if (view is null)
+        {
+            return null;
+        }
+
+        IKeyRing ring;
+        try
+        {
+            ring = _keyRings!.GetCurrentKeyRing();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Data Protection's own refresh failed, and this call was the one told: the view stands.
+            return view;
+        }
+
+        if (ReferenceEquals(ring, view.Ring))
+        {
+            return view;
+        }
+
+        Interlocked.CompareExchange(ref _view, new KeyRingView(ring, view.Known, view.Revoked), view);
+        _ = RequestRead();
+        return View;
+    }
+
+    /// <summary>The provider protects with another ring than the one read here: the view says nothing about its keys.</summary>
+    public bool WatchesAnotherRing => _watching == Watching.No;
+
+    /// <summary>When the store was last read successfully.</summary>
+    public DateTimeOffset? LastRead => _lastRead;
+
+    /// <summary>Since when reads have been failing; <see langword="null"/> while they succeed.</summary>
+    public DateTimeOffset? FailingSince => _failingSince;
+
+    /// <summary>The type of the last read's error; <see langword="null"/> when it succeeded.</summary>
+    public string? Error => _error;
+
+    /// <summary>
+    /// Readable; stale (the store did not answer the last read, or not for three reload intervals, or Data Protection's
+    /// cached default key is revoked in the store); or unreadable (never read).
+    /// </summary>
+    public KeyRingState State
+    {
+        get
+        {
+            if (View is not { } view)
+            {
+                return KeyRingState.Unreadable;
+            }
+
+            // Also stale: Data Protection's cached ring seals with a key the store lists as revoked, which only its own
+            // reload (or a restart) replaces.
+            return _error is not null || _lastRead is not { } read || _time.GetUtcNow() - read > 3 * ReloadInterval
+                || view.Revoked.Contains(view.Ring.DefaultKeyId)
+                ? KeyRingState.Stale
+                : KeyRingState.Readable;
+        }
+    }
+
+    /// <summary>Starts the background reads, once.</summary>
+    public void Start()
+    {
+        if (!CanWatch)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _loop ??= Task.Run(LoopAsync);
+        }
+    }
+
+    /// <summary>Starts the reads and waits for the first to end (read or failed), at most <paramref name="timeout"/>.</summary>
+    public void StartAndWait(TimeSpan timeout)
+    {
+        Start();
+        if (CanWatch)
+        {
+            _firstRead.Task.Wait(timeout);
+        }
+    }
+
+    /// <summary>
+    /// Asks for a read now, for a cookie under a key the view does not list: a task that ends when a read that started
+    /// after this call ends. Reads are at least <see cref="ReadSpacing"/> apart; requests asking meanwhile share one.
+    /// </summary>
+    public Task RequestRead()
+    {
+        Start();
+        if (!CanWatch)
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (_lock)
+        {
+            _waiting ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _wake.TrySetResult();
+            return _waiting.Task;
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        lock (_lock)
+        {
+            _waiting?.TrySetResult();
+            _wake.TrySetResult();
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Read();
+            _firstRead.TrySetResult();
+            var delay = _error is null ? ReloadInterval : (ReloadInterval < RetryInterval ? ReloadInterval : RetryInterval);
+            Task wake;
+            lock (_lock)
+            {
+                wake = _wake.Task;
+            }
+
+            await Task.WhenAny(wake, Task.Delay(delay, _stopping.Token)).ConfigureAwait(false);
+            var since = TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastReadStarted));
+            if (since < ReadSpacing && !_stopping.IsCancellationRequested)
+            {
+                await Task.WhenAny(Task.Delay(ReadSpacing - since, _stopping.Token)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Reads the ring and the keys the store holds; a failure keeps the last view.</summary>
+    private void Read()
+    {
+        TaskCompletionSource? waiting;
+        lock (_lock)
+        {
+            waiting = _waiting;
+            _waiting = null;
+            _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Interlocked.Exchange(ref _lastReadStarted, Environment.TickCount64);
+        }
+
+        try
+        {
+            // Data Protection's ring first (from its cache once read), then the store itself: its keys and revocations.
+            var ring = _keyRings!.GetCurrentKeyRing();
+            var known = new HashSet<Guid>();
+            var revoked = new HashSet<Guid>();
+            foreach (var key in _keyManager!.GetAllKeys())
+            {
+                known.Add(key.KeyId);
+                if (key.IsRevoked)
+                {
+                    revoked.Add(key.KeyId);
+                }
+            }
+
+            var previous = View;
+            if (previous is null || !ReferenceEquals(previous.Ring, ring) || !previous.Known.SetEquals(known) || !previous.Revoked.SetEquals(revoked))
+            {
+                // A new view only when something changed: it is the generation cached keys and values are checked against.
+                Volatile.Write(ref _view, new KeyRingView(ring, known.ToFrozenSet(), revoked.ToFrozenSet()));
+            }
+
+            if (_watching == Watching.Unknown)
+            {
+                _watching = ProtectsWithRing(ring) ? Watching.Yes : Watching.No;
+            }
+
+            var now = _time.GetUtcNow();
+            if (_failingSince is { } since)
+            {
+                Log.KeyRingReadAgain(_logger, KeyStore, now - since);
+            }
+
+            _lastRead = now;
+            _failingSince = null;
+            _error = null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            if (_error is null)
+            {
+                if (View is null)
+                {
+                    Log.KeyRingUnreadable(_logger, KeyStore, e);
+                }
+                else
+                {
+                    Log.KeyRingStale(_logger, KeyStore, e);
+                }
+            }
+
+            _failingSince ??= _time.GetUtcNow();
+            _error = e.GetType().Name;
+        }
+        finally
+        {
+            waiting?.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Whether what the provider protects names the default key of <paramref name="ring"/>, so that the view sees the
+    /// provider's rotations and revocations (not so for an ephemeral provider, or one made by
+    /// <c>DataProtectionProvider.Create</c> or in another container).
+    /// </summary>
+    private bool ProtectsWithRing(IKeyRing ring)
+    {
+        var probe = _provider.CreateProtector(ProtectedCodec.Purpose, "key ring probe").Protect(new byte[1]);
+        return DataProtectionPayload.HasHeader(probe) && DataProtectionPayload.KeyIdOf(probe) == ring.DefaultKeyId;
+    }
+}
+
+/// <summary>The key ring as last read: Data Protection's ring, and the keys the store held, revoked ones apart.</summary>
+internal sealed record KeyRingView(IKeyRing Ring, FrozenSet<Guid> Known, FrozenSet<Guid> Revoked);
+
+/// <summary>What the key ring health check reports.</summary>
+internal enum KeyRingState
+{
+    /// <summary>The store answered the last read.</summary>
+    Readable,
+
+    /// <summary>The ring was read once, but the store does not answer now: sessions are served from the cached ring.</summary>
+    Stale,
+
+    /// <summary>The ring was never read: cookies cannot be opened, nor sessions sealed.</summary>
+    Unreadable,
+}
