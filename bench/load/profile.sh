@@ -25,7 +25,7 @@ trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 150); do [ -n "$(curl -sf "$base/plain/headers" 2>/dev/null)" ] && break; sleep 0.2; done
 # The Cookie header of each response of a curl run (one line each), as bench/load/run.sh reads them.
-cookies_of() { tr -d '\r' | awk '/^HTTP\// { if (n++) print c; c = "" } tolower($0) ~ /^set-cookie: / {
+cookies_of() { tr -d '\r' | awk '/HTTP\/[0-9.]+ [0-9][0-9][0-9] / { if (n++) print c; c = "" } tolower($0) ~ /^set-cookie: / {
   sub(/^[^:]*: /, ""); sub(/;.*/, ""); c = c (c == "" ? "" : "; ") $0 } END { if (n) print c }'; }
 curl -si "$base/cs/seed" | cookies_of >"$work/one"
 case "$format" in

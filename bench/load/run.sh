@@ -8,7 +8,7 @@
 # connect@2.11.0 (Node) as the earlier rounds had them.
 # Targets alternate round by round, each warmed up before it is measured. Reports requests/second, p99 latency, the
 # server process's CPU time per request (/proc) and its allocation and collections per request (the server's own
-# counters), with ratios against the references, and adds a section to bench/results/load.md.
+# counters), with ratios against the references, and adds a section to bench/results/load.md, above the earlier ones.
 #   bench/load/run.sh        (ROUNDS, DURATION, WARMUP, CONNECTIONS, SESSIONS, FORMATS, OTHERS may be set)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -48,7 +48,7 @@ wait_for() { # url: until it answers 200 with a body
   echo "server at $1 did not start" >&2; exit 1
 }
 # The Cookie header of each response of a curl run (one line each): a format may set several cookies.
-cookies_of() { tr -d '\r' | awk '/^HTTP\// { if (n++) print c; c = "" } tolower($0) ~ /^set-cookie: / {
+cookies_of() { tr -d '\r' | awk '/HTTP\/[0-9.]+ [0-9][0-9][0-9] / { if (n++) print c; c = "" } tolower($0) ~ /^set-cookie: / {
   sub(/^[^:]*: /, ""); sub(/;.*/, ""); c = c (c == "" ? "" : "; ") $0 } END { if (n) print c }'; }
 
 declare -A port_of pid_of label_of
@@ -178,4 +178,10 @@ commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo
           gcs = b > 0 ? sprintf("%.2f / %.3f / %.3f", g0 * 1000 / n, g1 * 1000 / n, g2 * 1000 / n) : "";
           printf "| %s | %.0f | %s | %.0f | %.1f | %s | %s | %s |\n", name, rps, vs, p99, cpu, cvs, alloc, gcs }'
   done
-} | tee -a bench/results/load.md
+} | tee "$work/section.md"
+
+# The newest run first, under the file's title: the earlier sections stay as they were run.
+results=bench/results/load.md
+[ -f "$results" ] || printf '# Load comparison\n' >"$results"
+awk -v section="$work/section.md" 'NR == 1 { print; while ((getline line < section) > 0) print line; next } { print }' \
+  "$results" >"$work/load.md" && cp "$work/load.md" "$results"
