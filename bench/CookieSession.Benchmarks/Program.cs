@@ -11,7 +11,8 @@ namespace CookieSession.Benchmarks;
 /// Without arguments runs <see cref="SessionBenchmarks"/> and writes its summary as GitHub markdown to
 /// bench/results/benchmarks.md. "-- --components" runs the pieces of a request one by one, into
 /// bench/results/components.md; "-- --size" the cost against the session's size (<see cref="SizeBenchmarks"/>), into
-/// bench/results/size.md; "-- --quick [CASE...]" gives a fast interleaved look while working (every case, or those
+/// bench/results/size.md; "-- --scaling" Protected's seal and open on 1, 2, ... threads (<see cref="ScalingBenchmarks"/>), into
+/// bench/results/scaling.md; "-- --quick [CASE...]" gives a fast interleaved look while working (every case, or those
 /// whose names begin so); "-- --loop NAME SECONDS" runs one case for a profiler.
 /// </summary>
 internal static class Program
@@ -41,6 +42,7 @@ internal static class Program
             [] => "benchmarks.md",
             ["--components"] => "components.md",
             ["--size"] => "size.md",
+            ["--scaling"] => "scaling.md",
             _ => null,
         };
         string[] switcherArgs = args switch
@@ -48,6 +50,7 @@ internal static class Program
             [] => ["--filter", "*SessionBenchmarks*"],
             ["--components"] => ["--filter", "*ComponentBenchmarks*"],
             ["--size"] => ["--filter", "*SizeBenchmarks*"],
+            ["--scaling"] => ["--filter", "*ScalingBenchmarks*"],
             _ => args,
         };
         var summaries = BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(switcherArgs, config);

@@ -1,11 +1,14 @@
+using System.Globalization;
+using System.Runtime;
 using CookieSession;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Primitives;
 
-// The .NET server of bench/load/run.sh: a bare endpoint, and read-only and read-modify-write endpoints with
+// The .NET server of bench/load/run.sh: bare endpoints, and read-only and read-modify-write endpoints with
 // CookieSession and with ASP.NET Core's AddSession(), each on its own branch so that no endpoint pays for
 // another's middleware. The session is the benchmarks' one: about 200 bytes of JSON.
-// "--format Protected" (or IronSession) serves the same /cs endpoints in that format (Data Protection as
-// AddDataProtection sets it up, its keys in a temporary folder of the run's own).
+// "--format Protected" (or any CookieSessionFormat name) serves the same /cs endpoints in that format (Protected's
+// Data Protection as AddDataProtection sets it up, its keys in a temporary folder of the run's own).
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 var format = builder.Configuration.GetValue("format", CookieSessionFormat.Connect);
@@ -36,19 +39,38 @@ app.Map("/bare", bare => bare.Run(context => context.Response.WriteAsync("ok")))
 
 // The baseline of the comparison: the same two levels of branching as /cs/ro and the same answer, without the
 // session, so that what the ratios show is the middleware and not Map's own work on the path.
-app.Map("/plain", plain => plain.Map("/ro", ro => ro.Run(context => context.Response.WriteAsync("Ada Lovelace"))));
+// The limit a write can reach, /plain/headers: the headers /cs/rmw sends (its Set-Cookie, Cache-Control, Pragma and
+// Vary, taken from one write at start-up) and an answer of the same length, as constants, through the same branching.
+var writeHeaders = new WriteHeaders();
+app.Map("/plain", plain =>
+{
+    plain.Map("/ro", ro => ro.Run(context => context.Response.WriteAsync("Ada Lovelace")));
+    plain.Map("/headers", headers => headers.Run(context =>
+    {
+        var response = context.Response.Headers;
+        response.SetCookie = writeHeaders.SetCookie;
+        response.CacheControl = writeHeaders.CacheControl;
+        response.Pragma = writeHeaders.Pragma;
+        response.Vary = writeHeaders.Vary;
+        return context.Response.WriteAsync(writeHeaders.Body);
+    }));
+});
 
 app.Map("/cs", cs =>
 {
     cs.UseCookieSession();
+
+    // "?user=N" seeds the N-th of many distinct sessions (bench/load/sessions.js writes the same ones for the
+    // Node formats); without it, the one session every request of the single-cookie targets carries.
     cs.Map("/seed", seed => seed.Run(context =>
     {
+        var user = int.TryParse(context.Request.Query["user"], CultureInfo.InvariantCulture, out var n) ? n : -1;
         var session = context.GetCookieSession();
-        session.Set("userId", "7f1c2a9e-4b3d-4c8e-9a61-0d5e2f7b8c34");
+        session.Set("userId", user < 0 ? "7f1c2a9e-4b3d-4c8e-9a61-0d5e2f7b8c34" : $"7f1c2a9e-4b3d-4c8e-9a61-{user:x12}");
         session.Set("name", "Ada Lovelace");
         session.Set("roles", new[] { "admin", "editor", "viewer" });
-        session.Set("counter", 41);
-        session.Set("csrf", "kW3p9sQ2vX7yZ1aB4cD6eF8gH0iJ2kL4mN6oP8qR0sT");
+        session.Set("counter", user < 0 ? 41 : user % 1000);
+        session.Set("csrf", user < 0 ? "kW3p9sQ2vX7yZ1aB4cD6eF8gH0iJ2kL4mN6oP8qR0sT" : $"kW3p9sQ2vX7yZ1aB4cD6eF8gH0iJ2kL4mN6o{user:x8}");
         return context.Response.WriteAsync("seeded");
     }));
     cs.Map("/ro", ro => ro.Run(context => context.Response.WriteAsync(context.GetCookieSession().Get<string>("name") ?? "missing")));
@@ -57,7 +79,7 @@ app.Map("/cs", cs =>
         var session = context.GetCookieSession();
         var counter = session.Get<int>("counter") + 1;
         session.Set("counter", counter);
-        return context.Response.WriteAsync(counter.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return context.Response.WriteAsync(counter.ToString(CultureInfo.InvariantCulture));
     }));
 });
 
@@ -79,8 +101,56 @@ app.Map("/aspnet", aspnet =>
     {
         var counter = (context.Session.GetInt32("counter") ?? 0) + 1;
         context.Session.SetInt32("counter", counter);
-        return context.Response.WriteAsync(counter.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return context.Response.WriteAsync(counter.ToString(CultureInfo.InvariantCulture));
     }));
 });
 
-app.Run();
+// What the run reports beside the rates: the GC the server runs with, and its allocation and collections so far
+// (read before and after each target: bytes and collections per request under load).
+app.Map("/gc", gc =>
+{
+    gc.Map("/settings", settings => settings.Run(context =>
+    {
+        var variables = GC.GetConfigurationVariables();
+        string Variable(string name) => variables.TryGetValue(name, out var value) ? Convert.ToString(value, CultureInfo.InvariantCulture) ?? "" : "";
+        return context.Response.WriteAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{(GCSettings.IsServerGC ? "Server" : "Workstation")} GC, {(Variable("ConcurrentGC") == "True" ? "concurrent" : "not concurrent")}, " +
+            $"{Variable("HeapCount")} heap(s) at start, DATAS {(Variable("GCDynamicAdaptationMode") == "1" ? "on" : "off")}, " +
+            $"latency mode {GCSettings.LatencyMode}, {Environment.ProcessorCount} processor(s) seen"));
+    }));
+    gc.Map("/counts", counts => counts.Run(context => context.Response.WriteAsync(string.Create(CultureInfo.InvariantCulture,
+        $"{GC.GetTotalAllocatedBytes()} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:F0}"))));
+});
+
+await app.StartAsync();
+await writeHeaders.TakeFromOneWriteAsync(app.Urls.First());
+await app.WaitForShutdownAsync();
+
+/// <summary>The headers and answer of one /cs/rmw response, which /plain/headers sends as constants.</summary>
+internal sealed class WriteHeaders
+{
+    public StringValues SetCookie { get; private set; }
+
+    public StringValues CacheControl { get; private set; }
+
+    public StringValues Pragma { get; private set; }
+
+    public StringValues Vary { get; private set; }
+
+    public string Body { get; private set; } = "";
+
+    public async Task TakeFromOneWriteAsync(string url)
+    {
+        using var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri(url) };
+        using var seed = await client.GetAsync(new Uri("/cs/seed", UriKind.Relative));
+        var cookie = string.Join("; ", seed.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/cs/rmw", UriKind.Relative));
+        request.Headers.Add("Cookie", cookie);
+        using var write = await client.SendAsync(request);
+        SetCookie = new StringValues(write.Headers.GetValues("Set-Cookie").ToArray());
+        CacheControl = string.Join(", ", write.Headers.GetValues("Cache-Control"));
+        Pragma = string.Join(", ", write.Headers.GetValues("Pragma"));
+        Vary = string.Join(", ", write.Headers.GetValues("Vary"));
+        Body = await write.Content.ReadAsStringAsync();
+    }
+}

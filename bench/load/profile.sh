@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Where the load server's CPU goes under wrk: perf samples of the server process (pinned to one core, wrk on the
-# other) while wrk drives one endpoint, for the bare endpoint and the session endpoints, summarised by module and
-# by function into bench/results/load-profile.md. Needs perf (Debian's linux-perf) and wrk.
-#   bench/load/profile.sh        (SECONDS_PER_TARGET, CONNECTIONS, FORMAT may be set in the environment)
+# other) while wrk drives one endpoint, for the bare endpoints (/plain/ro, and /plain/headers with a write's headers)
+# and the session endpoints with one session and with many distinct ones (as bench/load/run.sh drives them),
+# summarised by module and by function into bench/results/load-profile-<format>.md. Needs perf (Debian's linux-perf)
+# and wrk; the Node peers of tests/interop for Connect's and Express's sessions.
+#   bench/load/profile.sh        (SECONDS_PER_TARGET, CONNECTIONS, FORMAT, SESSIONS may be set in the environment)
 set -eu
 cd "$(dirname "$0")/../.."
 seconds=${SECONDS_PER_TARGET:-10}
 connections=${CONNECTIONS:-32}
 format=${FORMAT:-Connect}
+many=${SESSIONS:-20000}
+secret="a benchmark secret that is 32+ bytes long"
 port=5090
 work=$(mktemp -d)
 
@@ -18,29 +22,40 @@ server_dll=bench/CookieSession.LoadServer/bin/Release/net10.0/CookieSession.Load
 DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 taskset -c 1 dotnet "$server_dll" --urls "http://127.0.0.1:$port" --format "$format" >/dev/null 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/bare" && break; sleep 0.2; done
-cookie=$(curl -si "http://127.0.0.1:$port/cs/seed" | tr -d '\r' | sed -nE 's/^[Ss]et-[Cc]ookie: ([^;]+).*/\1/p' | head -1)
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 150); do [ -n "$(curl -sf "$base/plain/headers" 2>/dev/null)" ] && break; sleep 0.2; done
+# The Cookie header of each response of a curl run (one line each), as bench/load/run.sh reads them.
+cookies_of() { tr -d '\r' | awk '/HTTP\/[0-9.]+ [0-9][0-9][0-9] / { if (n++) print c; c = "" } tolower($0) ~ /^set-cookie: / {
+  sub(/^[^:]*: /, ""); sub(/;.*/, ""); c = c (c == "" ? "" : "; ") $0 } END { if (n) print c }'; }
+curl -si "$base/cs/seed" | cookies_of >"$work/one"
+case "$format" in
+  Connect) node bench/load/sessions.js connect "$many" "$secret" >"$work/many" ;;
+  ExpressCookieSession) node bench/load/sessions.js express "$many" "$secret" >"$work/many" ;;
+  *) seq 0 $((many - 1)) | sed "s|.*|url = \"$base/cs/seed?user=&\"|" >"$work/seed.curl"
+     curl -si -K "$work/seed.curl" | cookies_of >"$work/many" ;;
+esac
 
 {
   echo "# Where the CPU goes under load ($format)"
   echo
   echo "$(date -u +%Y-%m-%d), $(nproc) cores, .NET $(dotnet --version). bench/load/profile.sh: the load server on CPU 1, wrk (1 thread,"
   echo "$connections connections) on CPU 0, ${seconds}s a target after a warm-up; perf samples of the server process at 999 Hz."
-  echo "Shares are of the server's samples in that target's run; every request carries the session cookie. The requests/s"
+  echo "Shares are of the server's samples in that target's run; every request carries a session cookie. The requests/s"
   echo "here are under perf's sampling with call graphs, for reading the shares only; bench/results/load.md has the comparison."
 } >"$work/report.md"
 
-for target in plain/ro cs/ro cs/rmw; do
-  taskset -c 0 wrk -t1 -c"$connections" -d5s -H "Cookie: $cookie" "http://127.0.0.1:$port/$target" >/dev/null
-  perf record -q -F 999 -g -p "$server" -o "$work/$(tr / - <<<"$target").data" -- sleep "$seconds" >/dev/null 2>&1 &
+for run in plain/ro:one plain/headers:one cs/ro:one cs/rmw:one cs/ro:many cs/rmw:many; do
+  target=${run%:*}; sessions=${run#*:}
+  SESSIONS="$work/$sessions" taskset -c 0 wrk -t1 -c"$connections" -d5s -s bench/load/sessions.lua "$base/$target" >/dev/null
+  data="$work/$(tr / - <<<"$target")-$sessions.data"
+  perf record -q -F 999 -g -p "$server" -o "$data" -- sleep "$seconds" >/dev/null 2>&1 &
   recorder=$!
-  out=$(taskset -c 0 wrk -t1 -c"$connections" -d"${seconds}s" -H "Cookie: $cookie" "http://127.0.0.1:$port/$target")
+  out=$(SESSIONS="$work/$sessions" taskset -c 0 wrk -t1 -c"$connections" -d"${seconds}s" -s bench/load/sessions.lua "$base/$target")
   wait $recorder
   rps=$(sed -nE 's/^Requests\/sec: *([0-9.]+).*/\1/p' <<<"$out")
-  data="$work/$(tr / - <<<"$target").data"
   {
     echo
-    echo "## /$target: $rps requests/s"
+    echo "## /$target, $([ "$sessions" = one ] && echo "one session" || echo "$many sessions"): $rps requests/s"
     echo
     lib=$(perf report -i "$data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -E '\[CookieSession\]' \
       | awk '{ sum += $1 } END { printf "%.1f", sum }')

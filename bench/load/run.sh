@@ -1,22 +1,29 @@
 #!/usr/bin/env bash
-# Load comparison on loopback, in one run: a bare ASP.NET Core endpoint; read-only (ro) and
-# read-modify-write (rmw) endpoints with CookieSession (Connect, Protected and iron-session formats), with ASP.NET
-# Core's AddSession(), and on connect@2.11.0. Targets alternate round by round, each warmed up before it is measured. Reports
-# requests/second and the server process's CPU time per request (from /proc), with ratios against
-# the bare endpoint, and writes the table to bench/results/load.md.
-#   bench/load/run.sh        (ROUNDS, DURATION, WARMUP, CONNECTIONS may be set in the environment)
+# Load comparison on loopback, in one run. For each format (Connect, Express's cookie-session, Protected,
+# iron-session, and every other CookieSessionFormat the library has) a .NET load server answers: /plain/ro, a bare
+# endpoint; /plain/headers, a bare endpoint sending the very headers a write sends, as constants (the limit a write
+# can reach); /cs/ro, a read; /cs/rmw, a read-modify-write. The session endpoints are driven with one session sent
+# over and over and with 20,000 distinct ones picked at random (about 200 bytes of JSON each; Connect's and Express's
+# signed by the real Node packages, the others seeded by the server). OTHERS=1 adds ASP.NET Core's AddSession() and
+# connect@2.11.0 (Node) as the earlier rounds had them.
+# Targets alternate round by round, each warmed up before it is measured. Reports requests/second, p99 latency, the
+# server process's CPU time per request (/proc) and its allocation and collections per request (the server's own
+# counters), with ratios against the references, and adds a section to bench/results/load.md, above the earlier ones.
+#   bench/load/run.sh        (ROUNDS, DURATION, WARMUP, CONNECTIONS, SESSIONS, FORMATS, OTHERS may be set)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 
 rounds=${ROUNDS:-3}
-duration=${DURATION:-10}
-warmup=${WARMUP:-3}
+duration=${DURATION:-5}
+warmup=${WARMUP:-2}
 connections=${CONNECTIONS:-32}
-dotnet_port=5080
-node_port=5081
-protected_port=5082
-iron_port=5083
+many=${SESSIONS:-20000}
+others=${OTHERS:-0}
+secret="a benchmark secret that is 32+ bytes long"
+# Every format the library has, by its CookieSessionFormat name, unless FORMATS lists some.
+formats=${FORMATS:-$(sed -nE 's/^    ([A-Z][A-Za-z]+) = [0-9]+,$/\1/p' src/CookieSession/CookieSessionFormat.cs | tr '\n' ' ')}
+work=$(mktemp -d)
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian package)" >&2
@@ -33,116 +40,148 @@ server_dll=bench/CookieSession.LoadServer/bin/Release/net10.0/CookieSession.Load
 cpus=$(nproc)
 server_cpu=$((cpus > 1 ? 1 : 0))
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-taskset -c "$server_cpu" dotnet "$server_dll" --urls "http://127.0.0.1:$dotnet_port" >/dev/null 2>&1 &
-dotnet_pid=$!; pids+=("$dotnet_pid")
-taskset -c "$server_cpu" node bench/load/connect-server.js "$node_port" >/dev/null 2>&1 &
-node_pid=$!; pids+=("$node_pid")
-taskset -c "$server_cpu" dotnet "$server_dll" --urls "http://127.0.0.1:$protected_port" --format Protected >/dev/null 2>&1 &
-protected_pid=$!; pids+=("$protected_pid")
-taskset -c "$server_cpu" dotnet "$server_dll" --urls "http://127.0.0.1:$iron_port" --format IronSession >/dev/null 2>&1 &
-iron_pid=$!; pids+=("$iron_pid")
-
-wait_for() {
-  for _ in $(seq 1 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done
+wait_for() { # url: until it answers 200 with a body
+  for _ in $(seq 1 150); do [ -n "$(curl -sf "$1" 2>/dev/null)" ] && return 0; sleep 0.2; done
   echo "server at $1 did not start" >&2; exit 1
 }
-wait_for "http://127.0.0.1:$dotnet_port/bare"
-wait_for "http://127.0.0.1:$node_port/seed"
-wait_for "http://127.0.0.1:$protected_port/bare"
-wait_for "http://127.0.0.1:$iron_port/bare"
+# The Cookie header of each response of a curl run (one line each): a format may set several cookies.
+cookies_of() { tr -d '\r' | awk '/HTTP\/[0-9.]+ [0-9][0-9][0-9] / { if (n++) print c; c = "" } tolower($0) ~ /^set-cookie: / {
+  sub(/^[^:]*: /, ""); sub(/;.*/, ""); c = c (c == "" ? "" : "; ") $0 } END { if (n) print c }'; }
 
-seed_cookie() { curl -si "$1" | tr -d '\r' | sed -nE 's/^[Ss]et-[Cc]ookie: ([^;]+).*/\1/p' | head -1; }
-cs_cookie=$(seed_cookie "http://127.0.0.1:$dotnet_port/cs/seed")
-aspnet_cookie=$(seed_cookie "http://127.0.0.1:$dotnet_port/aspnet/seed")
-connect_cookie=$(seed_cookie "http://127.0.0.1:$node_port/seed")
-protected_cookie=$(seed_cookie "http://127.0.0.1:$protected_port/cs/seed")
-iron_cookie=$(seed_cookie "http://127.0.0.1:$iron_port/cs/seed")
-for c in "$cs_cookie" "$aspnet_cookie" "$connect_cookie" "$protected_cookie" "$iron_cookie"; do [ -n "$c" ] || { echo "seeding a session failed" >&2; exit 1; }; done
+declare -A port_of pid_of label_of
+label_of=([Connect]=Connect [ExpressCookieSession]=Express [Protected]=Protected [IronSession]=iron-session)
+port=5080
+for f in $formats; do
+  port_of[$f]=$port
+  taskset -c "$server_cpu" dotnet "$server_dll" --urls "http://127.0.0.1:$port" --format "$f" >/dev/null 2>&1 &
+  pid_of[$f]=$!; pids+=("$!")
+  port=$((port + 1))
+done
+if [ "$others" = 1 ]; then
+  taskset -c "$server_cpu" node bench/load/connect-server.js "$port" >/dev/null 2>&1 &
+  node_pid=$!; node_port=$port; pids+=("$node_pid")
+  wait_for "http://127.0.0.1:$node_port/seed"
+fi
 
-# name | url | cookie | server pid. The bare endpoints get the same Cookie header as the session endpoints,
-# so that the difference is the middleware's work, not the cost of carrying a cookie. "bare" (the first target)
-# is the baseline of the ratios: /plain/ro, branched as /cs/ro is and giving the same answer; "bare, one Map" is the
-# shorter path of the first round's tables.
-targets=(
-  "bare|http://127.0.0.1:$dotnet_port/plain/ro|$cs_cookie|$dotnet_pid"
-  "bare, one Map|http://127.0.0.1:$dotnet_port/bare|$cs_cookie|$dotnet_pid"
-  "CookieSession ro|http://127.0.0.1:$dotnet_port/cs/ro|$cs_cookie|$dotnet_pid"
-  "CookieSession rmw|http://127.0.0.1:$dotnet_port/cs/rmw|$cs_cookie|$dotnet_pid"
-  "Protected ro|http://127.0.0.1:$protected_port/cs/ro|$protected_cookie|$protected_pid"
-  "Protected rmw|http://127.0.0.1:$protected_port/cs/rmw|$protected_cookie|$protected_pid"
-  "iron-session ro|http://127.0.0.1:$iron_port/cs/ro|$iron_cookie|$iron_pid"
-  "iron-session rmw|http://127.0.0.1:$iron_port/cs/rmw|$iron_cookie|$iron_pid"
-  "AddSession ro|http://127.0.0.1:$dotnet_port/aspnet/ro|$aspnet_cookie|$dotnet_pid"
-  "AddSession rmw|http://127.0.0.1:$dotnet_port/aspnet/rmw|$aspnet_cookie|$dotnet_pid"
-  "connect@2.11.0 ro|http://127.0.0.1:$node_port/ro|$connect_cookie|$node_pid"
-  "connect@2.11.0 rmw|http://127.0.0.1:$node_port/rmw|$connect_cookie|$node_pid"
-)
-
-# Check each endpoint answers as it should before measuring it.
-check() { curl -s -H "Cookie: $2" "$1"; }
-[ "$(check "http://127.0.0.1:$dotnet_port/cs/ro" "$cs_cookie")" = "Ada Lovelace" ] || { echo "CookieSession ro broken" >&2; exit 1; }
-[ "$(check "http://127.0.0.1:$dotnet_port/aspnet/ro" "$aspnet_cookie")" = "Ada Lovelace" ] || { echo "AddSession ro broken" >&2; exit 1; }
-[ "$(check "http://127.0.0.1:$node_port/ro" "$connect_cookie")" = "Ada Lovelace" ] || { echo "connect ro broken" >&2; exit 1; }
-[ "$(check "http://127.0.0.1:$protected_port/cs/ro" "$protected_cookie")" = "Ada Lovelace" ] || { echo "Protected ro broken" >&2; exit 1; }
-[ "$(check "http://127.0.0.1:$iron_port/cs/ro" "$iron_cookie")" = "Ada Lovelace" ] || { echo "iron-session ro broken" >&2; exit 1; }
-[ "$(check "http://127.0.0.1:$dotnet_port/plain/ro" "$cs_cookie")" = "Ada Lovelace" ] || { echo "bare broken" >&2; exit 1; }
+targets=()
+for f in $formats; do
+  base="http://127.0.0.1:${port_of[$f]}"
+  wait_for "$base/plain/headers"
+  label=${label_of[$f]:-$f}
+  curl -si "$base/cs/seed" | cookies_of >"$work/$f.one"
+  case "$f" in
+    Connect) node bench/load/sessions.js connect "$many" "$secret" >"$work/$f.many" ;;
+    ExpressCookieSession) node bench/load/sessions.js express "$many" "$secret" >"$work/$f.many" ;;
+    *) seq 0 $((many - 1)) | sed "s|.*|url = \"$base/cs/seed?user=&\"|" >"$work/$f.curl"
+       curl -si -K "$work/$f.curl" | cookies_of >"$work/$f.many" ;;
+  esac
+  [ "$(wc -l <"$work/$f.many")" -eq "$many" ] && [ -s "$work/$f.one" ] || { echo "seeding $f sessions failed" >&2; exit 1; }
+  # Each endpoint answers as it should before it is measured: the first and last of the many sessions too.
+  for c in "$(cat "$work/$f.one")" "$(head -1 "$work/$f.many")" "$(tail -1 "$work/$f.many")"; do
+    [ "$(curl -s -H "Cookie: $c" "$base/cs/ro")" = "Ada Lovelace" ] || { echo "$label ro broken" >&2; exit 1; }
+  done
+  # name | reference | url | sessions file | server pid ("bare" is the first format's /plain/ro; "headers" its own)
+  [ ${#targets[@]} -eq 0 ] && targets+=("bare||$base/plain/ro|$work/$f.one|${pid_of[$f]}")
+  targets+=("$label headers||$base/plain/headers|$work/$f.one|${pid_of[$f]}")
+  targets+=("$label ro|bare|$base/cs/ro|$work/$f.one|${pid_of[$f]}")
+  targets+=("$label rmw|$label headers|$base/cs/rmw|$work/$f.one|${pid_of[$f]}")
+  targets+=("$label ro, $many sessions|bare|$base/cs/ro|$work/$f.many|${pid_of[$f]}")
+  targets+=("$label rmw, $many sessions|$label headers|$base/cs/rmw|$work/$f.many|${pid_of[$f]}")
+done
+if [ "$others" = 1 ]; then
+  first=$(set -- $formats; echo "$1"); base="http://127.0.0.1:${port_of[$first]}"
+  curl -si "$base/aspnet/seed" | cookies_of >"$work/aspnet.one"
+  curl -si "http://127.0.0.1:$node_port/seed" | cookies_of >"$work/node.one"
+  targets+=("AddSession ro|bare|$base/aspnet/ro|$work/aspnet.one|${pid_of[$first]}")
+  targets+=("AddSession rmw|bare|$base/aspnet/rmw|$work/aspnet.one|${pid_of[$first]}")
+  targets+=("connect@2.11.0 ro|bare|http://127.0.0.1:$node_port/ro|$work/node.one|$node_pid")
+  targets+=("connect@2.11.0 rmw|bare|http://127.0.0.1:$node_port/rmw|$work/node.one|$node_pid")
+fi
 
 clk_tck=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-run_wrk() { # url cookie seconds
-  local header=()
-  [ -n "$2" ] && header=(-H "Cookie: $2")
-  taskset -c 0 wrk -t1 -c"$connections" -d"$3s" "${header[@]}" "$1"
+gc_counts() { # url of a target: its server's allocated bytes and collections so far ("0 0 0 0 0" for Node)
+  curl -sf "$(sed -E 's|^(http://[^/]+)/.*|\1|' <<<"$1")/gc/counts" || echo "0 0 0 0 0"; }
+run_wrk() { # url sessions-file seconds
+  SESSIONS="$2" taskset -c 0 wrk -t1 -c"$connections" -d"$3s" --latency -s bench/load/sessions.lua "$1"
 }
+to_us() { awk '{ v = $1; if (v ~ /us$/) print v + 0; else if (v ~ /ms$/) print (v + 0) * 1000; else print (v + 0) * 1e6 }'; }
 
-declare -A requests seconds ticks
-for t in "${targets[@]}"; do IFS='|' read -r name _ _ _ <<<"$t"; requests[$name]=0; seconds[$name]=0; ticks[$name]=0; done
+declare -A requests seconds ticks bytes gen0 gen1 gen2 p99s
+for t in "${targets[@]}"; do IFS='|' read -r name _ _ _ _ <<<"$t"; requests[$name]=0; seconds[$name]=0; ticks[$name]=0; bytes[$name]=0; gen0[$name]=0; gen1[$name]=0; gen2[$name]=0; p99s[$name]=""; done
 
 # A first pass over every target, not measured: each server's code is compiled and tiered up before any round.
 for t in "${targets[@]}"; do
-  IFS='|' read -r name url cookie pid <<<"$t"
-  run_wrk "$url" "$cookie" "$warmup" >/dev/null
+  IFS='|' read -r name _ url file pid <<<"$t"
+  run_wrk "$url" "$file" "$warmup" >/dev/null
 done
 
 for round in $(seq 1 "$rounds"); do
   for t in "${targets[@]}"; do
-    IFS='|' read -r name url cookie pid <<<"$t"
-    run_wrk "$url" "$cookie" "$warmup" >/dev/null
+    IFS='|' read -r name _ url file pid <<<"$t"
+    run_wrk "$url" "$file" "$warmup" >/dev/null
+    read -r b0 g00 g10 g20 _ <<<"$(gc_counts "$url")"
     before=$(cpu_ticks "$pid")
-    out=$(run_wrk "$url" "$cookie" "$duration")
+    out=$(run_wrk "$url" "$file" "$duration")
     after=$(cpu_ticks "$pid")
-    if grep -q "Non-2xx" <<<"$out"; then echo "$name answered errors:" >&2; echo "$out" >&2; exit 1; fi
+    read -r b1 g01 g11 g21 _ <<<"$(gc_counts "$url")"
+    if grep -qE "Non-2xx|Socket errors" <<<"$out"; then echo "$name answered errors:" >&2; echo "$out" >&2; exit 1; fi
     n=$(sed -nE 's/^ *([0-9]+) requests in ([0-9.]+)s.*/\1/p' <<<"$out")
     s=$(sed -nE 's/^ *([0-9]+) requests in ([0-9.]+)s.*/\2/p' <<<"$out")
+    p99=$(sed -nE 's/^ *99% +([0-9.]+[a-z]+).*/\1/p' <<<"$out" | to_us)
     requests[$name]=$((requests[$name] + n))
     seconds[$name]=$(awk -v a="${seconds[$name]}" -v b="$s" 'BEGIN{print a + b}')
     ticks[$name]=$((ticks[$name] + after - before))
-    printf 'round %d  %-20s %8d requests in %ss, %d CPU ticks\n' "$round" "$name" "$n" "$s" "$((after - before))" >&2
+    bytes[$name]=$((bytes[$name] + b1 - b0)); gen0[$name]=$((gen0[$name] + g01 - g00))
+    gen1[$name]=$((gen1[$name] + g11 - g10)); gen2[$name]=$((gen2[$name] + g21 - g20))
+    p99s[$name]="${p99s[$name]} $p99"
+    printf 'round %d  %-32s %8d requests in %ss, %d CPU ticks, p99 %sµs\n' "$round" "$name" "$n" "$s" "$((after - before))" "$p99" >&2
   done
 done
 
-bare_rps=$(awk -v n="${requests[bare]}" -v s="${seconds[bare]}" 'BEGIN{print n / s}')
-bare_cpu=$(awk -v t="${ticks[bare]}" -v n="${requests[bare]}" -v hz="$clk_tck" 'BEGIN{print t * 1e6 / hz / n}')
+rps_of() { awk -v n="${requests[$1]}" -v s="${seconds[$1]}" 'BEGIN{print n / s}'; }
+cpu_of() { awk -v t="${ticks[$1]}" -v n="${requests[$1]}" -v hz="$clk_tck" 'BEGIN{print t * 1e6 / hz / n}'; }
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 cpu_model=$(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1)
+first=$(set -- $formats; echo "$1")
+gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
+commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo "+changes")
 
 {
-  echo "# Load comparison"
   echo
-  echo "$(date -u +%Y-%m-%d), $cpu_model, $cpus cores, $(uname -sr), .NET $(dotnet --version), Node $(node --version)."
-  echo "wrk: 1 thread, $connections connections, $rounds rounds of ${duration}s per target (after ${warmup}s of warm-up), targets alternating;"
-  echo "servers pinned to CPU $server_cpu, wrk to CPU 0. CPU is the server process's user+system time (/proc) per request."
-  echo "Every request carries a session cookie of about 200 bytes of JSON (the bare endpoint too, and ignores it)."
+  echo "## $(date -u '+%Y-%m-%d %H:%M') UTC, commit $commit"
   echo
-  echo "| target | requests/s | vs bare | CPU µs/request | vs bare |"
-  echo "|---|---:|---:|---:|---:|"
+  echo "$cpu_model, $cpus cores, $(uname -sr), .NET $(dotnet --version), Node $(node --version)."
+  echo "wrk: 1 thread, $connections connections, $rounds rounds of ${duration}s per target (each after ${warmup}s of warm-up), targets"
+  echo "alternating; servers pinned to CPU $server_cpu, wrk to CPU 0 (bench/load/sessions.lua: every target the same script)."
+  echo "Servers' GC: $gc_settings (the defaults of an ASP.NET Core app; the process sees the one core it is pinned to)."
+  echo "Rates are over all rounds; p99 is the median of the rounds' p99s; CPU is the server process's user+system time"
+  echo "(/proc) per request; allocation and gen0/gen1/gen2 collections per request are the server's own counters, read"
+  echo "around each measured run. \"vs ref\" is against the target's reference: reads against bare (/plain/ro, the same"
+  echo "branching and answer without the session), writes against their format's headers endpoint (/plain/headers, the"
+  echo "write's Set-Cookie, Cache-Control, Pragma and Vary as constants). One session: the same cookie every request;"
+  echo "$many sessions: a cookie picked at random among that many distinct ones (more than the verified-value cache holds)."
+  echo
+  echo "| target | requests/s | vs ref | p99 µs | CPU µs/request | vs ref | bytes/request | GCs per 1k requests (0/1/2) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   for t in "${targets[@]}"; do
-    IFS='|' read -r name _ _ _ <<<"$t"
-    awk -v name="$name" -v n="${requests[$name]}" -v s="${seconds[$name]}" -v t="${ticks[$name]}" -v hz="$clk_tck" \
-        -v brps="$bare_rps" -v bcpu="$bare_cpu" 'BEGIN{
-          rps = n / s; cpu = t * 1e6 / hz / n;
-          printf "| %s | %.0f | %.2fx | %.1f | %.2fx |\n", name, rps, rps / brps, cpu, cpu / bcpu }'
+    IFS='|' read -r name ref _ _ _ <<<"$t"
+    r=${ref:-$name}
+    awk -v name="$name" -v rps="$(rps_of "$name")" -v rrps="$(rps_of "$r")" -v cpu="$(cpu_of "$name")" -v rcpu="$(cpu_of "$r")" \
+        -v p99="$(median <<<"${p99s[$name]}")" -v n="${requests[$name]}" -v b="${bytes[$name]}" \
+        -v g0="${gen0[$name]}" -v g1="${gen1[$name]}" -v g2="${gen2[$name]}" -v noref="$([ -z "$ref" ] && echo 1 || echo 0)" 'BEGIN{
+          vs = noref ? "" : sprintf("%.2fx", rps / rrps); cvs = noref ? "" : sprintf("%.2fx", cpu / rcpu);
+          alloc = b > 0 ? sprintf("%.0f", b / n) : "";
+          gcs = b > 0 ? sprintf("%.2f / %.3f / %.3f", g0 * 1000 / n, g1 * 1000 / n, g2 * 1000 / n) : "";
+          printf "| %s | %.0f | %s | %.0f | %.1f | %s | %s | %s |\n", name, rps, vs, p99, cpu, cvs, alloc, gcs }'
   done
-} | tee bench/results/load.md
+} | tee "$work/section.md"
+
+# The newest run first, under the file's title: the earlier sections stay as they were run.
+results=bench/results/load.md
+[ -f "$results" ] || printf '# Load comparison\n' >"$results"
+awk -v section="$work/section.md" 'NR == 1 { print; while ((getline line < section) > 0) print line; next } { print }' \
+  "$results" >"$work/load.md" && cp "$work/load.md" "$results"

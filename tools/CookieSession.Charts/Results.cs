@@ -9,14 +9,17 @@ internal sealed record Pair(string Label, double ReadOnly, double ReadModifyWrit
 /// <summary>bench/results/load.md: requests per second of each target under wrk.</summary>
 internal sealed record LoadResults(double Bare, IReadOnlyList<Pair> Targets, IReadOnlyList<string> Missing)
 {
-    // The row names bench/load/run.sh writes, and the label each has in the chart. "CookieSession" is the load
-    // server's default format, Connect.
+    // The row names bench/load/run.sh writes (one session sent over and over), and the label each has in the chart.
+    // The newest run is the first table of the file.
     private static readonly (string Row, string Label)[] Known =
     [
-        ("CookieSession", "Connect"),
-        ("Express cookie-session", "Express"),
+        ("Connect", "Connect"),
+        ("Express", "Express"),
         ("Protected", "Protected"),
         ("iron-session", "iron-session"),
+        ("Rails", "Rails"),
+        ("Flask", "Flask"),
+        ("Django", "Django"),
         ("AddSession", "ASP.NET AddSession"),
         ("connect@2.11.0", "Node connect@2.11.0"),
     ];
