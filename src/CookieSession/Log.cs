@@ -97,4 +97,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 22, EventName = "SessionNotSealed", Level = LogLevel.Warning,
         Message = "Session cookie {CookieName} not written: the Data Protection key ring cannot be read now, so the session could not be sealed as the response started. The response is answered 503 with the application's body; the request's changes to the session are lost, and the cookie it brought is left as it is.")]
     public static partial void SessionNotSealed(ILogger logger, string cookieName);
+
+    [LoggerMessage(EventId = 23, EventName = "StoreKeysRefused", Level = LogLevel.Warning,
+        Message = "Session cookie {CookieName}: keys read from the Data Protection key store cannot be used directly here (a probe of the application's protector did not open through them). A key created on another server is usable here only once Data Protection reloads its key ring, and a default key revoked elsewhere is sealed with until then.")]
+    public static partial void StoreKeysRefused(ILogger logger, string cookieName);
 }
