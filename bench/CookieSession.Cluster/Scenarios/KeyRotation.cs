@@ -19,6 +19,7 @@ internal sealed class KeyRotation : IScenario
     public string Title => "Key rotation under load";
 
     public string Description => "Three instances sharing one key ring in redis-server behind YARP (round robin). "
+        + "Each instance reads the key ring every 10 s (KeyRingReloadInterval) and reports it in its readiness check (AddCookieSessionKeyRing). "
         + "A quarter of the way in, instance a makes a new default key (IKeyManager.CreateNewKey, active at once); half way, instance b revokes the original key (IKeyManager.RevokeKey). "
         + $"{IdleSessions} sessions made before the load under the original key are left idle, then sent to every instance at the end.";
 
