@@ -70,7 +70,7 @@ internal sealed class KeyRotation : IScenario
             }
 
             var keys = await instance.GetKeysAsync();
-            var sealsWith = keys.SingleOrDefault(k => k.Default)?.Id;
+            var sealsWith = await instance.SealedKeyIdAsync() ?? keys.SingleOrDefault(k => k.Default)?.Id;
             timeline.Event(load.Now, $"instance {instance.Name}: {IdleSessions - stillOpen} of {IdleSessions} idle sessions under the revoked key refused; seals with {(sealsWith is { } id ? Short(id) : "no key")}{(sealsWith == _original ? " (the revoked key)" : "")}");
             if (sealsWith == _original)
             {
