@@ -109,4 +109,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 25, EventName = "SecretsReloadRefused", Level = LogLevel.Error,
         Message = "Reloaded cookie session options refused; the secrets in force stay until a valid reload. {Failures}")]
     public static partial void SecretsReloadRefused(ILogger logger, string failures);
+
+    [LoggerMessage(EventId = 26, EventName = "StoreKeysRefused", Level = LogLevel.Warning,
+        Message = "Session cookie {CookieName}: keys read from the Data Protection key store cannot be used directly here (a probe of the application's protector did not open through them). A key created on another server is usable here only once Data Protection reloads its key ring, and a default key revoked elsewhere is sealed with until then.")]
+    public static partial void StoreKeysRefused(ILogger logger, string cookieName);
 }

@@ -46,10 +46,11 @@ internal static class ClusterApp
             o.Format = CookieSessionFormat.Protected;
             o.IdleTimeout = TimeSpan.FromMinutes(20);
             o.AbsoluteTimeout = TimeSpan.FromHours(8);
+            o.KeyRingReloadInterval = TimeSpan.FromSeconds(10);
         });
         builder.Services.AddSingleton<DrainBeforeStop>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DrainBeforeStop>());
-        builder.Services.AddHealthChecks().AddCheck<DrainBeforeStop>("drain");
+        builder.Services.AddHealthChecks().AddCheck<DrainBeforeStop>("drain").AddCookieSessionKeyRing();
 
         await using var app = builder.Build();
         app.UseCookieSession();

@@ -107,6 +107,27 @@ internal sealed class InstanceProcess(string name, int port, string redis, strin
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(), touched);
     }
 
+    /// <summary>
+    /// The id of the Data Protection key a new session's cookie on this instance wraps its data key with: what the
+    /// instance seals with, which may differ from Data Protection's own default key.
+    /// </summary>
+    public async Task<Guid?> SealedKeyIdAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Address, "count"));
+        using var response = await Direct.SendAsync(request);
+        var prefix = Load.SessionJar.CookieName + "=";
+        var cookie = response.Headers.TryGetValues("Set-Cookie", out var set) ? set.FirstOrDefault(c => c.StartsWith(prefix, StringComparison.Ordinal)) : null;
+        if (cookie is null)
+        {
+            return null;
+        }
+
+        var value = cookie[prefix.Length..].Split(';')[0];
+        var bytes = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(value);
+        var wrappedLength = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(1));
+        return wrappedLength >= 20 ? new Guid(bytes.AsSpan(3 + 4, 16)) : null;
+    }
+
     /// <summary>The exception that ended the instance (or else the first its log names), shortened: why it stopped, if it did.</summary>
     public string? FirstException()
     {

@@ -19,6 +19,7 @@ internal sealed class KeyRotation : IScenario
     public string Title => "Key rotation under load";
 
     public string Description => "Three instances sharing one key ring in redis-server behind YARP (round robin). "
+        + "Each instance reads the key ring every 10 s (KeyRingReloadInterval) and reports it in its readiness check (AddCookieSessionKeyRing). "
         + "A quarter of the way in, instance a makes a new default key (IKeyManager.CreateNewKey, active at once); half way, instance b revokes the original key (IKeyManager.RevokeKey). "
         + $"{IdleSessions} sessions made before the load under the original key are left idle, then sent to every instance at the end.";
 
@@ -69,7 +70,7 @@ internal sealed class KeyRotation : IScenario
             }
 
             var keys = await instance.GetKeysAsync();
-            var sealsWith = keys.SingleOrDefault(k => k.Default)?.Id;
+            var sealsWith = await instance.SealedKeyIdAsync() ?? keys.SingleOrDefault(k => k.Default)?.Id;
             timeline.Event(load.Now, $"instance {instance.Name}: {IdleSessions - stillOpen} of {IdleSessions} idle sessions under the revoked key refused; seals with {(sealsWith is { } id ? Short(id) : "no key")}{(sealsWith == _original ? " (the revoked key)" : "")}");
             if (sealsWith == _original)
             {

@@ -59,7 +59,14 @@ internal sealed class KeyRingMonitor : IDisposable
         _logger = (services.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("CookieSession.KeyRing");
         ReloadInterval = services.GetService<IOptions<CookieSessionOptions>>()?.Value.KeyRingReloadInterval ?? CookieSessionDefaults.KeyRingReloadInterval;
         KeyStore = services.GetService<IOptions<KeyManagementOptions>>()?.Value.XmlRepository?.GetType().Name ?? "the default key store";
+        ApplicationDiscriminator = services.GetService<IOptions<DataProtectionOptions>>()?.Value.ApplicationDiscriminator;
     }
+
+    /// <summary>The first purpose of every protector the container's provider creates, when it has one.</summary>
+    public string? ApplicationDiscriminator { get; }
+
+    /// <summary>Where what the key ring's readers have to say is logged.</summary>
+    public ILogger Logger => _logger;
 
     /// <summary>Whether the provider seals with the ring watched here, as far as the first read could tell.</summary>
     private enum Watching : byte
@@ -115,7 +122,7 @@ internal sealed class KeyRingMonitor : IDisposable
             return view;
         }
 
-        Interlocked.CompareExchange(ref _view, new KeyRingView(ring, view.Known, view.Revoked), view);
+        Interlocked.CompareExchange(ref _view, view with { Ring = ring }, view);
         _ = RequestRead();
         return View;
     }
@@ -248,9 +255,11 @@ internal sealed class KeyRingMonitor : IDisposable
             var ring = _keyRings!.GetCurrentKeyRing();
             var known = new HashSet<Guid>();
             var revoked = new HashSet<Guid>();
+            var keys = new Dictionary<Guid, IKey>();
             foreach (var key in _keyManager!.GetAllKeys())
             {
                 known.Add(key.KeyId);
+                keys[key.KeyId] = key;
                 if (key.IsRevoked)
                 {
                     revoked.Add(key.KeyId);
@@ -261,7 +270,7 @@ internal sealed class KeyRingMonitor : IDisposable
             if (previous is null || !ReferenceEquals(previous.Ring, ring) || !previous.Known.SetEquals(known) || !previous.Revoked.SetEquals(revoked))
             {
                 // A new view only when something changed: it is the generation cached keys and values are checked against.
-                Volatile.Write(ref _view, new KeyRingView(ring, known.ToFrozenSet(), revoked.ToFrozenSet()));
+                Volatile.Write(ref _view, new KeyRingView(ring, known.ToFrozenSet(), revoked.ToFrozenSet(), keys.ToFrozenDictionary()));
             }
 
             if (_watching == Watching.Unknown)
@@ -315,7 +324,32 @@ internal sealed class KeyRingMonitor : IDisposable
 }
 
 /// <summary>The key ring as last read: Data Protection's ring, and the keys the store held, revoked ones apart.</summary>
-internal sealed record KeyRingView(IKeyRing Ring, FrozenSet<Guid> Known, FrozenSet<Guid> Revoked);
+internal sealed record KeyRingView(IKeyRing Ring, FrozenSet<Guid> Known, FrozenSet<Guid> Revoked, FrozenDictionary<Guid, IKey> Keys)
+{
+    /// <summary>
+    /// The key the store says should protect now: of the keys active at <paramref name="now"/> and not revoked, the one
+    /// activated last (as Data Protection's default key resolver prefers); <see langword="null"/> when there is none.
+    /// </summary>
+    public IKey? DefaultKeyAt(DateTimeOffset now)
+    {
+        IKey? best = null;
+        foreach (var key in Keys.Values)
+        {
+            if (key.IsRevoked || Revoked.Contains(key.KeyId) || key.ActivationDate > now || key.ExpirationDate <= now)
+            {
+                continue;
+            }
+
+            if (best is null || key.ActivationDate > best.ActivationDate
+                || (key.ActivationDate == best.ActivationDate && key.KeyId.CompareTo(best.KeyId) < 0))
+            {
+                best = key;
+            }
+        }
+
+        return best;
+    }
+}
 
 /// <summary>What the key ring health check reports.</summary>
 internal enum KeyRingState
