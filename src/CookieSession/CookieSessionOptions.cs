@@ -132,7 +132,8 @@ public sealed class CookieSessionOptions
     /// Called, before the application runs, for every request that brings a valid session cookie, with the session and
     /// the times its cookie carries: it may reject the session (it is emptied and its cookie deleted) or ask for a new
     /// cookie. Like cookie authentication's <c>OnValidatePrincipal</c>: use it to check the session against the server,
-    /// for example a per-user "signed out everywhere" time. Default: <see langword="null"/>.
+    /// for example a per-user "signed out everywhere" time. Read once, when the middleware is built: set it while
+    /// configuring the options. Default: <see langword="null"/>.
     /// </summary>
     public Func<CookieSessionValidationContext, Task>? OnValidateSession { get; set; }
 
