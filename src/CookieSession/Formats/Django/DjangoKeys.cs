@@ -1,12 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
+using CookieSession.Options;
 
 namespace CookieSession.Formats.Django;
 
 /// <summary>
-/// The HMAC-SHA256 keys of Django's session signer, one per <c>SECRET_KEY</c>, newest first (as
+/// The HMAC-SHA256 keys of Django's session signer for one list of secrets, one per <c>SECRET_KEY</c>, newest first (as
 /// <c>SECRET_KEY_FALLBACKS</c> is read after <c>SECRET_KEY</c>): <c>salted_hmac</c>'s derivation, the SHA-256 of the key
-/// salt (the backend's salt and <c>"signer"</c>) followed by the secret's UTF-8.
+/// salt (the backend's salt and <c>"signer"</c>) followed by the secret's UTF-8. Never changed once made: a reload
+/// makes new keys (<see cref="Ring"/>).
 /// </summary>
 internal sealed class DjangoKeys
 {
@@ -39,6 +41,9 @@ internal sealed class DjangoKeys
     }
 
     public int Count => _keys.Length;
+
+    /// <summary>The keys of <paramref name="secrets"/>, replaced by a reload's when given to <see cref="SecretsReload.Follow{T}"/>.</summary>
+    public static SecretKeyRing<DjangoKeys> Ring(IReadOnlyList<string> secrets) => new(secrets, s => new DjangoKeys(s));
 
     /// <summary>Writes the signature of <paramref name="signed"/> (ASCII) under key <paramref name="index"/>, as Django's text.</summary>
     public void Sign(ReadOnlySpan<byte> signed, int index, Span<byte> signature)

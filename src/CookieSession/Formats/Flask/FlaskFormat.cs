@@ -20,7 +20,7 @@ internal static class FlaskFormat
         Validate = Validate,
         ValidateUnused = ValidateUnused,
         CreateTransport = context => new SingleCookie(context.CookieName, CookieValueEncoding.Raw, context.Logger),
-        CreateCodec = context => new FlaskCodec(new FlaskKeys(context.Secrets.Secrets), context.Options.Flask.PermanentSessionLifetime, context.Time),
+        CreateCodec = context => new FlaskCodec(context.Secrets.Follow(FlaskKeys.Ring(context.Secrets.Secrets)), context.Options.Flask.PermanentSessionLifetime, context.Time),
     };
 
     private static void Validate(CookieSessionOptions options, List<string> failures)

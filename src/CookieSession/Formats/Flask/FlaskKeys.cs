@@ -1,14 +1,16 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using CookieSession.Options;
 using CookieSession.Signing;
 
 namespace CookieSession.Formats.Flask;
 
 /// <summary>
-/// The signing keys of Flask's session, one per secret, newest first: itsdangerous's <c>"hmac"</c> key derivation,
-/// HMAC-SHA1 of the salt under the secret key (its UTF-8), as <c>SecureCookieSessionInterface</c> configures it. The
-/// newest signs; every one verifies, as Flask 3.1 verifies with <c>SECRET_KEY_FALLBACKS</c>.
+/// The signing keys of Flask's session for one list of secrets, newest first: itsdangerous's <c>"hmac"</c> key
+/// derivation, HMAC-SHA1 of the salt under the secret key (its UTF-8), as <c>SecureCookieSessionInterface</c> configures
+/// it. The newest signs; every one verifies, as Flask 3.1 verifies with <c>SECRET_KEY_FALLBACKS</c>. Never changed once
+/// made: a reload makes new keys (<see cref="Ring"/>).
 /// </summary>
 internal sealed class FlaskKeys
 {
@@ -38,11 +40,14 @@ internal sealed class FlaskKeys
         }
     }
 
+    /// <summary>The keys of <paramref name="secrets"/>, replaced by a reload's when given to <see cref="SecretsReload.Follow{T}"/>.</summary>
+    public static SecretKeyRing<FlaskKeys> Ring(IReadOnlyList<string> secrets) => new(secrets, s => new FlaskKeys(s));
+
     /// <summary>Writes the signature of <paramref name="signed"/> under the newest key, in URL-safe base64 (27 bytes).</summary>
     public void Sign(ReadOnlySpan<byte> signed, Span<byte> signature)
     {
         Span<byte> hash = stackalloc byte[SignatureBytes];
-        HMACSHA1.HashData(_keys[0], signed, hash);
+        Mac(0, signed, hash);
         Base64Url.EncodeToUtf8(hash, signature);
     }
 
@@ -63,7 +68,7 @@ internal sealed class FlaskKeys
         Span<byte> expected = stackalloc byte[SignatureBytes];
         for (var i = 0; i < _keys.Length; i++)
         {
-            HMACSHA1.HashData(_keys[i], signed, expected);
+            Mac(i, signed, expected);
             if (ConstantTime.Equals(expected, given[..SignatureBytes]))
             {
                 return i;
@@ -72,4 +77,6 @@ internal sealed class FlaskKeys
 
         return -1;
     }
+
+    private void Mac(int index, ReadOnlySpan<byte> data, Span<byte> hash) => HMACSHA1.HashData(_keys[index], data, hash);
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using CookieSession.Options;
 
 namespace CookieSession.Formats.Rails;
 
@@ -8,6 +9,8 @@ namespace CookieSession.Formats.Rails;
 /// <c>Rails.application.key_generator</c> derives them: PBKDF2 over the secret's UTF-8 bytes with the salt
 /// <c>authenticated encrypted cookie</c>, 1000 iterations, 32 bytes. The first key encrypts; every one decrypts,
 /// as Rails' cookie rotations do: each secret (newest first) under the writing digest, then under each readable one.
+/// Derived once for a list of secrets, never changed: a reload derives new keys off the request path (<see cref="Ring"/>),
+/// as PBKDF2's iterations cost far more than a request.
 /// </summary>
 internal sealed class RailsKeyDerivation
 {
@@ -44,6 +47,13 @@ internal sealed class RailsKeyDerivation
                 _keys[index++] = DeriveKey(secret, salt, algorithm);
             }
         }
+    }
+
+    /// <summary>The keys of <paramref name="secrets"/>, derived again for a reload's when given to <see cref="SecretsReload.Follow{T}"/>.</summary>
+    public static SecretKeyRing<RailsKeyDerivation> Ring(IReadOnlyList<string> secrets, HashAlgorithmName digest, IEnumerable<HashAlgorithmName> readableDigests)
+    {
+        var readable = readableDigests.ToArray();
+        return new(secrets, s => new RailsKeyDerivation(s, digest, readable));
     }
 
     /// <summary>The key that encrypts: the newest secret under the writing digest.</summary>
