@@ -10,6 +10,9 @@ namespace CookieSession.Formats.Django;
 /// salt (the backend's salt and <c>"signer"</c>) followed by the secret's UTF-8. Never changed once made: a reload
 /// makes new keys (<see cref="Ring"/>).
 /// </summary>
+/// <remarks>
+/// Each thread keeps its own keyed HMAC per key and reuses it: keying an HMAC costs as much as hashing a whole session.
+/// </remarks>
 internal sealed class DjangoKeys
 {
     /// <summary>
@@ -25,6 +28,7 @@ internal sealed class DjangoKeys
     public const int SignatureLength = 43;
 
     private readonly byte[][] _keys;
+    private readonly ThreadLocal<IncrementalHash?[]> _hashes;
 
     public DjangoKeys(IReadOnlyList<string> secrets)
     {
@@ -38,6 +42,8 @@ internal sealed class DjangoKeys
         {
             _keys[i] = SHA256.HashData(Encoding.UTF8.GetBytes(Salt + SignerSuffix + secrets[i]));
         }
+
+        _hashes = new ThreadLocal<IncrementalHash?[]>(() => new IncrementalHash?[_keys.Length]);
     }
 
     public int Count => _keys.Length;
@@ -49,7 +55,10 @@ internal sealed class DjangoKeys
     public void Sign(ReadOnlySpan<byte> signed, int index, Span<byte> signature)
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(_keys[index], signed, mac);
+        var hashes = _hashes.Value!;
+        var hmac = hashes[index] ??= IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _keys[index]);
+        hmac.AppendData(signed);
+        hmac.GetHashAndReset(mac);
         System.Buffers.Text.Base64Url.EncodeToUtf8(mac, signature);
     }
 }

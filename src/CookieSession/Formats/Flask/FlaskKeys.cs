@@ -12,6 +12,9 @@ namespace CookieSession.Formats.Flask;
 /// it. The newest signs; every one verifies, as Flask 3.1 verifies with <c>SECRET_KEY_FALLBACKS</c>. Never changed once
 /// made: a reload makes new keys (<see cref="Ring"/>).
 /// </summary>
+/// <remarks>
+/// Each thread keeps its own keyed HMAC per key and reuses it: keying an HMAC costs as much as hashing a whole session.
+/// </remarks>
 internal sealed class FlaskKeys
 {
     /// <summary>The salt of Flask's session signer (<c>SecureCookieSessionInterface.salt</c>). Part of the wire format: never change it.</summary>
@@ -24,6 +27,7 @@ internal sealed class FlaskKeys
     public const int SignatureLength = 27;
 
     private readonly byte[][] _keys;
+    private readonly ThreadLocal<IncrementalHash?[]> _hashes;
 
     public FlaskKeys(IReadOnlyList<string> secrets)
     {
@@ -38,6 +42,8 @@ internal sealed class FlaskKeys
         {
             _keys[i] = HMACSHA1.HashData(Encoding.UTF8.GetBytes(secrets[i]), salt);
         }
+
+        _hashes = new ThreadLocal<IncrementalHash?[]>(() => new IncrementalHash?[_keys.Length]);
     }
 
     /// <summary>The keys of <paramref name="secrets"/>, replaced by a reload's when given to <see cref="SecretsReload.Follow{T}"/>.</summary>
@@ -78,5 +84,11 @@ internal sealed class FlaskKeys
         return -1;
     }
 
-    private void Mac(int index, ReadOnlySpan<byte> data, Span<byte> hash) => HMACSHA1.HashData(_keys[index], data, hash);
+    private void Mac(int index, ReadOnlySpan<byte> data, Span<byte> hash)
+    {
+        var hashes = _hashes.Value!;
+        var hmac = hashes[index] ??= IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, _keys[index]);
+        hmac.AppendData(data);
+        hmac.GetHashAndReset(hash);
+    }
 }

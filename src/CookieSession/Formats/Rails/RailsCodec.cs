@@ -64,7 +64,7 @@ internal sealed class RailsCodec : ISessionCodec
                 return SessionCookieReadResult.Rejected(SessionCookieRejection.MalformedEncoding);
             }
 
-            var rejection = RailsEncryptedMessage.TryDecrypt(message.AsSpan(0, messageLength), _keys.Current.ReadingKeys, out plaintext, out var plaintextLength, out var keyIndex);
+            var rejection = RailsEncryptedMessage.TryDecrypt(message.AsSpan(0, messageLength), _keys.Current, out plaintext, out var plaintextLength, out var keyIndex);
             if (rejection != SessionCookieRejection.None)
             {
                 return SessionCookieReadResult.Rejected(rejection);
@@ -106,7 +106,7 @@ internal sealed class RailsCodec : ISessionCodec
         {
             RailsSessionId.WriteWithSessionId(json, ref session);
             RailsMetadataEnvelope.Wrap(session.WrittenSpan, _purpose, expires, _useMessageSerializerForMetadata, ref envelope);
-            RailsEncryptedMessage.Encrypt(envelope.WrittenSpan, _keys.Current.WritingKey, ref value);
+            RailsEncryptedMessage.Encrypt(envelope.WrittenSpan, _keys.Current, ref value);
         }
         finally
         {
