@@ -16,6 +16,7 @@ internal static class FlaskFormat
         DefaultCookieName = CookieSessionDefaults.FlaskCookieName,
         MetricName = "flask",
         NeedsSecret = true,
+        DeletesEmptiedSession = true,
         RenewalReason = "an older secret signed it, or more than half of PermanentSessionLifetime passed since it was signed",
         Validate = Validate,
         ValidateUnused = ValidateUnused,
