@@ -53,6 +53,7 @@ public class SessionBenchmarks
     private ServiceProvider _services = null!;
     private ServiceProvider _expressServices = null!;
     private ServiceProvider _protectedServices = null!;
+    private readonly Dictionary<CookieSessionFormat, PeerHarnesses> _peers = [];
 
     [GlobalSetup]
     public void Setup()
@@ -119,6 +120,15 @@ public class SessionBenchmarks
         _protectedUncachedServices = Protected(cacheSize: 0);
         _protectedReadOnlyFirstSight = ReadAndReadModifyWrite(_protectedUncachedServices).ReadOnly;
 
+        // The peers' formats (Rails, Flask, Django): each with its cache, and without for first sight.
+        foreach (var format in new[] { CookieSessionFormat.Rails, CookieSessionFormat.Flask, CookieSessionFormat.Django })
+        {
+            var cached = PeerFormat(format, CookieSessionDefaults.VerifiedCookieCacheSize);
+            var uncached = PeerFormat(format, cacheSize: 0);
+            var (read, readModifyWrite) = ReadAndReadModifyWrite(cached);
+            _peers[format] = new PeerHarnesses(cached, uncached, read, ReadAndReadModifyWrite(uncached).ReadOnly, readModifyWrite);
+        }
+
         // ASP.NET's session: create it once, as a visitor's first request would, and keep its cookie.
         var seed = AspNetSession(static context =>
         {
@@ -177,6 +187,12 @@ public class SessionBenchmarks
         Expect(_expressReadModifyWrite, setCookie: true);
         Expect(_protectedReadOnly, setCookie: false);
         Expect(_protectedReadModifyWrite, setCookie: true);
+        foreach (var peer in _peers.Values)
+        {
+            Expect(peer.ReadOnly, setCookie: false);
+            Expect(peer.FirstSight, setCookie: false);
+            Expect(peer.ReadModifyWrite, setCookie: true);
+        }
     }
 
     [GlobalCleanup]
@@ -192,6 +208,12 @@ public class SessionBenchmarks
         _protectedGcmServices.Dispose();
         _ironServices.Dispose();
         _ironUncachedServices.Dispose();
+        foreach (var peer in _peers.Values)
+        {
+            peer.Services.Dispose();
+            peer.UncachedServices.Dispose();
+        }
+
         Directory.Delete(_keys, recursive: true);
         Directory.Delete(_keys + "-gcm", recursive: true);
     }
@@ -265,6 +287,33 @@ public class SessionBenchmarks
     [Benchmark(Description = "iron-session: read-modify-write")]
     public Task IronReadModifyWrite() => _ironReadModifyWrite.RunAsync();
 
+    [Benchmark(Description = "Rails: read only")]
+    public Task RailsReadOnly() => _peers[CookieSessionFormat.Rails].ReadOnly.RunAsync();
+
+    [Benchmark(Description = "Rails: read only, first sight")]
+    public Task RailsReadOnlyFirstSight() => _peers[CookieSessionFormat.Rails].FirstSight.RunAsync();
+
+    [Benchmark(Description = "Rails: read-modify-write")]
+    public Task RailsReadModifyWrite() => _peers[CookieSessionFormat.Rails].ReadModifyWrite.RunAsync();
+
+    [Benchmark(Description = "Flask: read only")]
+    public Task FlaskReadOnly() => _peers[CookieSessionFormat.Flask].ReadOnly.RunAsync();
+
+    [Benchmark(Description = "Flask: read only, first sight")]
+    public Task FlaskReadOnlyFirstSight() => _peers[CookieSessionFormat.Flask].FirstSight.RunAsync();
+
+    [Benchmark(Description = "Flask: read-modify-write")]
+    public Task FlaskReadModifyWrite() => _peers[CookieSessionFormat.Flask].ReadModifyWrite.RunAsync();
+
+    [Benchmark(Description = "Django: read only")]
+    public Task DjangoReadOnly() => _peers[CookieSessionFormat.Django].ReadOnly.RunAsync();
+
+    [Benchmark(Description = "Django: read only, first sight")]
+    public Task DjangoReadOnlyFirstSight() => _peers[CookieSessionFormat.Django].FirstSight.RunAsync();
+
+    [Benchmark(Description = "Django: read-modify-write")]
+    public Task DjangoReadModifyWrite() => _peers[CookieSessionFormat.Django].ReadModifyWrite.RunAsync();
+
     [Benchmark(Description = "ASP.NET AddSession: read only")]
     public Task AspNetReadOnly() => _aspNetReadOnly.RunAsync();
 
@@ -292,6 +341,22 @@ public class SessionBenchmarks
                 o.Format = CookieSessionFormat.ExpressCookieSession;
                 o.Secret = SessionPayload.Secret;
                 o.VerifiedCookieCacheSize = cacheSize;
+            })
+            .BuildServiceProvider();
+
+    private static ServiceProvider PeerFormat(CookieSessionFormat format, int cacheSize)
+        => new ServiceCollection()
+            .AddLogging()
+            .AddCookieSession(o =>
+            {
+                o.Format = format;
+                o.Secret = SessionPayload.Secret;
+                o.VerifiedCookieCacheSize = cacheSize;
+                if (format == CookieSessionFormat.Rails)
+                {
+                    // Rails has no default cookie name.
+                    o.Cookie.Name = "_bench_session";
+                }
             })
             .BuildServiceProvider();
 
@@ -396,4 +461,7 @@ public class SessionBenchmarks
 
         public ISession Session { get; set; } = null!;
     }
+
+    /// <summary>A peer format's harnesses and the services they run on.</summary>
+    private sealed record PeerHarnesses(ServiceProvider Services, ServiceProvider UncachedServices, RequestHarness ReadOnly, RequestHarness FirstSight, RequestHarness ReadModifyWrite);
 }

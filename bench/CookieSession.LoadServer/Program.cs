@@ -24,6 +24,12 @@ builder.Services.AddCookieSession(o =>
     {
         o.Secret = "a benchmark secret that is 32+ bytes long";
     }
+
+    if (format == CookieSessionFormat.Rails)
+    {
+        // Rails has no default cookie name: the Rails app's session_store key.
+        o.Cookie.Name = "_load_session";
+    }
 });
 if (format == CookieSessionFormat.Protected)
 {

@@ -37,6 +37,12 @@ internal sealed class FormatDescriptor
     /// <summary>Whether its values are also cookie-parser's signed JSON cookies, so that a secret shared with <c>AddSignedCookies</c> makes one a session.</summary>
     public bool IsSignedCookieFormat { get; init; }
 
+    /// <summary>
+    /// Whether a loaded session that the request emptied (its last key removed) has its cookie deleted instead of written
+    /// empty, as the peer's framework does (Flask's <c>save_session</c>). Default: written empty.
+    /// </summary>
+    public bool DeletesEmptiedSession { get; init; }
+
     /// <summary>Why an unchanged session's cookie is written again when the format itself asks (the log says it).</summary>
     public required string RenewalReason { get; init; }
 

@@ -1,5 +1,4 @@
 using CookieSession.Formats.Iron;
-using CookieSession.Signing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -45,8 +44,9 @@ internal sealed class SecretsReload
     /// <summary>iron-session's numbered passwords as the options were read at start-up.</summary>
     public IReadOnlyDictionary<int, string> IronPasswords => _ironPasswords;
 
-    /// <summary>Gives <paramref name="signer"/> the secrets of every valid reload from now on.</summary>
-    public HmacSigner Follow(HmacSigner signer)
+    /// <summary>Gives <paramref name="keys"/> (a signer, or a format's key ring) the secrets of every valid reload from now on.</summary>
+    public T Follow<T>(T keys)
+        where T : ISecretsFollower
     {
         Subscribe(options =>
         {
@@ -57,11 +57,11 @@ internal sealed class SecretsReload
             }
 
             SecretsValidation.WarnIfShort(secrets, _logger);
-            signer.Replace(secrets);
+            keys.Replace(secrets);
             _secrets = secrets;
             Log.SecretsReloaded(_logger, secrets.Count);
         });
-        return signer;
+        return keys;
     }
 
     /// <summary>Gives <paramref name="passwords"/> the iron-session passwords of every valid reload from now on.</summary>

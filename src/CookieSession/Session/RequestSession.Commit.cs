@@ -121,6 +121,12 @@ internal sealed partial class RequestSession
             changed |= !json.WrittenSpan.SequenceEqual(contents.LoadedJson);
         }
 
+        if (changed && !contents.IsNew && contents.Count == 0 && _settings.Descriptor.DeletesEmptiedSession)
+        {
+            // The peer's framework deletes a cookie whose session was emptied rather than write an empty one.
+            return IsSecured(out tls) ? SessionOutcome.Deleted : SessionOutcome.NotSecured;
+        }
+
         var write = changed
             || (contents.ResponseCookie is { } cookie && !cookie.HasSameSettings(_settings.DefaultCookie));
         var renew = Has(Flags.Used) && (options.Rolling || contents.NeedsRenewal || Has(Flags.RenewRequested));

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using CookieSession.Options;
 
 namespace CookieSession.Signing;
 
@@ -20,7 +21,7 @@ namespace CookieSession.Signing;
 /// immutable generation, swapped whole, so that a signature or a check uses one list from start to end.
 /// </para>
 /// </remarks>
-internal sealed class HmacSigner
+internal sealed class HmacSigner : ISecretsFollower
 {
     private readonly HashAlgorithmName _algorithm;
     private readonly bool _urlSafe;

@@ -193,7 +193,7 @@ public sealed class DjangoCodecInteropTests
     }
 
     private static DjangoCodec Codec(string secret, string? older = null, TimeSpan clockOffset = default)
-        => new(older is null ? [secret] : [secret, older], TwoWeeks, expireAtBrowserClose: false, new FakeTimeProvider(DateTimeOffset.UtcNow + clockOffset));
+        => new(DjangoKeys.Ring(older is null ? [secret] : [secret, older]), TwoWeeks, expireAtBrowserClose: false, new FakeTimeProvider(DateTimeOffset.UtcNow + clockOffset));
 
     private static string Encode(DjangoCodec codec, string json, DateTimeOffset issuedAt)
     {

@@ -145,7 +145,7 @@ public sealed class FlaskCodecInteropTests(FlaskPeer flask)
         const string oldSecret = "the SECRET_KEY before rotation";
         using var oldFlask = new FlaskClient(await flask.StartAsync(oldSecret));
         using var newFlask = new FlaskClient(await flask.StartAsync(Secret));
-        var rotated = new FlaskCodec(new FlaskKeys([Secret, oldSecret]), Lifetime, TimeProvider.System);
+        var rotated = new FlaskCodec(FlaskKeys.Ring([Secret, oldSecret]), Lifetime, TimeProvider.System);
 
         var oldCookie = (await oldFlask.SendAsync("set", null, new { user_id = 7 })).SetCookie;
         Assert.Empty(await newFlask.ReadAsync(oldCookie));
@@ -177,7 +177,7 @@ public sealed class FlaskCodecInteropTests(FlaskPeer flask)
     }
 
     private static FlaskCodec Codec(string secret, TimeSpan? lifetime = null, TimeProvider? time = null)
-        => new(new FlaskKeys([secret]), lifetime ?? Lifetime, time ?? TimeProvider.System);
+        => new(FlaskKeys.Ring([secret]), lifetime ?? Lifetime, time ?? TimeProvider.System);
 
     private static string Encode(FlaskCodec codec, string json) => Encode(codec, Encoding.UTF8.GetBytes(json));
 

@@ -173,7 +173,7 @@ public sealed class FlaskSessionInteropTests(FlaskPeer flask)
     /// <summary>Each top-level key's JSON exactly as the cookie carries it, read with the codec.</summary>
     private static Dictionary<string, string> RawValues(string cookie)
     {
-        var codec = new FlaskCodec(new FlaskKeys([Secret]), TimeSpan.FromDays(31), TimeProvider.System);
+        var codec = new FlaskCodec(FlaskKeys.Ring([Secret]), TimeSpan.FromDays(31), TimeProvider.System);
         using var document = JsonDocument.Parse(codec.Decode(cookie).Json.ToArray());
         return document.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetRawText());
     }

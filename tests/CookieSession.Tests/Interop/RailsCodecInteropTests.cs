@@ -97,7 +97,7 @@ public sealed class RailsCodecInteropTests
         var rails7 = await _peers.RailsAsync(["--digest=SHA256"], Secret);
         using var browser = new Browser();
         await browser.PostAsync(rails61, "/set", "{\"cart\":[\"sku-1\"]}");
-        var codec = new RailsCodec(new RailsKeyDerivation([Secret], HashAlgorithmName.SHA256, [HashAlgorithmName.SHA1]), CookieName, null, false, TimeProvider.System);
+        var codec = new RailsCodec(RailsKeyDerivation.Ring([Secret], HashAlgorithmName.SHA256, [HashAlgorithmName.SHA1]), CookieName, null, false, TimeProvider.System);
 
         var read = codec.Decode(browser.Cookies[CookieName]);
         browser.AddCookies($"{CookieName}={Uri.EscapeDataString(Encode(codec, Encoding.UTF8.GetString(read.Json)))}");
@@ -115,7 +115,7 @@ public sealed class RailsCodecInteropTests
         var railsNew = await _peers.RailsAsync(["--digest=SHA256"], Secret);
         using var browser = new Browser();
         await browser.GetAsync(railsOld, "/inc");
-        var codec = new RailsCodec(new RailsKeyDerivation([Secret, OldSecret], HashAlgorithmName.SHA256, []), CookieName, null, false, TimeProvider.System);
+        var codec = new RailsCodec(RailsKeyDerivation.Ring([Secret, OldSecret], HashAlgorithmName.SHA256, []), CookieName, null, false, TimeProvider.System);
 
         var read = codec.Decode(browser.Cookies[CookieName]);
         var foreign = Codec("SHA256").Decode(browser.Cookies[CookieName]);
@@ -147,7 +147,7 @@ public sealed class RailsCodecInteropTests
         using var browser = new Browser();
         await browser.GetAtAsync(rails, "/inc", issued);
         var time = new FakeTimeProvider(issued.AddMinutes(59));
-        var codec = new RailsCodec(new RailsKeyDerivation([Secret], HashAlgorithmName.SHA256, []), CookieName, null, false, time);
+        var codec = new RailsCodec(RailsKeyDerivation.Ring([Secret], HashAlgorithmName.SHA256, []), CookieName, null, false, time);
 
         var fresh = codec.Decode(browser.Cookies[CookieName]);
         time.Advance(TimeSpan.FromMinutes(1));
@@ -162,7 +162,7 @@ public sealed class RailsCodecInteropTests
     {
         var rails = await _peers.RailsAsync(["--digest=SHA256"], Secret);
         var issued = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var codec = new RailsCodec(new RailsKeyDerivation([Secret], HashAlgorithmName.SHA256, []), CookieName, TimeSpan.FromHours(1), false, TimeProvider.System);
+        var codec = new RailsCodec(RailsKeyDerivation.Ring([Secret], HashAlgorithmName.SHA256, []), CookieName, TimeSpan.FromHours(1), false, TimeProvider.System);
         var cookie = $"{CookieName}={Uri.EscapeDataString(Encode(codec, "{\"count\":5}", issued))}";
         using var browser = new Browser();
 
@@ -176,7 +176,7 @@ public sealed class RailsCodecInteropTests
     }
 
     private static RailsCodec Codec(string digest)
-        => new(new RailsKeyDerivation([Secret], new HashAlgorithmName(digest), []), CookieName, null, false, TimeProvider.System);
+        => new(RailsKeyDerivation.Ring([Secret], new HashAlgorithmName(digest), []), CookieName, null, false, TimeProvider.System);
 
     private static string Encode(RailsCodec codec, string json, DateTimeOffset? issuedAt = null)
     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using CookieSession.Json;
+using CookieSession.Options;
 using CookieSession.Signing;
 using Microsoft.AspNetCore.Http;
 
@@ -26,14 +27,14 @@ internal sealed class DjangoCodec : ISessionCodec
     /// <summary>How far in the future a timestamp may be, for clocks that differ between servers.</summary>
     internal static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(5);
 
-    private readonly DjangoKeys _keys;
+    private readonly SecretKeyRing<DjangoKeys> _keys;
     private readonly TimeSpan _sessionCookieAge;
     private readonly bool _expireAtBrowserClose;
     private readonly TimeProvider _time;
 
-    public DjangoCodec(IReadOnlyList<string> secrets, TimeSpan sessionCookieAge, bool expireAtBrowserClose, TimeProvider time)
+    public DjangoCodec(SecretKeyRing<DjangoKeys> keys, TimeSpan sessionCookieAge, bool expireAtBrowserClose, TimeProvider time)
     {
-        _keys = new DjangoKeys(secrets);
+        _keys = keys;
         _sessionCookieAge = sessionCookieAge;
         _expireAtBrowserClose = expireAtBrowserClose;
         _time = time;
@@ -61,7 +62,7 @@ internal sealed class DjangoCodec : ISessionCodec
         }
 
         var signed = bytes[..lastSeparator];
-        var keyIndex = Verify(signed, bytes[(lastSeparator + 1)..]);
+        var keyIndex = Verify(_keys.Current, signed, bytes[(lastSeparator + 1)..]);
         if (keyIndex < 0)
         {
             return SessionCookieReadResult.Rejected(SessionCookieRejection.BadSignature);
@@ -88,10 +89,13 @@ internal sealed class DjangoCodec : ISessionCodec
         return SessionCookieReadResult.Verified(json!, 0, length, needsRenewal: keyIndex > 0, new SessionTimes(issuedAt, issuedAt));
     }
 
-    /// <summary>A verified value stays valid until it is too old, which <see cref="Recheck"/> checks on every hit.</summary>
+    /// <summary>
+    /// A verified value stays valid until it is too old, which <see cref="Recheck"/> checks on every hit, and while the
+    /// keys that verified it are in force: a reload replaces them.
+    /// </summary>
     public bool CanCache(out object? generation)
     {
-        generation = null;
+        generation = _keys.Current;
         return true;
     }
 
@@ -155,7 +159,7 @@ internal sealed class DjangoCodec : ISessionCodec
         value.Advance(DjangoTimestamp.Write(Math.Max(0, times.IssuedAt.ToUnixTimeSeconds()), timestamp));
 
         Span<byte> signature = stackalloc byte[DjangoKeys.SignatureLength];
-        _keys.Sign(value.WrittenSpan[start..], 0, signature);
+        _keys.Current.Sign(value.WrittenSpan[start..], 0, signature);
         value.WriteByte(Separator);
         value.Write(signature);
     }
@@ -176,7 +180,7 @@ internal sealed class DjangoCodec : ISessionCodec
     }
 
     /// <summary>The index of the secret whose signature <paramref name="signature"/> is, or -1.</summary>
-    private int Verify(ReadOnlySpan<byte> signed, ReadOnlySpan<byte> signature)
+    private static int Verify(DjangoKeys keys, ReadOnlySpan<byte> signed, ReadOnlySpan<byte> signature)
     {
         if (signature.Length != DjangoKeys.SignatureLength)
         {
@@ -184,9 +188,9 @@ internal sealed class DjangoCodec : ISessionCodec
         }
 
         Span<byte> expected = stackalloc byte[DjangoKeys.SignatureLength];
-        for (var i = 0; i < _keys.Count; i++)
+        for (var i = 0; i < keys.Count; i++)
         {
-            _keys.Sign(signed, i, expected);
+            keys.Sign(signed, i, expected);
             if (ConstantTime.Equals(expected, signature))
             {
                 return i;

@@ -23,7 +23,7 @@ internal static class DjangoFormat
         Validate = Validate,
         ValidateUnused = ValidateUnused,
         CreateTransport = context => new SingleCookie(context.CookieName, CookieValueEncoding.Raw, context.Logger),
-        CreateCodec = context => new DjangoCodec(context.Secrets.Secrets, context.Options.Django.SessionCookieAge, context.Options.Django.ExpireAtBrowserClose, context.Time),
+        CreateCodec = context => new DjangoCodec(context.Secrets.Follow(DjangoKeys.Ring(context.Secrets.Secrets)), context.Options.Django.SessionCookieAge, context.Options.Django.ExpireAtBrowserClose, context.Time),
     };
 
     private static void Validate(CookieSessionOptions options, List<string> failures)

@@ -1,13 +1,18 @@
 using System.Security.Cryptography;
 using System.Text;
+using CookieSession.Options;
 
 namespace CookieSession.Formats.Django;
 
 /// <summary>
-/// The HMAC-SHA256 keys of Django's session signer, one per <c>SECRET_KEY</c>, newest first (as
+/// The HMAC-SHA256 keys of Django's session signer for one list of secrets, one per <c>SECRET_KEY</c>, newest first (as
 /// <c>SECRET_KEY_FALLBACKS</c> is read after <c>SECRET_KEY</c>): <c>salted_hmac</c>'s derivation, the SHA-256 of the key
-/// salt (the backend's salt and <c>"signer"</c>) followed by the secret's UTF-8.
+/// salt (the backend's salt and <c>"signer"</c>) followed by the secret's UTF-8. Never changed once made: a reload
+/// makes new keys (<see cref="Ring"/>).
 /// </summary>
+/// <remarks>
+/// Each thread keeps its own keyed HMAC per key and reuses it: keying an HMAC costs as much as hashing a whole session.
+/// </remarks>
 internal sealed class DjangoKeys
 {
     /// <summary>
@@ -23,6 +28,7 @@ internal sealed class DjangoKeys
     public const int SignatureLength = 43;
 
     private readonly byte[][] _keys;
+    private readonly ThreadLocal<IncrementalHash?[]> _hashes;
 
     public DjangoKeys(IReadOnlyList<string> secrets)
     {
@@ -36,15 +42,23 @@ internal sealed class DjangoKeys
         {
             _keys[i] = SHA256.HashData(Encoding.UTF8.GetBytes(Salt + SignerSuffix + secrets[i]));
         }
+
+        _hashes = new ThreadLocal<IncrementalHash?[]>(() => new IncrementalHash?[_keys.Length]);
     }
 
     public int Count => _keys.Length;
+
+    /// <summary>The keys of <paramref name="secrets"/>, replaced by a reload's when given to <see cref="SecretsReload.Follow{T}"/>.</summary>
+    public static SecretKeyRing<DjangoKeys> Ring(IReadOnlyList<string> secrets) => new(secrets, s => new DjangoKeys(s));
 
     /// <summary>Writes the signature of <paramref name="signed"/> (ASCII) under key <paramref name="index"/>, as Django's text.</summary>
     public void Sign(ReadOnlySpan<byte> signed, int index, Span<byte> signature)
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(_keys[index], signed, mac);
+        var hashes = _hashes.Value!;
+        var hmac = hashes[index] ??= IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _keys[index]);
+        hmac.AppendData(signed);
+        hmac.GetHashAndReset(mac);
         System.Buffers.Text.Base64Url.EncodeToUtf8(mac, signature);
     }
 }

@@ -1,8 +1,7 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Buffers.Text;
-using System.IO.Compression;
 using System.Text;
+using CookieSession.Formats.Python;
 using CookieSession.Json;
 
 namespace CookieSession.Formats.Django;
@@ -18,11 +17,8 @@ internal static class DjangoPayload
     /// <summary>Marks a compressed payload; part of the wire format, never change it.</summary>
     public const byte CompressedMark = (byte)'.';
 
-    /// <summary>
-    /// The most JSON a compressed payload may inflate to: 64 KB, sixteen cookies, the largest session this library
-    /// writes in any format, so that a small cookie can never make the server inflate megabytes.
-    /// </summary>
-    public const int MaxInflatedLength = 16 * CookieSessionDefaults.MaxCookieSize;
+    /// <summary>The most JSON a compressed payload may inflate to (<see cref="PythonZlib.MaxInflatedLength"/>).</summary>
+    public const int MaxInflatedLength = PythonZlib.MaxInflatedLength;
 
     /// <summary>Python's <c>zlib.compress</c> default level, which Django uses.</summary>
     private const int CompressionLevel = 6;
@@ -39,7 +35,7 @@ internal static class DjangoPayload
 
             // As Django decides: compressed only when that saves more than the one byte the mark costs.
             compressed = ArrayPool<byte>.Shared.Rent(asciiLength + 64);
-            var compressedLength = Compress(data, compressed);
+            var compressedLength = PythonZlib.Compress(data, compressed, CompressionLevel);
             if (compressedLength >= 0 && compressedLength < asciiLength - 1)
             {
                 value.WriteByte(CompressedMark);
@@ -87,14 +83,13 @@ internal static class DjangoPayload
             var data = decoded.AsSpan(0, decodedLength);
             if (compressed)
             {
-                inflated = ArrayPool<byte>.Shared.Rent(MaxInflatedLength + 1);
-                var rejection = Inflate(decoded, decodedLength, inflated, out var inflatedLength);
+                var rejection = PythonZlib.TryInflate(decoded, decodedLength, out inflated, out var inflatedLength);
                 if (rejection != SessionCookieRejection.None)
                 {
                     return rejection;
                 }
 
-                data = inflated.AsSpan(0, inflatedLength);
+                data = inflated!.AsSpan(0, inflatedLength);
             }
 
             // JSONSerializer decodes the bytes as Latin-1: each byte is the code point of its value.
@@ -113,78 +108,6 @@ internal static class DjangoPayload
             {
                 ArrayPool<byte>.Shared.Return(inflated, clearArray: true);
             }
-        }
-    }
-
-    private static SessionCookieRejection Inflate(byte[] compressed, int compressedLength, byte[] inflated, out int length)
-    {
-        length = 0;
-        try
-        {
-            using var input = new MemoryStream(compressed, 0, compressedLength, writable: false);
-            using var zlib = new ZLibStream(input, CompressionMode.Decompress);
-            int read;
-            while (length < inflated.Length && (read = zlib.Read(inflated, length, inflated.Length - length)) > 0)
-            {
-                length += read;
-            }
-
-            if (length > MaxInflatedLength)
-            {
-                return SessionCookieRejection.TooLarge;
-            }
-
-            // A stream cut short inflates without error here; Python's zlib refuses it, as its checksum is missing.
-            return compressedLength >= 4 && BinaryPrimitives.ReadUInt32BigEndian(compressed.AsSpan(compressedLength - 4)) == Adler32(inflated.AsSpan(0, length))
-                ? SessionCookieRejection.None
-                : SessionCookieRejection.MalformedEncoding;
-        }
-        catch (InvalidDataException)
-        {
-            return SessionCookieRejection.MalformedEncoding;
-        }
-    }
-
-    /// <summary>zlib's checksum (RFC 1950), which ends every zlib stream.</summary>
-    private static uint Adler32(ReadOnlySpan<byte> data)
-    {
-        const uint Modulus = 65521;
-        uint a = 1, b = 0;
-        while (!data.IsEmpty)
-        {
-            // 5552 bytes is the most that can be summed before b could overflow 32 bits.
-            var block = data[..Math.Min(data.Length, 5552)];
-            foreach (var x in block)
-            {
-                a += x;
-                b += a;
-            }
-
-            a %= Modulus;
-            b %= Modulus;
-            data = data[block.Length..];
-        }
-
-        return (b << 16) | a;
-    }
-
-    /// <summary>Compresses as <c>zlib.compress</c>; -1 when the output does not fit (it is then not shorter anyway).</summary>
-    private static int Compress(ReadOnlySpan<byte> data, byte[] destination)
-    {
-        using var output = new MemoryStream(destination, 0, destination.Length, writable: true);
-        try
-        {
-            using (var zlib = new ZLibStream(output, new ZLibCompressionOptions { CompressionLevel = CompressionLevel }, leaveOpen: true))
-            {
-                zlib.Write(data);
-            }
-
-            return (int)output.Position;
-        }
-        catch (NotSupportedException)
-        {
-            // The fixed-size stream is full: the output is longer than the input plus zlib's worst-case overhead.
-            return -1;
         }
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
 using CookieSession.Json;
+using CookieSession.Options;
 using Microsoft.AspNetCore.Http;
 
 namespace CookieSession.Formats.Flask;
@@ -27,14 +28,14 @@ internal sealed class FlaskCodec : ISessionCodec
 
     private static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(5);
 
-    private readonly FlaskKeys _keys;
+    private readonly SecretKeyRing<FlaskKeys> _keys;
     private readonly long _lifetimeSeconds;
     private readonly TimeProvider _time;
 
-    /// <param name="keys">The keys of the secrets, newest first.</param>
+    /// <param name="keys">The keys of the secrets in force, newest first.</param>
     /// <param name="permanentSessionLifetime">Flask's <c>PERMANENT_SESSION_LIFETIME</c>: its whole seconds are the signature's maximum age.</param>
     /// <param name="time">The clock that dates signatures and judges their age.</param>
-    public FlaskCodec(FlaskKeys keys, TimeSpan permanentSessionLifetime, TimeProvider time)
+    public FlaskCodec(SecretKeyRing<FlaskKeys> keys, TimeSpan permanentSessionLifetime, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(permanentSessionLifetime, TimeSpan.Zero);
         _keys = keys;
@@ -68,7 +69,7 @@ internal sealed class FlaskCodec : ISessionCodec
         try
         {
             Ascii.FromUtf16(signed, signedBytes, out _);
-            keyIndex = _keys.Verify(signedBytes, value[(signatureAt + 1)..]);
+            keyIndex = _keys.Current.Verify(signedBytes, value[(signatureAt + 1)..]);
         }
         finally
         {
@@ -119,15 +120,18 @@ internal sealed class FlaskCodec : ISessionCodec
         value.WriteByte((byte)Separator);
         value.Advance(FlaskTimestamp.Write(Math.Max(0, times.IssuedAt.ToUnixTimeSeconds()), value.GetSpan(FlaskTimestamp.MaxLength)));
         Span<byte> signature = stackalloc byte[FlaskKeys.SignatureLength];
-        _keys.Sign(value.WrittenSpan[start..], signature);
+        _keys.Current.Sign(value.WrittenSpan[start..], signature);
         value.WriteByte((byte)Separator);
         value.Write(signature);
     }
 
-    /// <summary>The signature's MAC covers its timestamp, whose age is rechecked on every hit.</summary>
+    /// <summary>
+    /// The signature's MAC covers its timestamp, whose age is rechecked on every hit; a value stands while the keys that
+    /// verified it are in force, and a reload replaces them.
+    /// </summary>
     public bool CanCache(out object? generation)
     {
-        generation = null;
+        generation = _keys.Current;
         return true;
     }
 

@@ -16,11 +16,12 @@ internal static class FlaskFormat
         DefaultCookieName = CookieSessionDefaults.FlaskCookieName,
         MetricName = "flask",
         NeedsSecret = true,
+        DeletesEmptiedSession = true,
         RenewalReason = "an older secret signed it, or more than half of PermanentSessionLifetime passed since it was signed",
         Validate = Validate,
         ValidateUnused = ValidateUnused,
         CreateTransport = context => new SingleCookie(context.CookieName, CookieValueEncoding.Raw, context.Logger),
-        CreateCodec = context => new FlaskCodec(new FlaskKeys(context.Secrets.Secrets), context.Options.Flask.PermanentSessionLifetime, context.Time),
+        CreateCodec = context => new FlaskCodec(context.Secrets.Follow(FlaskKeys.Ring(context.Secrets.Secrets)), context.Options.Flask.PermanentSessionLifetime, context.Time),
     };
 
     private static void Validate(CookieSessionOptions options, List<string> failures)

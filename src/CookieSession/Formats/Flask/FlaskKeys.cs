@@ -1,15 +1,20 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using CookieSession.Options;
 using CookieSession.Signing;
 
 namespace CookieSession.Formats.Flask;
 
 /// <summary>
-/// The signing keys of Flask's session, one per secret, newest first: itsdangerous's <c>"hmac"</c> key derivation,
-/// HMAC-SHA1 of the salt under the secret key (its UTF-8), as <c>SecureCookieSessionInterface</c> configures it. The
-/// newest signs; every one verifies, as Flask 3.1 verifies with <c>SECRET_KEY_FALLBACKS</c>.
+/// The signing keys of Flask's session for one list of secrets, newest first: itsdangerous's <c>"hmac"</c> key
+/// derivation, HMAC-SHA1 of the salt under the secret key (its UTF-8), as <c>SecureCookieSessionInterface</c> configures
+/// it. The newest signs; every one verifies, as Flask 3.1 verifies with <c>SECRET_KEY_FALLBACKS</c>. Never changed once
+/// made: a reload makes new keys (<see cref="Ring"/>).
 /// </summary>
+/// <remarks>
+/// Each thread keeps its own keyed HMAC per key and reuses it: keying an HMAC costs as much as hashing a whole session.
+/// </remarks>
 internal sealed class FlaskKeys
 {
     /// <summary>The salt of Flask's session signer (<c>SecureCookieSessionInterface.salt</c>). Part of the wire format: never change it.</summary>
@@ -22,6 +27,7 @@ internal sealed class FlaskKeys
     public const int SignatureLength = 27;
 
     private readonly byte[][] _keys;
+    private readonly ThreadLocal<IncrementalHash?[]> _hashes;
 
     public FlaskKeys(IReadOnlyList<string> secrets)
     {
@@ -36,13 +42,18 @@ internal sealed class FlaskKeys
         {
             _keys[i] = HMACSHA1.HashData(Encoding.UTF8.GetBytes(secrets[i]), salt);
         }
+
+        _hashes = new ThreadLocal<IncrementalHash?[]>(() => new IncrementalHash?[_keys.Length]);
     }
+
+    /// <summary>The keys of <paramref name="secrets"/>, replaced by a reload's when given to <see cref="SecretsReload.Follow{T}"/>.</summary>
+    public static SecretKeyRing<FlaskKeys> Ring(IReadOnlyList<string> secrets) => new(secrets, s => new FlaskKeys(s));
 
     /// <summary>Writes the signature of <paramref name="signed"/> under the newest key, in URL-safe base64 (27 bytes).</summary>
     public void Sign(ReadOnlySpan<byte> signed, Span<byte> signature)
     {
         Span<byte> hash = stackalloc byte[SignatureBytes];
-        HMACSHA1.HashData(_keys[0], signed, hash);
+        Mac(0, signed, hash);
         Base64Url.EncodeToUtf8(hash, signature);
     }
 
@@ -63,7 +74,7 @@ internal sealed class FlaskKeys
         Span<byte> expected = stackalloc byte[SignatureBytes];
         for (var i = 0; i < _keys.Length; i++)
         {
-            HMACSHA1.HashData(_keys[i], signed, expected);
+            Mac(i, signed, expected);
             if (ConstantTime.Equals(expected, given[..SignatureBytes]))
             {
                 return i;
@@ -71,5 +82,13 @@ internal sealed class FlaskKeys
         }
 
         return -1;
+    }
+
+    private void Mac(int index, ReadOnlySpan<byte> data, Span<byte> hash)
+    {
+        var hashes = _hashes.Value!;
+        var hmac = hashes[index] ??= IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, _keys[index]);
+        hmac.AppendData(data);
+        hmac.GetHashAndReset(hash);
     }
 }

@@ -1,13 +1,13 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.IO.Compression;
+using CookieSession.Formats.Python;
 using CookieSession.Json;
 
 namespace CookieSession.Formats.Flask;
 
 /// <summary>
 /// The payload of itsdangerous's <c>URLSafeSerializer</c>: the JSON in URL-safe base64 without padding, or, when zlib
-/// makes it shorter by more than a byte, a <c>.</c> and the base64 of the JSON compressed with zlib.
+/// makes it shorter by more than a byte, a <c>.</c> and the base64 of the JSON compressed with zlib (<see cref="PythonZlib"/>).
 /// </summary>
 /// <remarks>Part of the wire format shared with Flask: never change it.</remarks>
 internal static class FlaskPayload
@@ -15,11 +15,11 @@ internal static class FlaskPayload
     /// <summary>The mark of a compressed payload.</summary>
     public const char CompressedMark = '.';
 
-    /// <summary>
-    /// The most bytes a compressed payload may inflate to: sixteen times the largest cookie, far more than any session
-    /// Flask fits in a cookie, and a bound on the memory a small forged or leaked value can make a request take.
-    /// </summary>
-    public const int MaxInflatedLength = 16 * CookieSessionDefaults.MaxCookieSize;
+    /// <summary>The most bytes a compressed payload may inflate to (<see cref="PythonZlib.MaxInflatedLength"/>).</summary>
+    public const int MaxInflatedLength = PythonZlib.MaxInflatedLength;
+
+    /// <summary>zlib's level 1: the fastest, whose output every zlib reads.</summary>
+    private const int FastestLevel = 1;
 
     /// <summary>
     /// Decodes a payload (signature checked before) into a buffer rented from <see cref="ArrayPool{T}.Shared"/>, which the
@@ -47,7 +47,7 @@ internal static class FlaskPayload
 
         try
         {
-            return Inflate(decoded, decodedLength, out json, out length);
+            return PythonZlib.TryInflate(decoded, decodedLength, out json, out length);
         }
         finally
         {
@@ -55,78 +55,37 @@ internal static class FlaskPayload
         }
     }
 
-    /// <summary>Appends the payload of <paramref name="json"/>: compressed when that saves more than a byte, as itsdangerous decides.</summary>
+    /// <summary>
+    /// Appends the payload of <paramref name="json"/>: compressed (zlib's fastest level) when it is long enough for
+    /// that to be worth trying and saves more than a byte, as itsdangerous decides; itsdangerous reads either form.
+    /// </summary>
     public static void Encode(ReadOnlySpan<byte> json, ref PooledByteBuffer value)
     {
-        using var deflated = new MemoryStream(json.Length + 16);
-        using (var zlib = new ZLibStream(deflated, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            zlib.Write(json);
-        }
-
         var data = json;
-        if (deflated.Length < json.Length - 1)
-        {
-            value.WriteByte((byte)CompressedMark);
-            data = deflated.GetBuffer().AsSpan(0, (int)deflated.Length);
-        }
-
-        var span = value.GetSpan(Base64Url.GetEncodedLength(data.Length));
-        value.Advance(Base64Url.EncodeToUtf8(data, span));
-        deflated.GetBuffer().AsSpan(0, (int)deflated.Length).Clear();
-    }
-
-    /// <summary>Inflates at most <see cref="MaxInflatedLength"/> bytes into a rented buffer that the caller owns on success.</summary>
-    private static SessionCookieRejection Inflate(byte[] compressed, int compressedLength, out byte[]? json, out int length)
-    {
-        json = null;
-        length = 0;
-        var inflated = ArrayPool<byte>.Shared.Rent(Math.Clamp(compressedLength * 4, 256, MaxInflatedLength + 1));
-        var total = 0;
+        byte[]? compressed = null;
         try
         {
-            using var source = new MemoryStream(compressed, 0, compressedLength, writable: false);
-            using var zlib = new ZLibStream(source, CompressionMode.Decompress);
-            while (true)
+            if (json.Length >= PythonZlib.WorthCompressingFrom)
             {
-                if (total == inflated.Length)
+                compressed = ArrayPool<byte>.Shared.Rent(json.Length);
+                var compressedLength = PythonZlib.Compress(json, compressed, FastestLevel);
+                if (compressedLength >= 0 && compressedLength < json.Length - 1)
                 {
-                    if (total > MaxInflatedLength)
-                    {
-                        ArrayPool<byte>.Shared.Return(inflated, clearArray: true);
-                        return SessionCookieRejection.TooLarge;
-                    }
-
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(inflated.Length * 2, MaxInflatedLength + 1));
-                    inflated.AsSpan(0, total).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(inflated, clearArray: true);
-                    inflated = larger;
+                    value.WriteByte((byte)CompressedMark);
+                    data = compressed.AsSpan(0, compressedLength);
                 }
-
-                // Never more than one byte past the limit: enough to know that it was passed.
-                var read = zlib.Read(inflated, total, Math.Min(inflated.Length, MaxInflatedLength + 1) - total);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                total += read;
             }
 
-            if (total > MaxInflatedLength)
-            {
-                ArrayPool<byte>.Shared.Return(inflated, clearArray: true);
-                return SessionCookieRejection.TooLarge;
-            }
-
-            json = inflated;
-            length = total;
-            return SessionCookieRejection.None;
+            var span = value.GetSpan(Base64Url.GetEncodedLength(data.Length));
+            value.Advance(Base64Url.EncodeToUtf8(data, span));
         }
-        catch (InvalidDataException)
+        finally
         {
-            ArrayPool<byte>.Shared.Return(inflated, clearArray: true);
-            return SessionCookieRejection.MalformedEncoding;
+            if (compressed is not null)
+            {
+                // It held the session.
+                ArrayPool<byte>.Shared.Return(compressed, clearArray: true);
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using CookieSession.Cookies;
 using CookieSession.Json;
+using CookieSession.Options;
 
 namespace CookieSession.Formats.Rails;
 
@@ -26,18 +27,18 @@ internal sealed class RailsCodec : ISessionCodec
     /// <summary>The longest value read: a cookie of <see cref="CookieSessionDefaults.MaxCookieSize"/> bytes with every byte percent-escaped.</summary>
     private const int MaxValueLength = 3 * CookieSessionDefaults.MaxCookieSize;
 
-    private readonly RailsKeyDerivation _keys;
+    private readonly SecretKeyRing<RailsKeyDerivation> _keys;
     private readonly byte[] _purpose;
     private readonly TimeSpan? _expireAfter;
     private readonly bool _useMessageSerializerForMetadata;
     private readonly TimeProvider _time;
 
-    /// <param name="keys">The keys, the writing one first.</param>
+    /// <param name="keys">The keys of the secrets in force, the writing one first.</param>
     /// <param name="cookieName">The cookie's name, which Rails seals as the purpose <c>cookie.&lt;name&gt;</c>.</param>
     /// <param name="expireAfter">Rails' <c>expire_after</c>: a written cookie's <c>exp</c> is its issue time plus this; none when <see langword="null"/>.</param>
     /// <param name="useMessageSerializerForMetadata">Write Rails 7.1's <c>{"_rails":{"data":...}}</c> envelope rather than the cookie jars' own.</param>
     /// <param name="time">The clock that <c>exp</c> is checked against.</param>
-    public RailsCodec(RailsKeyDerivation keys, string cookieName, TimeSpan? expireAfter, bool useMessageSerializerForMetadata, TimeProvider time)
+    public RailsCodec(SecretKeyRing<RailsKeyDerivation> keys, string cookieName, TimeSpan? expireAfter, bool useMessageSerializerForMetadata, TimeProvider time)
     {
         _keys = keys;
         _purpose = Encoding.UTF8.GetBytes(RailsMetadataEnvelope.PurposePrefix + cookieName);
@@ -63,7 +64,7 @@ internal sealed class RailsCodec : ISessionCodec
                 return SessionCookieReadResult.Rejected(SessionCookieRejection.MalformedEncoding);
             }
 
-            var rejection = RailsEncryptedMessage.TryDecrypt(message.AsSpan(0, messageLength), _keys.ReadingKeys, out plaintext, out var plaintextLength, out var keyIndex);
+            var rejection = RailsEncryptedMessage.TryDecrypt(message.AsSpan(0, messageLength), _keys.Current, out plaintext, out var plaintextLength, out var keyIndex);
             if (rejection != SessionCookieRejection.None)
             {
                 return SessionCookieReadResult.Rejected(rejection);
@@ -105,7 +106,7 @@ internal sealed class RailsCodec : ISessionCodec
         {
             RailsSessionId.WriteWithSessionId(json, ref session);
             RailsMetadataEnvelope.Wrap(session.WrittenSpan, _purpose, expires, _useMessageSerializerForMetadata, ref envelope);
-            RailsEncryptedMessage.Encrypt(envelope.WrittenSpan, _keys.WritingKey, ref value);
+            RailsEncryptedMessage.Encrypt(envelope.WrittenSpan, _keys.Current, ref value);
         }
         finally
         {

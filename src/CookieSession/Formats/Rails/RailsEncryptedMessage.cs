@@ -28,11 +28,11 @@ internal static class RailsEncryptedMessage
         => Base64.GetMaxEncodedToUtf8Length(plaintextLength) + (2 * Separator.Length) + EncodedIvLength + EncodedTagLength;
 
     /// <summary>
-    /// Decrypts <paramref name="message"/> (ASCII) with the first of <paramref name="keys"/> that authenticates it.
+    /// Decrypts <paramref name="message"/> (ASCII) with the first of the <paramref name="keys"/> that authenticates it.
     /// On success, <paramref name="plaintext"/> is rented from the shared pool and holds <paramref name="length"/>
     /// bytes; <paramref name="keyIndex"/> says which key opened it.
     /// </summary>
-    public static SessionCookieRejection TryDecrypt(ReadOnlySpan<byte> message, ReadOnlySpan<byte[]> keys, out byte[]? plaintext, out int length, out int keyIndex)
+    public static SessionCookieRejection TryDecrypt(ReadOnlySpan<byte> message, RailsKeyDerivation keys, out byte[]? plaintext, out int length, out int keyIndex)
     {
         plaintext = null;
         length = 0;
@@ -66,12 +66,11 @@ internal static class RailsEncryptedMessage
             }
 
             var output = ArrayPool<byte>.Shared.Rent(Math.Max(1, ciphertextLength));
-            for (var i = 0; i < keys.Length; i++)
+            for (var i = 0; i < keys.ReadingKeys.Length; i++)
             {
-                using var aes = new AesGcm(keys[i], TagSize);
                 try
                 {
-                    aes.Decrypt(iv, ciphertext.AsSpan(0, ciphertextLength), tag, output.AsSpan(0, ciphertextLength));
+                    keys.CipherOf(i).Decrypt(iv, ciphertext.AsSpan(0, ciphertextLength), tag, output.AsSpan(0, ciphertextLength));
                 }
                 catch (AuthenticationTagMismatchException)
                 {
@@ -93,8 +92,8 @@ internal static class RailsEncryptedMessage
         }
     }
 
-    /// <summary>Encrypts <paramref name="plaintext"/> under <paramref name="key"/> with a fresh random IV, appending the message to <paramref name="destination"/>.</summary>
-    public static void Encrypt(ReadOnlySpan<byte> plaintext, byte[] key, ref PooledByteBuffer destination)
+    /// <summary>Encrypts <paramref name="plaintext"/> under the writing key of <paramref name="keys"/> with a fresh random IV, appending the message to <paramref name="destination"/>.</summary>
+    public static void Encrypt(ReadOnlySpan<byte> plaintext, RailsKeyDerivation keys, ref PooledByteBuffer destination)
     {
         Span<byte> iv = stackalloc byte[IvSize];
         Span<byte> tag = stackalloc byte[TagSize];
@@ -102,10 +101,7 @@ internal static class RailsEncryptedMessage
         var ciphertext = ArrayPool<byte>.Shared.Rent(Math.Max(1, plaintext.Length));
         try
         {
-            using (var aes = new AesGcm(key, TagSize))
-            {
-                aes.Encrypt(iv, plaintext, ciphertext.AsSpan(0, plaintext.Length), tag);
-            }
+            keys.CipherOf(0).Encrypt(iv, plaintext, ciphertext.AsSpan(0, plaintext.Length), tag);
 
             WriteBase64(ciphertext.AsSpan(0, plaintext.Length), ref destination);
             destination.Write(Separator);

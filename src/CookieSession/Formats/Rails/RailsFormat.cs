@@ -21,7 +21,7 @@ internal static class RailsFormat
         ValidateUnused = ValidateUnused,
         CreateTransport = context => new SingleCookie(context.CookieName, CookieValueEncoding.Percent, context.Logger),
         CreateCodec = context => new RailsCodec(
-            new RailsKeyDerivation(context.Secrets.Secrets, context.Options.Rails.KeyDerivationDigest, context.Options.Rails.ReadableKeyDerivationDigests ?? []),
+            context.Secrets.Follow(RailsKeyDerivation.Ring(context.Secrets.Secrets, context.Options.Rails.KeyDerivationDigest, context.Options.Rails.ReadableKeyDerivationDigests ?? [])),
             context.CookieName,
             context.Options.Cookie.MaxAge,
             context.Options.Rails.UseMessageSerializerForMetadata,

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using CookieSession.Options;
 
 namespace CookieSession.Formats.Rails;
 
@@ -8,7 +9,12 @@ namespace CookieSession.Formats.Rails;
 /// <c>Rails.application.key_generator</c> derives them: PBKDF2 over the secret's UTF-8 bytes with the salt
 /// <c>authenticated encrypted cookie</c>, 1000 iterations, 32 bytes. The first key encrypts; every one decrypts,
 /// as Rails' cookie rotations do: each secret (newest first) under the writing digest, then under each readable one.
+/// Derived once for a list of secrets, never changed: a reload derives new keys off the request path (<see cref="Ring"/>),
+/// as PBKDF2's iterations cost far more than a request.
 /// </summary>
+/// <remarks>
+/// Each thread keeps its own AES-GCM instance per key and reuses it: setting one up costs as much as sealing a session.
+/// </remarks>
 internal sealed class RailsKeyDerivation
 {
     /// <summary>Rails' <c>action_dispatch.authenticated_encrypted_cookie_salt</c> default. Part of the wire format: never change it.</summary>
@@ -21,6 +27,7 @@ internal sealed class RailsKeyDerivation
     public const int KeySize = 32;
 
     private readonly byte[][] _keys;
+    private readonly ThreadLocal<AesGcm?[]> _ciphers;
 
     public RailsKeyDerivation(IReadOnlyList<string> secrets, HashAlgorithmName digest, IEnumerable<HashAlgorithmName> readableDigests)
     {
@@ -44,6 +51,15 @@ internal sealed class RailsKeyDerivation
                 _keys[index++] = DeriveKey(secret, salt, algorithm);
             }
         }
+
+        _ciphers = new ThreadLocal<AesGcm?[]>(() => new AesGcm?[_keys.Length]);
+    }
+
+    /// <summary>The keys of <paramref name="secrets"/>, derived again for a reload's when given to <see cref="SecretsReload.Follow{T}"/>.</summary>
+    public static SecretKeyRing<RailsKeyDerivation> Ring(IReadOnlyList<string> secrets, HashAlgorithmName digest, IEnumerable<HashAlgorithmName> readableDigests)
+    {
+        var readable = readableDigests.ToArray();
+        return new(secrets, s => new RailsKeyDerivation(s, digest, readable));
     }
 
     /// <summary>The key that encrypts: the newest secret under the writing digest.</summary>
@@ -51,6 +67,13 @@ internal sealed class RailsKeyDerivation
 
     /// <summary>Every key that decrypts, the writing key first; a cookie opened by any other is written again.</summary>
     public ReadOnlySpan<byte[]> ReadingKeys => _keys;
+
+    /// <summary>This thread's AES-256-GCM under key <paramref name="index"/> of <see cref="ReadingKeys"/> (0 encrypts), for this thread only.</summary>
+    public AesGcm CipherOf(int index)
+    {
+        var ciphers = _ciphers.Value!;
+        return ciphers[index] ??= new AesGcm(_keys[index], RailsEncryptedMessage.TagSize);
+    }
 
     /// <summary>Whether PBKDF2 can use this digest for a key (SHA-1, SHA-256, SHA-384 and SHA-512).</summary>
     public static bool IsSupported(HashAlgorithmName digest)

@@ -154,7 +154,7 @@ public sealed class DjangoCodecTests
     public void Decode_ShorterSessionCookieAge_Enforced()
     {
         var vector = DjangoVectors.Find("counter");
-        var codec = new DjangoCodec([Secret], TimeSpan.FromHours(1), expireAtBrowserClose: false, new FakeTimeProvider(vector.Timestamp().AddHours(1).AddSeconds(1)));
+        var codec = new DjangoCodec(DjangoKeys.Ring([Secret]), TimeSpan.FromHours(1), expireAtBrowserClose: false, new FakeTimeProvider(vector.Timestamp().AddHours(1).AddSeconds(1)));
 
         Assert.Equal(SessionCookieRejection.Expired, codec.Decode(vector.Value()).Rejection);
     }
@@ -269,7 +269,7 @@ public sealed class DjangoCodecTests
     }
 
     private static DjangoCodec Codec(DateTimeOffset now, params string[] secrets)
-        => new(secrets, TwoWeeks, expireAtBrowserClose: false, new FakeTimeProvider(now));
+        => new(DjangoKeys.Ring(secrets), TwoWeeks, expireAtBrowserClose: false, new FakeTimeProvider(now));
 
     private static string Encode(DjangoCodec codec, string json, DateTimeOffset issuedAt)
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using CookieSession.Formats.Django;
+using CookieSession.Formats.Python;
 
 namespace CookieSession.Tests.Formats.Django;
 

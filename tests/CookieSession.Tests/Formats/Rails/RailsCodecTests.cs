@@ -36,7 +36,7 @@ public sealed class RailsCodecTests
     public void Decode_RailsCookie_AsRailsReadsIt(string name)
     {
         var vector = s_vectors.GetProperty("vectors").EnumerateArray().Single(v => v.GetProperty("name").GetString() == name);
-        var keys = new RailsKeyDerivation(
+        var keys = RailsKeyDerivation.Ring(
             vector.GetProperty("secrets").EnumerateArray().Select(s => s.GetString()!).ToList(),
             new HashAlgorithmName(vector.GetProperty("digest").GetString()),
             vector.GetProperty("readable").EnumerateArray().Select(d => new HashAlgorithmName(d.GetString())));
@@ -62,22 +62,22 @@ public sealed class RailsCodecTests
     [InlineData("SHA256")]
     public void KeyDerivation_SecretKeyBase_MatchesRubyPbkdf2(string digest)
     {
-        var keys = new RailsKeyDerivation([s_secret], new HashAlgorithmName(digest), []);
+        var keys = RailsKeyDerivation.Ring([s_secret], new HashAlgorithmName(digest), []);
 
-        Assert.Equal(s_vectors.GetProperty("keys").GetProperty(digest).GetString(), Convert.ToHexStringLower(keys.WritingKey));
+        Assert.Equal(s_vectors.GetProperty("keys").GetProperty(digest).GetString(), Convert.ToHexStringLower(keys.Current.WritingKey));
     }
 
     [Fact]
     public void KeyDerivation_SecretsAndDigests_NewestSecretUnderWritingDigestFirst()
     {
-        var keys = new RailsKeyDerivation(["new secret", "old secret"], HashAlgorithmName.SHA256, [HashAlgorithmName.SHA1, HashAlgorithmName.SHA256]);
+        var keys = RailsKeyDerivation.Ring(["new secret", "old secret"], HashAlgorithmName.SHA256, [HashAlgorithmName.SHA1, HashAlgorithmName.SHA256]);
 
         var expected = new[]
         {
             Pbkdf2("new secret", HashAlgorithmName.SHA256), Pbkdf2("new secret", HashAlgorithmName.SHA1),
             Pbkdf2("old secret", HashAlgorithmName.SHA256), Pbkdf2("old secret", HashAlgorithmName.SHA1),
         };
-        Assert.Equal(expected.Select(Convert.ToHexString), keys.ReadingKeys.ToArray().Select(Convert.ToHexString));
+        Assert.Equal(expected.Select(Convert.ToHexString), keys.Current.ReadingKeys.ToArray().Select(Convert.ToHexString));
     }
 
     [Theory]
@@ -85,12 +85,12 @@ public sealed class RailsCodecTests
     [InlineData(true, "{\"_rails\":{\"data\":{")]
     public void Encode_ThenDecrypt_WritesRailsEnvelopeWithPurpose(bool useMessageSerializer, string prefix)
     {
-        var keys = new RailsKeyDerivation([s_secret], HashAlgorithmName.SHA256, []);
+        var keys = RailsKeyDerivation.Ring([s_secret], HashAlgorithmName.SHA256, []);
         var codec = new RailsCodec(keys, s_cookieName, null, useMessageSerializer, new FakeTimeProvider(s_now));
 
         var value = Encode(codec, "{\"session_id\":\"0123456789abcdef0123456789abcdef\",\"count\":1}", s_now);
 
-        var plaintext = Decrypt(value, keys.WritingKey);
+        var plaintext = Decrypt(value, keys.Current.WritingKey);
         Assert.StartsWith(prefix, plaintext, StringComparison.Ordinal);
         Assert.EndsWith($",\"pur\":\"cookie.{s_cookieName}\"}}}}", plaintext, StringComparison.Ordinal);
         Assert.Equal(useMessageSerializer ? "{\"_rails\":{\"data\":{\"session_id\":\"0123456789abcdef0123456789abcdef\",\"count\":1},\"pur\":\"cookie._shop_session\"}}" : "{\"_rails\":{\"message\":\"eyJzZXNzaW9uX2lkIjoiMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYiLCJjb3VudCI6MX0=\",\"exp\":null,\"pur\":\"cookie._shop_session\"}}", plaintext);
@@ -102,13 +102,13 @@ public sealed class RailsCodecTests
     public void Encode_WithExpireAfter_WritesExpiryRailsEnforces(bool useMessageSerializer)
     {
         var time = new FakeTimeProvider(s_now);
-        var keys = new RailsKeyDerivation([s_secret], HashAlgorithmName.SHA256, []);
+        var keys = RailsKeyDerivation.Ring([s_secret], HashAlgorithmName.SHA256, []);
         var codec = new RailsCodec(keys, s_cookieName, TimeSpan.FromHours(1), useMessageSerializer, time);
         const string json = "{\"session_id\":\"0123456789abcdef0123456789abcdef\",\"name\":\"Zoë\",\"nested\":{\"list\":[1,2.5,null]}}";
 
         var value = Encode(codec, json, s_now);
 
-        Assert.Contains("\"exp\":\"2026-12-06T04:00:00.000Z\"", Decrypt(value, keys.WritingKey), StringComparison.Ordinal);
+        Assert.Contains("\"exp\":\"2026-12-06T04:00:00.000Z\"", Decrypt(value, keys.Current.WritingKey), StringComparison.Ordinal);
         time.Advance(TimeSpan.FromMinutes(59));
         var fresh = codec.Decode(value);
         Assert.True(fresh.IsLoaded);
@@ -124,7 +124,7 @@ public sealed class RailsCodecTests
     [InlineData("{ \"a\":{\"session_id\":1}}", ",\"a\":{\"session_id\":1}}")]
     public void Encode_SessionWithoutSessionId_GetsOneFirstAsRailsMakesIt(string json, string rest)
     {
-        var keys = new RailsKeyDerivation([s_secret], HashAlgorithmName.SHA256, []);
+        var keys = RailsKeyDerivation.Ring([s_secret], HashAlgorithmName.SHA256, []);
         var codec = new RailsCodec(keys, s_cookieName, null, true, TimeProvider.System);
 
         var written = codec.Decode(Encode(codec, json, s_now));
@@ -139,7 +139,7 @@ public sealed class RailsCodecTests
     [InlineData("{\"a\":1,\"session\\u005fid\":\"abc\"}")]
     public void Encode_SessionWithSessionId_KeptByteForByte(string json)
     {
-        var keys = new RailsKeyDerivation([s_secret], HashAlgorithmName.SHA256, []);
+        var keys = RailsKeyDerivation.Ring([s_secret], HashAlgorithmName.SHA256, []);
         var codec = new RailsCodec(keys, s_cookieName, null, true, TimeProvider.System);
 
         Assert.Equal(json, Encoding.UTF8.GetString(codec.Decode(Encode(codec, json, s_now)).Json));
@@ -148,7 +148,7 @@ public sealed class RailsCodecTests
     [Fact]
     public void Encode_TwiceTheSameSession_UsesFreshIvs()
     {
-        var codec = new RailsCodec(new RailsKeyDerivation([s_secret], HashAlgorithmName.SHA256, []), s_cookieName, null, false, TimeProvider.System);
+        var codec = new RailsCodec(RailsKeyDerivation.Ring([s_secret], HashAlgorithmName.SHA256, []), s_cookieName, null, false, TimeProvider.System);
 
         Assert.NotEqual(Encode(codec, "{}", s_now), Encode(codec, "{}", s_now));
     }
@@ -156,7 +156,7 @@ public sealed class RailsCodecTests
     [Fact]
     public void Decode_AnotherCookieName_PurposeMismatch()
     {
-        var keys = new RailsKeyDerivation([s_secret], HashAlgorithmName.SHA256, []);
+        var keys = RailsKeyDerivation.Ring([s_secret], HashAlgorithmName.SHA256, []);
         var value = Encode(new RailsCodec(keys, "_other_session", null, false, TimeProvider.System), "{\"a\":1}", s_now);
 
         var result = new RailsCodec(keys, s_cookieName, null, false, TimeProvider.System).Decode(value);
@@ -167,7 +167,7 @@ public sealed class RailsCodecTests
     [Fact]
     public void Decode_EveryByteFlipped_Undecryptable()
     {
-        var keys = new RailsKeyDerivation([s_secret], HashAlgorithmName.SHA256, []);
+        var keys = RailsKeyDerivation.Ring([s_secret], HashAlgorithmName.SHA256, []);
         var codec = new RailsCodec(keys, s_cookieName, null, false, TimeProvider.System);
         var value = Encode(codec, "{\"role\":\"user\"}", s_now);
         var parts = value.Split("--");
@@ -209,7 +209,7 @@ public sealed class RailsCodecTests
     [InlineData("AAAA%2D%2DAAAAAAAAAAAAAAAA--AAAAAAAAAAAAAAAAAAAAAA%3D%3D", nameof(SessionCookieRejection.Undecryptable))]
     public void Decode_MalformedValue_Rejected(string value, string expected)
     {
-        var codec = new RailsCodec(new RailsKeyDerivation([s_secret], HashAlgorithmName.SHA256, []), s_cookieName, null, false, TimeProvider.System);
+        var codec = new RailsCodec(RailsKeyDerivation.Ring([s_secret], HashAlgorithmName.SHA256, []), s_cookieName, null, false, TimeProvider.System);
 
         Assert.Equal(expected, codec.Decode(value).Rejection.ToString());
     }
@@ -217,7 +217,7 @@ public sealed class RailsCodecTests
     [Fact]
     public void Decode_LongerThanAnyCookie_TooLarge()
     {
-        var codec = new RailsCodec(new RailsKeyDerivation([s_secret], HashAlgorithmName.SHA256, []), s_cookieName, null, false, TimeProvider.System);
+        var codec = new RailsCodec(RailsKeyDerivation.Ring([s_secret], HashAlgorithmName.SHA256, []), s_cookieName, null, false, TimeProvider.System);
 
         Assert.Equal(SessionCookieRejection.TooLarge, codec.Decode(new string('A', 3 * CookieSessionDefaults.MaxCookieSize + 1)).Rejection);
     }
@@ -241,10 +241,10 @@ public sealed class RailsCodecTests
     [InlineData("", nameof(SessionCookieRejection.NotJsonObject))]
     public void Decode_MalformedPlaintext_Rejected(string plaintext, string expected)
     {
-        var keys = new RailsKeyDerivation([s_secret], HashAlgorithmName.SHA256, []);
+        var keys = RailsKeyDerivation.Ring([s_secret], HashAlgorithmName.SHA256, []);
         var codec = new RailsCodec(keys, s_cookieName, null, false, new FakeTimeProvider(s_now));
 
-        Assert.Equal(expected, codec.Decode(Encrypt(plaintext, keys.WritingKey)).Rejection.ToString());
+        Assert.Equal(expected, codec.Decode(Encrypt(plaintext, keys.Current.WritingKey)).Rejection.ToString());
     }
 
     [Theory]
@@ -256,10 +256,10 @@ public sealed class RailsCodecTests
     [InlineData("{\"a\":1}")]
     public void Decode_EnvelopeRailsAccepts_Session(string plaintext)
     {
-        var keys = new RailsKeyDerivation([s_secret], HashAlgorithmName.SHA256, []);
+        var keys = RailsKeyDerivation.Ring([s_secret], HashAlgorithmName.SHA256, []);
         var codec = new RailsCodec(keys, s_cookieName, null, false, new FakeTimeProvider(s_now));
 
-        var result = codec.Decode(Encrypt(plaintext, keys.WritingKey));
+        var result = codec.Decode(Encrypt(plaintext, keys.Current.WritingKey));
 
         Assert.True(result.IsLoaded, $"rejected: {result.Rejection}");
         Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(result.Json));
@@ -269,7 +269,7 @@ public sealed class RailsCodecTests
     public void Decode_RandomMutationsOfRailsCookie_RejectedNeverThrown()
     {
         var vector = s_vectors.GetProperty("vectors")[0];
-        var keys = new RailsKeyDerivation([s_secret], new HashAlgorithmName(vector.GetProperty("digest").GetString()), []);
+        var keys = RailsKeyDerivation.Ring([s_secret], new HashAlgorithmName(vector.GetProperty("digest").GetString()), []);
         var codec = new RailsCodec(keys, s_cookieName, null, false, TimeProvider.System);
         var original = Uri.UnescapeDataString(vector.GetProperty("value").GetString()!);
         var random = new Random(21);

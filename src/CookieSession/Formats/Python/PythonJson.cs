@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CookieSession.Formats.Django;
+namespace CookieSession.Formats.Python;
 
 /// <summary>
 /// JSON as Python's <c>json.dumps</c> writes it by default (<c>ensure_ascii</c>: every character from DEL on as a
