@@ -17,8 +17,8 @@
 #   --after COMMIT   (any mode) the after side is COMMIT (a detached worktree, like the before side) instead of this
 #                    tree, so that a change merged earlier is measured on its own, not with the work that came after it
 #   --formats        (whole suite) only the floor and each format's read only, first sight and read-modify-write rows
-#                    (and Connect's tampered cookie), 14 of the 22, for a run that must fit in about 11 minutes on 2
-#                    cores; the iterations stay the same
+#                    (and Connect's tampered cookie), 14 of the 22: both sides in about 10 minutes on 2 cores, against
+#                    about 15 for the whole suite; the iterations stay the same
 #   --out FILE       (whole suite) the joined table goes to FILE (default bench/results/before-after.md);
 #                    benchmarks.md is refreshed only when the after side is this tree, the whole suite ran and the
 #                    table goes to its default file
