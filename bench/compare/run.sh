@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Before/after: the benchmark suite of an earlier commit and of this tree, run one after the other in one
-# invocation on the same machine, joined into one table (bench/results/before-after.md). Each side's figures are
+# Before/after: the benchmark suite of an earlier commit and of this tree (or of --after's commit), run one after the
+# other in one invocation on the same machine, joined into one table (bench/results/before-after.md). Each side's figures are
 # also given as a ratio to its own floor (one HMAC-SHA256 measured in the same run), which is what to compare when
 # the machine is shared and noisy.
 # Both sides run in this tree's request harness (RequestHarness.cs is copied into the earlier tree), so that a change of
@@ -13,14 +13,32 @@
 #                                                      no BenchmarkDotNet: each side's --quick run (bytes allocated
 #                                                      included), before and after taking turns three times; nothing
 #                                                      is written (default cases: the untouched request's)
+# Options, before BEFORE_COMMIT:
+#   --after COMMIT   (any mode) the after side is COMMIT (a detached worktree, like the before side) instead of this
+#                    tree, so that a change merged earlier is measured on its own, not with the work that came after it
+#   --formats        (whole suite) only the floor and each format's read only, first sight and read-modify-write rows
+#                    (and Connect's tampered cookie), 14 of the 22: both sides in about 10 minutes on 2 cores, against
+#                    about 15 for the whole suite; the iterations stay the same
+#   --out FILE       (whole suite) the joined table goes to FILE (default bench/results/before-after.md);
+#                    benchmarks.md is refreshed only when the after side is this tree, the whole suite ran and the
+#                    table goes to its default file
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 mode=full
-case "${1:-}" in
-  --untouched) mode=untouched; shift ;;
-  --quick) mode=quick; shift ;;
-esac
+after=
+rows=all
+out=bench/results/before-after.md
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --untouched) mode=untouched; shift ;;
+    --quick) mode=quick; shift ;;
+    --after) after=$2; shift 2 ;;
+    --formats) rows=formats; shift ;;
+    --out) out=$2; shift 2 ;;
+    *) break ;;
+  esac
+done
 before=a42c748
 if [ $# -gt 0 ] && [ "$1" != "--" ]; then before=$1; shift; fi
 [ "${1:-}" = "--" ] && shift
@@ -31,13 +49,22 @@ trap 'git -C "$root" worktree remove --force "$work/before" >/dev/null 2>&1 || t
 
 git worktree add --detach "$work/before" "$before" >/dev/null
 cp bench/CookieSession.Benchmarks/RequestHarness.cs "$work/before/bench/CookieSession.Benchmarks/RequestHarness.cs"
+after_tree=$root
+after_name=$(git rev-parse --short HEAD)
+if [ -n "$after" ]; then
+  trap 'git -C "$root" worktree remove --force "$work/before" >/dev/null 2>&1 || true; git -C "$root" worktree remove --force "$work/after" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+  git worktree add --detach "$work/after" "$after" >/dev/null
+  cp bench/CookieSession.Benchmarks/RequestHarness.cs "$work/after/bench/CookieSession.Benchmarks/RequestHarness.cs"
+  after_tree=$work/after
+  after_name=$(git rev-parse --short "$after")
+fi
 dll=bench/CookieSession.Benchmarks/bin/Release/net10.0/CookieSession.Benchmarks.dll
 if [ $mode = quick ]; then
   dotnet build -c Release "$work/before/bench/CookieSession.Benchmarks" -v quiet -nologo >/dev/null
-  dotnet build -c Release bench/CookieSession.Benchmarks -v quiet -nologo >/dev/null
+  dotnet build -c Release "$after_tree/bench/CookieSession.Benchmarks" -v quiet -nologo >/dev/null
   for round in 1 2 3; do
     echo "== before ($before), turn $round"; (cd "$work/before" && dotnet "$dll" --quick "${quick_cases[@]}")
-    echo "== after ($(git rev-parse --short HEAD)), turn $round"; dotnet "$dll" --quick "${quick_cases[@]}"
+    echo "== after ($after_name), turn $round"; (cd "$after_tree" && dotnet "$dll" --quick "${quick_cases[@]}")
   done
   exit 0
 fi
@@ -45,13 +72,18 @@ fi
 # The untouched request's rows by their methods; the floor is the baseline every ratio needs.
 filter=('*SessionBenchmarks*')
 [ $mode = untouched ] && filter=('*SessionBenchmarks.HmacFloor' '*SessionBenchmarks.Bare' '*SessionBenchmarks.NoCookie' '*SessionBenchmarks.FeatureOnly')
+# Every format's rows by their methods' names, and the floor.
+[ $mode = full ] && [ $rows = formats ] && filter=('*SessionBenchmarks.HmacFloor' '*SessionBenchmarks.ReadOnly' '*SessionBenchmarks.ReadOnlyFirstSight' '*SessionBenchmarks.ReadModifyWrite' '*SessionBenchmarks.Tampered' \
+  '*SessionBenchmarks.ExpressReadOnly' '*SessionBenchmarks.ExpressReadOnlyFirstSight' '*SessionBenchmarks.ExpressReadModifyWrite' \
+  '*SessionBenchmarks.ProtectedReadOnly' '*SessionBenchmarks.ProtectedReadOnlyFirstSight' '*SessionBenchmarks.ProtectedReadModifyWrite' \
+  '*SessionBenchmarks.IronReadOnly' '*SessionBenchmarks.IronReadOnlyFirstSight' '*SessionBenchmarks.IronReadModifyWrite')
 run_suite() { # tree label
   dotnet build -c Release "$1/bench/CookieSession.Benchmarks" -v quiet -nologo >/dev/null
   (cd "$1" && dotnet "$dll" --filter "${filter[@]}" --artifacts "$work/$2" >"$work/$2.log" 2>&1) || { tail -40 "$work/$2.log" >&2; exit 1; }
   find "$work/$2" -name '*SessionBenchmarks-report-github.md' | head -1
 }
 before_md=$(run_suite "$work/before" before)
-after_md=$(run_suite "$root" after)
+after_md=$(run_suite "$after_tree" after)
 
 # Rows by name: mean (ns), ratio to the floor, allocated. The names are the benchmarks' descriptions.
 extract() {
@@ -95,7 +127,7 @@ if [ $mode = untouched ]; then
     echo "$marker"
     echo
     echo "$machine"
-    echo "Only these rows, from one invocation of \`bench/compare/run.sh --untouched\`: commit $before, then $(git rev-parse --short HEAD), same job"
+    echo "Only these rows, from one invocation of \`bench/compare/run.sh --untouched\`: commit $before, then $after_name, same job"
     echo "and harness as the table above, whose other rows were not run again. \"Added\" for the untouched request: its mean"
     echo "minus the reference's, the budget being 50 ns and 64 B."
     echo
@@ -111,17 +143,25 @@ if [ $mode = untouched ]; then
   exit 0
 fi
 
+command="bench/compare/run.sh${after:+ --after $after}$([ $rows = formats ] && echo ' --formats' || true)$([ "$out" != bench/results/before-after.md ] && echo " --out $out" || true) $before"
+title="# Before and after the app-models round"
+[ "$out" != bench/results/before-after.md ] && title="# Before and after: $before against $after_name"
 {
-  echo "# Before and after the app-models round"
+  echo "$title"
   echo
   echo "$machine"
-  echo "One invocation of bench/compare/run.sh: the BenchmarkDotNet suite of commit $before, then of $(git rev-parse --short HEAD), same job"
+  echo "One invocation of \`$command\`: the BenchmarkDotNet suite of commit $before, then of $after_name, same job"
   echo "(5 warm-up and 20 measured iterations), both in this tree's request harness (a fresh DefaultHttpContext per request)."
+  [ $rows = formats ] && echo "Only the floor and the formats' rows were run (\`--formats\`)."
   echo "\"x floor\" is the mean over the floor row of the same run (one HMAC-SHA256 of the"
   echo "session with a reused key); \"added\" subtracts the bare pipeline row (the harness alone) where the run has one."
   echo
   table
-} >bench/results/before-after.md
-cp "$after_md" bench/results/benchmarks.md
+} >"$out"
 rm -f bench/results/benchmarks-*SessionBenchmarks-report-github.md   # the suite's own copy of the same table
-echo "Results: bench/results/before-after.md, bench/results/benchmarks.md"
+if [ -z "$after" ] && [ $rows = all ] && [ "$out" = bench/results/before-after.md ]; then
+  cp "$after_md" bench/results/benchmarks.md
+  echo "Results: $out, bench/results/benchmarks.md"
+else
+  echo "Results: $out"
+fi

@@ -31,11 +31,13 @@ internal static class Charts
             LineWidth = 2,
             LinePattern = LinePattern.Dashed,
         });
-        plot.Axes.SetLimitsY(0, Math.Max(load.Bare, load.Targets.Max(t => Math.Max(t.ReadOnly, t.ReadModifyWrite))) * 1.2);
+        // Room above the tallest bar for its label and the legend, which would otherwise hide the label of a bar beneath it.
+        plot.Axes.SetLimitsY(0, Math.Max(load.Bare, load.Targets.Max(t => Math.Max(t.ReadOnly, t.ReadModifyWrite))) * 1.4);
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = Thousands };
         plot.Title("Requests per second on 2 cores (more is better)");
         plot.YLabel("requests per second");
-        var absent = load.Missing.Count == 0 ? string.Empty : $"; not in this run: {string.Join(", ", load.Missing)}";
+        // On a line of its own: with several formats absent, one line runs past the picture's edges.
+        var absent = load.Missing.Count == 0 ? string.Empty : $"\nnot in this run: {string.Join(", ", load.Missing)}";
         plot.XLabel($"wrk, 32 connections, a 200-byte session cookie on every request (bench/results/load.md){absent}");
         plot.SavePng(path, Width, Height);
     }
