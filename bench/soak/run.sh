@@ -83,10 +83,11 @@ for format in $formats; do
   wait "$sampler" || true
   wait "$counters" || true
 
-  # The counters as "epoch,counter,value" rows, those taken while the working set was sampled (under load).
+  # The counters as "epoch,counter,value" rows, only those taken while the working set was sampled: warm-up is judged
+  # on the window growth is measured on, not on the seconds in which wrk stops.
   t0=$(head -1 "$work/rss.csv" | cut -d, -f1); t_end=$(tail -1 "$work/rss.csv" | cut -d, -f1)
   tail -n +2 "$work/counters.csv" | cut -d, -f1 | sort -u | while read -r stamp; do echo "$stamp,$(date -d "$stamp" +%s)"; done > "$work/stamps.csv"
-  awk -F, -v a="$t0" -v b="$t_end" 'NR == FNR {e[$1] = $2; next} FNR > 1 && e[$1] >= a && e[$1] <= b + 5 {print e[$1] "," $3 "," $NF}' \
+  awk -F, -v a="$t0" -v b="$t_end" 'NR == FNR {e[$1] = $2; next} FNR > 1 && e[$1] >= a && e[$1] <= b {print e[$1] "," $3 "," $NF}' \
     "$work/stamps.csv" "$work/counters.csv" > "$work/counters-epoch.csv"
   # Per 10 s: GC heap after the last collection (every generation), GC committed memory, methods the JIT compiled.
   awk -F, '{t[$1] = 1} $2 ~ /^dotnet.gc.last_collection.heap.size/ {h[$1] += $3} $2 ~ /^dotnet.gc.last_collection.memory.committed_size/ {c[$1] = $3}
