@@ -12,6 +12,9 @@ internal sealed class DemoSettings
     /// <summary>Signs (or, for iron-session, seals) when no secret is configured. Public in this source: never deploy it.</summary>
     private const string DevelopmentSecret = "development-only secret: set CookieSession:Secret";
 
+    /// <summary>The session cookie's name with Format Rails, which has no default: a Rails app's is its session_store key.</summary>
+    public const string RailsCookieName = "_demo_session";
+
     /// <summary>How long "remember me" keeps the cookie.</summary>
     private static readonly TimeSpan s_rememberFor = TimeSpan.FromDays(30);
 
@@ -41,7 +44,10 @@ internal sealed class DemoSettings
 
     /// <summary>All the formats, in the order the pages list them.</summary>
     public static IReadOnlyList<CookieSessionFormat> Formats { get; } =
-        [CookieSessionFormat.Connect, CookieSessionFormat.ExpressCookieSession, CookieSessionFormat.Protected, CookieSessionFormat.IronSession];
+        [
+            CookieSessionFormat.Connect, CookieSessionFormat.ExpressCookieSession, CookieSessionFormat.Protected, CookieSessionFormat.IronSession,
+            CookieSessionFormat.Rails, CookieSessionFormat.Flask, CookieSessionFormat.Django,
+        ];
 
     public static DemoSettings From(IConfiguration configuration)
     {
@@ -67,8 +73,13 @@ internal sealed class DemoSettings
                 options.IdleTimeout = ProtectedIdleTimeout;
                 options.AbsoluteTimeout = ProtectedAbsoluteTimeout;
                 break;
+            case CookieSessionFormat.Rails:
+                // The secret is Rails' secret_key_base; Rails has no default cookie name, so the demo names its own.
+                options.Secret = string.IsNullOrEmpty(_secret) ? DevelopmentSecret : _secret;
+                options.Cookie.Name = RailsCookieName;
+                break;
             default:
-                // Connect and Express sign with the secret; iron-session seals with it (32 characters or more).
+                // Connect, Express, Flask and Django sign with the secret; iron-session seals with it (32 characters or more).
                 options.Secret = string.IsNullOrEmpty(_secret) ? DevelopmentSecret : _secret;
                 break;
         }

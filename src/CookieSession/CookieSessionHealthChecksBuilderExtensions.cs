@@ -10,9 +10,12 @@ namespace CookieSession;
 public static class CookieSessionHealthChecksBuilderExtensions
 {
     /// <summary>
-    /// Adds a health check of the Data Protection key ring: <see cref="HealthStatus.Healthy"/> while its key store
-    /// answers; <see cref="HealthStatus.Degraded"/> when the ring was read but the store does not answer now (sessions are
-    /// served from the cached ring, keys created or revoked since are not seen); <paramref name="failureStatus"/> when
+    /// Adds a health check of the Data Protection key ring as Protected sessions use it to seal and open:
+    /// <see cref="HealthStatus.Healthy"/> while its key store answers and sessions are sealed with a key the store does
+    /// not list as revoked (Data Protection's default, or the store's own when Data Protection's cached ring is behind);
+    /// <see cref="HealthStatus.Degraded"/> when the ring was read but the store does not answer now (sessions are served
+    /// from the cached ring, keys created or revoked since are not seen), or when the cached ring is behind the store and
+    /// the store's keys cannot stand in for it; <paramref name="failureStatus"/> when
     /// the ring was never read (Protected cookies cannot be opened, and no session can be written). The store is read in
     /// the background every <see cref="CookieSessionOptions.KeyRingReloadInterval"/>; the check reads what was found.
     /// Tagged <c>ready</c> by default: use it for readiness, not liveness, so that an outage of the key store takes

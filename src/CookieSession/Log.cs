@@ -111,6 +111,6 @@ internal static partial class Log
     public static partial void SecretsReloadRefused(ILogger logger, string failures);
 
     [LoggerMessage(EventId = 26, EventName = "StoreKeysRefused", Level = LogLevel.Warning,
-        Message = "Session cookie {CookieName}: keys read from the Data Protection key store cannot be used directly here (a probe of the application's protector did not open through them). A key created on another server is usable here only once Data Protection reloads its key ring, and a default key revoked elsewhere is sealed with until then.")]
-    public static partial void StoreKeysRefused(ILogger logger, string cookieName);
+        Message = "Keys read from the Data Protection key store ({KeyStore}) cannot be used directly here (a probe of the application's protector did not open through them). A key created on another server is usable here only once Data Protection reloads its key ring, and a default key revoked elsewhere is sealed with until then.")]
+    public static partial void StoreKeysRefused(ILogger logger, string keyStore);
 }

@@ -17,16 +17,20 @@ internal static class FormatText
         CookieSessionFormat.ExpressCookieSession => "base64 JSON plus a signature cookie, as Express's cookie-session",
         CookieSessionFormat.Protected => "encrypted with ASP.NET Core Data Protection, lifetimes enforced by the server",
         CookieSessionFormat.IronSession => "sealed (encrypted and signed) as iron-session, Next.js's sessions",
+        CookieSessionFormat.Rails => "encrypted as Rails' CookieStore, under keys derived from secret_key_base",
+        CookieSessionFormat.Flask => "signed JSON, as Flask's default session (itsdangerous)",
+        CookieSessionFormat.Django => "signed JSON, as Django's signed_cookies session backend",
         _ => string.Empty,
     };
 
     /// <summary>Who can read the session from the cookie.</summary>
     public static string Readability(CookieSessionFormat format) => format switch
     {
-        CookieSessionFormat.Connect or CookieSessionFormat.ExpressCookieSession =>
+        CookieSessionFormat.Connect or CookieSessionFormat.ExpressCookieSession or CookieSessionFormat.Flask or CookieSessionFormat.Django =>
             "Anyone who holds the cookie can read the session; nobody without the secret can change it.",
         CookieSessionFormat.Protected => "Nobody can read or change the session without the application's Data Protection key ring.",
         CookieSessionFormat.IronSession => "Nobody can read or change the session without the password.",
+        CookieSessionFormat.Rails => "Nobody can read or change the session without secret_key_base.",
         _ => string.Empty,
     };
 

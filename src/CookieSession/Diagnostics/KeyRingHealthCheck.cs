@@ -5,8 +5,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace CookieSession.Diagnostics;
 
 /// <summary>
-/// The Data Protection key ring as the Protected format sees it (<see cref="KeyRingMonitor"/>): readable is Healthy, stale
-/// (read once, the key store not answering now) is Degraded, unreadable (never read) is the registration's failure status.
+/// The Data Protection key ring as the Protected format uses it to seal and open (<see cref="KeyRingMonitor.State"/>):
+/// readable is Healthy; stale (read once, the key store not answering now, or the cached ring behind the store in a way
+/// the store's own keys do not make up for) is Degraded; unreadable (never read) is the registration's failure status.
 /// </summary>
 internal sealed class KeyRingHealthCheck(KeyRingMonitor monitor) : IHealthCheck
 {
@@ -42,6 +43,10 @@ internal sealed class KeyRingHealthCheck(KeyRingMonitor monitor) : IHealthCheck
         var result = monitor.State switch
         {
             KeyRingState.Readable => HealthCheckResult.Healthy($"The Data Protection key ring is read from {monitor.KeyStore}.", data),
+            KeyRingState.Stale when monitor.Error is null && DateTimeOffset.UtcNow - monitor.LastRead <= 3 * monitor.ReloadInterval
+                => HealthCheckResult.Degraded(
+                    $"The Data Protection key ring cached here is behind its key store ({monitor.KeyStore}) and the store's keys cannot stand in for it: sessions are sealed with a key the store lists as revoked, or cookies under keys created on another server are not opened, until Data Protection reloads its ring.",
+                    data: data),
             KeyRingState.Stale => HealthCheckResult.Degraded(
                 $"The Data Protection key store ({monitor.KeyStore}) does not answer: sessions are served from the cached key ring; keys created or revoked since are not seen.",
                 data: data),

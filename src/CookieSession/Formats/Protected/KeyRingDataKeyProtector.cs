@@ -19,8 +19,6 @@ internal sealed class KeyRingDataKeyProtector : IDataKeyProtector
     private readonly PlainDataKeyProtector _plain;
     private readonly string _cookieName;
     private readonly StoreKeyProtector _store;
-    private readonly Lock _proving = new();
-    private StoreKeys _storeKeys;
 
     public KeyRingDataKeyProtector(IPersistedDataProtector protector, KeyRingMonitor monitor, string cookieName)
     {
@@ -35,19 +33,6 @@ internal sealed class KeyRingDataKeyProtector : IDataKeyProtector
         _store = new StoreKeyProtector(purposes);
     }
 
-    /// <summary>Whether keys read from the store, not yet in Data Protection's ring, are used directly.</summary>
-    private enum StoreKeys : byte
-    {
-        /// <summary>Not proven yet: the first need proves it.</summary>
-        Unproven,
-
-        /// <summary>A probe of the real protector round-tripped: used.</summary>
-        Used,
-
-        /// <summary>It did not: Data Protection's ring alone is used, as it reloads.</summary>
-        Refused,
-    }
-
     public object? Generation => _monitor.WatchesAnotherRing ? null : _monitor.Current();
 
     public byte[] Wrap(byte[] key)
@@ -58,7 +43,7 @@ internal sealed class KeyRingDataKeyProtector : IDataKeyProtector
             throw new CookieSessionUnavailableException(_cookieName);
         }
 
-        if (_monitor.Current() is { } view && SealingKey(view) is { } storeKey && StoreKeysProven(view))
+        if (_monitor.Current() is { } view && _monitor.StoreSealingKey(view) is { } storeKey)
         {
             // Data Protection's cached default key is revoked in the store, or the store has a newer one it has not
             // loaded: seal with the store's, which every server reading the store can open.
@@ -131,7 +116,7 @@ internal sealed class KeyRingDataKeyProtector : IDataKeyProtector
         }
 
         if (view.Ring.GetAuthenticatedEncryptorByKeyId(keyId, out _) is null && view.Keys.TryGetValue(keyId, out var storeKey)
-            && StoreKeysProven(view))
+            && _monitor.StoreKeysUsable(view))
         {
             // A key the store holds but Data Protection's cached ring does not (created on another server since it
             // loaded): Data Protection would not reload for it before its cache expires.
@@ -170,69 +155,6 @@ internal sealed class KeyRingDataKeyProtector : IDataKeyProtector
         catch (CryptographicException)
         {
             return SessionCookieRejection.Undecryptable;
-        }
-    }
-
-    /// <summary>
-    /// The store's key to seal with instead of Data Protection's default: the store's default key, when Data
-    /// Protection's cached default is revoked in the store or its ring does not hold the store's.
-    /// </summary>
-    private static IKey? SealingKey(KeyRingView view)
-    {
-        if (view.DefaultKeyAt(DateTimeOffset.UtcNow) is not { } storeDefault || storeDefault.KeyId == view.Ring.DefaultKeyId)
-        {
-            return null;
-        }
-
-        return view.Revoked.Contains(view.Ring.DefaultKeyId) || view.Ring.GetAuthenticatedEncryptorByKeyId(storeDefault.KeyId, out _) is null
-            ? storeDefault
-            : null;
-    }
-
-    /// <summary>
-    /// Whether keys read from the store may be used directly: proven once, by opening a probe the real protector sealed
-    /// with the store's copy of its key and sealing it again; if that fails, never (logged once).
-    /// </summary>
-    private bool StoreKeysProven(KeyRingView view)
-    {
-        if (_storeKeys != StoreKeys.Unproven)
-        {
-            return _storeKeys == StoreKeys.Used;
-        }
-
-        lock (_proving)
-        {
-            if (_storeKeys != StoreKeys.Unproven)
-            {
-                return _storeKeys == StoreKeys.Used;
-            }
-
-            ReadOnlySpan<byte> expected = "CookieSession key ring probe"u8;
-            byte[] probe;
-            try
-            {
-                probe = _protector.Protect(expected.ToArray());
-            }
-            catch (CryptographicException)
-            {
-                // Data Protection cannot protect now (its store): proven at a later need.
-                return false;
-            }
-
-            if (!DataProtectionPayload.HasHeader(probe) || !view.Keys.TryGetValue(DataProtectionPayload.KeyIdOf(probe), out var probeKey))
-            {
-                // The view does not list Data Protection's default key yet: proven after a later read.
-                _ = _monitor.RequestRead();
-                return false;
-            }
-
-            _storeKeys = _store.Proves(probeKey, probe, expected) ? StoreKeys.Used : StoreKeys.Refused;
-            if (_storeKeys == StoreKeys.Refused)
-            {
-                Log.StoreKeysRefused(_monitor.Logger, _cookieName);
-            }
-
-            return _storeKeys == StoreKeys.Used;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.KeyManagement.Internal;
@@ -31,6 +32,9 @@ internal sealed class KeyRingMonitor : IDisposable
     /// </summary>
     private static readonly TimeSpan ReadSpacing = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The purpose, after the format's, of the probes that ask the provider which key it protects with.</summary>
+    private const string ProbePurpose = "key ring probe";
+
     private readonly IKeyRingProvider? _keyRings;
     private readonly IKeyManager? _keyManager;
     private readonly IDataProtectionProvider _provider;
@@ -40,11 +44,13 @@ internal sealed class KeyRingMonitor : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _firstRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _lock = new();
+    private readonly Lock _proving = new();
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource? _waiting;
     private Task? _loop;
     private KeyRingView? _view;
     private Watching _watching;
+    private StoreKeys _storeKeys;
     private long _lastReadStarted = long.MinValue / 2;
     private DateTimeOffset? _lastRead;
     private DateTimeOffset? _failingSince;
@@ -79,6 +85,19 @@ internal sealed class KeyRingMonitor : IDisposable
 
         /// <summary>The provider has a ring of its own (an ephemeral provider, <c>DataProtectionProvider.Create</c>).</summary>
         No,
+    }
+
+    /// <summary>Whether keys read from the store, not yet in Data Protection's ring, are used directly.</summary>
+    private enum StoreKeys : byte
+    {
+        /// <summary>Not proven yet: the first need proves it.</summary>
+        Unproven,
+
+        /// <summary>A probe of the real protector round-tripped: used.</summary>
+        Used,
+
+        /// <summary>It did not: Data Protection's ring alone is used, as it reloads.</summary>
+        Refused,
     }
 
     /// <summary>How often the key store is read while it answers.</summary>
@@ -140,8 +159,9 @@ internal sealed class KeyRingMonitor : IDisposable
     public string? Error => _error;
 
     /// <summary>
-    /// Readable; stale (the store did not answer the last read, or not for three reload intervals, or Data Protection's
-    /// cached default key is revoked in the store); or unreadable (never read).
+    /// Readable; stale (the store did not answer the last read, or not for three reload intervals, or sessions are
+    /// sealed or opened with less than the store holds: a revoked key, or keys Data Protection has not loaded that the
+    /// store's cannot stand in for); or unreadable (never read).
     /// </summary>
     public KeyRingState State
     {
@@ -152,13 +172,98 @@ internal sealed class KeyRingMonitor : IDisposable
                 return KeyRingState.Unreadable;
             }
 
-            // Also stale: Data Protection's cached ring seals with a key the store lists as revoked, which only its own
-            // reload (or a restart) replaces.
-            return _error is not null || _lastRead is not { } read || _time.GetUtcNow() - read > 3 * ReloadInterval
-                || view.Revoked.Contains(view.Ring.DefaultKeyId)
-                ? KeyRingState.Stale
-                : KeyRingState.Readable;
+            if (_error is not null || _lastRead is not { } read || _time.GetUtcNow() - read > 3 * ReloadInterval)
+            {
+                return KeyRingState.Stale;
+            }
+
+            // What sessions seal with is what the protector decides (StoreSealingKey), not Data Protection's cached default.
+            var sealsWithRevokedKey = view.Revoked.Contains(view.Ring.DefaultKeyId) && StoreSealingKey(view) is null;
+            return sealsWithRevokedKey || MissesStoreKeys(view) ? KeyRingState.Stale : KeyRingState.Readable;
         }
+    }
+
+    /// <summary>
+    /// The store's key to seal with instead of Data Protection's default: the store's default key, when Data
+    /// Protection's cached default is revoked in the store or its ring does not hold the store's, and the store's keys
+    /// are usable here (<see cref="StoreKeysUsable"/>); <see langword="null"/> to seal with Data Protection's default.
+    /// </summary>
+    public IKey? StoreSealingKey(KeyRingView view)
+    {
+        if (view.DefaultKeyAt(_time.GetUtcNow()) is not { } storeDefault || storeDefault.KeyId == view.Ring.DefaultKeyId)
+        {
+            return null;
+        }
+
+        var needed = view.Revoked.Contains(view.Ring.DefaultKeyId) || view.Ring.GetAuthenticatedEncryptorByKeyId(storeDefault.KeyId, out _) is null;
+        return needed && StoreKeysUsable(view) ? storeDefault : null;
+    }
+
+    /// <summary>
+    /// Whether keys read from the store may be used directly: proven once for the application, by opening a probe the
+    /// real provider sealed with the store's copy of its key and sealing it again; if that fails, never (logged once).
+    /// </summary>
+    public bool StoreKeysUsable(KeyRingView view)
+    {
+        if (_storeKeys != StoreKeys.Unproven)
+        {
+            return _storeKeys == StoreKeys.Used;
+        }
+
+        lock (_proving)
+        {
+            if (_storeKeys != StoreKeys.Unproven)
+            {
+                return _storeKeys == StoreKeys.Used;
+            }
+
+            ReadOnlySpan<byte> expected = "CookieSession key ring probe"u8;
+            byte[] probe;
+            try
+            {
+                probe = _provider.CreateProtector(ProtectedCodec.Purpose, ProbePurpose).Protect(expected.ToArray());
+            }
+            catch (CryptographicException)
+            {
+                // Data Protection cannot protect now (its store): proven at a later need.
+                return false;
+            }
+
+            if (!DataProtectionPayload.HasHeader(probe) || !view.Keys.TryGetValue(DataProtectionPayload.KeyIdOf(probe), out var probeKey))
+            {
+                // The view does not list Data Protection's default key yet: proven after a later read.
+                _ = RequestRead();
+                return false;
+            }
+
+            string[] purposes = ApplicationDiscriminator is { } discriminator
+                ? [discriminator, ProtectedCodec.Purpose, ProbePurpose]
+                : [ProtectedCodec.Purpose, ProbePurpose];
+            _storeKeys = new StoreKeyProtector(purposes).Proves(probeKey, probe, expected) ? StoreKeys.Used : StoreKeys.Refused;
+            if (_storeKeys == StoreKeys.Refused)
+            {
+                Log.StoreKeysRefused(_logger, KeyStore);
+            }
+
+            return _storeKeys == StoreKeys.Used;
+        }
+    }
+
+    /// <summary>
+    /// Whether the store holds a key, not revoked, that Data Protection's cached ring does not and that cannot be used
+    /// from the store: cookies under it are not opened here until Data Protection reloads.
+    /// </summary>
+    private bool MissesStoreKeys(KeyRingView view)
+    {
+        foreach (var key in view.Keys.Values)
+        {
+            if (!key.IsRevoked && !view.Revoked.Contains(key.KeyId) && view.Ring.GetAuthenticatedEncryptorByKeyId(key.KeyId, out _) is null)
+            {
+                return !StoreKeysUsable(view);
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Starts the background reads, once.</summary>
@@ -318,7 +423,7 @@ internal sealed class KeyRingMonitor : IDisposable
     /// </summary>
     private bool ProtectsWithRing(IKeyRing ring)
     {
-        var probe = _provider.CreateProtector(ProtectedCodec.Purpose, "key ring probe").Protect(new byte[1]);
+        var probe = _provider.CreateProtector(ProtectedCodec.Purpose, ProbePurpose).Protect(new byte[1]);
         return DataProtectionPayload.HasHeader(probe) && DataProtectionPayload.KeyIdOf(probe) == ring.DefaultKeyId;
     }
 }
@@ -357,7 +462,10 @@ internal enum KeyRingState
     /// <summary>The store answered the last read.</summary>
     Readable,
 
-    /// <summary>The ring was read once, but the store does not answer now: sessions are served from the cached ring.</summary>
+    /// <summary>
+    /// The ring was read once, but the store does not answer now (sessions are served from the cached ring), or sessions
+    /// are sealed or opened with less than the store holds (a revoked key; keys Data Protection has not loaded).
+    /// </summary>
     Stale,
 
     /// <summary>The ring was never read: cookies cannot be opened, nor sessions sealed.</summary>

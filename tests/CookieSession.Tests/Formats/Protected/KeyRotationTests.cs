@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -72,6 +73,48 @@ public sealed class KeyRotationTests(RedisServer redis)
         Assert.Equal("bea 3", (await browser.GetAsync(a.Address, "/count")).Body);
     }
 
+    [Fact]
+    public async Task HealthCheck_DefaultKeyRevokedOnAnotherServer_IsHealthyWhileSessionsSealWithTheStoresKey()
+    {
+        await using var a = await Server.StartAsync(redis, _keys);
+        await using var b = await Server.StartAsync(redis, _keys);
+        using var browser = new Browser();
+        await browser.GetAsync(b.Address, "/signin?user=ana");
+        var revoked = KeyIdOf(browser);
+        Assert.Equal(HealthStatus.Healthy, await b.KeyRingHealthAsync());
+
+        var replacement = a.CreateDefaultKey();
+        a.Revoke(revoked);
+        await b.ReadKeyRingAsync();
+
+        // B's Data Protection still holds the revoked key as its default, but B seals with the store's: healthy.
+        Assert.Equal(revoked, b.DataProtectionDefaultKey);
+        Assert.Equal(HealthStatus.Healthy, await b.KeyRingHealthAsync());
+        Assert.Equal("bea 1", (await browser.GetAsync(b.Address, "/signin?user=bea")).Body);
+        Assert.Equal(replacement, KeyIdOf(browser));
+        Assert.Equal("bea 2", (await browser.GetAsync(a.Address, "/count")).Body);
+    }
+
+    [Fact]
+    public async Task HealthCheck_EveryKeyRevokedOnAnotherServer_IsDegradedWhileTheRevokedKeySeals()
+    {
+        // No server makes a key on its own, so that revoking every key leaves the store none to seal with.
+        await using var a = await Server.StartAsync(redis, _keys, generateKeys: false);
+        var revoked = a.CreateDefaultKey();
+        await using var b = await Server.StartAsync(redis, _keys, generateKeys: false);
+        using var browser = new Browser();
+        await browser.GetAsync(b.Address, "/signin?user=ana");
+        Assert.Equal(HealthStatus.Healthy, await b.KeyRingHealthAsync());
+
+        a.RevokeAll();
+        await b.ReadKeyRingAsync();
+
+        // B's Data Protection seals with the revoked key until it reloads, which every server reading the store refuses.
+        Assert.Equal(HealthStatus.Degraded, await b.KeyRingHealthAsync());
+        Assert.Equal("bea 1", (await browser.GetAsync(b.Address, "/signin?user=bea")).Body);
+        Assert.Equal(revoked, KeyIdOf(browser));
+    }
+
     /// <summary>The id of the Data Protection key that wrapped the data key of the browser's session cookie.</summary>
     private static Guid KeyIdOf(Browser browser)
     {
@@ -96,13 +139,19 @@ public sealed class KeyRotationTests(RedisServer redis)
 
         public Guid DataProtectionDefaultKey => _app.Services.GetRequiredService<IKeyRingProvider>().GetCurrentKeyRing().DefaultKeyId;
 
-        public static async Task<Server> StartAsync(RedisServer redis, RedisKey keys)
+        public static async Task<Server> StartAsync(RedisServer redis, RedisKey keys, bool generateKeys = true)
         {
             var connection = await redis.ConnectAsync();
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
-            builder.Services.AddDataProtection().SetApplicationName("rotation").PersistKeysToStackExchangeRedis(connection, keys);
+            var dataProtection = builder.Services.AddDataProtection().SetApplicationName("rotation").PersistKeysToStackExchangeRedis(connection, keys);
+            if (!generateKeys)
+            {
+                dataProtection.DisableAutomaticKeyGeneration();
+            }
+
+            builder.Services.AddHealthChecks().AddCookieSessionKeyRing();
             builder.Services.AddCookieSession(o =>
             {
                 o.Format = CookieSessionFormat.Protected;
@@ -137,11 +186,20 @@ public sealed class KeyRotationTests(RedisServer redis)
 
         public void Revoke(Guid keyId) => _app.Services.GetRequiredService<IKeyManager>().RevokeKey(keyId, "revoked in a test");
 
+        public void RevokeAll() => _app.Services.GetRequiredService<IKeyManager>().RevokeAllKeys(TimeProvider.System.GetUtcNow(), "revoked in a test");
+
         public bool DataProtectionHolds(Guid keyId)
             => _app.Services.GetRequiredService<IKeyRingProvider>().GetCurrentKeyRing().GetAuthenticatedEncryptorByKeyId(keyId, out _) is not null;
 
         /// <summary>Has the library read the key store now, as it does every reload interval.</summary>
         public Task ReadKeyRingAsync() => _app.Services.GetRequiredService<KeyRingMonitor>().RequestRead();
+
+        /// <summary>The key ring health check's status now.</summary>
+        public async Task<HealthStatus> KeyRingHealthAsync()
+        {
+            var report = await _app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+            return report.Entries[CookieSessionDefaults.KeyRingHealthCheckName].Status;
+        }
 
         public async ValueTask DisposeAsync()
         {
