@@ -38,7 +38,7 @@ public class MigrationDemo : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        foreach (var tool in Backend == "Node" ? ["node", "npm"] : Array.Empty<string>())
+        foreach (var tool in Backend == "Node" ? new[] { "node", "npm" } : Array.Empty<string>())
         {
             if (FindOnPath(tool) is null)
             {
@@ -111,7 +111,7 @@ public class MigrationDemo : IAsyncLifetime
     }
 
     // Built with the tests (a project reference that only orders the build), in the same configuration.
-    private static string FindDemo()
+    internal static string FindDemo()
     {
 #if DEBUG
         const string configuration = "Debug";
