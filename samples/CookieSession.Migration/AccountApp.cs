@@ -4,13 +4,13 @@ namespace CookieSession.Migration;
 
 /// <summary>
 /// The ASP.NET Core half: the part of the shop already moved to .NET, the account pages under <c>/account</c>. It
-/// reads and writes the Node app's session cookie with CookieSession's Connect format, the same secret and the
-/// same cookie (<c>connect.sess</c>, path <c>/</c>): the user signed in on Node is signed in here, and a change
-/// to the cart made here is what Node reads next.
+/// reads and writes the old app's session cookie with the CookieSession format of that app's framework (Connect,
+/// Rails, Flask or Django), the same secret and the same cookie (path <c>/</c>): the user signed in on the old app
+/// is signed in here, and a change to the cart made here is what the old app reads next.
 /// </summary>
 internal static class AccountApp
 {
-    public static WebApplication Build(MigrationSettings settings, string environment)
+    public static WebApplication Build(MigrationSettings settings, OldShop shop, string environment)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -24,13 +24,7 @@ internal static class AccountApp
         // The front door's lifetime is the process's: Ctrl+C stops it, and Program stops this app after it.
         builder.Services.AddSingleton<IHostLifetime, InnerLifetime>();
 
-        builder.Services.AddCookieSession(o =>
-        {
-            o.Format = CookieSessionFormat.Connect;
-            o.Secret = settings.Secret;
-            o.Cookie.Name = CookieSessionDefaults.CookieName;   // connect.sess, as the Node app names it
-            o.Cookie.Path = "/";                                // every path of the origin, on both apps
-        });
+        builder.Services.AddCookieSession(o => shop.ConfigureSession(o, settings.Secret));
 
         var app = builder.Build();
         // The front door is on loopback, which ForwardedHeadersOptions trusts by default.
@@ -41,7 +35,7 @@ internal static class AccountApp
         account.MapGet("/", (HttpContext context) =>
         {
             context.Response.Headers.CacheControl = "no-store";
-            return Results.Content(AccountPage.Render(context), "text/html; charset=utf-8");
+            return Results.Content(AccountPage.Render(context, shop), "text/html; charset=utf-8");
         });
 
         account.MapPost("/cart", async (HttpContext context) =>
@@ -86,7 +80,8 @@ internal static class AccountApp
 
         account.MapPost("/signout", (HttpContext context) =>
         {
-            // Connect's req.session = null: the cookie is deleted, for the Node app too.
+            // As Connect's req.session = null, Rails' reset_session, Flask's session.clear(), Django's flush(): the
+            // cookie is deleted, for the old app too.
             context.ClearCookieSession();
             return Results.Redirect("/");
         });

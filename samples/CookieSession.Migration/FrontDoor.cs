@@ -4,25 +4,25 @@ namespace CookieSession.Migration;
 
 /// <summary>
 /// The front door: one origin, a YARP reverse proxy that sends the pages already moved to .NET (<c>/account</c>
-/// and below) to the ASP.NET Core app and everything else to the Node app, as a strangler-fig migration does.
-/// Because both apps answer on one origin and the session cookie's path is <c>/</c>, the browser sends the same
-/// <c>connect.sess</c> cookie to both.
+/// and below) to the ASP.NET Core app and everything else to the old app (Node, Rails, Flask or Django), as a
+/// strangler-fig migration does. Because both apps answer on one origin and the session cookie's path is <c>/</c>,
+/// the browser sends the same session cookie to both.
 /// </summary>
 internal static class FrontDoor
 {
     public const string DotNetRoute = "/account/{**rest}";
-    public const string NodeRoute = "/{**rest}";
+    public const string OldAppRoute = "/{**rest}";
 
-    public static WebApplication Build(WebApplicationBuilder builder, Uri dotNet, Uri node)
+    public static WebApplication Build(WebApplicationBuilder builder, Uri dotNet, Uri oldApp)
     {
         builder.Services.AddReverseProxy().LoadFromMemory(
             [
                 Route("dotnet", DotNetRoute, order: 1),
-                Route("node", NodeRoute, order: 2),
+                Route("old", OldAppRoute, order: 2),
             ],
             [
                 Cluster("dotnet", dotNet),
-                Cluster("node", node),
+                Cluster("old", oldApp),
             ]);
 
         var app = builder.Build();

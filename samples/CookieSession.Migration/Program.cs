@@ -2,16 +2,28 @@ using CookieSession.Migration;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-// The migration demo: one command starts the three parts of a shop in the middle of its move from Node to .NET.
+// The migration demo: one command starts the three parts of a shop in the middle of its move to .NET.
 //   the front door (YARP), on Migration's one origin:   --urls, default http://localhost:5080
 //   the ASP.NET Core app, /account and below:           Migration:DotNetUrl, default http://127.0.0.1:5081
-//   the Node app (Express 3), every other path:          Migration:NodePort, default 5082 (a child process)
-// Both apps sign the session cookie connect.sess with Migration:Secret (a development secret when unset).
+//   the old app, every other path:                      Migration:OldAppPort, default 5082 (a child process)
+// The old app is Node (Express 3) unless Migration:Backend says Rails, Flask or Django. Both apps share its session
+// cookie under Migration:Secret (a development secret when unset).
 var frontDoorBuilder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-var settings = MigrationSettings.From(frontDoorBuilder.Configuration);
-frontDoorBuilder.WebHost.UseUrls(settings.FrontDoorUrls);
+MigrationSettings settings;
+try
+{
+    settings = MigrationSettings.From(frontDoorBuilder.Configuration);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
 
-await using var account = AccountApp.Build(settings, frontDoorBuilder.Environment.EnvironmentName);
+frontDoorBuilder.WebHost.UseUrls(settings.FrontDoorUrls);
+var shop = OldShop.For(settings.Backend);
+
+await using var account = AccountApp.Build(settings, shop, frontDoorBuilder.Environment.EnvironmentName);
 var logger = account.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CookieSession.Migration");
 if (settings.UsingDevelopmentSecret)
 {
@@ -19,43 +31,43 @@ if (settings.UsingDevelopmentSecret)
 }
 
 await account.StartAsync();
-NodeShop node;
+OldShopProcess old;
 try
 {
-    node = await NodeShop.StartAsync(settings, account.Services.GetRequiredService<ILoggerFactory>().CreateLogger<NodeShop>(), CancellationToken.None);
+    old = await OldShopProcess.StartAsync(shop, settings, account.Services.GetRequiredService<ILoggerFactory>().CreateLogger<OldShopProcess>(), CancellationToken.None);
 }
-catch (NodeShopException e)
+catch (OldShopException e)
 {
-    logger.LogCritical("The Node app could not be started. {Reason}", e.Message);
+    logger.LogCritical("The {Backend} app could not be started. {Reason}", shop.Name, e.Message);
     await account.StopAsync();
     return 1;
 }
 
-await using (node)
+await using (old)
 {
     var dotNetAddress = ListeningAddress(account);
-    await using var frontDoor = FrontDoor.Build(frontDoorBuilder, dotNetAddress, node.Address);
+    await using var frontDoor = FrontDoor.Build(frontDoorBuilder, dotNetAddress, old.Address);
     await frontDoor.StartAsync();
 
     // Through the front door's logging, whose queue already holds its "Now listening on:": this line comes after it.
     var demoLogger = frontDoor.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CookieSession.Migration");
 
-    // The Node app ending on its own ends the demo: a front door with half its shop gone would only answer 502.
+    // The old app ending on its own ends the demo: a front door with half its shop gone would only answer 502.
     var lifetime = frontDoor.Services.GetRequiredService<IHostApplicationLifetime>();
     var exitCode = 0;
-    _ = node.Exited.ContinueWith(_ =>
+    _ = old.Exited.ContinueWith(_ =>
     {
-        if (!node.Stopping)
+        if (!old.Stopping)
         {
-            demoLogger.LogCritical("The Node app exited: stopping the demo.");
+            demoLogger.LogCritical("The {Backend} app exited: stopping the demo.", shop.Name);
             exitCode = 1;
             lifetime.StopApplication();
         }
     }, TaskScheduler.Default);
 
     demoLogger.LogInformation(
-        "The migration demo is running on {FrontDoor}\n  {DotNetRoute,-20} ASP.NET Core (CookieSession, Connect format) at {DotNet}\n  {NodeRoute,-20} Node (Express 3, connect 2.30.2 cookieSession) at {Node}",
-        ListeningAddress(frontDoor), FrontDoor.DotNetRoute, dotNetAddress, FrontDoor.NodeRoute, node.Address);
+        "The migration demo is running on {FrontDoor}\n  {DotNetRoute,-20} ASP.NET Core (CookieSession, {Format} format) at {DotNet}\n  {OldAppRoute,-20} {OldApp} at {OldAppAddress}",
+        ListeningAddress(frontDoor), FrontDoor.DotNetRoute, shop.Format, dotNetAddress, FrontDoor.OldAppRoute, shop.Description, old.Address);
 
     await frontDoor.WaitForShutdownAsync();
     await account.StopAsync();

@@ -4,15 +4,15 @@ using System.Text.Json.Nodes;
 
 namespace CookieSession.Migration;
 
-/// <summary>The signed-in user, as the Node app stores it: <c>{ "name": "Ada" }</c>.</summary>
+/// <summary>The signed-in user, as the old app stores it: <c>{ "name": "Ada" }</c>.</summary>
 internal sealed record ShopUser(string Name);
 
-/// <summary>One line of the cart, as the Node app stores it: <c>{ "sku", "name", "price" (cents), "qty" }</c>.</summary>
+/// <summary>One line of the cart, as the old app stores it: <c>{ "sku", "name", "price" (cents), "qty" }</c>.</summary>
 internal sealed record CartLine(string Sku, string Name, int Price, int Qty);
 
 /// <summary>
-/// The session contract both apps keep: <c>{ "user": { "name" }, "cart": [ lines ] }</c> in camelCase JSON, the
-/// names the Node app uses. Read with <c>TryGet</c>, so a value of an unexpected shape reads as absent instead of
+/// The session contract both apps keep: <c>{ "user": { "name" }, "cart": [ lines ] }</c>, the names every old app
+/// uses (one word each, so the same in camelCase and snake_case). Read with <c>TryGet</c>, so a value of an unexpected shape reads as absent instead of
 /// failing the page.
 /// </summary>
 internal static class ShopSession
@@ -27,7 +27,7 @@ internal static class ShopSession
 
     /// <summary>
     /// The session as JSON for the page's "as this app reads it" panel: one line a key and one line an element of an
-    /// array, each compact as in the cookie; the Node page writes the same layout.
+    /// array, each compact as in the cookie; the old app's page writes the same layout.
     /// </summary>
     public static string ToDisplayJson(ICookieSession session)
     {

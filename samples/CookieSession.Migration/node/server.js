@@ -37,7 +37,8 @@ var app = express();
 app.disable('x-powered-by');
 // Behind the front door: trust X-Forwarded-* from loopback only.
 app.set('trust proxy', 'loopback');
-app.use(express.static(path.join(__dirname, 'public')));
+// The stylesheet every old app of the demo serves, one folder up.
+app.use(express.static(path.join(__dirname, '..', 'public')));
 app.use(express.cookieParser());
 // Connect's defaults, spelled out: the cookie connect.sess on path /, HttpOnly, a browser-session cookie.
 app.use(express.cookieSession({ key: 'connect.sess', secret: secret, cookie: { path: '/', httpOnly: true } }));

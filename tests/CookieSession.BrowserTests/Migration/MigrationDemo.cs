@@ -6,11 +6,13 @@ namespace CookieSession.BrowserTests.Migration;
 
 /// <summary>
 /// The migration demo (samples/CookieSession.Migration) as a user starts it, once for the test class: its built dll
-/// run by <c>dotnet</c>, with free loopback ports for the front door, the ASP.NET Core app and the Node app, and a
-/// secret of the test's own. The demo installs its Node packages itself (<c>npm ci</c>) when they are missing.
-/// Without node or npm the tests are skipped, except under CI=true, where that fails them.
+/// run by <c>dotnet</c> with <c>Migration:Backend</c> (Node here, the other frameworks in the subclasses below), free
+/// loopback ports for the front door, the ASP.NET Core app and the old app, and a secret of the test's own. The demo
+/// installs its Node packages itself (<c>npm ci</c>) when they are missing. Without the old app's framework (node and
+/// npm; ruby with Rails; python3 with Flask or Django) the tests are skipped, except under CI=true, where that fails
+/// them.
 /// </summary>
-public sealed class MigrationDemo : IAsyncLifetime
+public class MigrationDemo : IAsyncLifetime
 {
     /// <summary>What the demo logs once the front door, the ASP.NET Core app and the Node app all listen.</summary>
     public const string ReadyLine = "The migration demo is running on";
@@ -21,12 +23,22 @@ public sealed class MigrationDemo : IAsyncLifetime
     private StartedProcess? _process;
     private string? _unavailable;
 
+    public MigrationDemo()
+        : this("Node")
+    {
+    }
+
+    protected MigrationDemo(string backend) => Backend = backend;
+
+    /// <summary>The old app's framework, as <c>Migration:Backend</c> names it: Node, Rails, Flask or Django.</summary>
+    public string Backend { get; }
+
     /// <summary>The secret both apps sign the session with, as the demo was given it (Migration:Secret).</summary>
     public string Secret { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
 
     public async ValueTask InitializeAsync()
     {
-        foreach (var tool in new[] { "node", "npm" })
+        foreach (var tool in Backend == "Node" ? new[] { "node", "npm" } : Array.Empty<string>())
         {
             if (FindOnPath(tool) is null)
             {
@@ -43,13 +55,22 @@ public sealed class MigrationDemo : IAsyncLifetime
         start.ArgumentList.Add(dll);
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["Migration__DotNetUrl"] = "http://127.0.0.1:0";
-        start.Environment["Migration__NodePort"] = "0";
+        start.Environment["Migration__OldAppPort"] = "0";
         start.Environment["Migration__Secret"] = Secret;
-        _process = await StartedProcess.StartAsync(start, StartTimeout, ReadyLine);
+        start.Environment["Migration__Backend"] = Backend;
+        try
+        {
+            _process = await StartedProcess.StartAsync(start, StartTimeout, ReadyLine);
+        }
+        catch (InvalidOperationException e) when (FrameworkMissing(e.Message) is { } reason)
+        {
+            // The demo's own start-up message, naming what to install: the framework is missing, not broken.
+            _unavailable = reason;
+        }
     }
 
-    /// <summary>Skips the test when node or npm is missing, or fails it under CI.</summary>
-    public void RequireNode()
+    /// <summary>Skips the test when the old app's framework is missing, or fails it under CI.</summary>
+    public void RequireOldApp()
     {
         if (_unavailable is null)
         {
@@ -67,14 +88,14 @@ public sealed class MigrationDemo : IAsyncLifetime
     /// <summary>The front door's address of <paramref name="path"/>, under the test site's name.</summary>
     public string Url(string path)
     {
-        RequireNode();
+        RequireOldApp();
         return $"http://{Sites.A}:{_process!.Url.Port}{path}";
     }
 
     /// <summary>The front door's address of <paramref name="path"/> on loopback, for an HTTP client without a browser.</summary>
     public Uri LoopbackUrl(string path)
     {
-        RequireNode();
+        RequireOldApp();
         return new Uri(_process!.Url, path);
     }
 
@@ -90,7 +111,7 @@ public sealed class MigrationDemo : IAsyncLifetime
     }
 
     // Built with the tests (a project reference that only orders the build), in the same configuration.
-    private static string FindDemo()
+    internal static string FindDemo()
     {
 #if DEBUG
         const string configuration = "Debug";
@@ -110,6 +131,22 @@ public sealed class MigrationDemo : IAsyncLifetime
         throw new InvalidOperationException("samples/CookieSession.Migration not found above " + AppContext.BaseDirectory);
     }
 
+    // The line the demo logs when the old app's interpreter or framework is missing ("... could not be loaded: install
+    // ... (Debian: apt-get install ...)", "'ruby' was not found on PATH. ..."), or null when it failed otherwise.
+    private string? FrameworkMissing(string output)
+    {
+        foreach (var line in output.Split('\n'))
+        {
+            if (line.Contains("(Debian: apt-get install", StringComparison.Ordinal)
+                && (line.Contains("could not be loaded", StringComparison.Ordinal) || line.Contains("was not found on PATH", StringComparison.Ordinal)))
+            {
+                return $"The migration demo's {Backend} backend cannot run here: {line.Trim()}";
+            }
+        }
+
+        return null;
+    }
+
     private static string? FindOnPath(string name)
     {
         foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator))
@@ -123,3 +160,12 @@ public sealed class MigrationDemo : IAsyncLifetime
         return null;
     }
 }
+
+/// <summary>The migration demo with Rails as the old app (Debian's ruby-rails and ruby-webrick).</summary>
+public sealed class RailsMigrationDemo() : MigrationDemo("Rails");
+
+/// <summary>The migration demo with Flask as the old app (Debian's python3-flask).</summary>
+public sealed class FlaskMigrationDemo() : MigrationDemo("Flask");
+
+/// <summary>The migration demo with Django as the old app (Debian's python3-django).</summary>
+public sealed class DjangoMigrationDemo() : MigrationDemo("Django");

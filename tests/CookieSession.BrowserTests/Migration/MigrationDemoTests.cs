@@ -17,7 +17,7 @@ public sealed class MigrationDemoTests(ChromiumBrowser browser, MigrationDemo de
     [Fact]
     public async Task SignInOnNode_SameUserAndCartOnDotNet_ChangeMadeThereSeenOnNode()
     {
-        demo.RequireNode();
+        demo.RequireOldApp();
         await Page.SetViewportSizeAsync(1100, 760);
 
         // Node: sign in and fill the cart.
@@ -54,7 +54,7 @@ public sealed class MigrationDemoTests(ChromiumBrowser browser, MigrationDemo de
     [Fact]
     public async Task SignOutOnDotNet_NodeSeesSignedOut()
     {
-        demo.RequireNode();
+        demo.RequireOldApp();
         await SignInOnNodeAsync("Grace");
         await AddOnNodeAsync("mug", expectedQty: 1);
 
@@ -77,7 +77,7 @@ public sealed class MigrationDemoTests(ChromiumBrowser browser, MigrationDemo de
     [Fact]
     public async Task SessionCookie_WrittenByEitherApp_IsConnectsSignedJson()
     {
-        demo.RequireNode();
+        demo.RequireOldApp();
         await SignInOnNodeAsync("Ada");
         await AddOnNodeAsync("notebook", expectedQty: 1);
 
