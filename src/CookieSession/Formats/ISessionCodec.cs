@@ -53,4 +53,10 @@ internal interface ISessionCodec
     void LimitCookie(CookieOptions cookie, SessionTimes times)
     {
     }
+
+    /// <summary>
+    /// Whether <see cref="LimitCookie"/> may change the options it is given: such a codec is given a copy, since a
+    /// request's options may be shared by every request. Default: no.
+    /// </summary>
+    bool LimitsCookie => false;
 }

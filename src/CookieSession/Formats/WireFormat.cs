@@ -90,7 +90,12 @@ internal sealed class WireFormat : IWireFormat
 
     public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
     {
-        _codec.LimitCookie(options, times);
+        if (_codec.LimitsCookie)
+        {
+            options = new CookieOptions(options);
+            _codec.LimitCookie(options, times);
+        }
+
         var cache = CacheFor(out var generation);
         var value = new PooledByteBuffer((json.Length * 3 / 2) + 256);
         try

@@ -30,6 +30,14 @@ internal static class JsJsonWriter
         WriteNode(value, ref buffer, maxDepth, 1);
     }
 
+    /// <summary>Writes <c>"key":value</c> for an integer, as a member of the top-level object.</summary>
+    public static void WriteMember(string key, long value, ref PooledByteBuffer buffer)
+    {
+        WriteString(key, ref buffer);
+        buffer.WriteByte((byte)':');
+        JsNumber.Write(value, ref buffer);
+    }
+
     public static void WriteNode(JsonNode? node, ref PooledByteBuffer buffer, int maxDepth)
         => WriteNode(node, ref buffer, maxDepth, 0);
 

@@ -209,7 +209,8 @@ internal sealed partial class RequestSession
 
         // Max-Age becomes Expires from the moment the cookie is written, as cookie-session does.
         var now = settings.TimeProvider.GetUtcNow();
-        var cookieOptions = BuildCookieOptions(settings, contents.ResponseCookie ?? settings.DefaultCookie, tls, forDelete: false, now);
+        var cookieOptions = (contents.ResponseCookie is null ? settings.DefaultCookieOptions(tls) : null)
+            ?? BuildCookieOptions(settings, contents.ResponseCookie ?? settings.DefaultCookie, tls, forDelete: false, now);
         var withheld = SetCookieWriter.IsWithheld(_context, cookieOptions);
         if (withheld)
         {

@@ -466,11 +466,13 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
         JsonNode? node;
         if (typeof(T) == typeof(int))
         {
-            node = JsonValue.Create(Unsafe.As<T, int>(ref value));
+            contents.SetInteger(key, Unsafe.As<T, int>(ref value), isInt32: true);
+            return;
         }
         else if (typeof(T) == typeof(long))
         {
-            node = JsonValue.Create(Unsafe.As<T, long>(ref value));
+            contents.SetInteger(key, Unsafe.As<T, long>(ref value), isInt32: false);
+            return;
         }
         else if (typeof(T) == typeof(bool))
         {
@@ -529,7 +531,7 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
     public void SetInteger(string key, long value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        Change().Set(key, JsonValue.Create(value));
+        Change().SetInteger(key, value, isInt32: false);
     }
 
     public void SetNumber(string key, double value)

@@ -1,5 +1,6 @@
 using CookieSession.Diagnostics;
 using CookieSession.Formats;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace CookieSession.Session;
@@ -7,6 +8,8 @@ namespace CookieSession.Session;
 /// <summary>What every session of one middleware shares: its options and the services they resolved to, once, at start-up.</summary>
 internal sealed class ResolvedOptions
 {
+    private readonly CookieOptions? _defaultCookieOptions;
+    private readonly CookieOptions? _defaultCookieOptionsOverTls;
     private int _warnedNotSecured;
 
     public ResolvedOptions(CookieSessionOptions options, IWireFormat format, ILogger logger, TimeProvider timeProvider, CookieSessionMetrics? metrics = null)
@@ -23,6 +26,12 @@ internal sealed class ResolvedOptions
         SaveUninitialized = options.SaveUninitialized;
         LoadsOnEntry = options.SaveUninitialized || options.OnValidateSession is not null;
         CoversEveryPath = DefaultCookie.Path is "" or "/";
+        if (DefaultCookie.MaxAge is null)
+        {
+            // Without a Max-Age counted from each response, the default cookie's options depend only on TLS.
+            _defaultCookieOptions = RequestSession.BuildCookieOptions(this, DefaultCookie, tls: false, forDelete: false, default);
+            _defaultCookieOptionsOverTls = RequestSession.BuildCookieOptions(this, DefaultCookie, tls: true, forDelete: false, default);
+        }
     }
 
     /// <summary><see cref="CookieSessionOptions.SaveUninitialized"/>, read on every request.</summary>
@@ -64,6 +73,13 @@ internal sealed class ResolvedOptions
 
     /// <summary>The cookie settings of a response whose handler did not change them. Never handed out.</summary>
     public CookieSessionCookie DefaultCookie { get; }
+
+    /// <summary>
+    /// The options a session cookie with the <see cref="DefaultCookie"/> settings is written with, built once and shared
+    /// by every response, hence never changed; <see langword="null"/> when they change with each response (a
+    /// <c>Max-Age</c> makes an <c>Expires</c> counted from the moment the cookie is written).
+    /// </summary>
+    public CookieOptions? DefaultCookieOptions(bool tls) => tls ? _defaultCookieOptionsOverTls : _defaultCookieOptions;
 
     /// <summary>
     /// True the first time a cookie that must be <c>Secure</c> meets a request that did not come over TLS: the warning

@@ -185,7 +185,27 @@ internal sealed class SessionContents
                 return false;
             }
 
-            node = _changes[i].Value;
+            if (_changes[i].Integer is { } integer)
+            {
+                if (typeof(T) == typeof(long))
+                {
+                    value = Unsafe.As<long, T>(ref integer);
+                    return true;
+                }
+
+                if (typeof(T) == typeof(int) && integer is >= int.MinValue and <= int.MaxValue)
+                {
+                    var int32 = (int)integer;
+                    value = Unsafe.As<int, T>(ref int32);
+                    return true;
+                }
+
+                node = _changes[i].Node();
+            }
+            else
+            {
+                node = _changes[i].Value;
+            }
         }
         else
         {
@@ -308,7 +328,22 @@ internal sealed class SessionContents
         return node;
     }
 
-    public void Set(string key, JsonNode? value)
+    public void Set(string key, JsonNode? value) => Set(key, value, integer: null, isInt32: false);
+
+    /// <summary>Sets an integer, kept as it is until something needs it as a node: most are only written.</summary>
+    public void SetInteger(string key, long value, bool isInt32)
+    {
+        if (_tree is null)
+        {
+            Set(key, null, value, isInt32);
+        }
+        else
+        {
+            Set(key, isInt32 ? JsonValue.Create((int)value) : JsonValue.Create(value));
+        }
+    }
+
+    private void Set(string key, JsonNode? value, long? integer, bool isInt32)
     {
         _changed = true;
         if (_tree is null)
@@ -322,7 +357,7 @@ internal sealed class SessionContents
                 if (i >= 0 && !removed)
                 {
                     // Assigning to an existing key keeps its place.
-                    _changes![i] = _changes[i] with { Value = value };
+                    _changes![i] = _changes[i] with { Value = value, Integer = integer, IsInt32 = isInt32 };
                 }
                 else
                 {
@@ -332,7 +367,7 @@ internal sealed class SessionContents
                         _changes!.RemoveAt(i);
                     }
 
-                    (_changes ??= new(1)).Add(new Change(key, value, Removed: false, inDocument, Moved: removed));
+                    (_changes ??= new(1)).Add(new Change(key, value, Removed: false, inDocument, Moved: removed) { Integer = integer, IsInt32 = isInt32 });
                 }
 
                 return;
@@ -341,7 +376,7 @@ internal sealed class SessionContents
             // An integer-like key added now goes first in JavaScript's order: only the tree can place it.
         }
 
-        Tree()[key] = value;
+        Tree()[key] = integer is { } n ? (isInt32 ? JsonValue.Create((int)n) : JsonValue.Create(n)) : value;
     }
 
     public bool Remove(string key)
@@ -363,7 +398,7 @@ internal sealed class SessionContents
 
             if (change.InDocument)
             {
-                _changes[i] = change with { Value = null, Removed = true, Moved = false };
+                _changes[i] = change with { Value = null, Integer = null, Removed = true, Moved = false };
             }
             else
             {
@@ -448,7 +483,7 @@ internal sealed class SessionContents
             else if (_changes![i].WrittenInPlace)
             {
                 Separate(ref buffer, ref first);
-                JsJsonWriter.WriteMember(_changes[i].Key, _changes[i].Value, ref buffer, CookieSessionDefaults.MaxDepth);
+                WriteMember(_changes[i], ref buffer);
             }
         }
 
@@ -459,7 +494,7 @@ internal sealed class SessionContents
                 if (change.Appended)
                 {
                     Separate(ref buffer, ref first);
-                    JsJsonWriter.WriteMember(change.Key, change.Value, ref buffer, CookieSessionDefaults.MaxDepth);
+                    WriteMember(change, ref buffer);
                 }
             }
         }
@@ -486,7 +521,7 @@ internal sealed class SessionContents
 
                 if (!change.Removed)
                 {
-                    _tree[change.Key] = change.Value?.Parent is null ? change.Value : change.Value.DeepClone();
+                    _tree[change.Key] = change.Integer is not null ? change.Node() : change.Value?.Parent is null ? change.Value : change.Value.DeepClone();
                 }
             }
 
@@ -529,6 +564,18 @@ internal sealed class SessionContents
     }
 
     private bool InDocument(string key) => _fromCookie && RawJsonObject.TryGetValue(LoadedJson, _index, key, out _);
+
+    private static void WriteMember(in Change change, ref PooledByteBuffer buffer)
+    {
+        if (change.Integer is { } integer)
+        {
+            JsJsonWriter.WriteMember(change.Key, integer, ref buffer);
+        }
+        else
+        {
+            JsJsonWriter.WriteMember(change.Key, change.Value, ref buffer, CookieSessionDefaults.MaxDepth);
+        }
+    }
 
     private static void Separate(ref PooledByteBuffer buffer, ref bool first)
     {
@@ -590,10 +637,17 @@ internal sealed class SessionContents
 
     /// <summary>
     /// A change beside the loaded JSON. <see cref="InDocument"/>: the key was in the cookie;
-    /// <see cref="Moved"/>: deleted and added again, so it goes last.
+    /// <see cref="Moved"/>: deleted and added again, so it goes last. <see cref="Integer"/>: an integer set as one,
+    /// in place of <see cref="Value"/>, made a node (of the type it was set as) only when something reads it as one.
     /// </summary>
     private readonly record struct Change(string Key, JsonNode? Value, bool Removed, bool InDocument, bool Moved)
     {
+        public long? Integer { get; init; }
+
+        public bool IsInt32 { get; init; }
+
+        public JsonNode? Node() => Integer is { } n ? (IsInt32 ? JsonValue.Create((int)n) : JsonValue.Create(n)) : Value;
+
         public bool WrittenInPlace => !Removed && InDocument && !Moved;
 
         public bool Appended => !Removed && (!InDocument || Moved);

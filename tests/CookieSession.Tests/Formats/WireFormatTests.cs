@@ -64,6 +64,20 @@ public sealed class WireFormatTests
         Assert.Equal(1, codec.Decodes);
     }
 
+    [Fact]
+    public void Write_CodecThatLimitsTheCookie_LimitsACopyAndLeavesTheSharedOptionsAsTheyWere()
+    {
+        var wire = new WireFormat(ConnectFormat.Descriptor, new SingleCookie("sid", CookieValueEncoding.Raw, NullLogger.Instance), new LifetimeCodec(), VerifiedCookieCache.Create(16));
+        var shared = new CookieOptions { Path = "/" };
+        var now = TimeProvider.System.GetUtcNow();
+        var response = new DefaultHttpContext().Response;
+
+        wire.Write(response, "{\"a\":1}"u8, new SessionTimes(now, now), shared);
+
+        Assert.Contains("; max-age=3600", Assert.Single(response.Headers.SetCookie), StringComparison.Ordinal);
+        Assert.Null(shared.MaxAge);
+    }
+
     private static string Written(WireFormat wire)
     {
         var now = TimeProvider.System.GetUtcNow();
@@ -77,6 +91,20 @@ public sealed class WireFormatTests
         var request = new DefaultHttpContext().Request;
         request.Headers.Cookie = cookie;
         return request;
+    }
+
+    /// <summary>Express's codec, with a cookie lifetime of an hour set as a server-side lifetime sets it.</summary>
+    private sealed class LifetimeCodec : ISessionCodec
+    {
+        private readonly ExpressCodec _inner = new();
+
+        public bool LimitsCookie => true;
+
+        public SessionCookieReadResult Decode(ReadOnlySpan<char> value) => _inner.Decode(value);
+
+        public void Encode(ReadOnlySpan<byte> json, SessionTimes times, ref PooledByteBuffer value) => _inner.Encode(json, times, ref value);
+
+        public void LimitCookie(CookieOptions cookie, SessionTimes times) => cookie.MaxAge ??= TimeSpan.FromHours(1);
     }
 
     /// <summary>Express's codec, counting what the layer asks of it, with a cache opt-in, generation and expiry of its own.</summary>

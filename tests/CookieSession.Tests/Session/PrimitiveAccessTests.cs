@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CookieSession.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
@@ -39,6 +40,48 @@ public sealed class PrimitiveAccessTests
         var transaction = await host.SendAsync(cookie: TestSigning.SessionCookie("""{"name":"Ana","count":3,"ratio":1.25,"admin":true,"nothing":null}"""));
 
         Assert.Equal("Ana|3|1.25|True|True|True|True", transaction.Body);
+    }
+
+    [Fact]
+    public async Task IntegersSet_ReadBackAsEveryNumericType_AndWrittenInTheirPlace()
+    {
+        await using var host = await SessionTestHost.StartAsync(async context =>
+        {
+            var s = context.GetCookieSession();
+            s.Set("count", s.Get<int>("count") + 1);
+            s.SetInteger("big", 5_000_000_000);
+            s.Set("small", 7L);
+            s.Set("gone", 1);
+            s.Remove("gone");
+            await context.Response.WriteAsync(string.Join("|",
+                s.Get<int>("count"), s.Get<long>("count"), s.Get<double>("count"), s.GetInteger("count"), s.Get<JsonNode>("count")!.GetValue<int>(),
+                s.GetInteger("big"), s.TryGet<int>("big", out _), s.Get<JsonNode>("big")!.GetValue<long>(), s.Get<int>("small"),
+                s.TryGet<int>("gone", out _), s.TryGet<string>("count", out _)));
+        });
+
+        var transaction = await host.SendAsync(cookie: TestSigning.SessionCookie("""{"count":41,"name":"Ana"}"""));
+
+        Assert.Equal("42|42|42|42|42|5000000000|False|5000000000|7|False|False", transaction.Body);
+        Assert.Equal("""{"count":42,"name":"Ana","big":5000000000,"small":7}""", TestSigning.JsonOf(transaction.SessionCookie()!.Value.ToString()));
+    }
+
+    [Fact]
+    public async Task IntegerSet_ThenALiveNodeTaken_KeepsItsValueAndPlace()
+    {
+        await using var host = await SessionTestHost.StartAsync(async context =>
+        {
+            var s = context.GetCookieSession();
+            s.Set("count", 42);
+            s.Set("added", 3);
+            var list = s["list"]!.AsObject();
+            list["b"] = 2;
+            await context.Response.WriteAsync(list.ToJsonString() + "|" + s.Get<int>("count") + "|" + s["added"]!.GetValue<int>());
+        });
+
+        var transaction = await host.SendAsync(cookie: TestSigning.SessionCookie("""{"count":41,"list":{"a":1}}"""));
+
+        Assert.Equal("""{"a":1,"b":2}|42|3""", transaction.Body);
+        Assert.Equal("""{"count":42,"list":{"a":1,"b":2},"added":3}""", TestSigning.JsonOf(transaction.SessionCookie()!.Value.ToString()));
     }
 
     [Theory]

@@ -118,6 +118,9 @@ internal sealed class DjangoCodec : ISessionCodec
         return age == SessionCookieRejection.None ? cached : SessionCookieReadResult.Rejected(age);
     }
 
+    /// <summary>Its <see cref="LimitCookie"/> sets the cookie's lifetime.</summary>
+    public bool LimitsCookie => true;
+
     /// <summary>
     /// As Django writes it: <c>Max-Age</c> is <c>SESSION_COOKIE_AGE</c> when the application sets no lifetime (none
     /// with <c>SESSION_EXPIRE_AT_BROWSER_CLOSE</c>), and never longer, so that a browser keeps the cookie no longer

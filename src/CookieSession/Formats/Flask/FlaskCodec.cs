@@ -152,6 +152,9 @@ internal sealed class FlaskCodec : ISessionCodec
             : halfLifePassed && !cached.NeedsRenewal ? cached.WithRenewal(true) : cached;
     }
 
+    /// <summary>Its <see cref="LimitCookie"/> sets the cookie's lifetime.</summary>
+    public bool LimitsCookie => true;
+
     /// <summary>
     /// Flask writes no <c>Expires</c> unless the session is permanent, which only the session's JSON says: the cookie is
     /// left as the application configures it, but never kept by the browser longer than its signature is accepted.

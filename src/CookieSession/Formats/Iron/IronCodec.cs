@@ -62,6 +62,9 @@ internal sealed class IronCodec : ISessionCodec
     public SessionCookieReadResult Recheck(ReadOnlySpan<char> value, SessionCookieReadResult cached)
         => IsExpired(SealOf(value), _time.GetUtcNow()) ? Decode(value) : cached;
 
+    /// <summary>Its <see cref="LimitCookie"/> sets the cookie's lifetime.</summary>
+    public bool LimitsCookie => true;
+
     /// <summary>
     /// As iron-session writes it when the application sets no lifetime: ttl - 60 s (the seal outlives the cookie by
     /// iron's skew), ttl itself when that is 60 s or less, 2^31 - 1 s for no expiry.

@@ -137,6 +137,9 @@ internal sealed class ProtectedCodec : ISessionCodec
         return renew == opened.NeedsRenewal ? opened : opened.WithRenewal(renew);
     }
 
+    /// <summary>Its <see cref="LimitCookie"/> sets the cookie's lifetime.</summary>
+    public bool LimitsCookie => true;
+
     /// <summary>The cookie's <c>Max-Age</c> and <c>Expires</c>, when it has them, never outlive what the server still accepts.</summary>
     public void LimitCookie(CookieOptions options, SessionTimes times)
     {
