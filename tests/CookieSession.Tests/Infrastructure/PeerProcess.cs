@@ -125,6 +125,9 @@ internal sealed class PeerProcess : IAsyncDisposable
         try
         {
             _process.Kill(entireProcessTree: true);
+
+            // Kill only sends the signal: wait, so that the peer is gone once dispose returns.
+            _process.WaitForExit(5000);
         }
         catch (InvalidOperationException)
         {
