@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CookieSession.Cookies;
 using CookieSession.Json;
+using CookieSession.Tests.Infrastructure;
 
 namespace CookieSession.Tests.Interop;
 
@@ -170,7 +171,7 @@ public sealed class DifferentialTests(NodePeers peers, DifferentialTests.NodePro
             await _lock.WaitAsync();
             try
             {
-                _process ??= Process.Start(new ProcessStartInfo(NodePeers.FindOnPath("node")!, "differential.js")
+                _process ??= Process.Start(new ProcessStartInfo(InstalledProgram.FindOnPath("node")!, "differential.js")
                 {
                     WorkingDirectory = directory,
                     RedirectStandardInput = true,
