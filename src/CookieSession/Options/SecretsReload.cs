@@ -100,27 +100,28 @@ internal sealed class SecretsReload
     /// <summary>Builds the options again, and puts their secrets in force if they are valid.</summary>
     internal void Reload()
     {
-        CookieSessionOptions options;
-        try
-        {
-            options = _services.GetRequiredService<IOptionsFactory<CookieSessionOptions>>().Create(_name);
-        }
-        catch (OptionsValidationException e)
-        {
-            // The failures name keys and rules, never values.
-            Log.SecretsReloadRefused(_logger, string.Join(" ", e.Failures));
-            return;
-        }
-
-        if (options.Format != _format)
-        {
-            Log.SecretsReloadRefused(_logger, $"CookieSessionOptions.Format changed from {_format} to {options.Format}, which needs a restart.");
-            return;
-        }
-
-        // Reloads may fire together: each one applies whole, the last one last.
+        // Reloads may fire together: each one reads the configuration and applies it whole under the lock, so the
+        // one that applies last is the one that read last, and an older configuration never replaces a newer one.
         lock (_gate)
         {
+            CookieSessionOptions options;
+            try
+            {
+                options = _services.GetRequiredService<IOptionsFactory<CookieSessionOptions>>().Create(_name);
+            }
+            catch (OptionsValidationException e)
+            {
+                // The failures name keys and rules, never values.
+                Log.SecretsReloadRefused(_logger, string.Join(" ", e.Failures));
+                return;
+            }
+
+            if (options.Format != _format)
+            {
+                Log.SecretsReloadRefused(_logger, $"CookieSessionOptions.Format changed from {_format} to {options.Format}, which needs a restart.");
+                return;
+            }
+
             _apply?.Invoke(options);
         }
     }

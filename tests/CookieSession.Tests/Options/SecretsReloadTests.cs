@@ -1,5 +1,10 @@
+using CookieSession.Options;
+using CookieSession.Signing;
 using CookieSession.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace CookieSession.Tests.Options;
 
@@ -177,6 +182,51 @@ public sealed class SecretsReloadTests
         Assert.DoesNotContain("too short", refused.Message, StringComparison.Ordinal);
         Assert.Equal("1", (await host.SendAsync("/read", old)).Body);
         Assert.Equal("1", SealId(await host.SendAsync("/write?v=2")));
+    }
+
+    [Fact]
+    public async Task TwoReloadsAtOnce_TheNewerConfigurationStaysInForce()
+    {
+        // The configuration as the options are built from it; the first reload is held while reading it.
+        var configured = OldSecret;
+        using var firstReading = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var holdNext = 0;
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddCookieSession(o => o.Secret = Volatile.Read(ref configured));
+        services.Configure<CookieSessionOptions>(_ =>
+        {
+            if (Interlocked.Exchange(ref holdNext, 0) == 1)
+            {
+                firstReading.Set();
+                release.Wait(TestContext.Current.CancellationToken);
+            }
+        });
+        await using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptions<CookieSessionOptions>>().Value;
+        var reload = new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, provider, NullLogger.Instance);
+        var signer = reload.Follow(HmacSigner.ForCookieSignature(reload.Secrets));
+
+        // The first reload reads the configuration of its change, then the configuration changes again and reloads.
+        Volatile.Write(ref configured, NewSecret);
+        Volatile.Write(ref holdNext, 1);
+        var first = Task.Run(reload.Reload, TestContext.Current.CancellationToken);
+        Assert.True(firstReading.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        const string Newest = "the newest secret, thirty-two bytes or more";
+        Volatile.Write(ref configured, Newest);
+        var second = Task.Run(reload.Reload, TestContext.Current.CancellationToken);
+        await Task.WhenAny(second, Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken));
+        release.Set();
+        await Task.WhenAll(first, second);
+
+        Assert.Equal([Newest], reload.Secrets);
+        var data = "value"u8.ToArray();
+        var signature = new byte[signer.SignatureLength];
+        var expected = new byte[signer.SignatureLength];
+        signer.Sign(data, signature);
+        HmacSigner.ForCookieSignature([Newest]).Sign(data, expected);
+        Assert.Equal(expected, signature);
     }
 
     [Fact]

@@ -126,6 +126,42 @@ public sealed class KeyStoreOutageTests : IAsyncLifetime
         Assert.Contains(c.Logs.GetSnapshot(), r => r.Id.Name == "KeyRingReadAgain");
     }
 
+    [Theory]
+    [InlineData("/count")]
+    [InlineData("/clear-cookie")]
+    [InlineData("/clear")]
+    [InlineData("/remove")]
+    [InlineData("/typed")]
+    public async Task StartedWhileStoreDown_ChunkedCookie_AnyChangeAnswers503_AndLeavesEveryChunk(string change)
+    {
+        _redis.RequireRedis();
+        using var ana = new Browser();
+        await using (var a = await Shop.StartAsync(_redis, _keys))
+        {
+            await ana.GetAsync(a.Address, "/signin-long?user=ana");
+        }
+
+        Assert.True(ana.Cookies.Count > 1, "The session's cookie is not chunked.");
+        var before = ana.Cookies.ToDictionary();
+        await using (var connection = await _redis.ConnectAsync())
+        {
+            await connection.GetDatabase().ExecuteAsync("SAVE");
+        }
+
+        _redis.Stop();
+        await using var c = await Shop.StartAsync(_redis, _keys);
+        await WaitForAsync(() => Task.FromResult(c.Logs.GetSnapshot().Any(r => r.Id.Name == "KeyRingUnreadable")));
+
+        var changed = await ana.GetAsync(c.Address, change);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, changed.Status);
+        Assert.Empty(changed.SetCookies);
+        Assert.Equal(before, ana.Cookies);
+
+        await _redis.RestartAsync();
+        await WaitForAsync(async () => await c.HealthAsync() == "Healthy");
+        Assert.Equal("ana 2", (await ana.GetAsync(c.Address, "/count")).Body);
+    }
+
     [Fact]
     public async Task KeyNotSeenYet_DuringAnOutage_IsUnavailable_AndLoadsOnceTheStoreIsBack()
     {
@@ -256,6 +292,35 @@ public sealed class KeyStoreOutageTests : IAsyncLifetime
                 session.Set("count", 1);
                 return Describe(session);
             });
+            app.MapGet("/signin-long", (HttpContext context, string user) =>
+            {
+                // Random, so that it compresses to nothing less: its cookie is chunked.
+                var session = context.GetCookieSession();
+                session.Set("user", user);
+                session.Set("count", 1);
+                session.Set("note", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3500)));
+                return Describe(session);
+            });
+            app.MapGet("/clear-cookie", (HttpContext context) =>
+            {
+                context.ClearCookieSession();
+                return "cleared";
+            });
+            app.MapGet("/clear", (HttpContext context) =>
+            {
+                context.Session.Clear();
+                return "emptied";
+            });
+            app.MapGet("/remove", (HttpContext context) =>
+            {
+                context.Session.Remove("note");
+                return "removed";
+            });
+            app.MapGet("/typed", (HttpContext context) =>
+            {
+                context.GetCookieSession<Visits>().Value.Count++;
+                return "counted";
+            });
             app.MapGet("/count", (HttpContext context) => Count(context.GetCookieSession()));
             app.MapGet("/count-or-sorry", (HttpContext context) =>
             {
@@ -297,6 +362,12 @@ public sealed class KeyStoreOutageTests : IAsyncLifetime
             _client.Dispose();
             await _app.DisposeAsync();
             await _connection.DisposeAsync();
+        }
+
+        /// <summary>The session seen through a typed view.</summary>
+        private sealed class Visits
+        {
+            public int Count { get; set; }
         }
 
         private static string Count(ICookieSession session)
