@@ -52,9 +52,7 @@ internal sealed class KeyRingMonitor : IDisposable
     private Watching _watching;
     private StoreKeys _storeKeys;
     private long _lastReadStarted = long.MinValue / 2;
-    private DateTimeOffset? _lastRead;
-    private DateTimeOffset? _failingSince;
-    private string? _error;
+    private ReadOutcome _outcome = new(null, null, null);
 
     public KeyRingMonitor(IServiceProvider services)
     {
@@ -150,13 +148,13 @@ internal sealed class KeyRingMonitor : IDisposable
     public bool WatchesAnotherRing => _watching == Watching.No;
 
     /// <summary>When the store was last read successfully.</summary>
-    public DateTimeOffset? LastRead => _lastRead;
+    public DateTimeOffset? LastRead => Volatile.Read(ref _outcome).LastRead;
 
     /// <summary>Since when reads have been failing; <see langword="null"/> while they succeed.</summary>
-    public DateTimeOffset? FailingSince => _failingSince;
+    public DateTimeOffset? FailingSince => Volatile.Read(ref _outcome).FailingSince;
 
     /// <summary>The type of the last read's error; <see langword="null"/> when it succeeded.</summary>
-    public string? Error => _error;
+    public string? Error => Volatile.Read(ref _outcome).Error;
 
     /// <summary>
     /// Readable; stale (the store did not answer the last read, or not for three reload intervals, or sessions are
@@ -172,7 +170,8 @@ internal sealed class KeyRingMonitor : IDisposable
                 return KeyRingState.Unreadable;
             }
 
-            if (_error is not null || _lastRead is not { } read || _time.GetUtcNow() - read > 3 * ReloadInterval)
+            var outcome = Volatile.Read(ref _outcome);
+            if (outcome.Error is not null || outcome.LastRead is not { } read || _time.GetUtcNow() - read > 3 * ReloadInterval)
             {
                 return KeyRingState.Stale;
             }
@@ -326,7 +325,7 @@ internal sealed class KeyRingMonitor : IDisposable
         {
             Read();
             _firstRead.TrySetResult();
-            var delay = _error is null ? ReloadInterval : (ReloadInterval < RetryInterval ? ReloadInterval : RetryInterval);
+            var delay = _outcome.Error is null ? ReloadInterval : (ReloadInterval < RetryInterval ? ReloadInterval : RetryInterval);
             Task wake;
             lock (_lock)
             {
@@ -384,18 +383,17 @@ internal sealed class KeyRingMonitor : IDisposable
             }
 
             var now = _time.GetUtcNow();
-            if (_failingSince is { } since)
+            if (_outcome.FailingSince is { } since)
             {
                 Log.KeyRingReadAgain(_logger, KeyStore, now - since);
             }
 
-            _lastRead = now;
-            _failingSince = null;
-            _error = null;
+            Volatile.Write(ref _outcome, new ReadOutcome(now, null, null));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            if (_error is null)
+            var last = _outcome;
+            if (last.Error is null)
             {
                 if (View is null)
                 {
@@ -407,8 +405,7 @@ internal sealed class KeyRingMonitor : IDisposable
                 }
             }
 
-            _failingSince ??= _time.GetUtcNow();
-            _error = e.GetType().Name;
+            Volatile.Write(ref _outcome, new ReadOutcome(last.LastRead, last.FailingSince ?? _time.GetUtcNow(), e.GetType().Name));
         }
         finally
         {
@@ -426,6 +423,9 @@ internal sealed class KeyRingMonitor : IDisposable
         var probe = _provider.CreateProtector(ProtectedCodec.Purpose, ProbePurpose).Protect(new byte[1]);
         return DataProtectionPayload.HasHeader(probe) && DataProtectionPayload.KeyIdOf(probe) == ring.DefaultKeyId;
     }
+
+    /// <summary>The last read's outcome, swapped whole so the health check never sees half of one read and half of another.</summary>
+    private sealed record ReadOutcome(DateTimeOffset? LastRead, DateTimeOffset? FailingSince, string? Error);
 }
 
 /// <summary>The key ring as last read: Data Protection's ring, and the keys the store held, revoked ones apart.</summary>
