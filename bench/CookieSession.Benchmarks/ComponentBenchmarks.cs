@@ -102,7 +102,7 @@ public class ComponentBenchmarks
     public int Serialize()
     {
         var data = new Session.SessionContents();
-        data.Load(Formats.SessionCookieReadResult.Cached(_jsonBytes, needsRenewal: false, times: null, needsTree: false, _jsonIndex));
+        data.Load(Formats.SessionCookieReadResult.Cached(_jsonBytes, needsRenewal: false, times: null, needsTree: false, _jsonIndex, expires: null));
         data.Set("counter", System.Text.Json.Nodes.JsonValue.Create(42));
         var buffer = new Json.PooledByteBuffer(_jsonBytes.Length + 64);
         data.Serialize(ref buffer);

@@ -39,7 +39,7 @@ internal sealed class FormatDescriptor
 
     /// <summary>
     /// Whether a loaded session that the request emptied (its last key removed) has its cookie deleted instead of written
-    /// empty, as the peer's framework does (Flask's <c>save_session</c>). Default: written empty.
+    /// empty, as the peer's framework does (Flask's <c>save_session</c>, Django's <c>SessionMiddleware</c>). Default: written empty.
     /// </summary>
     public bool DeletesEmptiedSession { get; init; }
 

@@ -47,6 +47,17 @@ internal interface ISessionCodec
     SessionCookieReadResult Recheck(ReadOnlySpan<char> value, SessionCookieReadResult cached) => cached;
 
     /// <summary>
+    /// Whether the value <see cref="Encode"/> wrote for <paramref name="json"/> decodes to that same JSON, so that the cache
+    /// may keep it as written, and its <see cref="SessionCookieReadResult.Expires"/> as <see cref="Decode"/> would give it.
+    /// Default: the same JSON, no such expiry.
+    /// </summary>
+    bool CachesWritten(ReadOnlySpan<byte> json, SessionTimes times, out DateTimeOffset? expires)
+    {
+        expires = null;
+        return true;
+    }
+
+    /// <summary>
     /// Sets or caps the cookie's <c>Max-Age</c> and <c>Expires</c> before it is written, so that a browser keeps the
     /// cookie no longer than its value is accepted (or as long as the peer's framework sets them). Default: as they are.
     /// </summary>

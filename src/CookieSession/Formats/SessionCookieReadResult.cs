@@ -14,8 +14,9 @@ namespace CookieSession.Formats;
 /// </remarks>
 internal readonly struct SessionCookieReadResult
 {
-    private SessionCookieReadResult(SessionCookieRejection rejection, byte[]? json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, bool cached = false)
+    private SessionCookieReadResult(SessionCookieRejection rejection, byte[]? json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, bool cached = false, DateTimeOffset? expires = null)
     {
+        Expires = expires;
         IsCached = cached;
         Index = index;
         Rejection = rejection;
@@ -46,6 +47,12 @@ internal readonly struct SessionCookieReadResult
     public SessionTimes? Times { get; }
 
     /// <summary>
+    /// When the value stops being accepted, for a codec that cannot read it again from the value when a cached one is
+    /// rechecked (it lies inside the encryption); <see langword="null"/> for none.
+    /// </summary>
+    public DateTimeOffset? Expires { get; }
+
+    /// <summary>
     /// Only a tree reads the JSON as JavaScript does (a repeated key, or keys out of JavaScript's order), as
     /// <see cref="RawJsonObject.TryValidate(ReadOnlySpan{byte}, out bool, out int[])"/> found.
     /// </summary>
@@ -71,7 +78,7 @@ internal readonly struct SessionCookieReadResult
     /// here), checked once to be a JSON object no deeper than <see cref="CookieSessionDefaults.MaxDepth"/> and copied
     /// into an array of its own; anything else is refused, so that only a valid session is ever cached or loaded.
     /// </summary>
-    public static SessionCookieReadResult Verified(byte[] scratch, int offset, int length, bool needsRenewal, SessionTimes? times = null)
+    public static SessionCookieReadResult Verified(byte[] scratch, int offset, int length, bool needsRenewal, SessionTimes? times = null, DateTimeOffset? expires = null)
     {
         var json = scratch.AsSpan(offset, length);
         if (!RawJsonObject.TryValidate(json, out var needsTree, out var index))
@@ -81,16 +88,16 @@ internal readonly struct SessionCookieReadResult
 
         var owned = json.ToArray();
         ReturnScratch(scratch);
-        return new(SessionCookieRejection.None, owned, needsRenewal, times, needsTree, index);
+        return new(SessionCookieRejection.None, owned, needsRenewal, times, needsTree, index, expires: expires);
     }
 
     /// <summary>A value found in the cache: its JSON was validated when it was stored, and is shared.</summary>
-    public static SessionCookieReadResult Cached(byte[] json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index)
-        => new(SessionCookieRejection.None, json, needsRenewal, times, needsTree, index, cached: true);
+    public static SessionCookieReadResult Cached(byte[] json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, DateTimeOffset? expires)
+        => new(SessionCookieRejection.None, json, needsRenewal, times, needsTree, index, cached: true, expires);
 
     /// <summary>This result, asking (or not) for a new cookie.</summary>
     public SessionCookieReadResult WithRenewal(bool needsRenewal)
-        => new(Rejection, JsonArray, needsRenewal, Times, NeedsTree, Index, IsCached);
+        => new(Rejection, JsonArray, needsRenewal, Times, NeedsTree, Index, IsCached, Expires);
 
     /// <summary>Refuses this loaded result after all (a lifetime passed).</summary>
     public SessionCookieReadResult Reject(SessionCookieRejection rejection) => Rejected(rejection);

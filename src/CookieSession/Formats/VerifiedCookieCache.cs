@@ -77,7 +77,7 @@ internal sealed class VerifiedCookieCache
             Volatile.Write(ref _slots[Hash(entry.First.Span, entry.Second.Span) & _mask], entry);
         }
 
-        result = SessionCookieReadResult.Cached(entry.Json, entry.NeedsRenewal, entry.Times, entry.NeedsTree, entry.Index);
+        result = SessionCookieReadResult.Cached(entry.Json, entry.NeedsRenewal, entry.Times, entry.NeedsTree, entry.Index, entry.Expires);
         return true;
     }
 
@@ -88,7 +88,7 @@ internal sealed class VerifiedCookieCache
         {
             // The value is a piece of the request's Cookie header: copied, so that the entry keeps only itself.
             var key = string.Concat(first, second);
-            Store(key.AsMemory(0, first.Length), key.AsMemory(first.Length), verified.JsonArray!, verified.NeedsRenewal, verified.Times, verified.NeedsTree, verified.Index, generation, isChecked: true);
+            Store(key.AsMemory(0, first.Length), key.AsMemory(first.Length), verified.JsonArray!, verified.NeedsRenewal, verified.Times, verified.Expires, verified.NeedsTree, verified.Index, generation, isChecked: true);
         }
     }
 
@@ -96,13 +96,13 @@ internal sealed class VerifiedCookieCache
     /// Stores a value this process wrote, which needs no renewal. Its JSON is checked as a verified value's is (a
     /// renewal writes a cookie's JSON again as it came, which only the tree may read as <c>JSON.parse</c> does), on
     /// the first hit, which also finds where its keys lie. The value is kept as given, not copied: a piece of the
-    /// <c>Set-Cookie</c> header that carried it.
+    /// <c>Set-Cookie</c> header that carried it. <paramref name="expires"/> is the value's expiry as <see cref="SessionCookieReadResult.Expires"/> says it.
     /// </summary>
-    public void AddWritten(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, SessionTimes? times, object? generation)
+    public void AddWritten(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, SessionTimes? times, DateTimeOffset? expires, object? generation)
     {
         if (Fits(first.Length + second.Length, json.Length))
         {
-            Store(first, second, json.ToArray(), needsRenewal: false, times, needsTree: false, index: null, generation, isChecked: false);
+            Store(first, second, json.ToArray(), needsRenewal: false, times, expires, needsTree: false, index: null, generation, isChecked: false);
         }
     }
 
@@ -110,11 +110,11 @@ internal sealed class VerifiedCookieCache
     private static bool Fits(int chars, int jsonBytes) => (2 * chars) + jsonBytes <= MaxEntrySize;
 
     /// <summary>Stores an entry; <paramref name="json"/> is immutable from now on, shared with every hit.</summary>
-    private void Store(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, object? generation, bool isChecked)
+    private void Store(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, DateTimeOffset? expires, bool needsTree, int[]? index, object? generation, bool isChecked)
     {
         // Where each key lies comes with the value (found while validating): every request that sends the value again
         // finds its keys without reading the JSON. None for a JSON the tree reads.
-        var entry = new Entry(first, second, json, needsRenewal, times, needsTree, index, generation, isChecked);
+        var entry = new Entry(first, second, json, needsRenewal, times, expires, needsTree, index, generation, isChecked);
         Volatile.Write(ref _slots[Hash(first.Span, second.Span) & _mask], entry);
     }
 
@@ -140,5 +140,5 @@ internal sealed class VerifiedCookieCache
     }
 
     // Checked: whether Json was validated and its keys found (a written value's are, on its first hit).
-    private sealed record Entry(ReadOnlyMemory<char> First, ReadOnlyMemory<char> Second, byte[] Json, bool NeedsRenewal, SessionTimes? Times, bool NeedsTree, int[]? Index, object? Generation, bool Checked);
+    private sealed record Entry(ReadOnlyMemory<char> First, ReadOnlyMemory<char> Second, byte[] Json, bool NeedsRenewal, SessionTimes? Times, DateTimeOffset? Expires, bool NeedsTree, int[]? Index, object? Generation, bool Checked);
 }

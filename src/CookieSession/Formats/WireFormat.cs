@@ -102,11 +102,11 @@ internal sealed class WireFormat : IWireFormat
         {
             _codec.Encode(json, times, ref value);
             var written = _transport.Write(response, value.WrittenSpan, options);
-            if (cache is not null)
+            if (cache is not null && _codec.CachesWritten(json, times, out var expires))
             {
                 // The value as one cookie's header carries it, or, chunked, as the request will put it together again.
                 var carried = written.Value.IsEmpty ? Encoding.ASCII.GetString(value.WrittenSpan).AsMemory() : written.Value;
-                cache.AddWritten(carried, written.Signature, json, _carriesTimes ? times : null, generation);
+                cache.AddWritten(carried, written.Signature, json, _carriesTimes ? times : null, expires, generation);
             }
         }
         finally

@@ -46,7 +46,7 @@ public sealed class VerifiedCookieCacheTests
         var repeatedCache = VerifiedCookieCache.Create(16)!;
         var writtenCache = VerifiedCookieCache.Create(16)!;
         repeatedCache.Add("repeated", default, Verified("{\"a\":1,\"a\":2}"), null);
-        writtenCache.AddWritten("written".AsMemory(), default, "{\"a\":1}"u8, null, null);
+        writtenCache.AddWritten("written".AsMemory(), default, "{\"a\":1}"u8, null, null, null);
 
         Assert.True(repeatedCache.TryGet("repeated", default, null, out var repeated));
         Assert.True(writtenCache.TryGet("written", default, null, out var written));
@@ -115,14 +115,14 @@ public sealed class VerifiedCookieCacheTests
         var cache = VerifiedCookieCache.Create(4)!;
         for (var i = 0; i < 1000; i++)
         {
-            cache.AddWritten(("value" + i).AsMemory(), default, "{}"u8, null, null);
+            cache.AddWritten(("value" + i).AsMemory(), default, "{}"u8, null, null, null);
         }
 
         var kept = Enumerable.Range(0, 1000).Count(i => cache.TryGet("value" + i, default, null, out _));
         Assert.InRange(kept, 1, 4);
 
         var huge = new string('x', VerifiedCookieCache.MaxEntrySize / 2);
-        cache.AddWritten(huge.AsMemory(), default, "{}"u8, null, null);
+        cache.AddWritten(huge.AsMemory(), default, "{}"u8, null, null, null);
         Assert.False(cache.TryGet(huge, default, null, out _));
     }
 
@@ -203,7 +203,7 @@ public sealed class VerifiedCookieCacheTests
         var evicted = Enumerable.Range(0, 400).Select(i => "repeated" + i).FirstOrDefault(name =>
         {
             cache.Add(name, default, Verified("{}"), null);
-            cache.AddWritten("written".AsMemory(), default, "{}"u8, null, null);
+            cache.AddWritten("written".AsMemory(), default, "{}"u8, null, null, null);
             return !cache.TryGet(name, default, null, out _);
         });
 

@@ -65,6 +65,21 @@ public sealed class DjangoCodecInteropTests
     }
 
     [Fact]
+    public async Task CodecWritesLongSession_Compressed_DjangoReadsTheSameSession()
+    {
+        var django = await _peers.DjangoAsync(Secret);
+        using var browser = new Browser();
+        var json = "{\"cart\":{" + string.Join(",", Enumerable.Range(0, 200).Select(i => $"\"sku-{i:D4}\":{i}")) + "}}";
+        var value = Encode(Codec(Secret), json, DateTimeOffset.UtcNow);
+        browser.AddCookies($"{CookieName}={value}");
+
+        var read = await browser.GetAsync(django, "/get");
+
+        Assert.StartsWith(".", value, StringComparison.Ordinal); // compressed at zlib's fastest level
+        Assert.Equal(CanonicalJson.Of(json), CanonicalJson.Of(read.Body));
+    }
+
+    [Fact]
     public async Task Counter_IncrementedOnAlternateSides_CountsEveryStep()
     {
         var django = await _peers.DjangoAsync(Secret);

@@ -93,7 +93,7 @@ public sealed class SessionContentsIndexFuzzTests
         var data = new SessionContents();
         if (cachedIndex is not null)
         {
-            data.Load(SessionCookieReadResult.Cached(json, needsRenewal: false, times: null, needsTree: false, cachedIndex));
+            data.Load(SessionCookieReadResult.Cached(json, needsRenewal: false, times: null, needsTree: false, cachedIndex, expires: null));
             return data;
         }
 

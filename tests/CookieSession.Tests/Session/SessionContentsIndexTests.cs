@@ -100,7 +100,7 @@ public sealed class SessionContentsIndexTests
     internal static int[]? IndexFromTheCache(ReadOnlySpan<byte> json)
     {
         var cache = VerifiedCookieCache.Create(4)!;
-        cache.AddWritten("written".AsMemory(), default, json, null, null);
+        cache.AddWritten("written".AsMemory(), default, json, null, null, null);
         Assert.True(cache.TryGet("written", default, null, out var hit));
         Assert.Equal(json.ToArray(), hit.Json.ToArray());
         return hit.Index;

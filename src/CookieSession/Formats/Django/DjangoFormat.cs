@@ -19,6 +19,7 @@ internal static class DjangoFormat
         DefaultCookieName = CookieSessionDefaults.DjangoCookieName,
         MetricName = "django",
         NeedsSecret = true,
+        DeletesEmptiedSession = true,
         RenewalReason = "an older SECRET_KEY (now in SECRET_KEY_FALLBACKS) signed it",
         Validate = Validate,
         ValidateUnused = ValidateUnused,

@@ -10,7 +10,7 @@ namespace CookieSession.Formats.Django;
 /// The part of Django's signed value before the timestamp: the session's JSON as <c>JSONSerializer</c> writes it
 /// (compact, every character outside printable ASCII escaped: <see cref="PythonJson"/>; read back as Latin-1),
 /// zlib-compressed when that is shorter by more than a byte (then prefixed with <c>.</c>), in URL-safe base64 without
-/// padding.
+/// padding. Django reads either form, so a write compresses only what is long enough to be worth it, at zlib's fastest level.
 /// </summary>
 internal static class DjangoPayload
 {
@@ -20,8 +20,8 @@ internal static class DjangoPayload
     /// <summary>The most JSON a compressed payload may inflate to (<see cref="PythonZlib.MaxInflatedLength"/>).</summary>
     public const int MaxInflatedLength = PythonZlib.MaxInflatedLength;
 
-    /// <summary>Python's <c>zlib.compress</c> default level, which Django uses.</summary>
-    private const int CompressionLevel = 6;
+    /// <summary>zlib's level 1: the fastest, whose output every zlib reads.</summary>
+    private const int FastestLevel = 1;
 
     /// <summary>Appends the payload of <paramref name="json"/> (UTF-8) to <paramref name="value"/>, as ASCII.</summary>
     public static void Write(ReadOnlySpan<byte> json, ref PooledByteBuffer value)
@@ -33,13 +33,17 @@ internal static class DjangoPayload
             var asciiLength = PythonJson.ToAscii(json, ascii);
             var data = ascii.AsSpan(0, asciiLength);
 
-            // As Django decides: compressed only when that saves more than the one byte the mark costs.
-            compressed = ArrayPool<byte>.Shared.Rent(asciiLength + 64);
-            var compressedLength = PythonZlib.Compress(data, compressed, CompressionLevel);
-            if (compressedLength >= 0 && compressedLength < asciiLength - 1)
+            // As Django decides, compressed only when that saves more than the one byte the mark costs; tried only from
+            // the length where zlib's set-up is worth its saving.
+            if (asciiLength >= PythonZlib.WorthCompressingFrom)
             {
-                value.WriteByte(CompressedMark);
-                data = compressed.AsSpan(0, compressedLength);
+                compressed = ArrayPool<byte>.Shared.Rent(asciiLength);
+                var compressedLength = PythonZlib.Compress(data, compressed, FastestLevel);
+                if (compressedLength >= 0 && compressedLength < asciiLength - 1)
+                {
+                    value.WriteByte(CompressedMark);
+                    data = compressed.AsSpan(0, compressedLength);
+                }
             }
 
             var span = value.GetSpan(Base64Url.GetEncodedLength(data.Length));

@@ -12,9 +12,8 @@ namespace CookieSession.Formats.Rails;
 /// (<see cref="RailsMetadataEnvelope"/>), encrypted with AES-256-GCM under a key derived from <c>secret_key_base</c>
 /// (<see cref="RailsKeyDerivation"/>, <see cref="RailsEncryptedMessage"/>). Sessions that Rails serialized with
 /// Marshal or MessagePack are refused, never deserialized. A session written without Rails' <c>session_id</c> gets
-/// one (<see cref="RailsSessionId"/>). Its values are not cached (<see cref="ISessionCodec.CanCache"/>): <c>exp</c> lies
-/// inside the encryption, so a cached value could not be rechecked without decrypting it again, and a written value is
-/// read back with the <c>session_id</c> it was given.
+/// one (<see cref="RailsSessionId"/>). Its values are cached with the <c>exp</c> found inside the encryption
+/// (<see cref="SessionCookieReadResult.Expires"/>), which every hit checks again.
 /// </summary>
 internal sealed class RailsCodec : ISessionCodec
 {
@@ -70,7 +69,7 @@ internal sealed class RailsCodec : ISessionCodec
                 return SessionCookieReadResult.Rejected(rejection);
             }
 
-            rejection = RailsMetadataEnvelope.TryUnwrap(plaintext!, plaintextLength, _purpose, _time.GetUtcNow(), out var payload, out var offset, out var length);
+            rejection = RailsMetadataEnvelope.TryUnwrap(plaintext!, plaintextLength, _purpose, _time.GetUtcNow(), out var payload, out var offset, out var length, out var expires);
             plaintext = payload;
             if (rejection != SessionCookieRejection.None)
             {
@@ -85,7 +84,7 @@ internal sealed class RailsCodec : ISessionCodec
 
             // Verified owns the scratch from here and gives it back to the pool.
             plaintext = null;
-            return SessionCookieReadResult.Verified(payload, offset, length, needsRenewal: keyIndex > 0);
+            return SessionCookieReadResult.Verified(payload, offset, length, needsRenewal: keyIndex > 0, expires: expires);
         }
         finally
         {
@@ -97,9 +96,38 @@ internal sealed class RailsCodec : ISessionCodec
         }
     }
 
+    /// <summary>
+    /// A value stays valid until its <c>exp</c>, which <see cref="Recheck"/> checks on every hit, and while the keys that
+    /// opened or sealed it are in force: a reload replaces them.
+    /// </summary>
+    public bool CanCache(out object? generation)
+    {
+        generation = _keys.Current;
+        return true;
+    }
+
+    /// <summary>A cached value is refused from its <c>exp</c> on, as Rails refuses it.</summary>
+    public SessionCookieReadResult Recheck(ReadOnlySpan<char> value, SessionCookieReadResult cached)
+        => cached.Expires is { } expires && _time.GetUtcNow() >= expires ? SessionCookieReadResult.Rejected(SessionCookieRejection.Expired) : cached;
+
+    /// <summary>
+    /// A written value reads back as its JSON unless a <c>session_id</c> was added to it; its <c>exp</c> as written, to the
+    /// millisecond.
+    /// </summary>
+    public bool CachesWritten(ReadOnlySpan<byte> json, SessionTimes times, out DateTimeOffset? expires)
+    {
+        expires = Expiry(times);
+        if (expires is { } expiry)
+        {
+            expires = expiry.AddTicks(-(expiry.UtcTicks % TimeSpan.TicksPerMillisecond));
+        }
+
+        return RailsSessionId.HasSessionId(json);
+    }
+
     public void Encode(ReadOnlySpan<byte> json, SessionTimes times, ref PooledByteBuffer value)
     {
-        var expires = _expireAfter is { } expireAfter ? times.IssuedAt + expireAfter : (DateTimeOffset?)null;
+        var expires = Expiry(times);
         var session = new PooledByteBuffer(json.Length + RailsSessionId.MaxAddedLength);
         var envelope = new PooledByteBuffer(RailsMetadataEnvelope.MaxWrappedLength(json.Length + RailsSessionId.MaxAddedLength, _purpose.Length));
         try
@@ -114,4 +142,7 @@ internal sealed class RailsCodec : ISessionCodec
             session.Dispose();
         }
     }
+
+    /// <summary>The <c>exp</c> of a cookie issued at <paramref name="times"/>: Rails' <c>expire_after</c> later, or none.</summary>
+    private DateTimeOffset? Expiry(SessionTimes times) => _expireAfter is { } expireAfter ? times.IssuedAt + expireAfter : null;
 }

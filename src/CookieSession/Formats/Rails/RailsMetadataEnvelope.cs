@@ -38,8 +38,9 @@ internal static class RailsMetadataEnvelope
     /// plaintext went back to the pool.
     /// </summary>
     public static SessionCookieRejection TryUnwrap(byte[] plaintext, int plaintextLength, ReadOnlySpan<byte> purpose, DateTimeOffset now,
-        out byte[] payload, out int offset, out int length)
+        out byte[] payload, out int offset, out int length, out DateTimeOffset? expires)
     {
+        expires = null;
         payload = plaintext;
         offset = 0;
         length = plaintextLength;
@@ -56,7 +57,6 @@ internal static class RailsMetadataEnvelope
         var hasData = false;
         var hasPurpose = false;
         var purposeMatches = false;
-        DateTimeOffset? expires = null;
         try
         {
             reader.Read(); // {

@@ -46,8 +46,15 @@ internal static class RailsSessionId
     /// <summary>The most <see cref="WriteWithSessionId"/> adds.</summary>
     public const int MaxAddedLength = 50;
 
-    private static bool HasSessionId(ReadOnlySpan<byte> json)
+    /// <summary>Whether <paramref name="json"/> (a JSON object) has a <c>session_id</c> at its top level, so that it is written as it is.</summary>
+    public static bool HasSessionId(ReadOnlySpan<byte> json)
     {
+        // First, where Rails and this class put it, the key is at the top level without reading the rest.
+        if (json.StartsWith("{\"session_id\":"u8))
+        {
+            return true;
+        }
+
         if (json.IndexOf(Key) < 0 && json.IndexOf("\\u"u8) < 0)
         {
             return false;

@@ -60,6 +60,35 @@ public sealed class DjangoFormatTests
     }
 
     [Fact]
+    public async Task LastKeyRemoved_DeletesTheCookie_AsDjangoDoes()
+    {
+        // Django's SessionMiddleware deletes the cookie of a session that was modified and is now empty, never signs "{}".
+        await using var host = await StartAsync(app: async context =>
+        {
+            var session = context.Session;
+            if (context.Request.Path == "/remove")
+            {
+                session.Remove("a");
+            }
+            else
+            {
+                session.SetString("a", "1");
+            }
+
+            await context.Response.WriteAsync(session.GetString("a") ?? "(none)");
+        });
+        var cookie = (await host.SendAsync("/write")).CookieToSend(CookieSessionDefaults.DjangoCookieName);
+
+        var removed = await host.SendAsync("/remove", cookie);
+
+        var deleted = removed.SessionCookie(CookieSessionDefaults.DjangoCookieName);
+        Assert.NotNull(deleted);
+        Assert.Equal(DateTimeOffset.UnixEpoch, deleted.Expires);
+        Assert.True(string.IsNullOrEmpty(deleted.Value.Value), "The deletion carries no value.");
+        Assert.Single(host.LogsOf("SessionCleared"));
+    }
+
+    [Fact]
     public async Task Read_SameCookiePastSessionCookieAge_RefusedThoughCached()
     {
         await using var host = await StartAsync(o => o.Django.SessionCookieAge = TimeSpan.FromMinutes(10));
@@ -140,9 +169,9 @@ public sealed class DjangoFormatTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
-    private static Task<SessionTestHost> StartAsync(Action<CookieSessionOptions>? configure = null)
+    private static Task<SessionTestHost> StartAsync(Action<CookieSessionOptions>? configure = null, RequestDelegate? app = null)
         => SessionTestHost.StartAsync(
-            s_counter,
+            app ?? s_counter,
             o =>
             {
                 o.Format = CookieSessionFormat.Django;
