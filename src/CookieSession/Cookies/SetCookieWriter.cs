@@ -149,7 +149,15 @@ internal static class SetCookieWriter
                 WriteRaw(span, ref at, value);
             }
 
-            WriteAttributes(span, ref at, options);
+            if (options is FixedCookieOptions fixedOptions)
+            {
+                Write(span, ref at, fixedOptions.AttributeText);
+            }
+            else
+            {
+                WriteAttributes(span, ref at, options);
+            }
+
             return new string(span[..at]);
         }
         finally
@@ -222,9 +230,30 @@ internal static class SetCookieWriter
         }
     }
 
+    /// <summary>The attributes as <see cref="Format"/> writes them, as a string of their own.</summary>
+    public static string FormatAttributes(CookieOptions options)
+    {
+        var rented = ArrayPool<char>.Shared.Rent(AttributesUpperBound(options));
+        try
+        {
+            var at = 0;
+            WriteAttributes(rented, ref at, options);
+            return new string(rented, 0, at);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+    }
+
     /// <summary>The length of the attributes as <see cref="Format"/> writes them, written on the stack to count them.</summary>
     private static int AttributesLength(CookieOptions options)
     {
+        if (options is FixedCookieOptions fixedOptions)
+        {
+            return fixedOptions.AttributeText.Length;
+        }
+
         var bound = AttributesUpperBound(options);
         var rented = bound > 512 ? ArrayPool<char>.Shared.Rent(bound) : null;
         var span = rented is null ? stackalloc char[bound] : rented.AsSpan();
@@ -241,6 +270,11 @@ internal static class SetCookieWriter
     /// <summary>At least the length of the attributes: each one at its longest.</summary>
     private static int AttributesUpperBound(CookieOptions options)
     {
+        if (options is FixedCookieOptions fixedOptions)
+        {
+            return fixedOptions.AttributeText.Length;
+        }
+
         var size = "; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=-9223372036854775808; domain=; path=; secure; samesite=strict; httponly".Length
             + (options.Domain?.Length ?? 0) + (options.Path?.Length ?? 0);
         foreach (var extension in options.Extensions)

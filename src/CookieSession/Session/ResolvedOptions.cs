@@ -1,3 +1,4 @@
+using CookieSession.Cookies;
 using CookieSession.Diagnostics;
 using CookieSession.Formats;
 using Microsoft.AspNetCore.Http;
@@ -29,8 +30,9 @@ internal sealed class ResolvedOptions
         if (DefaultCookie.MaxAge is null)
         {
             // Without a Max-Age counted from each response, the default cookie's options depend only on TLS.
-            _defaultCookieOptions = RequestSession.BuildCookieOptions(this, DefaultCookie, tls: false, forDelete: false, default);
-            _defaultCookieOptionsOverTls = RequestSession.BuildCookieOptions(this, DefaultCookie, tls: true, forDelete: false, default);
+            // Their attribute text is formatted here once, not on every write.
+            _defaultCookieOptions = new FixedCookieOptions(RequestSession.BuildCookieOptions(this, DefaultCookie, tls: false, forDelete: false, default));
+            _defaultCookieOptionsOverTls = new FixedCookieOptions(RequestSession.BuildCookieOptions(this, DefaultCookie, tls: true, forDelete: false, default));
         }
     }
 

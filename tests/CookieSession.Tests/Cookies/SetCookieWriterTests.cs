@@ -35,6 +35,32 @@ public sealed class SetCookieWriterTests
         Assert.Equal(expected, SetCookieWriter.Format(name, Encoding.UTF8.GetBytes(value), CookieValueEncoding.Percent, options));
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Format_FixedOptions_EqualsResponseCookiesAppend(string name, string value, CookieOptions options)
+    {
+        var context = new DefaultHttpContext();
+        context.Response.Cookies.Append(name, value, options);
+        var expected = context.Response.Headers.SetCookie.ToString();
+        var fixedOptions = new FixedCookieOptions(options);
+
+        Assert.Equal(expected, SetCookieWriter.Format(name, Encoding.UTF8.GetBytes(value), CookieValueEncoding.Percent, fixedOptions));
+        Assert.Equal(SetCookieWriter.MaxRawValueLength(name, options), SetCookieWriter.MaxRawValueLength(name, fixedOptions));
+    }
+
+    [Fact]
+    public void Delete_FixedOptions_WritesExpiredCookieNotTheFixedAttributes()
+    {
+        var options = new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax, Expires = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero) };
+        var expected = new DefaultHttpContext();
+        expected.Response.Cookies.Delete("connect.sess", options);
+        var actual = new DefaultHttpContext();
+
+        SetCookieWriter.Delete(actual.Response, "connect.sess", new FixedCookieOptions(options), CookieValueEncoding.Percent);
+
+        Assert.Equal(expected.Response.Headers.SetCookie.ToString(), actual.Response.Headers.SetCookie.ToString());
+    }
+
     [Fact]
     public void Delete_PlainResponseCookies_EqualsResponseCookiesDelete()
     {
