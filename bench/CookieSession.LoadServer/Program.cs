@@ -17,7 +17,9 @@ builder.Services.AddCookieSession(o =>
     o.Format = format;
     if (format == CookieSessionFormat.Protected)
     {
-        o.IdleTimeout = TimeSpan.FromMinutes(20);
+        // Longer than a whole run: past half the idle timeout every read of the one seeded cookie renews it, and a
+        // run of every format takes about 15 minutes.
+        o.IdleTimeout = TimeSpan.FromHours(2);
         o.AbsoluteTimeout = TimeSpan.FromHours(8);
     }
     else
