@@ -21,6 +21,6 @@ public sealed class DemoStartupTests(DemoApps demos)
         // Not through DemoApps: this one must not start.
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => DemoApp.StartAsync((CookieSessionFormat)42));
 
-        Assert.Contains("CookieSession:Format is '42': use one of Connect, ExpressCookieSession, Protected, IronSession.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("CookieSession:Format is '42': use one of Connect, ExpressCookieSession, Protected, IronSession, Rails, Flask, Django.", error.Message, StringComparison.Ordinal);
     }
 }
