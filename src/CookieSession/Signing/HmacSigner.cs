@@ -39,7 +39,7 @@ internal sealed class HmacSigner : ISecretsFollower
         _algorithm = algorithm;
         _urlSafe = urlSafe;
         SignatureLength = Base64Url.GetEncodedLength(_hashLength);
-        _keys = new Keys(secrets);
+        _keys = new Keys(secrets, _algorithm);
     }
 
     /// <summary>The length of a signature, in ASCII characters: 43 for HMAC-SHA256, 27 for HMAC-SHA1.</summary>
@@ -63,7 +63,7 @@ internal sealed class HmacSigner : ISecretsFollower
     /// Puts <paramref name="secrets"/> in force from the next signature or check on: the first signs, every one
     /// verifies, and a secret no longer listed verifies nothing.
     /// </summary>
-    public void Replace(IReadOnlyList<string> secrets) => Volatile.Write(ref _keys, new Keys(secrets));
+    public void Replace(IReadOnlyList<string> secrets) => Volatile.Write(ref _keys, new Keys(secrets, _algorithm));
 
     /// <summary>Writes the signature of <paramref name="data"/> with the first secret, as ASCII bytes.</summary>
     public void Sign(ReadOnlySpan<byte> data, Span<byte> signature) => Sign(Volatile.Read(ref _keys), 0, data, signature);
@@ -78,7 +78,7 @@ internal sealed class HmacSigner : ISecretsFollower
 
         var keys = Volatile.Read(ref _keys);
         Span<byte> expected = stackalloc byte[SignatureLength];
-        for (var i = 0; i < keys.Secrets.Length; i++)
+        for (var i = 0; i < keys.Hmacs.Count; i++)
         {
             Sign(keys, i, data, expected);
             if (ConstantTime.Equals(expected, signature))
@@ -92,11 +92,8 @@ internal sealed class HmacSigner : ISecretsFollower
 
     private void Sign(Keys keys, int keyIndex, ReadOnlySpan<byte> data, Span<byte> signature)
     {
-        var hashes = keys.Hashes.Value!;
-        var hmac = hashes[keyIndex] ??= IncrementalHash.CreateHMAC(_algorithm, keys.Secrets[keyIndex]);
         Span<byte> hash = stackalloc byte[_hashLength];
-        hmac.AppendData(data);
-        hmac.GetHashAndReset(hash);
+        keys.Hmacs.Compute(keyIndex, data, hash);
 
         if (_urlSafe)
         {
@@ -130,22 +127,19 @@ internal sealed class HmacSigner : ISecretsFollower
         return algorithm == HashAlgorithmName.SHA512 ? 64 : 0;
     }
 
-    /// <summary>One generation of secrets, never changed: their bytes, and each thread's HMACs keyed with them.</summary>
+    /// <summary>One generation of secrets, never changed: the HMACs keyed with them.</summary>
     private sealed class Keys
     {
-        public Keys(IReadOnlyList<string> secrets)
+        public Keys(IReadOnlyList<string> secrets, HashAlgorithmName algorithm)
         {
             if (secrets.Count == 0)
             {
                 throw new ArgumentException("At least one secret is required.", nameof(secrets));
             }
 
-            Secrets = secrets.Select(s => Encoding.UTF8.GetBytes(s)).ToArray();
-            Hashes = new ThreadLocal<IncrementalHash?[]>(() => new IncrementalHash?[Secrets.Length]);
+            Hmacs = new KeyedHmacs(algorithm, secrets.Select(s => Encoding.UTF8.GetBytes(s)).ToArray());
         }
 
-        public byte[][] Secrets { get; }
-
-        public ThreadLocal<IncrementalHash?[]> Hashes { get; }
+        public KeyedHmacs Hmacs { get; }
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CookieSession.Options;
+using CookieSession.Signing;
 
 namespace CookieSession.Formats.Django;
 
@@ -10,9 +11,6 @@ namespace CookieSession.Formats.Django;
 /// salt (the backend's salt and <c>"signer"</c>) followed by the secret's UTF-8. Never changed once made: a reload
 /// makes new keys (<see cref="Ring"/>).
 /// </summary>
-/// <remarks>
-/// Each thread keeps its own keyed HMAC per key and reuses it: keying an HMAC costs as much as hashing a whole session.
-/// </remarks>
 internal sealed class DjangoKeys
 {
     /// <summary>
@@ -27,8 +25,7 @@ internal sealed class DjangoKeys
     /// <summary>The length of a signature as Django writes it: URL-safe base64 of 32 bytes, without padding.</summary>
     public const int SignatureLength = 43;
 
-    private readonly byte[][] _keys;
-    private readonly ThreadLocal<IncrementalHash?[]> _hashes;
+    private readonly KeyedHmacs _hmacs;
 
     public DjangoKeys(IReadOnlyList<string> secrets)
     {
@@ -37,16 +34,16 @@ internal sealed class DjangoKeys
             throw new ArgumentException("The Django format needs at least one SECRET_KEY.", nameof(secrets));
         }
 
-        _keys = new byte[secrets.Count][];
+        var keys = new byte[secrets.Count][];
         for (var i = 0; i < secrets.Count; i++)
         {
-            _keys[i] = SHA256.HashData(Encoding.UTF8.GetBytes(Salt + SignerSuffix + secrets[i]));
+            keys[i] = SHA256.HashData(Encoding.UTF8.GetBytes(Salt + SignerSuffix + secrets[i]));
         }
 
-        _hashes = new ThreadLocal<IncrementalHash?[]>(() => new IncrementalHash?[_keys.Length]);
+        _hmacs = new KeyedHmacs(HashAlgorithmName.SHA256, keys);
     }
 
-    public int Count => _keys.Length;
+    public int Count => _hmacs.Count;
 
     /// <summary>The keys of <paramref name="secrets"/>, replaced by a reload's when given to <see cref="SecretsReload.Follow{T}"/>.</summary>
     public static SecretKeyRing<DjangoKeys> Ring(IReadOnlyList<string> secrets) => new(secrets, s => new DjangoKeys(s));
@@ -55,10 +52,7 @@ internal sealed class DjangoKeys
     public void Sign(ReadOnlySpan<byte> signed, int index, Span<byte> signature)
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        var hashes = _hashes.Value!;
-        var hmac = hashes[index] ??= IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _keys[index]);
-        hmac.AppendData(signed);
-        hmac.GetHashAndReset(mac);
+        _hmacs.Compute(index, signed, mac);
         System.Buffers.Text.Base64Url.EncodeToUtf8(mac, signature);
     }
 }

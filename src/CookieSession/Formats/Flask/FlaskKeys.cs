@@ -12,9 +12,6 @@ namespace CookieSession.Formats.Flask;
 /// it. The newest signs; every one verifies, as Flask 3.1 verifies with <c>SECRET_KEY_FALLBACKS</c>. Never changed once
 /// made: a reload makes new keys (<see cref="Ring"/>).
 /// </summary>
-/// <remarks>
-/// Each thread keeps its own keyed HMAC per key and reuses it: keying an HMAC costs as much as hashing a whole session.
-/// </remarks>
 internal sealed class FlaskKeys
 {
     /// <summary>The salt of Flask's session signer (<c>SecureCookieSessionInterface.salt</c>). Part of the wire format: never change it.</summary>
@@ -26,8 +23,7 @@ internal sealed class FlaskKeys
     /// <summary>The signature's URL-safe base64 without padding.</summary>
     public const int SignatureLength = 27;
 
-    private readonly byte[][] _keys;
-    private readonly ThreadLocal<IncrementalHash?[]> _hashes;
+    private readonly KeyedHmacs _hmacs;
 
     public FlaskKeys(IReadOnlyList<string> secrets)
     {
@@ -36,14 +32,14 @@ internal sealed class FlaskKeys
             throw new ArgumentException("Flask's session needs at least one secret key.", nameof(secrets));
         }
 
-        _keys = new byte[secrets.Count][];
+        var keys = new byte[secrets.Count][];
         var salt = Encoding.UTF8.GetBytes(Salt);
         for (var i = 0; i < secrets.Count; i++)
         {
-            _keys[i] = HMACSHA1.HashData(Encoding.UTF8.GetBytes(secrets[i]), salt);
+            keys[i] = HMACSHA1.HashData(Encoding.UTF8.GetBytes(secrets[i]), salt);
         }
 
-        _hashes = new ThreadLocal<IncrementalHash?[]>(() => new IncrementalHash?[_keys.Length]);
+        _hmacs = new KeyedHmacs(HashAlgorithmName.SHA1, keys);
     }
 
     /// <summary>The keys of <paramref name="secrets"/>, replaced by a reload's when given to <see cref="SecretsReload.Follow{T}"/>.</summary>
@@ -53,7 +49,7 @@ internal sealed class FlaskKeys
     public void Sign(ReadOnlySpan<byte> signed, Span<byte> signature)
     {
         Span<byte> hash = stackalloc byte[SignatureBytes];
-        Mac(0, signed, hash);
+        _hmacs.Compute(0, signed, hash);
         Base64Url.EncodeToUtf8(hash, signature);
     }
 
@@ -72,9 +68,9 @@ internal sealed class FlaskKeys
         }
 
         Span<byte> expected = stackalloc byte[SignatureBytes];
-        for (var i = 0; i < _keys.Length; i++)
+        for (var i = 0; i < _hmacs.Count; i++)
         {
-            Mac(i, signed, expected);
+            _hmacs.Compute(i, signed, expected);
             if (ConstantTime.Equals(expected, given[..SignatureBytes]))
             {
                 return i;
@@ -84,11 +80,4 @@ internal sealed class FlaskKeys
         return -1;
     }
 
-    private void Mac(int index, ReadOnlySpan<byte> data, Span<byte> hash)
-    {
-        var hashes = _hashes.Value!;
-        var hmac = hashes[index] ??= IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, _keys[index]);
-        hmac.AppendData(data);
-        hmac.GetHashAndReset(hash);
-    }
 }
