@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
@@ -24,10 +25,82 @@ internal static class UriComponent
         // One character at a time where escapes come every few characters (an encodeURIComponent'd JSON's quotes and
         // colons), too often for a vectorized search between them to pay; a run of plain ASCII that goes on past
         // PlainRunToVectorize characters (a token, an id, a long text) is narrowed the rest of its way in one step.
+        // ASCII never writes more bytes than it reads characters, so while the destination holds as many bytes as the
+        // value has characters, the loop writes without checking; a character beyond ASCII goes the checked way.
         written = 0;
+        if (destination.Length < value.Length)
+        {
+            return TryDecodeChecked(value, destination, ref written, escapedBits: 0, plain: 0);
+        }
+
+        ref var source = ref MemoryMarshal.GetReference(value);
+        ref var target = ref MemoryMarshal.GetReference(destination);
+        var length = value.Length;
         var i = 0;
-        var ascii = true;
+        var at = 0;
+        var escapedBits = 0;
         var plain = 0;
+        while (i < length)
+        {
+            var c = Unsafe.Add(ref source, i);
+            if (c == '%')
+            {
+                if (i + 2 >= length)
+                {
+                    return false;
+                }
+
+                var hi = HexValue(Unsafe.Add(ref source, i + 1));
+                var lo = HexValue(Unsafe.Add(ref source, i + 2));
+                if ((hi | lo) < 0)
+                {
+                    return false;
+                }
+
+                var b = (hi << 4) | lo;
+                escapedBits |= b;
+                Unsafe.Add(ref target, at++) = (byte)b;
+                i += 3;
+                plain = 0;
+            }
+            else if (c < 0x80)
+            {
+                Unsafe.Add(ref target, at++) = (byte)c;
+                i++;
+                if (++plain == PlainRunToVectorize)
+                {
+                    var rest = value[i..];
+                    var run = rest.IndexOfAnyExcept(PlainAscii);
+                    if (run < 0)
+                    {
+                        run = rest.Length;
+                    }
+
+                    Ascii.FromUtf16(rest[..run], destination[at..], out var copied);
+                    at += copied;
+                    i += copied;
+                    plain = 0;
+                }
+            }
+            else
+            {
+                written = at;
+                return TryDecodeChecked(value[i..], destination, ref written, escapedBits, plain);
+            }
+        }
+
+        written = at;
+        return escapedBits < 0x80 || Utf8.IsValid(destination[..written]);
+    }
+
+    /// <summary>
+    /// The rest of <see cref="TryDecode"/>, from <paramref name="value"/> on, each write checked: for characters beyond
+    /// ASCII, which may write up to three bytes each. <paramref name="escapedBits"/> is the OR of the bytes escapes wrote so far.
+    /// </summary>
+    private static bool TryDecodeChecked(ReadOnlySpan<char> value, Span<byte> destination, ref int written, int escapedBits, int plain)
+    {
+        var i = 0;
+        var ascii = escapedBits < 0x80;
         while (i < value.Length)
         {
             var c = value[i];
@@ -251,11 +324,14 @@ internal static class UriComponent
 
     private static int HexDigit(int nibble) => nibble < 10 ? '0' + nibble : 'A' + nibble - 10;
 
-    private static int HexValue(char c) => c switch
-    {
-        >= '0' and <= '9' => c - '0',
-        >= 'a' and <= 'f' => c - 'a' + 10,
-        >= 'A' and <= 'F' => c - 'A' + 10,
-        _ => -1,
-    };
+    /// <summary>The value of a hex digit, either case; -1 for any other character.</summary>
+    private static int HexValue(char c) => c < (uint)HexValues.Length ? HexValues[c] : -1;
+
+    private static ReadOnlySpan<sbyte> HexValues =>
+    [
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,
+        -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    ];
 }

@@ -77,8 +77,10 @@ internal readonly struct SessionCookieReadResult
     /// The verified, decoded JSON, found in <paramref name="scratch"/> (rented from the shared pool, and returned to it
     /// here), checked once to be a JSON object no deeper than <see cref="CookieSessionDefaults.MaxDepth"/> and copied
     /// into an array of its own; anything else is refused, so that only a valid session is ever cached or loaded.
+    /// <paramref name="used"/>: how much of the scratch, from its start, the codec wrote, which alone needs clearing; the
+    /// whole array when not given.
     /// </summary>
-    public static SessionCookieReadResult Verified(byte[] scratch, int offset, int length, bool needsRenewal, SessionTimes? times = null, DateTimeOffset? expires = null)
+    public static SessionCookieReadResult Verified(byte[] scratch, int offset, int length, bool needsRenewal, SessionTimes? times = null, DateTimeOffset? expires = null, int? used = null)
     {
         var json = scratch.AsSpan(offset, length);
         if (!RawJsonObject.TryValidate(json, out var needsTree, out var index))
@@ -87,7 +89,17 @@ internal readonly struct SessionCookieReadResult
         }
 
         var owned = json.ToArray();
-        ReturnScratch(scratch);
+        if (used is { } written)
+        {
+            // A pooled array is often several times the cookie's size: clearing what was written is enough.
+            scratch.AsSpan(0, written).Clear();
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+        else
+        {
+            ReturnScratch(scratch);
+        }
+
         return new(SessionCookieRejection.None, owned, needsRenewal, times, needsTree, index, expires: expires);
     }
 

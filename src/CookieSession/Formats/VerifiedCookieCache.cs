@@ -17,7 +17,10 @@ namespace CookieSession.Formats;
 /// </para>
 /// <para>
 /// Bounded: a fixed number of slots (a newer value takes an older one's slot, never more), and no entry over
-/// <see cref="MaxEntrySize"/> bytes. What can change after a value was stored is checked on every hit by the
+/// <see cref="MaxEntrySize"/> bytes. A verified value takes a slot that another value holds only the second time it
+/// is verified (the slot remembers the first time by its hash), so that values seen once, as on a site with more
+/// visitors than slots, neither evict what is sent again nor allocate an entry that dies unused; a value this
+/// process wrote is stored at once. What can change after a value was stored is checked on every hit by the
 /// codec (<see cref="ISessionCodec.Recheck"/>: lifetimes, expiries) or through <c>generation</c> (a Data Protection key
 /// ring that was reloaded, so that key rotation and revocation apply; secrets or passwords that a configuration reload
 /// replaced), and the validation hook runs as on a miss.
@@ -32,12 +35,16 @@ internal sealed class VerifiedCookieCache
     private const int HashedTail = 16;
 
     private readonly Entry?[] _slots;
+
+    /// <summary>For each slot, the hash of the last verified value it turned away; 0 for none.</summary>
+    private readonly int[] _turnedAway;
     private readonly int _mask;
 
     private VerifiedCookieCache(int capacity)
     {
         var size = (int)Math.Min(1u << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity));
         _slots = new Entry?[size];
+        _turnedAway = new int[size];
         _mask = size - 1;
     }
 
@@ -81,15 +88,33 @@ internal sealed class VerifiedCookieCache
         return true;
     }
 
-    /// <summary>Stores a value that verified, with what it decoded to (a loaded, hence validated, result).</summary>
-    public void Add(ReadOnlySpan<char> first, ReadOnlySpan<char> second, in SessionCookieReadResult verified, object? generation)
+    /// <summary>
+    /// Stores a value that verified, with what it decoded to (a loaded, hence validated, result): into a free slot, one
+    /// whose entry is of an older generation, or, the second time running that the slot sees it, one that holds
+    /// another value. Returns whether it was stored.
+    /// </summary>
+    public bool Add(ReadOnlySpan<char> first, ReadOnlySpan<char> second, in SessionCookieReadResult verified, object? generation)
     {
-        if (verified.IsLoaded && Fits(first.Length + second.Length, verified.Json.Length))
+        if (!verified.IsLoaded || !Fits(first.Length + second.Length, verified.Json.Length))
         {
-            // The value is a piece of the request's Cookie header: copied, so that the entry keeps only itself.
-            var key = string.Concat(first, second);
-            Store(key.AsMemory(0, first.Length), key.AsMemory(first.Length), verified.JsonArray!, verified.NeedsRenewal, verified.Times, verified.Expires, verified.NeedsTree, verified.Index, generation, isChecked: true);
+            return false;
         }
+
+        var hash = Hash(first, second);
+        var slot = hash & _mask;
+        var resident = Volatile.Read(ref _slots[slot]);
+        if (resident is not null && ReferenceEquals(resident.Generation, generation) && _turnedAway[slot] != hash)
+        {
+            // Only remembered: a browser sends the same cookie until it changes, so a value that comes back is stored
+            // then, and one that never does costs no entry. A race between requests only turns one more value away.
+            _turnedAway[slot] = hash;
+            return false;
+        }
+
+        // The value is a piece of the request's Cookie header: copied, so that the entry keeps only itself.
+        var key = string.Concat(first, second);
+        Store(slot, key.AsMemory(0, first.Length), key.AsMemory(first.Length), verified.JsonArray!, verified.NeedsRenewal, verified.Times, verified.Expires, verified.NeedsTree, verified.Index, generation, isChecked: true);
+        return true;
     }
 
     /// <summary>
@@ -102,7 +127,7 @@ internal sealed class VerifiedCookieCache
     {
         if (Fits(first.Length + second.Length, json.Length))
         {
-            Store(first, second, json.ToArray(), needsRenewal: false, times, expires, needsTree: false, index: null, generation, isChecked: false);
+            Store(Hash(first.Span, second.Span) & _mask, first, second, json.ToArray(), needsRenewal: false, times, expires, needsTree: false, index: null, generation, isChecked: false);
         }
     }
 
@@ -110,12 +135,12 @@ internal sealed class VerifiedCookieCache
     private static bool Fits(int chars, int jsonBytes) => (2 * chars) + jsonBytes <= MaxEntrySize;
 
     /// <summary>Stores an entry; <paramref name="json"/> is immutable from now on, shared with every hit.</summary>
-    private void Store(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, DateTimeOffset? expires, bool needsTree, int[]? index, object? generation, bool isChecked)
+    private void Store(int slot, ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, DateTimeOffset? expires, bool needsTree, int[]? index, object? generation, bool isChecked)
     {
         // Where each key lies comes with the value (found while validating): every request that sends the value again
         // finds its keys without reading the JSON. None for a JSON the tree reads.
         var entry = new Entry(first, second, json, needsRenewal, times, expires, needsTree, index, generation, isChecked);
-        Volatile.Write(ref _slots[Hash(first.Span, second.Span) & _mask], entry);
+        Volatile.Write(ref _slots[slot], entry);
     }
 
     /// <summary>

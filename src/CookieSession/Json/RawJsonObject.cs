@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -24,6 +26,93 @@ internal static class RawJsonObject
     /// found in the same reading, when no tree is needed.
     /// </summary>
     public static bool TryValidate(ReadOnlySpan<byte> json, out bool needsTree, out int[]? index)
+        => TryValidatePlain(json, out needsTree, out index) || TryValidateWithReader(json, out needsTree, out index);
+
+    /// <summary>
+    /// <see cref="TryValidate(ReadOnlySpan{byte}, out bool, out int[])"/> for the common case, read byte by byte: JSON in
+    /// ASCII whose strings hold no escapes, nested at most <see cref="PlainMaxDepth"/> deep. <see langword="true"/> only
+    /// for such JSON, which <see cref="Utf8JsonReader"/> accepts too, with the same answers; <see langword="false"/>
+    /// means "not such JSON", never "invalid": the reader decides everything else.
+    /// </summary>
+    internal static bool TryValidatePlain(ReadOnlySpan<byte> json, out bool needsTree, out int[]? index)
+    {
+        needsTree = false;
+        index = null;
+        if (!Ascii.IsValid(json))
+        {
+            return false;
+        }
+
+        var at = SkipWhitespace(json, 0);
+        if (at >= json.Length || json[at] != (byte)'{')
+        {
+            return false;
+        }
+
+        var keys = new TopLevelKeys(stackalloc Range[32], stackalloc int[32 * 4]);
+        at = SkipWhitespace(json, at + 1);
+        if (at < json.Length && json[at] == (byte)'}')
+        {
+            at++;
+        }
+        else
+        {
+            while (true)
+            {
+                var nameStart = at + 1;
+                if (!TrySkipPlainString(json, ref at))
+                {
+                    return false;
+                }
+
+                keys.Name(json, new Range(nameStart, at - 1), escaped: false);
+                at = SkipWhitespace(json, at);
+                if (at >= json.Length || json[at] != (byte)':')
+                {
+                    return false;
+                }
+
+                at = SkipWhitespace(json, at + 1);
+                var valueStart = at;
+                if (!TrySkipPlainValue(json, ref at, depth: 1))
+                {
+                    return false;
+                }
+
+                keys.Value(valueStart, at - valueStart);
+                at = SkipWhitespace(json, at);
+                if (at >= json.Length)
+                {
+                    return false;
+                }
+
+                if (json[at] == (byte)'}')
+                {
+                    at++;
+                    break;
+                }
+
+                if (json[at] != (byte)',')
+                {
+                    return false;
+                }
+
+                at = SkipWhitespace(json, at + 1);
+            }
+        }
+
+        if (SkipWhitespace(json, at) != json.Length)
+        {
+            return false;
+        }
+
+        needsTree = keys.NeedsTree;
+        index = keys.ToIndex();
+        return true;
+    }
+
+    /// <summary>The validation by <see cref="Utf8JsonReader"/>: the reference for every JSON, plain or not.</summary>
+    internal static bool TryValidateWithReader(ReadOnlySpan<byte> json, out bool needsTree, out int[]? index)
     {
         needsTree = false;
         index = null;
@@ -35,49 +124,15 @@ internal static class RawJsonObject
                 return false;
             }
 
-            // Up to 32 names are compared; an escaped name, or a 33rd key, counts as "may repeat", which only
-            // sends the session down the slower tree path, never to a wrong answer.
-            Span<Range> names = stackalloc Range[32];
-            Span<int> positions = stackalloc int[names.Length * 4];
-            var count = 0;
-            var lastIndex = -1L;
-            var sawOtherKey = false;
+            var keys = new TopLevelKeys(stackalloc Range[32], stackalloc int[32 * 4]);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var start = (int)reader.TokenStartIndex + 1;
-                var name = new Range(start, start + reader.ValueSpan.Length);
-                if (!needsTree)
-                {
-                    needsTree = reader.ValueIsEscaped || count == names.Length || Repeats(json, names[..count], name);
-                    if (count < names.Length)
-                    {
-                        names[count++] = name;
-                    }
-
-                    // JavaScript enumerates integer-like keys first, ascending: a cookie written otherwise (never by
-                    // JSON.stringify) is read in JavaScript's order through the tree.
-                    if (TryParseArrayIndex(json[name], out var arrayIndex))
-                    {
-                        needsTree |= sawOtherKey || arrayIndex <= lastIndex;
-                        lastIndex = arrayIndex;
-                    }
-                    else
-                    {
-                        sawOtherKey = true;
-                    }
-                }
-
+                keys.Name(json, new Range(start, start + reader.ValueSpan.Length), reader.ValueIsEscaped);
                 reader.Read();
                 var valueStart = (int)reader.TokenStartIndex;
                 reader.Skip();
-                if (!needsTree)
-                {
-                    var at = (count - 1) * 4;
-                    positions[at] = name.Start.Value;
-                    positions[at + 1] = name.End.Value - name.Start.Value;
-                    positions[at + 2] = valueStart;
-                    positions[at + 3] = (int)reader.BytesConsumed - valueStart;
-                }
+                keys.Value(valueStart, (int)reader.BytesConsumed - valueStart);
             }
 
             // The object is closed and nothing follows it.
@@ -86,13 +141,267 @@ internal static class RawJsonObject
                 return false;
             }
 
-            index = needsTree ? null : positions[..(count * 4)].ToArray();
+            needsTree = keys.NeedsTree;
+            index = keys.ToIndex();
             return true;
         }
         catch (JsonException)
         {
             return false;
         }
+    }
+
+    /// <summary>How deep <see cref="TryValidatePlain"/> follows nesting: half the limit, so that it never accepts what the reader refuses.</summary>
+    private const int PlainMaxDepth = CookieSessionDefaults.MaxDepth / 2;
+
+    /// <summary>What ends a plain string's run: its closing quote, an escape, or a control character, which JSON refuses.</summary>
+    private static readonly SearchValues<byte> s_stringStops = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f"u8);
+
+    /// <summary>Past JSON's whitespace (space, tab, line feed, carriage return) from <paramref name="at"/>.</summary>
+    private static int SkipWhitespace(ReadOnlySpan<byte> json, int at)
+    {
+        while (at < json.Length && json[at] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+        {
+            at++;
+        }
+
+        return at;
+    }
+
+    /// <summary>Past a string at <paramref name="at"/> without escapes or control characters.</summary>
+    private static bool TrySkipPlainString(ReadOnlySpan<byte> json, ref int at)
+    {
+        if (at >= json.Length || json[at] != (byte)'"')
+        {
+            return false;
+        }
+
+        var rest = json[(at + 1)..];
+        var stop = rest.IndexOfAny(s_stringStops);
+        if (stop < 0 || rest[stop] != (byte)'"')
+        {
+            return false;
+        }
+
+        at += stop + 2;
+        return true;
+    }
+
+    /// <summary>Past a plain value at <paramref name="at"/>, itself at nesting <paramref name="depth"/>.</summary>
+    private static bool TrySkipPlainValue(ReadOnlySpan<byte> json, ref int at, int depth)
+    {
+        if (at >= json.Length)
+        {
+            return false;
+        }
+
+        switch (json[at])
+        {
+            case (byte)'"':
+                return TrySkipPlainString(json, ref at);
+            case (byte)'{':
+            case (byte)'[':
+                return depth < PlainMaxDepth && TrySkipPlainContainer(json, ref at, depth + 1);
+            case (byte)'t':
+                return TrySkipLiteral(json, ref at, "true"u8);
+            case (byte)'f':
+                return TrySkipLiteral(json, ref at, "false"u8);
+            case (byte)'n':
+                return TrySkipLiteral(json, ref at, "null"u8);
+            default:
+                return TrySkipNumber(json, ref at);
+        }
+    }
+
+    /// <summary>Past an object or array at <paramref name="at"/> whose members are plain.</summary>
+    private static bool TrySkipPlainContainer(ReadOnlySpan<byte> json, ref int at, int depth)
+    {
+        var isObject = json[at] == (byte)'{';
+        var close = isObject ? (byte)'}' : (byte)']';
+        at = SkipWhitespace(json, at + 1);
+        if (at < json.Length && json[at] == close)
+        {
+            at++;
+            return true;
+        }
+
+        while (true)
+        {
+            if (isObject)
+            {
+                if (!TrySkipPlainString(json, ref at))
+                {
+                    return false;
+                }
+
+                at = SkipWhitespace(json, at);
+                if (at >= json.Length || json[at] != (byte)':')
+                {
+                    return false;
+                }
+
+                at = SkipWhitespace(json, at + 1);
+            }
+
+            if (!TrySkipPlainValue(json, ref at, depth))
+            {
+                return false;
+            }
+
+            at = SkipWhitespace(json, at);
+            if (at >= json.Length)
+            {
+                return false;
+            }
+
+            if (json[at] == close)
+            {
+                at++;
+                return true;
+            }
+
+            if (json[at] != (byte)',')
+            {
+                return false;
+            }
+
+            at = SkipWhitespace(json, at + 1);
+        }
+    }
+
+    private static bool TrySkipLiteral(ReadOnlySpan<byte> json, ref int at, ReadOnlySpan<byte> literal)
+    {
+        if (!json[at..].StartsWith(literal))
+        {
+            return false;
+        }
+
+        at += literal.Length;
+        return true;
+    }
+
+    /// <summary>Past a number in JSON's grammar: <c>-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</c>.</summary>
+    private static bool TrySkipNumber(ReadOnlySpan<byte> json, ref int at)
+    {
+        var i = at;
+        if (i < json.Length && json[i] == (byte)'-')
+        {
+            i++;
+        }
+
+        if (i < json.Length && json[i] == (byte)'0')
+        {
+            i++;
+        }
+        else if (!TrySkipDigits(json, ref i))
+        {
+            return false;
+        }
+
+        if (i < json.Length && json[i] == (byte)'.')
+        {
+            i++;
+            if (!TrySkipDigits(json, ref i))
+            {
+                return false;
+            }
+        }
+
+        if (i < json.Length && json[i] is (byte)'e' or (byte)'E')
+        {
+            i++;
+            if (i < json.Length && json[i] is (byte)'+' or (byte)'-')
+            {
+                i++;
+            }
+
+            if (!TrySkipDigits(json, ref i))
+            {
+                return false;
+            }
+        }
+
+        at = i;
+        return true;
+    }
+
+    /// <summary>Past one digit or more.</summary>
+    private static bool TrySkipDigits(ReadOnlySpan<byte> json, ref int at)
+    {
+        var start = at;
+        while (at < json.Length && char.IsAsciiDigit((char)json[at]))
+        {
+            at++;
+        }
+
+        return at > start;
+    }
+
+    /// <summary>
+    /// The top-level keys as a validation meets them: whether only a tree reads them as JavaScript does, and, if not,
+    /// where each property lies (<see cref="Index"/>).
+    /// </summary>
+    private ref struct TopLevelKeys
+    {
+        // Up to 32 names are compared; an escaped name, or a 33rd key, counts as "may repeat", which only sends the
+        // session down the slower tree path, never to a wrong answer.
+        private readonly Span<Range> _names;
+        private readonly Span<int> _positions;
+        private int _count;
+        private long _lastIndex;
+        private bool _sawOtherKey;
+
+        public TopLevelKeys(Span<Range> names, Span<int> positions)
+        {
+            _names = names;
+            _positions = positions;
+            _lastIndex = -1;
+        }
+
+        public bool NeedsTree { get; private set; }
+
+        public void Name(ReadOnlySpan<byte> json, Range name, bool escaped)
+        {
+            if (NeedsTree)
+            {
+                return;
+            }
+
+            NeedsTree = escaped || _count == _names.Length || Repeats(json, _names[.._count], name);
+            if (_count < _names.Length)
+            {
+                _names[_count++] = name;
+            }
+
+            // JavaScript enumerates integer-like keys first, ascending: a cookie written otherwise (never by
+            // JSON.stringify) is read in JavaScript's order through the tree.
+            if (TryParseArrayIndex(json[name], out var arrayIndex))
+            {
+                NeedsTree |= _sawOtherKey || arrayIndex <= _lastIndex;
+                _lastIndex = arrayIndex;
+            }
+            else
+            {
+                _sawOtherKey = true;
+            }
+        }
+
+        /// <summary>Where the value of the last name lies.</summary>
+        public readonly void Value(int start, int length)
+        {
+            if (!NeedsTree)
+            {
+                var at = (_count - 1) * 4;
+                var name = _names[_count - 1];
+                _positions[at] = name.Start.Value;
+                _positions[at + 1] = name.End.Value - name.Start.Value;
+                _positions[at + 2] = start;
+                _positions[at + 3] = length;
+            }
+        }
+
+        public readonly int[]? ToIndex() => NeedsTree ? null : _positions[..(_count * 4)].ToArray();
     }
 
     /// <summary>A JavaScript array index written canonically: 0, or digits without a leading zero, up to 2^32 - 2.</summary>

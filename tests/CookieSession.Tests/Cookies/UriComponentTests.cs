@@ -97,6 +97,8 @@ public sealed class UriComponentTests
     [InlineData("plain", "plain")]
     [InlineData("é%20ü", "é ü")]
     [InlineData("😀", "😀")]
+    [InlineData("%C3%A9é%20", "éé ")]
+    [InlineData("0123456789abcdef%21é", "0123456789abcdef!é")]
     public void Decode_AsDecodeUriComponent(string raw, string expected)
     {
         var buffer = new byte[UriComponent.MaxDecodedLength(raw.Length)];
@@ -112,8 +114,23 @@ public sealed class UriComponentTests
     [InlineData("%2")]
     [InlineData("%%41")]
     [InlineData("%4g")]
+    [InlineData("%C3é")]
+    [InlineData("é%C3")]
+    [InlineData("%41é%E2%82")]
     public void Decode_RefusesWhatDecodeUriComponentThrowsOn(string raw)
         => Assert.False(UriComponent.TryDecode(raw, new byte[UriComponent.MaxDecodedLength(raw.Length)], out _));
+
+    [Fact]
+    public void Decode_IntoADestinationShorterThanTheValue_WritesExactlyTheDecodedBytes()
+    {
+        // Escapes make the decoded value shorter than the escaped one: a destination of the decoded length is enough.
+        const string Raw = "%7B%22a%22%3A%22%C3%A9%22%7D";
+        var expected = Encoding.UTF8.GetBytes("{\"a\":\"é\"}");
+        var buffer = new byte[expected.Length];
+
+        Assert.True(UriComponent.TryDecode(Raw, buffer, out var written));
+        Assert.Equal(expected, buffer[..written]);
+    }
 
     [Fact]
     public void Decode_RefusesALoneSurrogate_WhichNoUtf8CanCarry()

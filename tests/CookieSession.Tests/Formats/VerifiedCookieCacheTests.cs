@@ -202,6 +202,8 @@ public sealed class VerifiedCookieCacheTests
         var cache = VerifiedCookieCache.Create(16)!;
         var evicted = Enumerable.Range(0, 400).Select(i => "repeated" + i).FirstOrDefault(name =>
         {
+            // Twice: a verified value takes the slot of another only the second time it comes.
+            cache.Add(name, default, Verified("{}"), null);
             cache.Add(name, default, Verified("{}"), null);
             cache.AddWritten("written".AsMemory(), default, "{}"u8, null, null, null);
             return !cache.TryGet(name, default, null, out _);
@@ -209,6 +211,92 @@ public sealed class VerifiedCookieCacheTests
 
         Assert.NotNull(evicted);
         Assert.True(cache.TryGet("written", default, null, out _));
+    }
+
+    [Fact]
+    public void Add_IntoAFreeSlot_IsStoredTheFirstTime()
+    {
+        var cache = VerifiedCookieCache.Create(1)!;
+
+        Assert.True(cache.Add("value", default, Verified("{}"), null));
+        Assert.True(cache.TryGet("value", default, null, out _));
+    }
+
+    [Fact]
+    public void Add_ValueSeenOnceWhereAnotherIsStored_IsTurnedAwayAndTheOtherStays()
+    {
+        // One slot: every value lands on the stored one.
+        var cache = VerifiedCookieCache.Create(1)!;
+        cache.Add("resident", default, Verified("{}"), null);
+
+        Assert.False(cache.Add("newcomer", default, Verified("{}"), null));
+
+        Assert.False(cache.TryGet("newcomer", default, null, out _));
+        Assert.True(cache.TryGet("resident", default, null, out _));
+    }
+
+    [Fact]
+    public void Add_ValueSeenTwiceRunning_TakesTheSlot()
+    {
+        var cache = VerifiedCookieCache.Create(1)!;
+        cache.Add("resident", default, Verified("{}"), null);
+        cache.Add("newcomer", default, Verified("{\"n\":1}"), null);
+
+        Assert.True(cache.Add("newcomer", default, Verified("{\"n\":1}"), null));
+
+        Assert.True(cache.TryGet("newcomer", default, null, out var hit));
+        Assert.Equal("{\"n\":1}"u8.ToArray(), hit.Json.ToArray());
+        Assert.False(cache.TryGet("resident", default, null, out _));
+    }
+
+    [Fact]
+    public void Add_AnotherValueInBetween_StartsTheCountAgain()
+    {
+        // The slot remembers the last value it turned away, not every one: values that take turns never evict.
+        var cache = VerifiedCookieCache.Create(1)!;
+        cache.Add("resident", default, Verified("{}"), null);
+
+        cache.Add("first", default, Verified("{}"), null);
+        cache.Add("second", default, Verified("{}"), null);
+        Assert.False(cache.Add("first", default, Verified("{}"), null));
+
+        Assert.True(cache.TryGet("resident", default, null, out _));
+    }
+
+    [Fact]
+    public void Add_OverAnEntryOfAnOlderGeneration_IsStoredTheFirstTime()
+    {
+        var cache = VerifiedCookieCache.Create(1)!;
+        cache.Add("resident", default, Verified("{}"), new object());
+        var current = new object();
+
+        Assert.True(cache.Add("newcomer", default, Verified("{}"), current));
+        Assert.True(cache.TryGet("newcomer", default, current, out _));
+    }
+
+    [Fact]
+    public void AddWritten_WhereAnotherIsStored_IsStoredAtOnce()
+    {
+        // A value this process wrote is what the browser sends next: it is not made to wait for a second sight.
+        var cache = VerifiedCookieCache.Create(1)!;
+        cache.Add("resident", default, Verified("{}"), null);
+
+        cache.AddWritten("written".AsMemory(), default, "{}"u8, null, null, null);
+
+        Assert.True(cache.TryGet("written", default, null, out _));
+        Assert.False(cache.TryGet("resident", default, null, out _));
+    }
+
+    [Fact]
+    public void Add_NotLoaded_IsNeitherStoredNorRemembered()
+    {
+        var cache = VerifiedCookieCache.Create(1)!;
+        cache.Add("resident", default, Verified("{}"), null);
+
+        Assert.False(cache.Add("newcomer", default, SessionCookieReadResult.Rejected(SessionCookieRejection.BadSignature), null));
+        Assert.False(cache.Add("newcomer", default, Verified("{}"), null));
+
+        Assert.True(cache.TryGet("resident", default, null, out _));
     }
 
     [Theory]

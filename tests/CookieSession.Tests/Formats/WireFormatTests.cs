@@ -5,6 +5,7 @@ using CookieSession.Formats.Connect;
 using CookieSession.Formats.Express;
 using CookieSession.Formats.Transports;
 using CookieSession.Json;
+using CookieSession.Signing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -65,6 +66,40 @@ public sealed class WireFormatTests
     }
 
     [Fact]
+    public void Read_ValueOtherServerWroteWhereTheSlotIsTaken_LoadsEveryTimeAndIsServedFromTheCacheFromItsThirdRequest()
+    {
+        // One slot, held by the value this server wrote; the other value is authentic (another server, same secret).
+        var wire = ConnectWire(VerifiedCookieCache.Create(1));
+        var resident = Written(wire, "{\"a\":1}"u8);
+        var other = Written(ConnectWire(cache: null), "{\"b\":2}"u8);
+
+        var firstSight = wire.Read(RequestWith(other));
+        var residentAfterFirstSight = wire.Read(RequestWith(resident));
+        var secondSight = wire.Read(RequestWith(other));
+        var third = wire.Read(RequestWith(other));
+
+        Assert.True(firstSight.IsLoaded && secondSight.IsLoaded && third.IsLoaded);
+        Assert.False(firstSight.IsCached);
+        Assert.True(residentAfterFirstSight.IsCached);
+        Assert.False(secondSight.IsCached);
+        Assert.True(third.IsCached);
+        Assert.Equal("{\"b\":2}", Encoding.UTF8.GetString(third.Json));
+    }
+
+    [Fact]
+    public void Read_TamperedValueSentAgainAndAgain_NeverEntersTheCache()
+    {
+        var wire = ConnectWire(VerifiedCookieCache.Create(1));
+        var resident = Written(wire, "{\"a\":1}"u8);
+        var tampered = Written(ConnectWire(cache: null), "{\"b\":2}"u8).Replace("%3A2%7D", "%3A3%7D", StringComparison.Ordinal);
+
+        var reads = Enumerable.Range(0, 3).Select(_ => wire.Read(RequestWith(tampered))).ToArray();
+
+        Assert.All(reads, read => Assert.Equal(SessionCookieRejection.BadSignature, read.Rejection));
+        Assert.True(wire.Read(RequestWith(resident)).IsCached);
+    }
+
+    [Fact]
     public void Write_CodecThatLimitsTheCookie_LimitsACopyAndLeavesTheSharedOptionsAsTheyWere()
     {
         var wire = new WireFormat(ConnectFormat.Descriptor, new SingleCookie("sid", CookieValueEncoding.Raw, NullLogger.Instance), new LifetimeCodec(), VerifiedCookieCache.Create(16));
@@ -78,13 +113,19 @@ public sealed class WireFormatTests
         Assert.Null(shared.MaxAge);
     }
 
-    private static string Written(WireFormat wire)
+    private static string Written(WireFormat wire) => Written(wire, "{\"a\":1}"u8);
+
+    private static string Written(WireFormat wire, ReadOnlySpan<byte> json)
     {
         var now = TimeProvider.System.GetUtcNow();
         var response = new DefaultHttpContext().Response;
-        wire.Write(response, "{\"a\":1}"u8, new SessionTimes(now, now), new CookieOptions { Path = "/" });
+        wire.Write(response, json, new SessionTimes(now, now), new CookieOptions { Path = "/" });
         return Assert.Single(response.Headers.SetCookie)!.Split(';')[0];
     }
+
+    /// <summary>Connect's signed, percent-encoded cookie under one secret, so that only authentic values load.</summary>
+    private static WireFormat ConnectWire(VerifiedCookieCache? cache)
+        => new(ConnectFormat.Descriptor, new SingleCookie("sid", CookieValueEncoding.Percent, NullLogger.Instance), new ConnectCodec(HmacSigner.ForCookieSignature(["secret"])), cache);
 
     private static HttpRequest RequestWith(string cookie)
     {

@@ -27,7 +27,8 @@ internal sealed class ConnectCodec : ISessionCodec
         }
 
         var prefix = SignedCookieValue.JsonPrefix.Length;
-        return SessionCookieReadResult.Verified(rented!, offset + prefix, length - prefix, needsRenewal: keyIndex != 0);
+        // What follows the JSON in the scratch is its signature, which travelled in the open.
+        return SessionCookieReadResult.Verified(rented!, offset + prefix, length - prefix, needsRenewal: keyIndex != 0, used: offset + length);
     }
 
     public void Encode(ReadOnlySpan<byte> json, SessionTimes times, ref PooledByteBuffer value)

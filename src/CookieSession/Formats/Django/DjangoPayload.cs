@@ -20,6 +20,9 @@ internal static class DjangoPayload
     /// <summary>The most JSON a compressed payload may inflate to (<see cref="PythonZlib.MaxInflatedLength"/>).</summary>
     public const int MaxInflatedLength = PythonZlib.MaxInflatedLength;
 
+    /// <summary>What .NET's base64url decoder accepts and Django's does not: standard base64's characters, padding, whitespace.</summary>
+    private static readonly SearchValues<byte> NotBase64Url = SearchValues.Create("+/= \t\r\n"u8);
+
     /// <summary>zlib's level 1: the fastest, whose output every zlib reads.</summary>
     private const int FastestLevel = 1;
 
@@ -78,7 +81,7 @@ internal static class DjangoPayload
         byte[]? inflated = null;
         try
         {
-            if (payload.IndexOfAny("+/= \t\r\n"u8) >= 0
+            if (payload.ContainsAny(NotBase64Url)
                 || Base64Url.DecodeFromUtf8(payload, decoded, out _, out var decodedLength) != OperationStatus.Done)
             {
                 return SessionCookieRejection.MalformedEncoding;

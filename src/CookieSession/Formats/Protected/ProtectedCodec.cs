@@ -103,7 +103,7 @@ internal sealed class ProtectedCodec : ISessionCodec
         }
 
         var (offset, length) = json.GetOffsetAndLength(written);
-        return SessionCookieReadResult.Verified(rented, offset, length, requiresMigration, times);
+        return SessionCookieReadResult.Verified(rented, offset, length, requiresMigration, times, used: written);
     }
 
     /// <summary>Refuses a session past its lifetimes, and asks for a new cookie once half the idle time has passed.</summary>

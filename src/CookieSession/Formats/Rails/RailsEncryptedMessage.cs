@@ -129,12 +129,9 @@ internal static class RailsEncryptedMessage
         }
 
         var padding = encoded.EndsWith("=="u8) ? 2 : encoded.EndsWith("="u8) ? 1 : 0;
-        foreach (var c in encoded[..^padding])
+        if (encoded[..^padding].ContainsAnyExcept(Base64Alphabet))
         {
-            if (!IsBase64Character(c))
-            {
-                return false;
-            }
+            return false;
         }
 
         if (padding > 0 && (SextetOf(encoded[^(padding + 1)]) & (padding == 2 ? 0x0F : 0x03)) != 0)
@@ -162,6 +159,6 @@ internal static class RailsEncryptedMessage
         _ => 63,
     };
 
-    private static bool IsBase64Character(byte c)
-        => c is (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9') or (byte)'+' or (byte)'/';
+    /// <summary>Strict base64's characters but padding: A-Z a-z 0-9 + /.</summary>
+    private static readonly SearchValues<byte> Base64Alphabet = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"u8);
 }
