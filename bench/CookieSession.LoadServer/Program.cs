@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime;
 using CookieSession;
+using CookieSession.Bench;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Primitives;
 
@@ -125,6 +126,25 @@ app.Map("/gc", gc =>
             $"{(GCSettings.IsServerGC ? "Server" : "Workstation")} GC, {(Variable("ConcurrentGC") == "True" ? "concurrent" : "not concurrent")}, " +
             $"{Variable("HeapCount")} heap(s) at start, DATAS {(Variable("GCDynamicAdaptationMode") == "1" ? "on" : "off")}, " +
             $"latency mode {GCSettings.LatencyMode}, {Environment.ProcessorCount} processor(s) seen"));
+    }));
+
+    // Allocation sampling while wrk drives a target (bench/load/allocations.sh): allocation ticks by type, from start
+    // to stop. The listener exists only in between, so that no other run pays for the events.
+    AllocationTicks? ticks = null;
+    gc.Map("/ticks/start", start => start.Run(context =>
+    {
+        ticks?.Dispose();
+        ticks = new AllocationTicks();
+        ticks.Start();
+        return context.Response.WriteAsync("started");
+    }));
+    gc.Map("/ticks/stop", stop => stop.Run(context =>
+    {
+        var counted = ticks?.Stop() ?? [];
+        ticks?.Dispose();
+        ticks = null;
+        return context.Response.WriteAsync(string.Join('\n', counted.OrderByDescending(t => t.Value)
+            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Value}\t{t.Key}"))));
     }));
     gc.Map("/counts", counts => counts.Run(context => context.Response.WriteAsync(string.Create(CultureInfo.InvariantCulture,
         $"{GC.GetTotalAllocatedBytes()} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:F0}"))));
