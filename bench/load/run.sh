@@ -3,8 +3,9 @@
 # iron-session, and every other CookieSessionFormat the library has) a .NET load server answers: /plain/ro, a bare
 # endpoint; /plain/headers, a bare endpoint sending the very headers a write sends, as constants (the limit a write
 # can reach); /plain/headers-hmac (once), the same and one HMAC-SHA256, the least a signed write does; /cs/ro, a
-# read; /cs/rmw, a read-modify-write. The session endpoints are driven with one session sent over and over and with 20,000 distinct ones picked at random (about 200 bytes of JSON each; Connect's and Express's
-# signed by the real Node packages, the others seeded by the server). OTHERS=1 adds ASP.NET Core's AddSession() and
+# read; /cs/rmw, a read-modify-write. The session endpoints are driven with one session sent over and over and with
+# 20,000 distinct ones picked at random (about 200 bytes of JSON each; Connect's and Express's signed by the real Node
+# packages, the others seeded by the server). OTHERS=1 adds ASP.NET Core's AddSession() and
 # connect@2.11.0 (Node) as the earlier rounds had them.
 # Targets alternate round by round, each warmed up before it is measured. Reports requests/second, p99 latency, the
 # server process's CPU time per request (/proc) and its allocation and collections per request (the server's own
