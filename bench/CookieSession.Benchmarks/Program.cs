@@ -13,7 +13,8 @@ namespace CookieSession.Benchmarks;
 /// bench/results/components.md; "-- --size" the cost against the session's size (<see cref="SizeBenchmarks"/>), into
 /// bench/results/size.md; "-- --scaling" Protected's seal and open on 1, 2, ... threads (<see cref="ScalingBenchmarks"/>), into
 /// bench/results/scaling.md; "-- --quick [CASE...]" gives a fast interleaved look while working (every case, or those
-/// whose names begin so); "-- --loop NAME SECONDS" runs one case for a profiler.
+/// whose names begin so); "-- --loop NAME SECONDS" runs one case for a profiler; "-- --allocations NAME [REQUESTS]"
+/// samples what one case allocates, by type; "-- --request-scaling [SECONDS]" runs whole requests on 1, 2, ... threads.
 /// </summary>
 internal static class Program
 {
@@ -22,6 +23,16 @@ internal static class Program
         if (args is ["--quick", .. var only])
         {
             return QuickRun.Run(only);
+        }
+
+        if (args is ["--allocations", var sampled, .. var count])
+        {
+            return AllocationSampling.Run(sampled, count is [var n] ? long.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 2_000_000);
+        }
+
+        if (args is ["--request-scaling", .. var duration])
+        {
+            return RequestScaling.Run(duration is [var d] ? double.Parse(d, System.Globalization.CultureInfo.InvariantCulture) : 3);
         }
 
         if (args is ["--loop", var name, var seconds])

@@ -67,13 +67,10 @@ internal static class QuickRun
             return benchmarks;
         }).ToArray();
 
-    /// <summary>
-    /// --loop NAME SECONDS: one case in a loop, for a profiler (perf record with DOTNET_PerfMapEnabled=1) to
-    /// attach to; prints the case names when NAME matches none.
-    /// </summary>
-    public static int Loop(string name, double seconds)
+    /// <summary>The case named <paramref name="name"/>, with the suite it runs in set up; none (the names printed) when no case is so named.</summary>
+    public static Func<object>? Find(string name, out SessionBenchmarks benchmarks)
     {
-        var benchmarks = new SessionBenchmarks();
+        benchmarks = new SessionBenchmarks();
         benchmarks.Setup();
         var components = new ComponentBenchmarks();
         components.Setup();
@@ -82,10 +79,24 @@ internal static class QuickRun
         if (match < 0)
         {
             Console.Error.WriteLine("cases: " + string.Join(", ", cases.Select(c => c.Name)));
+            return null;
+        }
+
+        return cases[match].Action;
+    }
+
+    /// <summary>
+    /// --loop NAME SECONDS: one case in a loop, for a profiler (perf record with DOTNET_PerfMapEnabled=1) to
+    /// attach to; prints the case names when NAME matches none.
+    /// </summary>
+    public static int Loop(string name, double seconds)
+    {
+        var action = Find(name, out var benchmarks);
+        if (action is null)
+        {
             return 2;
         }
 
-        var action = cases[match].Action;
         var watch = Stopwatch.StartNew();
         long count = 0;
         while (watch.Elapsed.TotalSeconds < seconds)

@@ -28,6 +28,9 @@ internal sealed class RequestHarness
 
     public HttpContext Context => _context;
 
+    /// <summary>Another harness over the same pipeline, services and cookie: its own request and response, the same middleware.</summary>
+    public RequestHarness Twin() => new(_pipeline, _services, _cookie);
+
     /// <summary>Runs one request through the pipeline, in a new context, and starts the response.</summary>
     public async Task RunAsync()
     {

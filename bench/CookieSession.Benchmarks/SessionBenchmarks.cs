@@ -328,6 +328,17 @@ public class SessionBenchmarks
         return new RequestHarness(app.Build(), _services, cookie);
     }
 
+    /// <summary>The harnesses of the cases that <see cref="RequestScaling"/> runs on several threads at once, by case name.</summary>
+    internal IReadOnlyDictionary<string, RequestHarness> ScalingCases() => new Dictionary<string, RequestHarness>
+    {
+        ["read only"] = _readOnly,
+        ["read only, first sight"] = _readOnlyFirstSight,
+        ["read-modify-write"] = _readModifyWrite,
+        ["express read-modify-write"] = _expressReadModifyWrite,
+        ["protected first sight"] = _protectedReadOnlyFirstSight,
+        ["protected read-modify-write"] = _protectedReadModifyWrite,
+    };
+
     /// <summary>Data Protection alone: what the Protected format's write pays to the framework (for --quick).</summary>
     internal byte[] ProtectOnly()
         => _protectedServices.GetRequiredService<IDataProtectionProvider>().CreateProtector("CookieSession.Protected.v1", "connect.sess")

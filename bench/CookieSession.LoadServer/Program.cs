@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Runtime;
+using System.Security.Cryptography;
+using System.Text;
 using CookieSession;
+using CookieSession.Bench;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Primitives;
 
@@ -60,6 +63,19 @@ app.Map("/plain", plain =>
         response.CacheControl = writeHeaders.CacheControl;
         response.Pragma = writeHeaders.Pragma;
         response.Vary = writeHeaders.Vary;
+        return context.Response.WriteAsync(writeHeaders.Body);
+    }));
+
+    // The same, plus one HMAC-SHA256 of a session's JSON with a key kept per thread (the micro-benchmarks' floor): how
+    // close any signed write can come to /plain/headers, whatever the library around the MAC does.
+    plain.Map("/headers-hmac", headers => headers.Run(context =>
+    {
+        var response = context.Response.Headers;
+        response.SetCookie = writeHeaders.SetCookie;
+        response.CacheControl = writeHeaders.CacheControl;
+        response.Pragma = writeHeaders.Pragma;
+        response.Vary = writeHeaders.Vary;
+        writeHeaders.Mac();
         return context.Response.WriteAsync(writeHeaders.Body);
     }));
 });
@@ -126,6 +142,25 @@ app.Map("/gc", gc =>
             $"{Variable("HeapCount")} heap(s) at start, DATAS {(Variable("GCDynamicAdaptationMode") == "1" ? "on" : "off")}, " +
             $"latency mode {GCSettings.LatencyMode}, {Environment.ProcessorCount} processor(s) seen"));
     }));
+
+    // Allocation sampling while wrk drives a target (bench/load/allocations.sh): allocation ticks by type, from start
+    // to stop. The listener exists only in between, so that no other run pays for the events.
+    AllocationTicks? ticks = null;
+    gc.Map("/ticks/start", start => start.Run(context =>
+    {
+        ticks?.Dispose();
+        ticks = new AllocationTicks();
+        ticks.Start();
+        return context.Response.WriteAsync("started");
+    }));
+    gc.Map("/ticks/stop", stop => stop.Run(context =>
+    {
+        var counted = ticks?.Stop() ?? [];
+        ticks?.Dispose();
+        ticks = null;
+        return context.Response.WriteAsync(string.Join('\n', counted.OrderByDescending(t => t.Value)
+            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Value}\t{t.Key}"))));
+    }));
     gc.Map("/counts", counts => counts.Run(context => context.Response.WriteAsync(string.Create(CultureInfo.InvariantCulture,
         $"{GC.GetTotalAllocatedBytes()} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:F0}"))));
 });
@@ -146,6 +181,21 @@ internal sealed class WriteHeaders
     public StringValues Vary { get; private set; }
 
     public string Body { get; private set; } = "";
+
+    [ThreadStatic]
+    private static IncrementalHash? t_hmac;
+
+    private static readonly byte[] SessionJson = Encoding.UTF8.GetBytes(
+        "j:{\"userId\":\"7f1c2a9e-4b3d-4c8e-9a61-0d5e2f7b8c34\",\"name\":\"Ada Lovelace\",\"roles\":[\"admin\",\"editor\",\"viewer\"],\"counter\":42,\"csrf\":\"kW3p9sQ2vX7yZ1aB4cD6eF8gH0iJ2kL4mN6oP8qR0sT\"}");
+
+    /// <summary>One HMAC-SHA256 of the session's JSON, as the library signs it, with the thread's keyed instance.</summary>
+    public void Mac()
+    {
+        var hmac = t_hmac ??= IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, "a benchmark secret that is 32+ bytes long"u8);
+        Span<byte> mac = stackalloc byte[32];
+        hmac.AppendData(SessionJson);
+        hmac.GetHashAndReset(mac);
+    }
 
     public async Task TakeFromOneWriteAsync(string url)
     {

@@ -2,7 +2,8 @@
 # Where the load server's CPU goes under wrk: perf samples of the server process (pinned to one core, wrk on the
 # other) while wrk drives one endpoint, for the bare endpoints (/plain/ro, and /plain/headers with a write's headers)
 # and the session endpoints with one session and with many distinct ones (as bench/load/run.sh drives them),
-# summarised by module and by function into bench/results/load-profile-<format>.md. Needs perf (Debian's linux-perf)
+# summarised by module and by function, with what each target allocates by type (the server's allocation ticks,
+# bench/Shared/AllocationTicks.cs), into bench/results/load-profile-<format>.md. Needs perf (Debian's linux-perf)
 # and wrk; the Node peers of tests/interop for Connect's and Express's sessions.
 #   bench/load/profile.sh        (SECONDS_PER_TARGET, CONNECTIONS, FORMAT, SESSIONS may be set in the environment)
 set -eu
@@ -15,6 +16,9 @@ secret="a benchmark secret that is 32+ bytes long"
 port=5090
 work=$(mktemp -d)
 
+if [ ! -f tests/interop/node_modules/.package-lock.json ]; then
+  (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
+fi
 dotnet build -c Release bench/CookieSession.LoadServer -v quiet -nologo >/dev/null
 server_dll=bench/CookieSession.LoadServer/bin/Release/net10.0/CookieSession.LoadServer.dll
 
@@ -50,9 +54,14 @@ for run in plain/ro:one plain/headers:one cs/ro:one cs/rmw:one cs/ro:many cs/rmw
   data="$work/$(tr / - <<<"$target")-$sessions.data"
   perf record -q -F 999 -g -p "$server" -o "$data" -- sleep "$seconds" >/dev/null 2>&1 &
   recorder=$!
+  allocated_before=$(curl -sf "$base/gc/counts" | cut -d' ' -f1)
+  curl -sf "$base/gc/ticks/start" >/dev/null
   out=$(SESSIONS="$work/$sessions" taskset -c 0 wrk -t1 -c"$connections" -d"${seconds}s" -s bench/load/sessions.lua "$base/$target")
+  curl -sf "$base/gc/ticks/stop" >"$work/ticks"
+  allocated_after=$(curl -sf "$base/gc/counts" | cut -d' ' -f1)
   wait $recorder
   rps=$(sed -nE 's/^Requests\/sec: *([0-9.]+).*/\1/p' <<<"$out")
+  requests=$(sed -nE 's/^ *([0-9]+) requests in .*/\1/p' <<<"$out")
   {
     echo
     echo "## /$target, $([ "$sessions" = one ] && echo "one session" || echo "$many sessions"): $rps requests/s"
@@ -66,6 +75,15 @@ for run in plain/ro:one plain/headers:one cs/ro:one cs/rmw:one cs/ro:many cs/rmw
     echo '```'
     perf report -i "$data" --no-children --sort dso --stdio -g none 2>/dev/null | grep '%' | head -8
     echo '```'
+    echo
+    echo "Allocated: $(( (allocated_after - allocated_before) / requests )) bytes a request (the server's own counter, the"
+    echo "requests wrk counted). By type, from the runtime's allocation ticks (one about every 100 KB, naming the type that"
+    echo "crossed the mark), each type's share of the ticks in bytes a request; the ticks' own reads (a few requests) included:"
+    echo
+    echo "| type | bytes a request | ticks |"
+    echo "|---|---:|---:|"
+    awk -F'\t' -v total=$(( (allocated_after - allocated_before) / requests )) '{ n[NR] = $1; t[NR] = $2; all += $1 }
+      END { for (i = 1; i <= NR && i <= 12; i++) printf "| `%s` | %.0f | %d |\n", t[i], total * n[i] / all, n[i] }' "$work/ticks"
     echo
     echo "Functions (self), top 25:"
     echo

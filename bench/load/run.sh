@@ -2,9 +2,10 @@
 # Load comparison on loopback, in one run. For each format (Connect, Express's cookie-session, Protected,
 # iron-session, and every other CookieSessionFormat the library has) a .NET load server answers: /plain/ro, a bare
 # endpoint; /plain/headers, a bare endpoint sending the very headers a write sends, as constants (the limit a write
-# can reach); /cs/ro, a read; /cs/rmw, a read-modify-write. The session endpoints are driven with one session sent
-# over and over and with 20,000 distinct ones picked at random (about 200 bytes of JSON each; Connect's and Express's
-# signed by the real Node packages, the others seeded by the server). OTHERS=1 adds ASP.NET Core's AddSession() and
+# can reach); /plain/headers-hmac (once), the same and one HMAC-SHA256, the least a signed write does; /cs/ro, a
+# read; /cs/rmw, a read-modify-write. The session endpoints are driven with one session sent over and over and with
+# 20,000 distinct ones picked at random (about 200 bytes of JSON each; Connect's and Express's signed by the real Node
+# packages, the others seeded by the server). OTHERS=1 adds ASP.NET Core's AddSession() and
 # connect@2.11.0 (Node) as the earlier rounds had them.
 # Targets alternate round by round, each warmed up before it is measured. Reports requests/second, p99 latency, the
 # server process's CPU time per request (/proc) and its allocation and collections per request (the server's own
@@ -84,8 +85,11 @@ for f in $formats; do
     [ "$(curl -s -H "Cookie: $c" "$base/cs/ro")" = "Ada Lovelace" ] || { echo "$label ro broken" >&2; exit 1; }
   done
   # name | reference | url | sessions file | server pid ("bare" is the first format's /plain/ro; "headers" its own)
-  [ ${#targets[@]} -eq 0 ] && targets+=("bare||$base/plain/ro|$work/$f.one|${pid_of[$f]}")
+  first_target=$([ ${#targets[@]} -eq 0 ] && echo 1 || echo 0)
+  [ "$first_target" = 1 ] && targets+=("bare||$base/plain/ro|$work/$f.one|${pid_of[$f]}")
   targets+=("$label headers||$base/plain/headers|$work/$f.one|${pid_of[$f]}")
+  # Once: the same headers plus one HMAC-SHA256, the nearest any signed write can come to its headers endpoint.
+  [ "$first_target" = 1 ] && targets+=("$label headers + one HMAC|$label headers|$base/plain/headers-hmac|$work/$f.one|${pid_of[$f]}")
   targets+=("$label ro|bare|$base/cs/ro|$work/$f.one|${pid_of[$f]}")
   targets+=("$label rmw|$label headers|$base/cs/rmw|$work/$f.one|${pid_of[$f]}")
   targets+=("$label ro, $many sessions|bare|$base/cs/ro|$work/$f.many|${pid_of[$f]}")
@@ -162,7 +166,8 @@ commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo
   echo "(/proc) per request; allocation and gen0/gen1/gen2 collections per request are the server's own counters, read"
   echo "around each measured run. \"vs ref\" is against the target's reference: reads against bare (/plain/ro, the same"
   echo "branching and answer without the session), writes against their format's headers endpoint (/plain/headers, the"
-  echo "write's Set-Cookie, Cache-Control, Pragma and Vary as constants). One session: the same cookie every request;"
+  echo "write's Set-Cookie, Cache-Control, Pragma and Vary as constants; \"headers + one HMAC\" adds one HMAC-SHA256 of the"
+  echo "session's JSON with a reused key, the least a signed write does). One session: the same cookie every request;"
   echo "$many sessions: a cookie picked at random among that many distinct ones (more than the verified-value cache holds)."
   echo
   echo "| target | requests/s | vs ref | p99 µs | CPU µs/request | vs ref | bytes/request | GCs per 1k requests (0/1/2) |"

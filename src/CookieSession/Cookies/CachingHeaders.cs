@@ -7,6 +7,9 @@ namespace CookieSession.Cookies;
 /// <summary>What a response that depends on, or carries, the session cookie must tell caches.</summary>
 internal static class CachingHeaders
 {
+    /// <summary>The <c>Cache-Control</c> a response carrying the cookie gets; one instance, so that finding it again costs a comparison.</summary>
+    private const string NotStorable = "no-cache, no-store";
+
     /// <summary>Says that the response depends on the request's cookies, unless <c>Vary</c> already lists them (or <c>*</c>).</summary>
     public static void AddVaryCookie(HttpResponse response)
     {
@@ -33,13 +36,14 @@ internal static class CachingHeaders
     {
         var headers = response.Headers;
         var cacheControl = headers.CacheControl;
-        if (Lists(cacheControl, "no-store") || Lists(cacheControl, "private"))
+        if ((cacheControl.Count == 1 && ReferenceEquals(cacheControl[0], NotStorable))
+            || Lists(cacheControl, "no-store") || Lists(cacheControl, "private"))
         {
             return null;
         }
 
         var before = new CachingHeadersBefore(cacheControl, headers.Pragma);
-        headers.CacheControl = "no-cache, no-store";
+        headers.CacheControl = NotStorable;
         headers.Pragma = "no-cache";
         return before;
     }

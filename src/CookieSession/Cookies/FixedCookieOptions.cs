@@ -16,7 +16,11 @@ internal sealed class FixedCookieOptions : CookieOptions
         : base(options)
     {
         AttributeText = SetCookieWriter.FormatAttributes(options);
+        AttributesAreValid = SetCookieWriter.AreValidAttributes(options);
     }
+
+    /// <summary>Whether the attributes passed the checks every write makes; checked once, as they never change.</summary>
+    public bool AttributesAreValid { get; }
 
     /// <summary>The attributes as <see cref="SetCookieWriter.Format"/> writes them, from <c>; expires=</c> to the extensions.</summary>
     public string AttributeText { get; }

@@ -293,8 +293,19 @@ internal static class SetCookieWriter
         }
     }
 
+    /// <summary>Whether <see cref="ValidateAttributes"/> lets these options through.</summary>
+    public static bool AreValidAttributes(CookieOptions options)
+        => (string.IsNullOrEmpty(options.Path) || CookieAttributes.IsValidPath(options.Path))
+            && (string.IsNullOrEmpty(options.Domain) || CookieAttributes.IsValidDomain(options.Domain))
+            && options.Extensions.All(CookieAttributes.IsValidExtension);
+
     private static void ValidateAttributes(CookieOptions options)
     {
+        if (options is FixedCookieOptions { AttributesAreValid: true })
+        {
+            return;
+        }
+
         if (!string.IsNullOrEmpty(options.Path) && !CookieAttributes.IsValidPath(options.Path))
         {
             throw new ArgumentException($"The cookie path {CookieAttributes.PathRule}.", nameof(options));

@@ -121,7 +121,7 @@ internal sealed partial class RequestSession
             changed |= !json.WrittenSpan.SequenceEqual(contents.LoadedJson);
         }
 
-        if (changed && !contents.IsNew && contents.Count == 0 && _settings.Descriptor.DeletesEmptiedSession)
+        if (changed && _settings.Descriptor.DeletesEmptiedSession && !contents.IsNew && contents.Count == 0)
         {
             // The peer's framework deletes a cookie whose session was emptied rather than write an empty one.
             return IsSecured(out tls) ? SessionOutcome.Deleted : SessionOutcome.NotSecured;
