@@ -111,7 +111,8 @@ internal static class RailsEncryptedMessage
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(ciphertext, clearArray: true);
+            // Only ciphertext was written here: nothing to wipe.
+            ArrayPool<byte>.Shared.Return(ciphertext);
         }
     }
 
