@@ -35,7 +35,7 @@ internal static class ProtectedPayload
         BinaryPrimitives.WriteUInt16BigEndian(sealedBytes[1..], checked((ushort)key.Wrapped.Length));
         key.Wrapped.CopyTo(sealedBytes[3..]);
         var nonce = sealedBytes.Slice(header, DataKey.NonceSize);
-        RandomNumberGenerator.Fill(nonce);
+        PublicNonces.Fill(nonce);
 
         // The plaintext is built in the ciphertext's place and encrypted there.
         var body = sealedBytes.Slice(header + DataKey.NonceSize, plaintextLength);

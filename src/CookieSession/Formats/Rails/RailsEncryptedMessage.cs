@@ -97,7 +97,7 @@ internal static class RailsEncryptedMessage
     {
         Span<byte> iv = stackalloc byte[IvSize];
         Span<byte> tag = stackalloc byte[TagSize];
-        RandomNumberGenerator.Fill(iv);
+        PublicNonces.Fill(iv);
         var ciphertext = ArrayPool<byte>.Shared.Rent(Math.Max(1, plaintext.Length));
         try
         {
