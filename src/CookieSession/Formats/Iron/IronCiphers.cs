@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace CookieSession.Formats.Iron;
@@ -26,6 +27,18 @@ internal static class IronCiphers
     [ThreadStatic]
     private static Aes? t_aes;
 
+    [ThreadStatic]
+    private static byte[]? t_encryptorKey;
+
+    [ThreadStatic]
+    private static ICryptoTransform? t_encryptor;
+
+    /// <summary>The last ciphertext block the thread's encryptor wrote, which it chains the next block to.</summary>
+    [ThreadStatic]
+    private static byte[]? t_chain;
+
+    private const int BlockSize = 16;
+
     /// <summary>HMAC-SHA256 of <paramref name="data"/> under <paramref name="key"/>, into 32 bytes of <paramref name="hash"/>.</summary>
     public static void Mac(byte[] key, ReadOnlySpan<byte> data, Span<byte> hash)
     {
@@ -42,8 +55,50 @@ internal static class IronCiphers
     }
 
     /// <summary>AES-256-CBC with PKCS#7 padding: the length written to <paramref name="destination"/>.</summary>
+    /// <remarks>
+    /// A one-shot CBC call sets up a new cipher context and key schedule each time, so seals go through the thread's
+    /// encryptor instead, kept running from one seal to the next: CBC feeds each block the previous ciphertext block,
+    /// so a message's first block is given as <c>P1 ^ IV ^ previous</c>, which the encryptor turns into exactly
+    /// <c>E(P1 ^ IV)</c>, the first block of the message under its own IV. The output is that of
+    /// <see cref="SymmetricAlgorithm.EncryptCbc(ReadOnlySpan{byte}, ReadOnlySpan{byte}, PaddingMode)"/>, byte for byte.
+    /// </remarks>
     public static int Encrypt(byte[] key, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> iv, Span<byte> destination)
-        => For(key).EncryptCbc(plaintext, iv, destination, PaddingMode.PKCS7);
+    {
+        var length = CiphertextLength(plaintext.Length);
+        var encryptor = EncryptorFor(key);
+        var blocks = ArrayPool<byte>.Shared.Rent(2 * length);
+        try
+        {
+            // PKCS#7: every message gains 1 to 16 bytes, each holding their count.
+            plaintext.CopyTo(blocks);
+            blocks.AsSpan(plaintext.Length, length - plaintext.Length).Fill((byte)(length - plaintext.Length));
+            var first = blocks.AsSpan(0, BlockSize);
+            for (var i = 0; i < BlockSize; i++)
+            {
+                first[i] ^= (byte)(iv[i] ^ t_chain![i]);
+            }
+
+            if (encryptor.TransformBlock(blocks, 0, length, blocks, length) != length)
+            {
+                throw new CryptographicException("The encryptor held back part of a padded message.");
+            }
+
+            blocks.AsSpan(length, length).CopyTo(destination);
+            blocks.AsSpan((2 * length) - BlockSize, BlockSize).CopyTo(t_chain);
+            return length;
+        }
+        catch
+        {
+            // Where the chain stands is no longer known: the next seal starts a new encryptor.
+            DropEncryptor();
+            throw;
+        }
+        finally
+        {
+            // The plaintext was copied here.
+            ArrayPool<byte>.Shared.Return(blocks, clearArray: true);
+        }
+    }
 
     /// <summary>Reverses <see cref="Encrypt"/>.</summary>
     /// <exception cref="CryptographicException">The padding is wrong: not this key, or not a ciphertext.</exception>
@@ -65,5 +120,29 @@ internal static class IronCiphers
         }
 
         return aes;
+    }
+
+    private static ICryptoTransform EncryptorFor(byte[] key)
+    {
+        var encryptor = t_encryptor;
+        if (encryptor is null || !ReferenceEquals(t_encryptorKey, key))
+        {
+            DropEncryptor();
+            using var aes = Aes.Create();
+            aes.Mode = CipherMode.CBC;
+            aes.Padding = PaddingMode.None;
+            t_chain = new byte[BlockSize];
+            t_encryptor = encryptor = aes.CreateEncryptor(key, t_chain);
+            t_encryptorKey = key;
+        }
+
+        return encryptor;
+    }
+
+    private static void DropEncryptor()
+    {
+        t_encryptor?.Dispose();
+        t_encryptor = null;
+        t_encryptorKey = null;
     }
 }

@@ -27,7 +27,17 @@ internal sealed class IronKeys
     /// <summary>How many seals share one pair of salts.</summary>
     public const int SealsPerSalt = 1 << 16;
 
+    /// <summary>Seals a thread takes from a pair of salts at once.</summary>
+    private const int SealsPerBlock = 256;
+
     private const int MaxKeysPerPassword = 256;
+
+    /// <summary>The pair of salts whose seals this thread holds a block of, and how many of them are left.</summary>
+    [ThreadStatic]
+    private static Salts? t_blockSalts;
+
+    [ThreadStatic]
+    private static int t_blockLeft;
     private const int SaltBytes = 32;
     private const int KeyBytes = 32;
 
@@ -44,19 +54,32 @@ internal sealed class IronKeys
     }
 
     /// <summary>The salts (hex text, as written in a seal) and keys to seal the next seal with, under the current password.</summary>
+    /// <remarks>
+    /// Threads take a pair's seals in blocks of <see cref="SealsPerBlock"/>, each block counted against
+    /// <see cref="SealsPerSalt"/> as a whole, so that seals on different cores do not all write to one counter; a pair
+    /// serves at most <see cref="SealsPerSalt"/> seals.
+    /// </remarks>
     public Salts ForSealing()
     {
         var salts = Volatile.Read(ref _salts);
-        if (salts is null || Interlocked.Increment(ref salts.Uses) > SealsPerSalt)
+        if (salts is not null && ReferenceEquals(t_blockSalts, salts) && t_blockLeft > 0)
+        {
+            t_blockLeft--;
+            return salts;
+        }
+
+        if (salts is null || Interlocked.Add(ref salts.Uses, SealsPerBlock) > SealsPerSalt)
         {
             var fresh = new Salts(RandomHex(), RandomHex());
             fresh.EncryptionKey = Derive(_passwords.CurrentId, _passwords.Current, fresh.EncryptionSalt, keep: true);
             fresh.HmacKey = Derive(_passwords.CurrentId, _passwords.Current, fresh.HmacSalt, keep: true);
-            fresh.Uses = 1;
+            fresh.Uses = SealsPerBlock;
             Interlocked.CompareExchange(ref _salts, fresh, salts);
-            return fresh;
+            salts = fresh;
         }
 
+        t_blockSalts = salts;
+        t_blockLeft = SealsPerBlock - 1;
         return salts;
     }
 

@@ -68,7 +68,7 @@ internal static class IronSeal
     {
         var salts = keys.ForSealing();
         Span<byte> iv = stackalloc byte[IvBytes];
-        RandomNumberGenerator.Fill(iv);
+        PublicNonces.Fill(iv);
         Write(ref buffer, json, passwordId, expiration, salts.EncryptionSalt, salts.HmacSalt, iv, salts.EncryptionKey, salts.HmacKey, reuse: true);
     }
 

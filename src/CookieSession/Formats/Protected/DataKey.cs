@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace CookieSession.Formats.Protected;
@@ -9,10 +10,13 @@ namespace CookieSession.Formats.Protected;
 /// </summary>
 /// <remarks>
 /// An <see cref="AesGcm"/> is not safe to share between threads, and every seal and first-sight open on a server goes
-/// through its current key, so the key lends instances from a small pool instead of serializing requests on one:
-/// taking or giving one back is one interlocked exchange, nothing waits, and a thread that finds the pool empty (more
-/// threads inside a seal at once than the pool holds, which needs more threads than cores, preempted mid-seal)
-/// makes an instance of its own and the pool keeps it if a slot is free, else it is disposed.
+/// through its current key, so the key lends instances from a small pool instead of serializing requests on one. Each
+/// thread has a home slot (handed out in turn, so the first threads get distinct ones) that it takes from and gives
+/// back to first, and each slot has cache lines of its own, so that threads on different cores neither take each
+/// other's instances nor write to one line: taking or giving back is one interlocked exchange on the thread's own line,
+/// and nothing waits. A thread that finds its slot empty looks through the others; with none free (more threads inside
+/// a seal at once than the pool holds: more threads than cores, preempted mid-seal) it keys an instance of its own,
+/// which the pool keeps if a slot is free and disposes otherwise, so the pool never holds more than its slots.
 /// </remarks>
 internal sealed class DataKey
 {
@@ -26,20 +30,40 @@ internal sealed class DataKey
     public const int TagSize = 16;
 
     /// <summary>Instances kept per key: twice the cores, so that threads preempted mid-seal rarely leave it empty.</summary>
-    private static readonly int PoolSize = Math.Max(4, 2 * Environment.ProcessorCount);
+    internal static readonly int PoolSize = Math.Max(4, 2 * Environment.ProcessorCount);
+
+    /// <summary>The home slot of the next thread that seals or opens for the first time.</summary>
+    private static int s_nextHome;
+
+    /// <summary>The number of the next key made, so that a thread's block of uses names its key without holding it.</summary>
+    private static long s_nextId;
+
+    /// <summary>The key whose uses this thread holds a block of, and how many of them are left.</summary>
+    [ThreadStatic]
+    private static long t_blockKey;
+
+    [ThreadStatic]
+    private static int t_blockLeft;
+
+    /// <summary>This thread's home slot, 1 to <see cref="PoolSize"/> (0: none yet); the same index in every key's pool.</summary>
+    [ThreadStatic]
+    private static int t_home;
 
     // Pinned so that the garbage collector never leaves copies of the key behind when it compacts; new instances are
     // keyed from it.
     private readonly byte[] _key;
-    private readonly AesGcm?[] _pool;
+    // Slot 0 is never used: it keeps the array's length, which every index check reads, off the lines slots are
+    // written on.
+    private readonly Slot[] _pool;
+    private readonly long _id = Interlocked.Increment(ref s_nextId);
     private long _uses;
 
     public DataKey(ReadOnlySpan<byte> key, byte[] wrapped, object? generation, bool requiresMigration)
     {
         _key = GC.AllocateUninitializedArray<byte>(key.Length, pinned: true);
         key.CopyTo(_key);
-        _pool = new AesGcm?[PoolSize];
-        _pool[0] = new AesGcm(_key, TagSize);
+        _pool = new Slot[PoolSize + 1];
+        _pool[1].Cipher = new AesGcm(_key, TagSize);
         Wrapped = wrapped;
         Generation = generation;
         RequiresMigration = requiresMigration;
@@ -54,25 +78,50 @@ internal sealed class DataKey
     /// <summary>Data Protection wrapped it under a key that is no longer the default: cookies sealed with it are renewed.</summary>
     public bool RequiresMigration { get; }
 
+    /// <summary>Uses a thread reserves at once, so that seals on different cores do not all write to one counter.</summary>
+    private const int UsesPerBlock = 256;
+
     /// <summary>Counts one seal; <see langword="false"/> once the key has made <see cref="MaxUses"/>.</summary>
-    public bool TryReserve() => Interlocked.Increment(ref _uses) <= MaxUses;
+    /// <remarks>
+    /// Threads take uses in blocks, each block counted against <see cref="MaxUses"/> as a whole, so a key seals at most
+    /// <see cref="MaxUses"/> times (a little less: the unused rest of the blocks threads held when it was replaced).
+    /// </remarks>
+    public bool TryReserve()
+    {
+        if (t_blockKey == _id && t_blockLeft > 0)
+        {
+            t_blockLeft--;
+            return true;
+        }
+
+        if (Interlocked.Add(ref _uses, UsesPerBlock) > MaxUses)
+        {
+            return false;
+        }
+
+        t_blockKey = _id;
+        t_blockLeft = UsesPerBlock - 1;
+        return true;
+    }
 
     public void Encrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData)
     {
-        var aes = Rent(out var slot);
+        var home = Home();
+        var aes = Rent(home);
         try
         {
             aes.Encrypt(nonce, plaintext, ciphertext, tag, associatedData);
         }
         finally
         {
-            Return(aes, slot);
+            Return(aes, home);
         }
     }
 
     public bool TryDecrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
-        var aes = Rent(out var slot);
+        var home = Home();
+        var aes = Rent(home);
         try
         {
             aes.Decrypt(nonce, ciphertext, tag, plaintext, associatedData);
@@ -84,41 +133,82 @@ internal sealed class DataKey
         }
         finally
         {
-            Return(aes, slot);
+            Return(aes, home);
         }
     }
 
-    /// <summary>An instance no other thread is using; <paramref name="slot"/> is where it was found (or would go).</summary>
-    private AesGcm Rent(out int slot)
+    /// <summary>How many instances the pool holds now (none is lent out while this is read in tests).</summary>
+    internal int PooledCount
     {
-        // Threads start looking at different slots, so that they rarely contend for one cache line's instance.
-        var start = (int)((uint)Environment.CurrentManagedThreadId % (uint)_pool.Length);
-        for (var i = 0; i < _pool.Length; i++)
+        get
         {
-            slot = start + i < _pool.Length ? start + i : start + i - _pool.Length;
-            var aes = Interlocked.Exchange(ref _pool[slot], null);
+            var count = 0;
+            for (var i = 1; i < _pool.Length; i++)
+            {
+                count += Volatile.Read(ref _pool[i].Cipher) is null ? 0 : 1;
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>This thread's home slot: the first threads each get their own, in turn.</summary>
+    private static int Home()
+    {
+        var home = t_home;
+        if (home == 0)
+        {
+            t_home = home = (int)((uint)Interlocked.Increment(ref s_nextHome) % (uint)PoolSize) + 1;
+        }
+
+        return home;
+    }
+
+    /// <summary>An instance no other thread is using: the home slot's, another slot's, or a new one.</summary>
+    private AesGcm Rent(int home)
+    {
+        var aes = Interlocked.Exchange(ref _pool[home].Cipher, null);
+        if (aes is not null)
+        {
+            return aes;
+        }
+
+        for (var i = 1; i < PoolSize; i++)
+        {
+            var slot = home + i <= PoolSize ? home + i : home + i - PoolSize;
+            aes = Interlocked.Exchange(ref _pool[slot].Cipher, null);
             if (aes is not null)
             {
                 return aes;
             }
         }
 
-        slot = start;
         return new AesGcm(_key, TagSize);
     }
 
-    /// <summary>Gives the instance back to its slot, or to any free one; disposes it when the pool is full.</summary>
-    private void Return(AesGcm aes, int slot)
+    /// <summary>Gives the instance back to the home slot, or to any free one; disposes it when the pool is full.</summary>
+    private void Return(AesGcm aes, int home)
     {
-        for (var i = 0; i < _pool.Length; i++)
+        for (var i = 0; i < PoolSize; i++)
         {
-            var index = slot + i < _pool.Length ? slot + i : slot + i - _pool.Length;
-            if (Interlocked.CompareExchange(ref _pool[index], aes, null) is null)
+            var slot = home + i <= PoolSize ? home + i : home + i - PoolSize;
+            if (Interlocked.CompareExchange(ref _pool[slot].Cipher, aes, null) is null)
             {
                 return;
             }
         }
 
         aes.Dispose();
+    }
+
+    /// <summary>
+    /// One slot of the pool, alone on two cache lines (the line and the neighbour that x64 processors prefetch with it),
+    /// so that threads exchanging in different slots never write to the same line.
+    /// </summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private struct Slot
+    {
+        [FieldOffset(0)]
+        public AesGcm? Cipher;
     }
 }

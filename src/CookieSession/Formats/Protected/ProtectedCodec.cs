@@ -36,6 +36,9 @@ internal sealed class ProtectedCodec : ISessionCodec
     private static readonly SearchValues<char> Base64UrlAlphabet =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
+    /// <summary>The longest seal built on the stack; a larger session's seal is built in a pooled array.</summary>
+    private const int MaxStackSeal = 1024;
+
     private readonly DataKeys _keys;
     private readonly TimeProvider _time;
     private readonly TimeSpan? _idle;
@@ -63,10 +66,25 @@ internal sealed class ProtectedCodec : ISessionCodec
 
     public void Encode(ReadOnlySpan<byte> json, SessionTimes times, ref PooledByteBuffer value)
     {
-        var protectedBytes = ProtectedPayload.Seal(_keys.ForSealing(), json, times);
-        var length = Base64Url.GetEncodedLength(protectedBytes.Length);
-        Base64Url.EncodeToUtf8(protectedBytes, value.GetSpan(length));
-        value.Advance(length);
+        var key = _keys.ForSealing();
+        var sealedLength = ProtectedPayload.SealedLength(key, json.Length);
+        byte[]? rented = null;
+        Span<byte> sealedBytes = sealedLength <= MaxStackSeal ? stackalloc byte[MaxStackSeal] : (rented = ArrayPool<byte>.Shared.Rent(sealedLength));
+        try
+        {
+            ProtectedPayload.Seal(key, json, times, sealedBytes[..sealedLength]);
+            var length = Base64Url.GetEncodedLength(sealedLength);
+            Base64Url.EncodeToUtf8(sealedBytes[..sealedLength], value.GetSpan(length));
+            value.Advance(length);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                // The plaintext is built in this buffer before it is encrypted there.
+                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+            }
+        }
     }
 
     /// <summary>

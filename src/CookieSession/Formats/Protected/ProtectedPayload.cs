@@ -22,24 +22,27 @@ internal static class ProtectedPayload
 
     private const int TimesLength = 8 + 8;
 
-    public static byte[] Seal(DataKey key, ReadOnlySpan<byte> json, SessionTimes times)
+    /// <summary>The length of a seal of <paramref name="jsonLength"/> bytes of JSON under <paramref name="key"/>.</summary>
+    public static int SealedLength(DataKey key, int jsonLength)
+        => 1 + 2 + key.Wrapped.Length + DataKey.NonceSize + TimesLength + jsonLength + DataKey.TagSize;
+
+    /// <summary>Seals into <paramref name="sealedBytes"/>, exactly <see cref="SealedLength"/> long.</summary>
+    public static void Seal(DataKey key, ReadOnlySpan<byte> json, SessionTimes times, Span<byte> sealedBytes)
     {
         var header = 1 + 2 + key.Wrapped.Length;
         var plaintextLength = TimesLength + json.Length;
-        var sealedBytes = new byte[header + DataKey.NonceSize + plaintextLength + DataKey.TagSize];
         sealedBytes[0] = Version1;
-        BinaryPrimitives.WriteUInt16BigEndian(sealedBytes.AsSpan(1), checked((ushort)key.Wrapped.Length));
-        key.Wrapped.CopyTo(sealedBytes, 3);
-        var nonce = sealedBytes.AsSpan(header, DataKey.NonceSize);
-        RandomNumberGenerator.Fill(nonce);
+        BinaryPrimitives.WriteUInt16BigEndian(sealedBytes[1..], checked((ushort)key.Wrapped.Length));
+        key.Wrapped.CopyTo(sealedBytes[3..]);
+        var nonce = sealedBytes.Slice(header, DataKey.NonceSize);
+        PublicNonces.Fill(nonce);
 
         // The plaintext is built in the ciphertext's place and encrypted there.
-        var body = sealedBytes.AsSpan(header + DataKey.NonceSize, plaintextLength);
+        var body = sealedBytes.Slice(header + DataKey.NonceSize, plaintextLength);
         BinaryPrimitives.WriteInt64BigEndian(body, times.CreatedAt.ToUnixTimeMilliseconds());
         BinaryPrimitives.WriteInt64BigEndian(body[8..], times.IssuedAt.ToUnixTimeMilliseconds());
         json.CopyTo(body[TimesLength..]);
-        key.Encrypt(nonce, body, body, sealedBytes.AsSpan(header + DataKey.NonceSize + plaintextLength), sealedBytes.AsSpan(0, header));
-        return sealedBytes;
+        key.Encrypt(nonce, body, body, sealedBytes.Slice(header + DataKey.NonceSize + plaintextLength, DataKey.TagSize), sealedBytes[..header]);
     }
 
     /// <summary>

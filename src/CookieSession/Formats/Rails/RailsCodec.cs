@@ -128,12 +128,20 @@ internal sealed class RailsCodec : ISessionCodec
     public void Encode(ReadOnlySpan<byte> json, SessionTimes times, ref PooledByteBuffer value)
     {
         var expires = Expiry(times);
-        var session = new PooledByteBuffer(json.Length + RailsSessionId.MaxAddedLength);
+        var session = default(PooledByteBuffer);
         var envelope = new PooledByteBuffer(RailsMetadataEnvelope.MaxWrappedLength(json.Length + RailsSessionId.MaxAddedLength, _purpose.Length));
         try
         {
-            RailsSessionId.WriteWithSessionId(json, ref session);
-            RailsMetadataEnvelope.Wrap(session.WrittenSpan, _purpose, expires, _useMessageSerializerForMetadata, ref envelope);
+            // Every session but a new one already has its id: it goes into the envelope as it is, not copied first.
+            var withId = json;
+            if (!RailsSessionId.HasSessionId(json))
+            {
+                session = new PooledByteBuffer(json.Length + RailsSessionId.MaxAddedLength);
+                RailsSessionId.WriteWithSessionId(json, ref session);
+                withId = session.WrittenSpan;
+            }
+
+            RailsMetadataEnvelope.Wrap(withId, _purpose, expires, _useMessageSerializerForMetadata, ref envelope);
             RailsEncryptedMessage.Encrypt(envelope.WrittenSpan, _keys.Current, ref value);
         }
         finally

@@ -97,7 +97,7 @@ internal static class RailsEncryptedMessage
     {
         Span<byte> iv = stackalloc byte[IvSize];
         Span<byte> tag = stackalloc byte[TagSize];
-        RandomNumberGenerator.Fill(iv);
+        PublicNonces.Fill(iv);
         var ciphertext = ArrayPool<byte>.Shared.Rent(Math.Max(1, plaintext.Length));
         try
         {
@@ -111,7 +111,8 @@ internal static class RailsEncryptedMessage
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(ciphertext, clearArray: true);
+            // Only ciphertext was written here: nothing to wipe.
+            ArrayPool<byte>.Shared.Return(ciphertext);
         }
     }
 

@@ -36,6 +36,50 @@ public sealed class DataKeyTests
         }, TaskCreationOptions.LongRunning)));
 
         Assert.All(failures, wrong => Assert.Equal(0, wrong));
+        Assert.InRange(key.PooledCount, 1, DataKey.PoolSize);
+    }
+
+    [Fact]
+    public async Task SealAndOpen_ThreadsOneAfterAnother_ShareOneInstance()
+    {
+        // Each thread has its own home slot, mostly not the one the key's first instance sits in: a thread finding its
+        // home empty takes another slot's instance rather than keying a new one.
+        var key = new DataKey(RandomNumberGenerator.GetBytes(DataKey.KeySize), [], generation: null, requiresMigration: false);
+        var plaintext = "{\"name\":\"Ada Lovelace\"}"u8.ToArray();
+        for (var thread = 0; thread < 2 * DataKey.PoolSize; thread++)
+        {
+            await Task.Factory.StartNew(() =>
+            {
+                var nonce = RandomNumberGenerator.GetBytes(DataKey.NonceSize);
+                var sealedBytes = new byte[plaintext.Length];
+                var tag = new byte[DataKey.TagSize];
+                var opened = new byte[plaintext.Length];
+                key.Encrypt(nonce, plaintext, sealedBytes, tag, default);
+                Assert.True(key.TryDecrypt(nonce, sealedBytes, tag, opened, default));
+                Assert.Equal(plaintext, opened);
+            }, TaskCreationOptions.LongRunning);
+        }
+
+        Assert.Equal(1, key.PooledCount);
+    }
+
+    [Fact]
+    public void TryReserve_ManyThreads_NeverMoreThanMaxUsesInAll()
+    {
+        // Threads reserve uses in blocks: what they are granted together never passes the key's limit, and a thread
+        // that seals until refused uses up every block it took.
+        var key = new DataKey(RandomNumberGenerator.GetBytes(DataKey.KeySize), [], generation: null, requiresMigration: false);
+        var granted = new long[4];
+        Parallel.For(0, granted.Length, new ParallelOptions { MaxDegreeOfParallelism = granted.Length }, thread =>
+        {
+            while (key.TryReserve())
+            {
+                granted[thread]++;
+            }
+        });
+
+        Assert.Equal(DataKey.MaxUses, granted.Sum());
+        Assert.False(key.TryReserve());
     }
 
     [Fact]
