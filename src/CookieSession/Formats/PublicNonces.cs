@@ -32,8 +32,12 @@ internal static class PublicNonces
         var next = t_next;
         if (block is null || BlockSize - next < destination.Length)
         {
-            block ??= t_block = new byte[BlockSize];
-            RandomNumberGenerator.Fill(block);
+            // Filled before it is kept or counted from: were the generator to fail, no later call may hand out a new
+            // block's zeros or a block's bytes twice.
+            var fresh = block ?? new byte[BlockSize];
+            t_next = BlockSize;
+            RandomNumberGenerator.Fill(fresh);
+            t_block = block = fresh;
             next = 0;
         }
 

@@ -64,6 +64,73 @@ public sealed class IronCiphersTests
     }
 
     [Fact]
+    public void Encrypt_RandomLengthsIvsAndKeysTakingTurns_AsOneShotAesCbc()
+    {
+        // The running encryptor's chain must be right after every path: whole and partial last blocks, a key that
+        // changes (and comes back), a key replaced by a new array (rotation), decryptions in between, a failed seal.
+        var random = new Random(20261206);
+        var keys = new List<byte[]> { RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32) };
+        for (var round = 0; round < 2_000; round++)
+        {
+            if (round % 97 == 0)
+            {
+                keys[random.Next(keys.Count)] = RandomNumberGenerator.GetBytes(32);
+            }
+
+            var key = keys[random.Next(keys.Count)];
+            var iv = RandomNumberGenerator.GetBytes(16);
+            var plaintext = RandomNumberGenerator.GetBytes(random.Next(0, 3) == 0 ? 16 * random.Next(0, 20) : random.Next(0, 700));
+            using var aes = Aes.Create();
+            aes.Key = key;
+            var expected = aes.EncryptCbc(plaintext, iv, PaddingMode.PKCS7);
+
+            if (round % 13 == 0)
+            {
+                // Too short a destination fails the seal, as the one-shot call does; the next seal is still right.
+                var tooShort = new byte[expected.Length - 1];
+                Assert.ThrowsAny<ArgumentException>(() => IronCiphers.Encrypt(key, plaintext, iv, tooShort));
+            }
+
+            var ciphertext = new byte[IronCiphers.CiphertextLength(plaintext.Length)];
+            var length = IronCiphers.Encrypt(key, plaintext, iv, ciphertext);
+
+            Assert.Equal(expected, ciphertext[..length]);
+            if (round % 7 == 0)
+            {
+                var decrypted = new byte[length];
+                var written = IronCiphers.Decrypt(key, ciphertext.AsSpan(0, length), iv, decrypted);
+                Assert.Equal(plaintext, decrypted[..written]);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Encrypt_ManyThreadsUnderOneKey_EachAsOneShotAesCbc()
+    {
+        // Each thread runs its own encryptor: seals on other threads never move a thread's chain.
+        var key = RandomNumberGenerator.GetBytes(32);
+        var wrong = new int[4];
+        await Task.WhenAll(Enumerable.Range(0, wrong.Length).Select(thread => Task.Factory.StartNew(() =>
+        {
+            using var aes = Aes.Create();
+            aes.Key = key;
+            for (var i = 0; i < 2_000; i++)
+            {
+                var iv = RandomNumberGenerator.GetBytes(16);
+                var plaintext = RandomNumberGenerator.GetBytes((i * 7) % 100);
+                var ciphertext = new byte[IronCiphers.CiphertextLength(plaintext.Length)];
+                var length = IronCiphers.Encrypt(key, plaintext, iv, ciphertext);
+                if (!aes.EncryptCbc(plaintext, iv, PaddingMode.PKCS7).AsSpan().SequenceEqual(ciphertext.AsSpan(0, length)))
+                {
+                    wrong[thread]++;
+                }
+            }
+        }, TaskCreationOptions.LongRunning)));
+
+        Assert.All(wrong, count => Assert.Equal(0, count));
+    }
+
+    [Fact]
     public void Decrypt_UnderAnotherKey_FailsAsAesDoes()
     {
         var key = RandomNumberGenerator.GetBytes(32);

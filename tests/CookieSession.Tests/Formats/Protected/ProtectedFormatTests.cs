@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Text;
 using CookieSession.Formats;
 using CookieSession.Formats.Protected;
+using CookieSession.Json;
 using CookieSession.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -216,6 +217,40 @@ public abstract class ProtectedFormatTests
         Assert.Equal(SessionCookieRejection.IdleExpired, result.Rejection);
         var next = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(value.Length));
         Assert.DoesNotContain("4111-1111", Encoding.ASCII.GetString(next), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Encode_SessionsEitherSideOfTheStackSeal_OpenToTheirJson()
+    {
+        // A seal of up to 1 KB is built on the stack, a longer one in a pooled array: every length across the
+        // boundary seals whole and opens back, and the pooled array is given back without the session in it.
+        var provider = new EphemeralDataProtectionProvider();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var codec = new ProtectedCodec(
+            new DataKeys(new PlainDataKeyProtector(provider.CreateProtector(ProtectedCodec.Purpose, Name))), new CookieSessionOptions(), time);
+        var times = new SessionTimes(time.GetUtcNow(), time.GetUtcNow());
+        for (var size = 700; size < 1_100; size++)
+        {
+            var json = Encoding.ASCII.GetBytes("{\"card\":\"4111-1111-" + new string('x', size) + "\"}");
+            var value = new PooledByteBuffer(64);
+            try
+            {
+                codec.Encode(json, times, ref value);
+                var text = Encoding.ASCII.GetString(value.WrittenSpan);
+                var next = ArrayPool<byte>.Shared.Rent(json.Length + 200);
+                Assert.DoesNotContain("4111-1111", Encoding.ASCII.GetString(next), StringComparison.Ordinal);
+                ArrayPool<byte>.Shared.Return(next);
+
+                var opened = codec.Decode(text);
+
+                Assert.True(opened.IsLoaded, $"{size}: {opened.Rejection}");
+                Assert.Equal(json, opened.Json.ToArray());
+            }
+            finally
+            {
+                value.Dispose();
+            }
+        }
     }
 
     [Fact]

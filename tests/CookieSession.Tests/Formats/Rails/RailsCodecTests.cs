@@ -301,6 +301,40 @@ public sealed class RailsCodecTests
         }
     }
 
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    public void Encode_SessionWithOrWithoutId_LeavesNoSessionInTheSharedPool(bool useMessageSerializer, bool hasId)
+    {
+        // A session with its id goes into the envelope as it is, one without is copied with a new id: either way, no
+        // array given back to the pool (envelope, copy, ciphertext scratch) still holds the session.
+        var keys = RailsKeyDerivation.Ring([s_secret], HashAlgorithmName.SHA256, []);
+        var codec = new RailsCodec(keys, s_cookieName, null, useMessageSerializer, new FakeTimeProvider(s_now));
+        var card = "{\"card\":\"4111-1111-1111-1111\",\"pad\":\"" + new string('x', 300) + "\"}";
+        var json = hasId ? "{\"session_id\":\"0123456789abcdef0123456789abcdef\"," + card[1..] : card;
+
+        var value = Encode(codec, json, s_now);
+
+        var plaintext = Decrypt(value, keys.Current.WritingKey);
+        Assert.Contains("4111-1111", useMessageSerializer ? plaintext : Encoding.UTF8.GetString(Convert.FromBase64String(JsonDocument.Parse(plaintext).RootElement.GetProperty("_rails").GetProperty("message").GetString()!)), StringComparison.Ordinal);
+        var rented = new List<byte[]>();
+        for (var size = 16; size <= 8192; size *= 2)
+        {
+            rented.Add(System.Buffers.ArrayPool<byte>.Shared.Rent(size));
+        }
+
+        try
+        {
+            Assert.All(rented, array => Assert.DoesNotContain("4111-1111", Encoding.ASCII.GetString(array), StringComparison.Ordinal));
+        }
+        finally
+        {
+            rented.ForEach(array => System.Buffers.ArrayPool<byte>.Shared.Return(array));
+        }
+    }
+
     private static string Encode(RailsCodec codec, string json, DateTimeOffset issuedAt)
     {
         var buffer = new PooledByteBuffer(256);
