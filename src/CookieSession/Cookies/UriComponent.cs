@@ -18,7 +18,8 @@ internal static class UriComponent
 
     /// <summary>
     /// Decodes <paramref name="value"/> into UTF-8 bytes. Fails, as <c>decodeURIComponent</c> throws, on a
-    /// <c>%</c> not followed by two hex digits and on escapes that are not valid UTF-8.
+    /// <c>%</c> not followed by two hex digits and on escapes that are not valid UTF-8; and, without writing outside it,
+    /// when <paramref name="destination"/> is shorter than the decoded value (<see cref="MaxDecodedLength"/> is always enough).
     /// </summary>
     public static bool TryDecode(ReadOnlySpan<char> value, Span<byte> destination, out int written)
     {
@@ -120,12 +121,23 @@ internal static class UriComponent
 
                 var b = (byte)((hi << 4) | lo);
                 ascii &= b < 0x80;
+                if ((uint)written >= (uint)destination.Length)
+                {
+                    return false;
+                }
+
                 destination[written++] = b;
                 i += 3;
                 plain = 0;
             }
             else if (c < 0x80)
             {
+                // A destination shorter than the decoded value refuses it, as the characters beyond ASCII do below.
+                if ((uint)written >= (uint)destination.Length)
+                {
+                    return false;
+                }
+
                 destination[written++] = (byte)c;
                 i++;
                 if (++plain == PlainRunToVectorize)

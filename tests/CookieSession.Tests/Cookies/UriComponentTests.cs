@@ -132,6 +132,31 @@ public sealed class UriComponentTests
         Assert.Equal(expected, buffer[..written]);
     }
 
+    [Theory]
+    [InlineData("abcdefghijklmnopqrstuvwxyz")]
+    [InlineData("%41%42%43")]
+    [InlineData("a%41b%C3%A9c")]
+    [InlineData("abcdefghijé")]
+    [InlineData("é😀abcdefghijklmnop%21")]
+    [InlineData("%")]
+    [InlineData("abc%")]
+    public void Decode_IntoEveryDestinationTooShort_RefusesWithoutWritingOutside(string raw)
+    {
+        // Every length below the decoded one, at an offset inside a larger array whose other bytes must stay as they were:
+        // a Try method refuses (it does not throw), and the writes without bounds checks stay inside the destination.
+        var full = new byte[UriComponent.MaxDecodedLength(raw.Length)];
+        var decodes = UriComponent.TryDecode(raw, full, out var decodedLength);
+        for (var length = 0; length < (decodes ? decodedLength : full.Length); length++)
+        {
+            var buffer = new byte[length + 8];
+            buffer.AsSpan().Fill(0xAA);
+
+            Assert.False(UriComponent.TryDecode(raw, buffer.AsSpan(4, length), out _), $"{length}");
+            Assert.All(buffer[..4], b => Assert.Equal(0xAA, b));
+            Assert.All(buffer[(4 + length)..], b => Assert.Equal(0xAA, b));
+        }
+    }
+
     [Fact]
     public void Decode_RefusesALoneSurrogate_WhichNoUtf8CanCarry()
     {

@@ -310,6 +310,56 @@ public sealed class VerifiedCookieCacheTests
     }
 
     /// <summary>What a format gives the cache after opening a cookie: its JSON, rented and validated.</summary>
+    [Fact]
+    public void AddAndTryGet_RacingThreadsAndGenerations_HitOnlyWhatWasStoredForThatValueAndGeneration()
+    {
+        // Two slots for eight values, two generations, four threads adding (verified and written) and reading without
+        // locks: whatever the interleaving, a hit gives the JSON stored for exactly that value under exactly that
+        // generation, never another value's, never one of the other generation.
+        var cache = VerifiedCookieCache.Create(2)!;
+        object[] generations = [new object(), new object()];
+        var values = Enumerable.Range(0, 8).Select(i => "value" + i + new string('x', i)).ToArray();
+        string JsonOf(int value, int generation) => $"{{\"v\":{value},\"g\":{generation}}}";
+        var hits = 0;
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            var random = new Random(t);
+            for (var round = 0; round < 40_000; round++)
+            {
+                var value = random.Next(values.Length);
+                var generation = random.Next(2);
+                switch (random.Next(3))
+                {
+                    case 0:
+                        cache.Add(values[value], default, Verified(JsonOf(value, generation)), generations[generation]);
+                        break;
+                    case 1:
+                        cache.AddWritten(values[value].AsMemory(), default, System.Text.Encoding.UTF8.GetBytes(JsonOf(value, generation)), null, null, generations[generation]);
+                        break;
+                    default:
+                        if (cache.TryGet(values[value], default, generations[generation], out var hit))
+                        {
+                            Interlocked.Increment(ref hits);
+                            var json = System.Text.Encoding.UTF8.GetString(hit.Json);
+                            if (json != JsonOf(value, generation))
+                            {
+                                failures.Enqueue($"{values[value]} under generation {generation} gave {json}");
+                            }
+                        }
+
+                        break;
+                }
+            }
+        })).ToList();
+
+        threads.ForEach(thread => thread.Start());
+        threads.ForEach(thread => thread.Join());
+
+        Assert.Empty(failures);
+        Assert.True(hits > 1000, $"{hits}");
+    }
+
     private static SessionCookieReadResult Verified(string json, bool needsRenewal = false, SessionTimes? times = null)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(json);

@@ -99,6 +99,113 @@ public sealed class RawJsonObjectPlainPassTests
         Assert.True(plainYes >= 5_000, $"{plainYes}");
     }
 
+    public static TheoryData<string> HostileJson()
+    {
+        // Keys JavaScript orders or treats apart, numbers at the edges of the grammar and of a double, control characters,
+        // DEL, whitespace JSON does not know, trailing commas, non-objects, escapes, and nesting and key counts on both
+        // sides of the quick pass's limits (32 deep, 32 keys compared) and of the reader's (64 deep).
+        string[] cases =
+        [
+            "{\"a\":1,\"a\":2}", "{\"\":1,\"\":2}", "{\"0\":1,\"01\":2}", "{\"01\":1,\"0\":2}", "{\"-1\":1,\"0\":2}",
+            "{\"4294967294\":1,\"4294967295\":2}", "{\"4294967295\":1,\"4294967294\":2}", "{\"4294967294\":1,\"1\":2}",
+            "{\"__proto__\":{}}", "{\"__proto__\":1,\"__proto__\":2}", "{\"kA\":1,\"k\\u0041\":2}", "{\"k\\u0041\":1,\"kA\":2}",
+            "{\"a\":-0}", "{\"a\":1e400}", "{\"a\":-1e-400}", "{\"a\":1E+99999999999999999999}", "{\"a\":01}", "{\"a\":-01}",
+            "{\"a\":1.}", "{\"a\":.5}", "{\"a\":1e}", "{\"a\":1e+}", "{\"a\":--1}", "{\"a\":0x1}", "{\"a\":Infinity}",
+            "{\"a\":\"\u007f\"}", "{\"\u007f\":1}", "{\"a\":\"\u001f\"}", "{\"a\":\"\t\"}", "{\"a\":\"\u0000\"}",
+            "{\"a\":1,}", "{,}", "{\"a\":[,]}", "{\"a\":[1,,2]}", "\u000b{}", "{}\u000c", "{\u00a0}", "\ufeff{}", "{}\u0000",
+            "[]", "\"a\"", "1", "null", "{}}", "{{}}", "{\"a\"}", "{\"a\":}", "{\"a\":1\"b\":2}", "{\"a\":True}",
+            "{\"a\":\"b\"c\"}", "{\"a\":\"\\\"}", "{\"a\":\"x\\u00\"}", "{\"a\":\"\\ud800\"}", "{\"a\":/**/1}", "{'a':1}",
+        ];
+        var data = new TheoryData<string>(cases);
+        foreach (var depth in new[] { 31, 32, 33, 63, 64, 65 })
+        {
+            data.Add("{\"a\":" + new string('[', depth) + new string(']', depth) + "}");
+            data.Add("{\"a\":" + string.Concat(Enumerable.Repeat("{\"b\":", depth)) + "1" + new string('}', depth) + "}");
+        }
+
+        foreach (var count in new[] { 31, 32, 33 })
+        {
+            data.Add("{" + string.Join(",", Enumerable.Range(0, count).Select(i => $"\"k{i}\":{i}")) + "}");
+            data.Add("{" + string.Join(",", Enumerable.Range(0, count).Select(i => $"\"{i}\":{i}")) + ",\"0\":1}");
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileJson))]
+    public void HostileJson_TheQuickPassNeverSaysYesWhereTheReaderSaysNo(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var reader = RawJsonObject.TryValidateWithReader(bytes, out var readerNeedsTree, out var readerIndex);
+
+        if (RawJsonObject.TryValidatePlain(bytes, out var needsTree, out var index))
+        {
+            Assert.True(reader);
+            Assert.Equal(readerNeedsTree, needsTree);
+            Assert.Equal(readerIndex, index);
+        }
+
+        Assert.Equal(reader, RawJsonObject.TryValidate(bytes, out _, out _));
+    }
+
+    [Theory]
+    [InlineData("EFBBBF7B7D")]
+    [InlineData("7B2261223A22EDA080227D")]
+    [InlineData("7B2261223A2280227D")]
+    [InlineData("7B2261223A22C0AF227D")]
+    public void BytesBeyondAscii_AreLeftToTheReader(string hex)
+    {
+        // A byte order mark, a lone surrogate spelled raw, a lone continuation byte, an overlong '/': whatever the reader
+        // makes of them (it refuses the mark; it leaves a string's UTF-8 to the codecs), the quick pass does not answer.
+        var bytes = Convert.FromHexString(hex);
+
+        Assert.False(RawJsonObject.TryValidatePlain(bytes, out _, out _));
+        Assert.Equal(RawJsonObject.TryValidateWithReader(bytes, out _, out _), RawJsonObject.TryValidate(bytes, out _, out _));
+    }
+
+    [Fact]
+    public void RandomAsciiMutations_TheQuickPassNeverDisagreesWithTheReader()
+    {
+        // Any ASCII byte (control characters and DEL included) removed, inserted or replaced anywhere, in objects near the
+        // quick pass's depth limit too.
+        string[] seeds =
+        [
+            "{\"a\":1,\"b\":[true,false,null,\"x\"],\"c\":{\"d\":-0.5e+3},\"1\":2}",
+            "{\"0\":{},\"1\":[],\"2\":\"\",\"k\":[[[[1]]]]}",
+            "{\"a\":" + new string('[', 31) + new string(']', 31) + "}",
+            "{\"a\":" + new string('[', 32) + new string(']', 32) + "}",
+        ];
+        var random = new Random(20261207);
+        var plainYes = 0;
+        for (var round = 0; round < 100_000; round++)
+        {
+            var bytes = Encoding.ASCII.GetBytes(seeds[random.Next(seeds.Length)]).ToList();
+            for (var change = random.Next(1, 4); change > 0; change--)
+            {
+                var at = random.Next(bytes.Count);
+                var b = (byte)random.Next(0, 128);
+                switch (random.Next(3))
+                {
+                    case 0: bytes.RemoveAt(at); break;
+                    case 1: bytes.Insert(at, b); break;
+                    default: bytes[at] = b; break;
+                }
+            }
+
+            var json = bytes.ToArray();
+            if (RawJsonObject.TryValidatePlain(json, out var needsTree, out var index))
+            {
+                plainYes++;
+                Assert.True(RawJsonObject.TryValidateWithReader(json, out var readerNeedsTree, out var readerIndex), Encoding.ASCII.GetString(json));
+                Assert.Equal(readerNeedsTree, needsTree);
+                Assert.Equal(readerIndex, index);
+            }
+        }
+
+        Assert.True(plainYes >= 1_000, $"{plainYes}");
+    }
+
     private static byte[] Mutated(Random random, byte[] json)
     {
         if (json.Length == 0)

@@ -254,6 +254,23 @@ public abstract class ProtectedFormatTests
     }
 
     [Fact]
+    public void Read_Loaded_LeavesNoPlaintextInTheSharedPool()
+    {
+        // A loaded result clears only what the codec wrote of its scratch: the decrypted session must be inside that part.
+        var provider = new EphemeralDataProtectionProvider();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var codec = new ProtectedCodec(
+            new DataKeys(new PlainDataKeyProtector(provider.CreateProtector(ProtectedCodec.Purpose, Name))), new CookieSessionOptions { IdleTimeout = TimeSpan.FromMinutes(10) }, time);
+        var now = time.GetUtcNow();
+        var value = ProtectedCookie.Seal(provider, Name, "{\"card\":\"4111-1111-1111-1111\"}"u8, now, now);
+        var result = codec.Decode(value);
+
+        Assert.True(result.IsLoaded);
+        var next = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(value.Length));
+        Assert.DoesNotContain("4111-1111", Encoding.ASCII.GetString(next), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Idle_NeitherLifetimeSet_RefusedAfterFourteenDays()
     {
         await using var host = await StartAsync(ProtectedHost.Reader);
