@@ -70,14 +70,7 @@ internal static class UriComponent
                 i++;
                 if (++plain == PlainRunToVectorize)
                 {
-                    var rest = value[i..];
-                    var run = rest.IndexOfAnyExcept(PlainAscii);
-                    if (run < 0)
-                    {
-                        run = rest.Length;
-                    }
-
-                    Ascii.FromUtf16(rest[..run], destination[at..], out var copied);
+                    var copied = CopyPlainRun(value[i..], destination[at..]);
                     at += copied;
                     i += copied;
                     plain = 0;
@@ -142,14 +135,7 @@ internal static class UriComponent
                 i++;
                 if (++plain == PlainRunToVectorize)
                 {
-                    var rest = value[i..];
-                    var run = rest.IndexOfAnyExcept(PlainAscii);
-                    if (run < 0)
-                    {
-                        run = rest.Length;
-                    }
-
-                    Ascii.FromUtf16(rest[..run], destination[written..], out var copied);
+                    var copied = CopyPlainRun(value[i..], destination[written..]);
                     written += copied;
                     i += copied;
                     plain = 0;
@@ -179,6 +165,17 @@ internal static class UriComponent
 
         // Escapes must spell valid UTF-8 (decodeURIComponent throws otherwise); plain ASCII always is.
         return ascii || Utf8.IsValid(destination[..written]);
+    }
+
+    /// <summary>
+    /// Narrows the run of plain ASCII (but <c>%</c>) that <paramref name="rest"/> starts with into
+    /// <paramref name="destination"/>, as far as it has room, in one vectorized step; returns the characters copied.
+    /// </summary>
+    private static int CopyPlainRun(ReadOnlySpan<char> rest, Span<byte> destination)
+    {
+        var run = rest.IndexOfAnyExcept(PlainAscii);
+        Ascii.FromUtf16(run < 0 ? rest : rest[..run], destination, out var copied);
+        return copied;
     }
 
     /// <summary>
