@@ -58,11 +58,7 @@ app.Map("/plain", plain =>
     plain.Map("/ro", ro => ro.Run(context => context.Response.WriteAsync("Ada Lovelace")));
     plain.Map("/headers", headers => headers.Run(context =>
     {
-        var response = context.Response.Headers;
-        response.SetCookie = writeHeaders.SetCookie;
-        response.CacheControl = writeHeaders.CacheControl;
-        response.Pragma = writeHeaders.Pragma;
-        response.Vary = writeHeaders.Vary;
+        writeHeaders.SendOn(context.Response);
         return context.Response.WriteAsync(writeHeaders.Body);
     }));
 
@@ -70,11 +66,7 @@ app.Map("/plain", plain =>
     // close any signed write can come to /plain/headers, whatever the library around the MAC does.
     plain.Map("/headers-hmac", headers => headers.Run(context =>
     {
-        var response = context.Response.Headers;
-        response.SetCookie = writeHeaders.SetCookie;
-        response.CacheControl = writeHeaders.CacheControl;
-        response.Pragma = writeHeaders.Pragma;
-        response.Vary = writeHeaders.Vary;
+        writeHeaders.SendOn(context.Response);
         writeHeaders.Mac();
         return context.Response.WriteAsync(writeHeaders.Body);
     }));
@@ -187,6 +179,16 @@ internal sealed class WriteHeaders
 
     private static readonly byte[] SessionJson = Encoding.UTF8.GetBytes(
         "j:{\"userId\":\"7f1c2a9e-4b3d-4c8e-9a61-0d5e2f7b8c34\",\"name\":\"Ada Lovelace\",\"roles\":[\"admin\",\"editor\",\"viewer\"],\"counter\":42,\"csrf\":\"kW3p9sQ2vX7yZ1aB4cD6eF8gH0iJ2kL4mN6oP8qR0sT\"}");
+
+    /// <summary>Sets the write's headers, as constants, on <paramref name="response"/>.</summary>
+    public void SendOn(HttpResponse response)
+    {
+        var headers = response.Headers;
+        headers.SetCookie = SetCookie;
+        headers.CacheControl = CacheControl;
+        headers.Pragma = Pragma;
+        headers.Vary = Vary;
+    }
 
     /// <summary>One HMAC-SHA256 of the session's JSON, as the library signs it, with the thread's keyed instance.</summary>
     public void Mac()
