@@ -20,9 +20,31 @@ internal sealed class ExpressCodec : ISessionCodec
         // not. The scratch holds the narrowed value, then the JSON.
         var decodedStart = value.Length;
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(1, decodedStart + Base64.GetMaxDecodedFromUtf8Length(value.Length) + 3));
-        if (Ascii.FromUtf16(value, rented, out _) != OperationStatus.Done
-            || Base64.DecodeFromUtf8(rented.AsSpan(0, decodedStart), rented.AsSpan(decodedStart), out _, out var written) != OperationStatus.Done
-            || !Utf8.IsValid(rented.AsSpan(decodedStart, written)))
+        if (Ascii.FromUtf16(value, rented, out _) != OperationStatus.Done)
+        {
+            return SessionCookieReadResult.Rejected(SessionCookieRejection.MalformedEncoding, rented);
+        }
+
+        var decoded = rented.AsSpan(decodedStart);
+        if (Base64.DecodeFromUtf8(rented.AsSpan(0, decodedStart), decoded, out _, out var written) != OperationStatus.Done)
+        {
+            // The strict decoder refuses what Node's Buffer.from reads (whitespace, pad bits that are not zero): a signed
+            // value is read as leniently as before, only off the fast path.
+            var partial = written;
+            if (!Convert.TryFromBase64Chars(value, decoded, out written))
+            {
+                return SessionCookieReadResult.Rejected(SessionCookieRejection.MalformedEncoding, rented);
+            }
+
+            if (!Utf8.IsValid(decoded[..written]))
+            {
+                return SessionCookieReadResult.Rejected(SessionCookieRejection.MalformedEncoding, rented);
+            }
+
+            return SessionCookieReadResult.Verified(rented, decodedStart, written, needsRenewal: false, used: decodedStart + Math.Max(partial, written));
+        }
+
+        if (!Utf8.IsValid(decoded[..written]))
         {
             return SessionCookieReadResult.Rejected(SessionCookieRejection.MalformedEncoding, rented);
         }

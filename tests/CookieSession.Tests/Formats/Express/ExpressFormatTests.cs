@@ -144,6 +144,19 @@ public sealed class ExpressFormatTests
         Assert.True(record.Message.Contains($"({reason})", StringComparison.Ordinal), $"{description}: {record.Message}");
     }
 
+    [Theory]
+    [InlineData("pad bits not zero", "eyJjb3VudCI6MX1=")]
+    [InlineData("a space inside", "eyJjb3Vu dCI6MX0=")]
+    public async Task Read_SignedBase64NodeReads_LoadsAsNodeDoes(string description, string value)
+    {
+        // Node's Buffer.from decodes both to {"count":1}; cookie-session never writes them, but a signed one loads.
+        await using var host = await StartAsync(s_report);
+
+        var transaction = await host.SendAsync(cookie: "session=" + value + "; session.sig=" + Sign("session=" + value));
+
+        Assert.True(transaction.Body == "new=False count=1 name=", $"{description}: {transaction.Body}");
+    }
+
     [Fact]
     public async Task Rotation_OldKey_LoadedAndResignedWithFirst()
     {
