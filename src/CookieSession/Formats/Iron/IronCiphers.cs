@@ -62,8 +62,14 @@ internal static class IronCiphers
     /// <c>E(P1 ^ IV)</c>, the first block of the message under its own IV. The output is that of
     /// <see cref="SymmetricAlgorithm.EncryptCbc(ReadOnlySpan{byte}, ReadOnlySpan{byte}, PaddingMode)"/>, byte for byte.
     /// </remarks>
+    /// <exception cref="ArgumentException">The IV is not one block long, as the one-shot call refuses it.</exception>
     public static int Encrypt(byte[] key, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> iv, Span<byte> destination)
     {
+        if (iv.Length != BlockSize)
+        {
+            throw new ArgumentException($"The IV must be {BlockSize} bytes.", nameof(iv));
+        }
+
         var length = CiphertextLength(plaintext.Length);
         var encryptor = EncryptorFor(key);
         var blocks = ArrayPool<byte>.Shared.Rent(2 * length);

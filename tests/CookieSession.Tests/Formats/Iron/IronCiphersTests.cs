@@ -21,6 +21,18 @@ public sealed class IronCiphersTests
         }
     }
 
+    [Theory]
+    [InlineData(15)]
+    [InlineData(17)]
+    [InlineData(32)]
+    public void Encrypt_IvNotOneBlock_IsRefusedAsTheOneShotCallRefusesIt(int ivLength)
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var ciphertext = new byte[IronCiphers.CiphertextLength(10)];
+
+        Assert.Throws<ArgumentException>(() => IronCiphers.Encrypt(key, new byte[10], new byte[ivLength], ciphertext));
+    }
+
     [Fact]
     public void EncryptThenDecrypt_KeysTakingTurns_AsAesCbcWithPkcs7()
     {
