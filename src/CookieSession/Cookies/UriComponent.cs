@@ -1,6 +1,9 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 using System.Text.Unicode;
 
@@ -13,7 +16,7 @@ namespace CookieSession.Cookies;
 /// </summary>
 internal static class UriComponent
 {
-    /// <summary>The most bytes <see cref="TryDecode"/> may write for a value of this many characters.</summary>
+    /// <summary>The most bytes <see cref="TryDecode(ReadOnlySpan{char}, Span{byte}, out int)"/> may write for a value of this many characters.</summary>
     public static int MaxDecodedLength(int charCount) => Encoding.UTF8.GetMaxByteCount(charCount);
 
     /// <summary>
@@ -22,24 +25,45 @@ internal static class UriComponent
     /// when <paramref name="destination"/> is shorter than the decoded value (<see cref="MaxDecodedLength"/> is always enough).
     /// </summary>
     public static bool TryDecode(ReadOnlySpan<char> value, Span<byte> destination, out int written)
+        => TryDecode(value, destination, out written, Ssse3.IsSupported);
+
+    /// <summary>
+    /// <see cref="TryDecode(ReadOnlySpan{char}, Span{byte}, out int)"/>, sixteen characters a step where
+    /// <paramref name="vectorized"/> and the hardware allow it, else one at a time: the same result either way.
+    /// </summary>
+    internal static bool TryDecode(ReadOnlySpan<char> value, Span<byte> destination, out int written, bool vectorized)
     {
-        // One character at a time where escapes come every few characters (an encodeURIComponent'd JSON's quotes and
-        // colons), too often for a vectorized search between them to pay; a run of plain ASCII that goes on past
-        // PlainRunToVectorize characters (a token, an id, a long text) is narrowed the rest of its way in one step.
-        // ASCII never writes more bytes than it reads characters, so while the destination holds as many bytes as the
-        // value has characters, the loop writes without checking; a character beyond ASCII goes the checked way.
         written = 0;
         if (destination.Length < value.Length)
         {
             return TryDecodeChecked(value, destination, ref written, escapedBits: 0, plain: 0);
         }
 
-        ref var source = ref MemoryMarshal.GetReference(value);
-        ref var target = ref MemoryMarshal.GetReference(destination);
-        var length = value.Length;
         var i = 0;
         var at = 0;
         var escapedBits = 0;
+        if (vectorized && Ssse3.IsSupported && !TryDecodeBlocks(value, destination, ref i, ref at, ref escapedBits))
+        {
+            return false;
+        }
+
+        return TryDecodeAscii(value, destination, i, at, escapedBits, out written);
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="value"/> from <paramref name="i"/> on, writing from <paramref name="at"/> on, one character at
+    /// a time; <paramref name="destination"/> holds at least as many bytes as <paramref name="value"/> has characters.
+    /// </summary>
+    private static bool TryDecodeAscii(ReadOnlySpan<char> value, Span<byte> destination, int i, int at, int escapedBits, out int written)
+    {
+        // The last characters of a vectorized decode, or all of them on hardware without the vector steps: a run of plain
+        // ASCII that goes on past PlainRunToVectorize characters (a token, an id, a long text) is narrowed the rest of its
+        // way in one step. ASCII never writes more bytes than it reads characters, so while the destination holds as many
+        // bytes as the value has characters, the loop writes without checking; a character beyond ASCII goes the checked way.
+        written = 0;
+        ref var source = ref MemoryMarshal.GetReference(value);
+        ref var target = ref MemoryMarshal.GetReference(destination);
+        var length = value.Length;
         var plain = 0;
         while (i < length)
         {
@@ -88,7 +112,74 @@ internal static class UriComponent
     }
 
     /// <summary>
-    /// The rest of <see cref="TryDecode"/>, from <paramref name="value"/> on, each write checked: for characters beyond
+    /// Decodes <paramref name="value"/> sixteen characters a step from <paramref name="i"/> on, as far as it is ASCII and
+    /// sixteen characters remain, moving <paramref name="i"/> and <paramref name="at"/> past what it decoded; false for a
+    /// <c>%</c> not followed by two hex digits. <paramref name="destination"/> holds as many bytes as the value has characters.
+    /// </summary>
+    private static bool TryDecodeBlocks(ReadOnlySpan<char> value, Span<byte> destination, ref int i, ref int at, ref int escapedBits)
+    {
+        // A step finds the escapes' '%' as a bitmask, checks that the two characters after each are hex digits, puts each
+        // escape's byte in place of its '%' and packs out the digits with a shuffle looked up by the bitmask of what stays.
+        // An escape starting in the last two places of the step is left whole to the next.
+        var chars = MemoryMarshal.Cast<char, ushort>(value);
+        var percent = Vector128.Create((byte)'%');
+        var nibble = Vector128.Create((byte)0x0F);
+        var secondHalf = Vector128.Create(0UL, 0x0808080808080808UL).AsByte();
+        var compact = CompactShuffles;
+        while (i <= chars.Length - 16 && at <= destination.Length - 16)
+        {
+            var first = Vector128.Create(chars.Slice(i, 8));
+            var second = Vector128.Create(chars.Slice(i + 8, 8));
+            if (((first | second) & Vector128.Create((ushort)0xFF80)) != Vector128<ushort>.Zero)
+            {
+                // Beyond ASCII: the character-at-a-time loop takes it from here.
+                return true;
+            }
+
+            var bytes = Sse2.PackUnsignedSaturate(first.AsInt16(), second.AsInt16());
+            var percents = Vector128.Equals(bytes, percent);
+            var starts = percents.ExtractMostSignificantBits();
+            if (starts == 0)
+            {
+                bytes.CopyTo(destination[at..]);
+                at += 16;
+                i += 16;
+                continue;
+            }
+
+            var consumed = (starts & 0xC000) == 0 ? 16 : BitOperations.TrailingZeroCount(starts & 0xC000);
+            var step = (1u << consumed) - 1;
+            starts &= step;
+            var digits = (starts << 1) | (starts << 2);
+            var high = Vector128.ShiftRightLogical(bytes, 4);
+            var low = bytes & nibble;
+            var hex = Ssse3.Shuffle(HexDigitsByHigh, high) & Ssse3.Shuffle(HexDigitsByLow, low);
+            if ((digits & ~(~Vector128.Equals(hex, Vector128<byte>.Zero)).ExtractMostSignificantBits()) != 0)
+            {
+                return false;
+            }
+
+            var values = low + Ssse3.Shuffle(HexLetterOffsetByHigh, high);
+            var decoded = Vector128.ShiftLeft(Sse2.ShiftRightLogical128BitLane(values, 1), 4) | Sse2.ShiftRightLogical128BitLane(values, 2);
+            var merged = Vector128.ConditionalSelect(percents, decoded, bytes);
+            escapedBits |= (int)(merged.ExtractMostSignificantBits() & starts) << 7;
+
+            var kept = step & ~digits;
+            var lowKept = kept & 0xFF;
+            var highKept = kept >> 8;
+            var packed = Ssse3.Shuffle(merged, Vector128.Create(compact[lowKept], compact[highKept]).AsByte() + secondHalf).AsUInt64();
+            MemoryMarshal.Write(destination[at..], packed.ToScalar());
+            at += BitOperations.PopCount(lowKept);
+            MemoryMarshal.Write(destination[at..], packed.GetElement(1));
+            at += BitOperations.PopCount(highKept);
+            i += consumed;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The rest of <see cref="TryDecode(ReadOnlySpan{char}, Span{byte}, out int)"/>, from <paramref name="value"/> on, each write checked: for characters beyond
     /// ASCII, which may write up to three bytes each. <paramref name="escapedBits"/> is the OR of the bytes escapes wrote so far.
     /// </summary>
     private static bool TryDecodeChecked(ReadOnlySpan<char> value, Span<byte> destination, ref int written, int escapedBits, int plain)
@@ -183,18 +274,90 @@ internal static class UriComponent
     /// hex digits) and returns the characters written. <paramref name="destination"/> must hold
     /// <c>3 * utf8.Length</c> characters.
     /// </summary>
-    public static int Escape(ReadOnlySpan<byte> utf8, Span<char> destination)
+    public static int Escape(ReadOnlySpan<byte> utf8, Span<char> destination) => Escape(utf8, destination, Ssse3.IsSupported);
+
+    /// <summary>
+    /// <see cref="Escape(ReadOnlySpan{byte}, Span{char})"/>, sixteen bytes a step where <paramref name="vectorized"/> and
+    /// the hardware allow it, else one at a time: the same result either way.
+    /// </summary>
+    internal static int Escape(ReadOnlySpan<byte> utf8, Span<char> destination, bool vectorized)
+    {
+        // A value with nothing to escape (Protected's base64url), or the plain start of one, is copied as it is in one
+        // vectorized step.
+        var plain = utf8.IndexOfAnyExcept(Unreserved);
+        Ascii.ToUtf16(plain < 0 ? utf8 : utf8[..plain], destination, out var at);
+        if (plain < 0)
+        {
+            return at;
+        }
+
+        return at + (vectorized && Ssse3.IsSupported
+            ? EscapeBlocks(utf8[plain..], destination[at..])
+            : EscapeBytes(utf8[plain..], destination[at..]));
+    }
+
+    /// <summary>
+    /// <see cref="EscapeBytes"/>, sixteen bytes a step: the bytes to escape found as a bitmask, the hex digits built by
+    /// nibble shuffles, and each four bytes' characters put in place by a shuffle looked up by their four bits.
+    /// </summary>
+    private static int EscapeBlocks(ReadOnlySpan<byte> utf8, Span<char> destination)
+    {
+        var chars = MemoryMarshal.Cast<char, ushort>(destination);
+        var nibble = Vector128.Create((byte)0x0F);
+        var percent = Vector128.Create((byte)'%');
+        var hexDigits = Vector128.Create("0123456789ABCDEF"u8);
+        var at = 0;
+        var i = 0;
+
+        // Sixteen bytes write at most 48 characters, each four of them at most twelve.
+        while (i <= utf8.Length - 16 && at <= chars.Length - 48)
+        {
+            var bytes = Vector128.Create(utf8.Slice(i, 16));
+            var high = Vector128.ShiftRightLogical(bytes, 4);
+            var low = bytes & nibble;
+            var escaped = Vector128.Equals(Ssse3.Shuffle(UnreservedByHigh, high) & Ssse3.Shuffle(UnreservedByLow, low), Vector128<byte>.Zero);
+            var mask = escaped.ExtractMostSignificantBits();
+            i += 16;
+            if (mask == 0)
+            {
+                Vector128.WidenLower(bytes).CopyTo(chars[at..]);
+                Vector128.WidenUpper(bytes).CopyTo(chars[(at + 8)..]);
+                at += 16;
+                continue;
+            }
+
+            // Each byte as four: itself or '%', then its two hex digits and a zero, of which the shuffle takes one or three.
+            var leads = Vector128.ConditionalSelect(escaped, percent, bytes);
+            var his = Ssse3.Shuffle(hexDigits, high);
+            var los = Ssse3.Shuffle(hexDigits, low);
+            var leadsAndHis = Sse2.UnpackLow(leads, his).AsUInt16();
+            var losAndZeros = Sse2.UnpackLow(los, Vector128<byte>.Zero).AsUInt16();
+            EscapeFour(Sse2.UnpackLow(leadsAndHis, losAndZeros).AsByte(), mask & 0xF, chars, ref at);
+            EscapeFour(Sse2.UnpackHigh(leadsAndHis, losAndZeros).AsByte(), (mask >> 4) & 0xF, chars, ref at);
+            leadsAndHis = Sse2.UnpackHigh(leads, his).AsUInt16();
+            losAndZeros = Sse2.UnpackHigh(los, Vector128<byte>.Zero).AsUInt16();
+            EscapeFour(Sse2.UnpackLow(leadsAndHis, losAndZeros).AsByte(), (mask >> 8) & 0xF, chars, ref at);
+            EscapeFour(Sse2.UnpackHigh(leadsAndHis, losAndZeros).AsByte(), mask >> 12, chars, ref at);
+        }
+
+        return at + EscapeBytes(utf8[i..], destination[at..]);
+    }
+
+    /// <summary>Writes the twelve characters of four bytes laid out four by four, of which the first 4 + 2 × (escapes) count.</summary>
+    private static void EscapeFour(Vector128<byte> four, uint escapes, Span<ushort> chars, ref int at)
+    {
+        var placed = Ssse3.Shuffle(four, EscapeShuffles[escapes]);
+        Vector128.WidenLower(placed).CopyTo(chars[at..]);
+        MemoryMarshal.Write(MemoryMarshal.AsBytes(chars[(at + 8)..]), Vector128.WidenUpper(placed).AsUInt64().ToScalar());
+        at += 4 + (2 * BitOperations.PopCount(escapes));
+    }
+
+    /// <summary>Escapes <paramref name="utf8"/> one byte at a time.</summary>
+    private static int EscapeBytes(ReadOnlySpan<byte> utf8, Span<char> destination)
     {
         // Branch-free: every byte writes four characters at once (itself, or "%XX", then a spare one that the
         // next byte overwrites) and moves on by one or three; a JSON alternates between the two too often for a
         // branch to be predicted. The last bytes, with no room left for the spare character, go one by one.
-        // A value with nothing to escape (Protected's base64url) is copied as it is, in one vectorized step.
-        if (utf8.IndexOfAnyExcept(Unreserved) < 0)
-        {
-            Ascii.ToUtf16(utf8, destination, out var copied);
-            return copied;
-        }
-
         var table = EscapeTable;
         var lengths = EscapeLengths;
         var bytes = MemoryMarshal.AsBytes(destination);
@@ -267,16 +430,88 @@ internal static class UriComponent
         0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
     ];
 
-    /// <summary>Plain characters in a row after which <see cref="TryDecode"/> and <see cref="Escape"/> look for the end of the run vectorized.</summary>
+    /// <summary>Plain characters in a row after which <see cref="TryDecode(ReadOnlySpan{char}, Span{byte}, out int)"/> and <see cref="Escape(ReadOnlySpan{byte}, Span{char})"/> look for the end of the run vectorized.</summary>
     private const int PlainRunToVectorize = 8;
 
-    /// <summary>What <see cref="TryDecode"/> copies as it is: ASCII but <c>%</c>.</summary>
+    /// <summary>What <see cref="TryDecode(ReadOnlySpan{char}, Span{byte}, out int)"/> copies as it is: ASCII but <c>%</c>.</summary>
     private static readonly SearchValues<char> PlainAscii = SearchValues.Create(PlainAsciiChars());
 
-    /// <summary>What <see cref="Escape"/> leaves as it is: A-Z a-z 0-9 - . _ ~.</summary>
+    /// <summary>What <see cref="Escape(ReadOnlySpan{byte}, Span{char})"/> leaves as it is: A-Z a-z 0-9 - . _ ~.</summary>
     private static readonly SearchValues<byte> Unreserved = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"u8);
 
-    /// <summary>For each byte, the four characters <see cref="Escape"/> writes for it, read as one <see cref="ulong"/>.</summary>
+    /// <summary>
+    /// Unreserved bytes by their high nibble and by their low one, for a shuffle each: a byte is unreserved where the two
+    /// share a bit. One bit for each high nibble whose unreserved low nibbles differ ('-' '.', digits, letters, 'P'-'Z' '_', 'p'-'z' '~').
+    /// </summary>
+    private static readonly Vector128<byte> UnreservedByHigh = Vector128.Create((byte)0, 0, 1, 2, 4, 8, 4, 16, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    private static readonly Vector128<byte> UnreservedByLow = Vector128.Create((byte)26, 30, 30, 30, 30, 30, 30, 30, 30, 30, 28, 4, 4, 5, 21, 12);
+
+    /// <summary>Hex digits of ASCII by their high nibble and by their low one, for a shuffle each, as <see cref="UnreservedByHigh"/>: 0-9, A-F, a-f.</summary>
+    private static readonly Vector128<byte> HexDigitsByHigh = Vector128.Create((byte)0, 0, 0, 1, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    private static readonly Vector128<byte> HexDigitsByLow = Vector128.Create((byte)1, 3, 3, 3, 3, 3, 3, 1, 1, 1, 0, 0, 0, 0, 0, 0);
+
+    /// <summary>What a hex digit's value adds to its low nibble, by its high nibble: 9 for letters (A is 0x41).</summary>
+    private static readonly Vector128<byte> HexLetterOffsetByHigh = Vector128.Create((byte)0, 0, 0, 0, 9, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /// <summary>
+    /// For each four bits of bytes to escape, the shuffle that takes four bytes laid out as (itself or '%', hex digit,
+    /// hex digit, zero) to their characters in a row: one of the four for a byte kept, three for a byte escaped.
+    /// </summary>
+    private static readonly Vector128<byte>[] EscapeShuffles = BuildEscapeShuffles();
+
+    /// <summary>For each eight bits of bytes to keep, the shuffle that packs those bytes of eight to the front, in order.</summary>
+    private static readonly ulong[] CompactShuffles = BuildCompactShuffles();
+
+    private static Vector128<byte>[] BuildEscapeShuffles()
+    {
+        var shuffles = new Vector128<byte>[16];
+        Span<byte> indices = stackalloc byte[16];
+        for (var escapes = 0; escapes < 16; escapes++)
+        {
+            indices.Fill(0x80);
+            var at = 0;
+            for (var k = 0; k < 4; k++)
+            {
+                indices[at++] = (byte)(4 * k);
+                if ((escapes & (1 << k)) != 0)
+                {
+                    indices[at++] = (byte)((4 * k) + 1);
+                    indices[at++] = (byte)((4 * k) + 2);
+                }
+            }
+
+            shuffles[escapes] = Vector128.Create<byte>(indices);
+        }
+
+        return shuffles;
+    }
+
+    private static ulong[] BuildCompactShuffles()
+    {
+        var shuffles = new ulong[256];
+        for (var kept = 0; kept < 256; kept++)
+        {
+            // Unused places shuffle in a zero (the high bit set), also once the second half's indices are moved up by 8.
+            var shuffle = ulong.MaxValue & 0x8080808080808080UL;
+            var at = 0;
+            for (var k = 0; k < 8; k++)
+            {
+                if ((kept & (1 << k)) != 0)
+                {
+                    shuffle = (shuffle & ~(0xFFUL << (8 * at))) | ((ulong)k << (8 * at));
+                    at++;
+                }
+            }
+
+            shuffles[kept] = shuffle;
+        }
+
+        return shuffles;
+    }
+
+    /// <summary>For each byte, the four characters <see cref="Escape(ReadOnlySpan{byte}, Span{char})"/> writes for it, read as one <see cref="ulong"/>.</summary>
     private static readonly ulong[] EscapeTable = BuildEscapeTable();
 
     /// <summary>For each byte, how many of those characters count: 1, or 3 for an escape.</summary>
