@@ -12,7 +12,9 @@ namespace CookieSession.Cookies;
 /// <summary>
 /// Percent-decoding with JavaScript's <c>decodeURIComponent</c> rules, straight to UTF-8 bytes (what the
 /// signature covers), and the length <see cref="Uri.EscapeDataString(string)"/> gives a value (what
-/// <c>Response.Cookies</c> writes).
+/// <c>Response.Cookies</c> writes). Both go sixteen or thirty-two bytes a step with SSSE3 or AVX-512 where the hardware
+/// has them (a session's JSON escapes every few bytes, too often for skipping runs between escapes to pay), one at a
+/// time elsewhere, with the same results.
 /// </summary>
 internal static class UriComponent
 {
@@ -25,13 +27,13 @@ internal static class UriComponent
     /// when <paramref name="destination"/> is shorter than the decoded value (<see cref="MaxDecodedLength"/> is always enough).
     /// </summary>
     public static bool TryDecode(ReadOnlySpan<char> value, Span<byte> destination, out int written)
-        => TryDecode(value, destination, out written, Ssse3.IsSupported);
+        => TryDecode(value, destination, out written, Instructions.Avx512);
 
     /// <summary>
-    /// <see cref="TryDecode(ReadOnlySpan{char}, Span{byte}, out int)"/>, sixteen characters a step where
-    /// <paramref name="vectorized"/> and the hardware allow it, else one at a time: the same result either way.
+    /// <see cref="TryDecode(ReadOnlySpan{char}, Span{byte}, out int)"/>, with the widest of the instructions the hardware
+    /// has and <paramref name="widest"/> allows: the same result whichever.
     /// </summary>
-    internal static bool TryDecode(ReadOnlySpan<char> value, Span<byte> destination, out int written, bool vectorized)
+    internal static bool TryDecode(ReadOnlySpan<char> value, Span<byte> destination, out int written, Instructions widest)
     {
         written = 0;
         if (destination.Length < value.Length)
@@ -42,7 +44,13 @@ internal static class UriComponent
         var i = 0;
         var at = 0;
         var escapedBits = 0;
-        if (vectorized && Ssse3.IsSupported && !TryDecodeBlocks(value, destination, ref i, ref at, ref escapedBits))
+        var instructions = widest < Supported ? widest : Supported;
+        if (instructions == Instructions.Avx512 && !TryDecodeWideBlocks(value, destination, ref i, ref at, ref escapedBits))
+        {
+            return false;
+        }
+
+        if (instructions != Instructions.None && !TryDecodeBlocks(value, destination, ref i, ref at, ref escapedBits))
         {
             return false;
         }
@@ -141,9 +149,13 @@ internal static class UriComponent
             var starts = percents.ExtractMostSignificantBits();
             if (starts == 0)
             {
+                // A run of plain ASCII this long (a base64 text, a token) is likely to go on: narrowed the rest of its way in one step.
                 bytes.CopyTo(destination[at..]);
                 at += 16;
                 i += 16;
+                var copied = CopyPlainRun(value[i..], destination[at..]);
+                at += copied;
+                i += copied;
                 continue;
             }
 
@@ -162,7 +174,7 @@ internal static class UriComponent
             var values = low + Ssse3.Shuffle(HexLetterOffsetByHigh, high);
             var decoded = Vector128.ShiftLeft(Sse2.ShiftRightLogical128BitLane(values, 1), 4) | Sse2.ShiftRightLogical128BitLane(values, 2);
             var merged = Vector128.ConditionalSelect(percents, decoded, bytes);
-            escapedBits |= (int)(merged.ExtractMostSignificantBits() & starts) << 7;
+            escapedBits |= (merged.ExtractMostSignificantBits() & starts) == 0 ? 0 : 0x80;
 
             var kept = step & ~digits;
             var lowKept = kept & 0xFF;
@@ -172,6 +184,72 @@ internal static class UriComponent
             at += BitOperations.PopCount(lowKept);
             MemoryMarshal.Write(destination[at..], packed.GetElement(1));
             at += BitOperations.PopCount(highKept);
+            i += consumed;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="TryDecodeBlocks"/>, thirty-two characters a step with AVX-512: the places of the escapes' digits found by
+    /// byte permutes, and the digits compressed away instead of shuffled out.
+    /// </summary>
+    private static bool TryDecodeWideBlocks(ReadOnlySpan<char> value, Span<byte> destination, ref int i, ref int at, ref int escapedBits)
+    {
+        var chars = MemoryMarshal.Cast<char, ushort>(value);
+        var percent = Vector256.Create((byte)'%');
+        var nibble = Vector256.Create((byte)0x0F);
+        var hexByHigh = Vector256.Create(HexDigitsByHigh, HexDigitsByHigh);
+        var hexByLow = Vector256.Create(HexDigitsByLow, HexDigitsByLow);
+        var offsetByHigh = Vector256.Create(HexLetterOffsetByHigh, HexLetterOffsetByHigh);
+        var next = NextPlaces;
+        var afterNext = AfterNextPlaces;
+        var previous = PreviousPlaces;
+        var beforePrevious = BeforePreviousPlaces;
+        while (i <= chars.Length - 32 && at <= destination.Length - 32)
+        {
+            var wide = Vector512.Create(chars.Slice(i, 32));
+            if ((wide & Vector512.Create((ushort)0xFF80)) != Vector512<ushort>.Zero)
+            {
+                return true;
+            }
+
+            var bytes = Avx512BW.ConvertToVector256Byte(wide);
+            var percents = Vector256.Equals(bytes, percent);
+            var starts = percents.ExtractMostSignificantBits();
+            if (starts == 0)
+            {
+                bytes.CopyTo(destination[at..]);
+                at += 32;
+                i += 32;
+                var copied = CopyPlainRun(value[i..], destination[at..]);
+                at += copied;
+                i += copied;
+                continue;
+            }
+
+            var consumed = (starts & 0xC000_0000) == 0 ? 32 : BitOperations.TrailingZeroCount(starts & 0xC000_0000);
+            var step = (uint)((1UL << consumed) - 1);
+            starts &= step;
+            var digits = (starts << 1) | (starts << 2);
+            var high = Vector256.ShiftRightLogical(bytes, 4);
+            var low = bytes & nibble;
+            var hex = Avx2.Shuffle(hexByHigh, high) & Avx2.Shuffle(hexByLow, low);
+            if ((digits & ~(~Vector256.Equals(hex, Vector256<byte>.Zero)).ExtractMostSignificantBits()) != 0)
+            {
+                return false;
+            }
+
+            var values = low + Avx2.Shuffle(offsetByHigh, high);
+            var decoded = Vector256.ShiftLeft(Avx512Vbmi.VL.PermuteVar32x8(values, next), 4) | Avx512Vbmi.VL.PermuteVar32x8(values, afterNext);
+            var merged = Vector256.ConditionalSelect(percents, decoded, bytes);
+            escapedBits |= (merged.ExtractMostSignificantBits() & starts) == 0 ? 0 : 0x80;
+
+            // What follows the step's last escape (a '%' cut off at its end included) is compressed behind what counts.
+            var isDigit = Avx512Vbmi.VL.PermuteVar32x8x2(percents, previous, Vector256<byte>.Zero)
+                | Avx512Vbmi.VL.PermuteVar32x8x2(percents, beforePrevious, Vector256<byte>.Zero);
+            Avx512Vbmi2.VL.Compress(Vector256<byte>.Zero, ~isDigit, merged).CopyTo(destination[at..]);
+            at += BitOperations.PopCount(step & ~digits);
             i += consumed;
         }
 
@@ -274,13 +352,13 @@ internal static class UriComponent
     /// hex digits) and returns the characters written. <paramref name="destination"/> must hold
     /// <c>3 * utf8.Length</c> characters.
     /// </summary>
-    public static int Escape(ReadOnlySpan<byte> utf8, Span<char> destination) => Escape(utf8, destination, Ssse3.IsSupported);
+    public static int Escape(ReadOnlySpan<byte> utf8, Span<char> destination) => Escape(utf8, destination, Instructions.Avx512);
 
     /// <summary>
-    /// <see cref="Escape(ReadOnlySpan{byte}, Span{char})"/>, sixteen bytes a step where <paramref name="vectorized"/> and
-    /// the hardware allow it, else one at a time: the same result either way.
+    /// <see cref="Escape(ReadOnlySpan{byte}, Span{char})"/>, with the widest of the instructions the hardware has and
+    /// <paramref name="widest"/> allows: the same result whichever.
     /// </summary>
-    internal static int Escape(ReadOnlySpan<byte> utf8, Span<char> destination, bool vectorized)
+    internal static int Escape(ReadOnlySpan<byte> utf8, Span<char> destination, Instructions widest)
     {
         // A value with nothing to escape (Protected's base64url), or the plain start of one, is copied as it is in one
         // vectorized step.
@@ -291,16 +369,18 @@ internal static class UriComponent
             return at;
         }
 
-        return at + (vectorized && Ssse3.IsSupported
-            ? EscapeBlocks(utf8[plain..], destination[at..])
-            : EscapeBytes(utf8[plain..], destination[at..]));
+        var instructions = widest < Supported ? widest : Supported;
+        return at + (instructions == Instructions.None
+            ? EscapeBytes(utf8[plain..], destination[at..])
+            : EscapeBlocks(utf8[plain..], destination[at..], instructions == Instructions.Avx512));
     }
 
     /// <summary>
     /// <see cref="EscapeBytes"/>, sixteen bytes a step: the bytes to escape found as a bitmask, the hex digits built by
-    /// nibble shuffles, and each four bytes' characters put in place by a shuffle looked up by their four bits.
+    /// nibble shuffles, and the characters put in place by one compress (<paramref name="avx512"/>) or by a shuffle for
+    /// each four bytes looked up by their four bits.
     /// </summary>
-    private static int EscapeBlocks(ReadOnlySpan<byte> utf8, Span<char> destination)
+    private static int EscapeBlocks(ReadOnlySpan<byte> utf8, Span<char> destination, bool avx512)
     {
         var chars = MemoryMarshal.Cast<char, ushort>(destination);
         var nibble = Vector128.Create((byte)0x0F);
@@ -330,6 +410,13 @@ internal static class UriComponent
             var leads = Vector128.ConditionalSelect(escaped, percent, bytes);
             var his = Ssse3.Shuffle(hexDigits, high);
             var los = Ssse3.Shuffle(hexDigits, low);
+            if (avx512)
+            {
+                EscapeSixteen(leads, his, los, escaped, chars, at);
+                at += 16 + (2 * BitOperations.PopCount(mask));
+                continue;
+            }
+
             var leadsAndHis = Sse2.UnpackLow(leads, his).AsUInt16();
             var losAndZeros = Sse2.UnpackLow(los, Vector128<byte>.Zero).AsUInt16();
             EscapeFour(Sse2.UnpackLow(leadsAndHis, losAndZeros).AsByte(), mask & 0xF, chars, ref at);
@@ -341,6 +428,21 @@ internal static class UriComponent
         }
 
         return at + EscapeBytes(utf8[i..], destination[at..]);
+    }
+
+    /// <summary>
+    /// Writes the 48 characters of sixteen bytes given as their leads (themselves or '%'), their hex digits and whether
+    /// each is escaped, of which the first 16 + 2 × (escapes) count: all three laid out byte by byte, the digits of
+    /// bytes kept as they are compressed away.
+    /// </summary>
+    private static void EscapeSixteen(Vector128<byte> leads, Vector128<byte> his, Vector128<byte> los, Vector128<byte> escaped, Span<ushort> chars, int at)
+    {
+        var sources = Vector512.Create(Vector256.Create(leads, his), Vector256.Create(los, escaped));
+        var laidOut = Avx512Vbmi.PermuteVar64x8(sources, EscapeLayout);
+        var kept = Avx512Vbmi.PermuteVar64x8(sources, EscapeKeptLayout) | EscapeLeadPlaces;
+        var packed = Avx512Vbmi2.Compress(Vector512<byte>.Zero, kept, laidOut);
+        Vector512.WidenLower(packed).CopyTo(chars[at..]);
+        Vector256.WidenLower(packed.GetUpper()).CopyTo(chars[(at + 32)..]);
     }
 
     /// <summary>Writes the twelve characters of four bytes laid out four by four, of which the first 4 + 2 × (escapes) count.</summary>
@@ -438,6 +540,48 @@ internal static class UriComponent
 
     /// <summary>What <see cref="Escape(ReadOnlySpan{byte}, Span{char})"/> leaves as it is: A-Z a-z 0-9 - . _ ~.</summary>
     private static readonly SearchValues<byte> Unreserved = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"u8);
+
+    /// <summary>The widest vector instructions this hardware has that the steps use.</summary>
+    private static readonly Instructions Supported =
+        Avx512Vbmi2.VL.IsSupported && Avx512Vbmi.VL.IsSupported && Avx512BW.IsSupported ? Instructions.Avx512
+        : Ssse3.IsSupported ? Instructions.Ssse3
+        : Instructions.None;
+
+    /// <summary>For a byte permute of 32: each place takes the byte one after it (the last, itself).</summary>
+    private static readonly Vector256<byte> NextPlaces = Vector256.Create<byte>(Places(k => Math.Min(k + 1, 31)));
+
+    /// <summary>For a byte permute of 32: each place takes the byte two after it (the last two, the last).</summary>
+    private static readonly Vector256<byte> AfterNextPlaces = Vector256.Create<byte>(Places(k => Math.Min(k + 2, 31)));
+
+    /// <summary>For a byte permute of 32 and 32 zeros: each place takes the byte one before it (the first, a zero).</summary>
+    private static readonly Vector256<byte> PreviousPlaces = Vector256.Create<byte>(Places(k => k >= 1 ? k - 1 : 32));
+
+    /// <summary>For a byte permute of 32 and 32 zeros: each place takes the byte two before it (the first two, a zero).</summary>
+    private static readonly Vector256<byte> BeforePreviousPlaces = Vector256.Create<byte>(Places(k => k >= 2 ? k - 2 : 32));
+
+    private static byte[] Places(Func<int, int> from) => Enumerable.Range(0, 32).Select(k => (byte)from(k)).ToArray();
+
+    /// <summary>Sixteen bytes' (lead, hex digit, hex digit) in a row, from leads, digits and digits sixteen by sixteen.</summary>
+    private static readonly Vector512<byte> EscapeLayout = Vector512.Create<byte>(BuildLayout(i => (byte)i, i => (byte)(16 + i), i => (byte)(32 + i)));
+
+    /// <summary>Whether each byte is escaped, three times in a row, from the fourth sixteen of <see cref="EscapeSixteen"/>'s sources.</summary>
+    private static readonly Vector512<byte> EscapeKeptLayout = Vector512.Create<byte>(BuildLayout(i => (byte)(48 + i), i => (byte)(48 + i), i => (byte)(48 + i)));
+
+    /// <summary>Every byte's lead is kept, escaped or not.</summary>
+    private static readonly Vector512<byte> EscapeLeadPlaces = Vector512.Create<byte>(BuildLayout(_ => 0xFF, _ => 0, _ => 0));
+
+    private static byte[] BuildLayout(Func<int, byte> lead, Func<int, byte> hi, Func<int, byte> lo)
+    {
+        var layout = new byte[64];
+        for (var i = 0; i < 16; i++)
+        {
+            layout[3 * i] = lead(i);
+            layout[(3 * i) + 1] = hi(i);
+            layout[(3 * i) + 2] = lo(i);
+        }
+
+        return layout;
+    }
 
     /// <summary>
     /// Unreserved bytes by their high nibble and by their low one, for a shuffle each: a byte is unreserved where the two
@@ -578,4 +722,17 @@ internal static class UriComponent
         -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
         -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
     ];
+
+    /// <summary>Vector instructions the percent-encoding steps may use, narrowest first.</summary>
+    internal enum Instructions
+    {
+        /// <summary>One byte at a time.</summary>
+        None,
+
+        /// <summary>Sixteen bytes a step with SSSE3 shuffles.</summary>
+        Ssse3,
+
+        /// <summary>Sixteen bytes a step with AVX-512 VBMI byte permutes and VBMI2 compression.</summary>
+        Avx512,
+    }
 }

@@ -7,22 +7,24 @@ namespace CookieSession.Tests.Cookies;
 /// <summary>
 /// <see cref="UriComponent"/> against references written from the specifications: ECMAScript's Decode (what
 /// decodeURIComponent throws on, what it gives) and <see cref="Uri.EscapeDataString(string)"/>, over hostile inputs;
-/// each both sixteen bytes a step and one at a time (the way hardware without the vector instructions goes).
+/// each with every set of vector instructions (as far as the hardware has them) and one byte at a time, as hardware without them goes.
 /// </summary>
 public sealed class UriComponentDifferentialTests
 {
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void TryDecode_RandomHostileValues_AsEcmaScriptDecode(bool vectorized)
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void TryDecode_RandomHostileValues_AsEcmaScriptDecode(string path)
     {
+        var instructions = Enum.Parse<UriComponent.Instructions>(path);
         var random = new Random(61);
         for (var round = 0; round < 20000; round++)
         {
             var value = HostileValue(random);
             var expected = DecodeUriComponent(value);
             var buffer = new byte[UriComponent.MaxDecodedLength(value.Length)];
-            var ok = UriComponent.TryDecode(value, buffer, out var written, vectorized);
+            var ok = UriComponent.TryDecode(value, buffer, out var written, instructions);
 
             Assert.True(expected is not null == ok, $"round {round}: {Describe(value)} expected {(expected is null ? "a refusal" : "a value")}");
             if (ok)
@@ -33,10 +35,12 @@ public sealed class UriComponentDifferentialTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void TryDecode_LongPlainRunsAmongHostilePieces_AsEcmaScriptDecode(bool vectorized)
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void TryDecode_LongPlainRunsAmongHostilePieces_AsEcmaScriptDecode(string path)
     {
+        var instructions = Enum.Parse<UriComponent.Instructions>(path);
         // Runs of plain ASCII long enough to be narrowed vectorized, ended by an escape, a bad escape, a non-ASCII or
         // control character, a lone surrogate or the end of the value, at every length around the vector widths.
         var random = new Random(63);
@@ -57,7 +61,7 @@ public sealed class UriComponentDifferentialTests
             var value = text.ToString();
             var expected = DecodeUriComponent(value);
             var buffer = new byte[UriComponent.MaxDecodedLength(value.Length)];
-            var ok = UriComponent.TryDecode(value, buffer, out var written, vectorized);
+            var ok = UriComponent.TryDecode(value, buffer, out var written, instructions);
 
             Assert.True(expected is not null == ok, $"round {round}: {Describe(value)} expected {(expected is null ? "a refusal" : "a value")}");
             if (ok)
@@ -68,10 +72,12 @@ public sealed class UriComponentDifferentialTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Escape_IntoExactDestinationsAtEveryAlignment_WritesNothingOutside(bool vectorized)
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void Escape_IntoExactDestinationsAtEveryAlignment_WritesNothingOutside(string path)
     {
+        var instructions = Enum.Parse<UriComponent.Instructions>(path);
         var random = new Random(62);
         for (var round = 0; round < 4000; round++)
         {
@@ -90,7 +96,7 @@ public sealed class UriComponentDifferentialTests
             var buffer = new char[offset + (3 * bytes.Length) + 8];
             buffer.AsSpan().Fill('#');
             var destination = buffer.AsSpan(offset, 3 * bytes.Length);
-            var written = UriComponent.Escape(bytes, destination, vectorized);
+            var written = UriComponent.Escape(bytes, destination, instructions);
 
             Assert.Equal(EscapeReference.Of(bytes), new string(buffer, offset, written));
             Assert.All(buffer[..offset], c => Assert.Equal('#', c));
@@ -99,10 +105,12 @@ public sealed class UriComponentDifferentialTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Escape_ValidUtf8_EqualsEscapeDataString(bool vectorized)
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void Escape_ValidUtf8_EqualsEscapeDataString(string path)
     {
+        var instructions = Enum.Parse<UriComponent.Instructions>(path);
         var random = new Random(63);
         for (var round = 0; round < 4000; round++)
         {
@@ -121,15 +129,17 @@ public sealed class UriComponentDifferentialTests
             var value = text.ToString();
             var utf8 = Encoding.UTF8.GetBytes(value);
             var destination = new char[3 * utf8.Length];
-            Assert.Equal(Uri.EscapeDataString(value), new string(destination, 0, UriComponent.Escape(utf8, destination, vectorized)));
+            Assert.Equal(Uri.EscapeDataString(value), new string(destination, 0, UriComponent.Escape(utf8, destination, instructions)));
         }
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Escape_EveryLengthUpTo300_InEveryMix_AsTheReference(bool vectorized)
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void Escape_EveryLengthUpTo300_InEveryMix_AsTheReference(string path)
     {
+        var instructions = Enum.Parse<UriComponent.Instructions>(path);
         // Every length around the sixteen-byte steps, as plain runs, all escapes, JSON-like alternation and random bytes,
         // into destinations of exactly three times the length with guards on both sides.
         var random = new Random(64);
@@ -146,7 +156,7 @@ public sealed class UriComponentDifferentialTests
             {
                 var buffer = new char[(3 * length) + 16];
                 buffer.AsSpan().Fill('#');
-                var written = UriComponent.Escape(bytes, buffer.AsSpan(8, 3 * length), vectorized);
+                var written = UriComponent.Escape(bytes, buffer.AsSpan(8, 3 * length), instructions);
 
                 Assert.Equal(EscapeReference.Of(bytes), new string(buffer, 8, written));
                 Assert.All(buffer[..8], c => Assert.Equal('#', c));
@@ -156,10 +166,12 @@ public sealed class UriComponentDifferentialTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Escape_EveryByteAtEveryPlaceOfAStep_AsTheReference(bool vectorized)
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void Escape_EveryByteAtEveryPlaceOfAStep_AsTheReference(string path)
     {
+        var instructions = Enum.Parse<UriComponent.Instructions>(path);
         // Each byte value in each of the 32 places of two steps, among unreserved bytes and among escaped ones.
         foreach (var around in new[] { (byte)'k', (byte)'"' })
         {
@@ -169,7 +181,7 @@ public sealed class UriComponentDifferentialTests
                 {
                     var bytes = Fill(40, i => i == place ? (byte)value : around);
                     var destination = new char[3 * bytes.Length];
-                    Assert.Equal(EscapeReference.Of(bytes), new string(destination, 0, UriComponent.Escape(bytes, destination, vectorized)));
+                    Assert.Equal(EscapeReference.Of(bytes), new string(destination, 0, UriComponent.Escape(bytes, destination, instructions)));
                 }
             }
         }
@@ -189,10 +201,12 @@ public sealed class UriComponentDifferentialTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void TryDecode_EscapedBytesOfEveryLengthUpTo300_AsEcmaScriptDecode(bool vectorized)
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void TryDecode_EscapedBytesOfEveryLengthUpTo300_AsEcmaScriptDecode(string path)
     {
+        var instructions = Enum.Parse<UriComponent.Instructions>(path);
         // Escapes of every byte (invalid UTF-8 among them) at every length around the steps, in upper and lower case,
         // as written, cut short at the end, and with one character replaced by each of a few that break or shift an escape.
         var random = new Random(66);
@@ -210,28 +224,30 @@ public sealed class UriComponentDifferentialTests
                 escaped = escaped.ToLowerInvariant();
             }
 
-            AssertDecodesAsEcmaScript(escaped, vectorized);
+            AssertDecodesAsEcmaScript(escaped, instructions);
             if (escaped.Length > 0)
             {
-                AssertDecodesAsEcmaScript(escaped[..^1], vectorized);
+                AssertDecodesAsEcmaScript(escaped[..^1], instructions);
                 var at = random.Next(escaped.Length);
                 foreach (var replacement in "%G0a\u00e9\ud800")
                 {
-                    AssertDecodesAsEcmaScript(escaped[..at] + replacement + escaped[(at + 1)..], vectorized);
+                    AssertDecodesAsEcmaScript(escaped[..at] + replacement + escaped[(at + 1)..], instructions);
                 }
             }
         }
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void TryDecode_AnEscapeAtEveryPlaceOfAStep_FollowedByEveryCharacter_AsEcmaScriptDecode(bool vectorized)
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void TryDecode_AnEscapeAtEveryPlaceOfAStep_FollowedByEveryCharacter_AsEcmaScriptDecode(string path)
     {
-        // A '%' in each of the 34 places of two steps and a bit, its two digits each every ASCII character in turn (and a
-        // few beyond), so that escapes cut by a step's end and digits that are not hex meet every place.
+        var instructions = Enum.Parse<UriComponent.Instructions>(path);
+        // A '%' in each of the 70 places of two of the widest steps and a bit, its two digits each every ASCII character in
+        // turn (and a few beyond), so that escapes cut by a step's end and digits that are not hex meet every place.
         var digits = Enumerable.Range(0, 128).Select(c => (char)c).Concat("\u00e9\u0100\uff10").ToArray();
-        for (var place = 0; place < 34; place++)
+        for (var place = 0; place < 70; place++)
         {
             foreach (var digit in digits)
             {
@@ -243,17 +259,19 @@ public sealed class UriComponentDifferentialTests
                     new string('a', place) + "%C3%" + digit + "9" + new string('b', 20),
                 })
                 {
-                    AssertDecodesAsEcmaScript(value, vectorized);
+                    AssertDecodesAsEcmaScript(value, instructions);
                 }
             }
         }
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void TryDecode_EscapesThatAreNotUtf8_AtEveryPlace_Refused(bool vectorized)
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void TryDecode_EscapesThatAreNotUtf8_AtEveryPlace_Refused(string path)
     {
+        var instructions = Enum.Parse<UriComponent.Instructions>(path);
         // Overlong forms, surrogates, past U+10FFFF, stray continuations and cut sequences, among escaped JSON, each
         // at every place of a step; and their valid neighbours, which decode.
         string[] invalid = ["%C0%AF", "%E0%80%AF", "%ED%A0%80", "%ED%BF%BF", "%F4%90%80%80", "%F8%88%80%80%80", "%80", "%BF", "%C3", "%E2%82", "%F0%9F%98", "%C3%28", "%FE", "%FF"];
@@ -265,8 +283,8 @@ public sealed class UriComponentDifferentialTests
             {
                 var value = before + escape + "%22%7Dabcdefghijklmnop";
                 var buffer = new byte[UriComponent.MaxDecodedLength(value.Length)];
-                Assert.Equal(!invalid.Contains(escape), UriComponent.TryDecode(value, buffer, out _, vectorized));
-                AssertDecodesAsEcmaScript(value, vectorized);
+                Assert.Equal(!invalid.Contains(escape), UriComponent.TryDecode(value, buffer, out _, instructions));
+                AssertDecodesAsEcmaScript(value, instructions);
             }
         }
     }
@@ -281,8 +299,8 @@ public sealed class UriComponentDifferentialTests
             var value = string.Concat(Enumerable.Range(0, random.Next(1, 8)).Select(_ => HostileValue(random)));
             var vector = new byte[UriComponent.MaxDecodedLength(value.Length)];
             var scalar = new byte[vector.Length];
-            var vectorOk = UriComponent.TryDecode(value, vector, out var vectorWritten, vectorized: true);
-            var scalarOk = UriComponent.TryDecode(value, scalar, out var scalarWritten, vectorized: false);
+            var vectorOk = UriComponent.TryDecode(value, vector, out var vectorWritten, UriComponent.Instructions.Avx512);
+            var scalarOk = UriComponent.TryDecode(value, scalar, out var scalarWritten, UriComponent.Instructions.None);
 
             Assert.Equal(scalarOk, vectorOk);
             if (scalarOk)
@@ -292,14 +310,14 @@ public sealed class UriComponentDifferentialTests
         }
     }
 
-    private static void AssertDecodesAsEcmaScript(string value, bool vectorized)
+    private static void AssertDecodesAsEcmaScript(string value, UriComponent.Instructions instructions)
     {
         // Into a destination of exactly the value's length (the vector steps' least) inside guards.
         var expected = DecodeUriComponent(value);
         var buffer = new byte[Math.Max(value.Length, UriComponent.MaxDecodedLength(value.Length)) + 16];
         buffer.AsSpan().Fill(0xAA);
         var destination = buffer.AsSpan(8, UriComponent.MaxDecodedLength(value.Length));
-        var ok = UriComponent.TryDecode(value, destination, out var written, vectorized);
+        var ok = UriComponent.TryDecode(value, destination, out var written, instructions);
 
         Assert.True(expected is not null == ok, $"{Describe(value)} expected {(expected is null ? "a refusal" : "a value")}");
         if (ok)
