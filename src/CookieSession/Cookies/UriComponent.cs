@@ -541,9 +541,12 @@ internal static class UriComponent
     /// <summary>What <see cref="Escape(ReadOnlySpan{byte}, Span{char})"/> leaves as it is: A-Z a-z 0-9 - . _ ~.</summary>
     private static readonly SearchValues<byte> Unreserved = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"u8);
 
-    /// <summary>The widest vector instructions this hardware has that the steps use.</summary>
+    /// <summary>
+    /// The widest vector instructions this hardware has that the steps use; AVX-512 only where the runtime finds that
+    /// 512-bit vectors pay (not on processors that slow their clock for them).
+    /// </summary>
     private static readonly Instructions Supported =
-        Avx512Vbmi2.VL.IsSupported && Avx512Vbmi.VL.IsSupported && Avx512BW.IsSupported ? Instructions.Avx512
+        Vector512.IsHardwareAccelerated && Avx512Vbmi2.VL.IsSupported && Avx512Vbmi.VL.IsSupported && Avx512BW.IsSupported ? Instructions.Avx512
         : Ssse3.IsSupported ? Instructions.Ssse3
         : Instructions.None;
 
