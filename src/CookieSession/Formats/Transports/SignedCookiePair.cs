@@ -62,21 +62,21 @@ internal sealed class SignedCookiePair : ICookieTransport
             return SessionCookieRejection.TooLarge;
         }
 
-        if (!Ascii.IsValid(value) || !Ascii.IsValid(signature))
-        {
-            return SessionCookieRejection.MalformedEncoding;
-        }
-
         var dataLength = _name.Length + 1 + value.Length;
         var rented = ArrayPool<byte>.Shared.Rent(dataLength + signature.Length);
         try
         {
+            // Checked to be ASCII as they are narrowed, in one pass each.
             var data = rented.AsSpan(0, dataLength);
+            var signatureBytes = rented.AsSpan(dataLength, signature.Length);
+            if (Ascii.FromUtf16(value, data[(_name.Length + 1)..], out _) != OperationStatus.Done
+                || Ascii.FromUtf16(signature, signatureBytes, out _) != OperationStatus.Done)
+            {
+                return SessionCookieRejection.MalformedEncoding;
+            }
+
             Encoding.ASCII.GetBytes(_name, data);
             data[_name.Length] = (byte)'=';
-            Encoding.ASCII.GetBytes(value, data[(_name.Length + 1)..]);
-            var signatureBytes = rented.AsSpan(dataLength, signature.Length);
-            Encoding.ASCII.GetBytes(signature, signatureBytes);
             var keyIndex = _signer.Verify(data, signatureBytes);
             olderKey = keyIndex > 0;
             return keyIndex < 0 ? SessionCookieRejection.BadSignature : SessionCookieRejection.None;
