@@ -9,7 +9,7 @@ namespace CookieSession.Formats;
 /// </summary>
 /// <remarks>
 /// A loaded result's JSON is a validated JSON object in an array of its own, exactly its length, that nobody writes
-/// to: made once when the cookie is first opened (<see cref="Verified"/>), then shared by the session and the cache
+/// to: made once when the cookie is first opened (<see cref="Verified"/>, <see cref="VerifiedOwned"/>), then shared by the session and the cache
 /// of verified values (<see cref="VerifiedCookieCache"/>) with every request that sends the same cookie.
 /// </remarks>
 internal readonly struct SessionCookieReadResult
@@ -102,6 +102,15 @@ internal readonly struct SessionCookieReadResult
 
         return new(SessionCookieRejection.None, owned, needsRenewal, times, needsTree, index, expires: expires);
     }
+
+    /// <summary>
+    /// The verified, decoded JSON, already in an array of its own, exactly its length, that nobody else holds (a codec
+    /// that knew the length before decoding); checked as <see cref="Verified"/> checks it, and refused likewise.
+    /// </summary>
+    public static SessionCookieReadResult VerifiedOwned(byte[] json, bool needsRenewal, SessionTimes? times = null, DateTimeOffset? expires = null)
+        => RawJsonObject.TryValidate(json, out var needsTree, out var index)
+            ? new(SessionCookieRejection.None, json, needsRenewal, times, needsTree, index, expires: expires)
+            : Rejected(SessionCookieRejection.NotJsonObject);
 
     /// <summary>A value found in the cache: its JSON was validated when it was stored, and is shared.</summary>
     public static SessionCookieReadResult Cached(byte[] json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, DateTimeOffset? expires)

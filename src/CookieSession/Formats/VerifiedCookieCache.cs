@@ -57,8 +57,17 @@ internal sealed class VerifiedCookieCache
     /// entry's own JSON, validated when it was stored, shared and never written to.
     /// </summary>
     public bool TryGet(ReadOnlySpan<char> first, ReadOnlySpan<char> second, object? generation, out SessionCookieReadResult result)
+        => TryGet(Hash(first, second), first, second, generation, out result);
+
+    /// <summary>
+    /// As <see cref="TryGet(ReadOnlySpan{char}, ReadOnlySpan{char}, object?, out SessionCookieReadResult)"/>, with the
+    /// value's <see cref="Hash"/> already taken, so that a miss followed by <see cref="Add(int, ReadOnlySpan{char}, ReadOnlySpan{char}, in SessionCookieReadResult, object?)"/>
+    /// takes it once.
+    /// </summary>
+    public bool TryGet(int hash, ReadOnlySpan<char> first, ReadOnlySpan<char> second, object? generation, out SessionCookieReadResult result)
     {
-        var entry = Volatile.Read(ref _slots[Hash(first, second) & _mask]);
+        var slot = hash & _mask;
+        var entry = Volatile.Read(ref _slots[slot]);
         if (entry is null
             || entry.First.Length != first.Length
             || entry.Second.Length != second.Length
@@ -81,7 +90,7 @@ internal sealed class VerifiedCookieCache
             }
 
             entry = entry with { NeedsTree = needsTree, Index = index, Checked = true };
-            Volatile.Write(ref _slots[Hash(entry.First.Span, entry.Second.Span) & _mask], entry);
+            Volatile.Write(ref _slots[slot], entry);
         }
 
         result = SessionCookieReadResult.Cached(entry.Json, entry.NeedsRenewal, entry.Times, entry.NeedsTree, entry.Index, entry.Expires);
@@ -94,13 +103,19 @@ internal sealed class VerifiedCookieCache
     /// another value. Returns whether it was stored.
     /// </summary>
     public bool Add(ReadOnlySpan<char> first, ReadOnlySpan<char> second, in SessionCookieReadResult verified, object? generation)
+        => Add(Hash(first, second), first, second, verified, generation);
+
+    /// <summary>
+    /// As <see cref="Add(ReadOnlySpan{char}, ReadOnlySpan{char}, in SessionCookieReadResult, object?)"/>, with the
+    /// value's <see cref="Hash"/> that the lookup before it took.
+    /// </summary>
+    public bool Add(int hash, ReadOnlySpan<char> first, ReadOnlySpan<char> second, in SessionCookieReadResult verified, object? generation)
     {
         if (!verified.IsLoaded || !Fits(first.Length + second.Length, verified.Json.Length))
         {
             return false;
         }
 
-        var hash = Hash(first, second);
         var slot = hash & _mask;
         var resident = Volatile.Read(ref _slots[slot]);
         if (resident is not null && ReferenceEquals(resident.Generation, generation) && _turnedAway[slot] != hash)
@@ -149,7 +164,7 @@ internal sealed class VerifiedCookieCache
     /// MAC or tag: values that differ there differ in slot. Two values sharing a slot only take turns in it; a hit needs
     /// the whole value equal.
     /// </summary>
-    private static int Hash(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
+    public static int Hash(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
     {
         var hash = default(HashCode);
         hash.AddBytes(MemoryMarshal.AsBytes(first[Math.Max(0, first.Length - HashedTail)..]));

@@ -63,9 +63,15 @@ internal sealed class WireFormat : IWireFormat
         var value = carried.Value;
         var signature = carried.Signature;
         var cache = CacheFor(out var generation);
-        if (cache is not null && cache.TryGet(value, signature, generation, out var cached))
+        var hash = 0;
+        if (cache is not null)
         {
-            return _codec.Recheck(value, cached);
+            // Taken once: a miss that verifies adds the value under the same hash.
+            hash = VerifiedCookieCache.Hash(value, signature);
+            if (cache.TryGet(hash, value, signature, generation, out var cached))
+            {
+                return _codec.Recheck(value, cached);
+            }
         }
 
         var rejection = _transport.Verify(value, signature, out var olderKey);
@@ -82,7 +88,7 @@ internal sealed class WireFormat : IWireFormat
 
         if (cache is not null && result.IsLoaded)
         {
-            cache.Add(value, signature, result, generation);
+            cache.Add(hash, value, signature, result, generation);
         }
 
         return result;

@@ -1,5 +1,7 @@
-using System.Buffers;
-using System.Text;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -38,18 +40,17 @@ internal static class RawJsonObject
     {
         needsTree = false;
         index = null;
-        if (!Ascii.IsValid(json))
-        {
-            return false;
-        }
 
+        // A byte beyond ASCII stops a string (below) and matches nothing of the grammar outside one, so the JSON needs
+        // no pass of its own to be known ASCII.
         var at = SkipWhitespace(json, 0);
         if (at >= json.Length || json[at] != (byte)'{')
         {
             return false;
         }
 
-        var keys = new TopLevelKeys(stackalloc Range[32], stackalloc int[32 * 4]);
+        var stops = new StringStops(json);
+        var keys = new TopLevelKeys(stackalloc int[TopLevelKeys.Compared * 4]);
         at = SkipWhitespace(json, at + 1);
         if (at < json.Length && json[at] == (byte)'}')
         {
@@ -60,12 +61,12 @@ internal static class RawJsonObject
             while (true)
             {
                 var nameStart = at + 1;
-                if (!TrySkipPlainString(json, ref at))
+                if (!TrySkipPlainString(json, ref at, ref stops))
                 {
                     return false;
                 }
 
-                keys.Name(json, new Range(nameStart, at - 1), escaped: false);
+                keys.Name(json, nameStart, at - 1 - nameStart, escaped: false);
                 at = SkipWhitespace(json, at);
                 if (at >= json.Length || json[at] != (byte)':')
                 {
@@ -74,7 +75,7 @@ internal static class RawJsonObject
 
                 at = SkipWhitespace(json, at + 1);
                 var valueStart = at;
-                if (!TrySkipPlainValue(json, ref at, depth: 1))
+                if (!TrySkipPlainValue(json, ref at, depth: 1, ref stops))
                 {
                     return false;
                 }
@@ -124,11 +125,11 @@ internal static class RawJsonObject
                 return false;
             }
 
-            var keys = new TopLevelKeys(stackalloc Range[32], stackalloc int[32 * 4]);
+            var keys = new TopLevelKeys(stackalloc int[TopLevelKeys.Compared * 4]);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var start = (int)reader.TokenStartIndex + 1;
-                keys.Name(json, new Range(start, start + reader.ValueSpan.Length), reader.ValueIsEscaped);
+                keys.Name(json, start, reader.ValueSpan.Length, reader.ValueIsEscaped);
                 reader.Read();
                 var valueStart = (int)reader.TokenStartIndex;
                 reader.Skip();
@@ -154,13 +155,16 @@ internal static class RawJsonObject
     /// <summary>How deep <see cref="TryValidatePlain"/> follows nesting: half the limit, so that it never accepts what the reader refuses.</summary>
     private const int PlainMaxDepth = CookieSessionDefaults.MaxDepth / 2;
 
-    /// <summary>What ends a plain string's run: its closing quote, an escape, or a control character, which JSON refuses.</summary>
-    private static readonly SearchValues<byte> s_stringStops = SearchValues.Create(
-        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f"u8);
-
     /// <summary>Past JSON's whitespace (space, tab, line feed, carriage return) from <paramref name="at"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SkipWhitespace(ReadOnlySpan<byte> json, int at)
     {
+        // JSON.stringify writes none: one comparison, inlined, for the common case.
+        if ((uint)at < (uint)json.Length && json[at] > (byte)' ')
+        {
+            return at;
+        }
+
         while (at < json.Length && json[at] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
         {
             at++;
@@ -169,27 +173,102 @@ internal static class RawJsonObject
         return at;
     }
 
-    /// <summary>Past a string at <paramref name="at"/> without escapes or control characters.</summary>
-    private static bool TrySkipPlainString(ReadOnlySpan<byte> json, ref int at)
+    /// <summary>Past a string at <paramref name="at"/> in ASCII without escapes or control characters.</summary>
+    private static bool TrySkipPlainString(ReadOnlySpan<byte> json, ref int at, ref StringStops stops)
     {
         if (at >= json.Length || json[at] != (byte)'"')
         {
             return false;
         }
 
-        var rest = json[(at + 1)..];
-        var stop = rest.IndexOfAny(s_stringStops);
-        if (stop < 0 || rest[stop] != (byte)'"')
+        var stop = stops.Next(at + 1);
+        if (stop < 0 || json[stop] != (byte)'"')
         {
             return false;
         }
 
-        at += stop + 2;
+        at = stop + 1;
         return true;
     }
 
+    /// <summary>
+    /// Where plain strings stop: a quote, a backslash, a control character (which JSON refuses in a string) or a byte
+    /// beyond ASCII. Found 64 bytes at a time with vector compares, for a block the first time a string reaches into it,
+    /// so that each string is then skipped by a bit scan rather than a search of its own set up for a few bytes.
+    /// </summary>
+    private ref struct StringStops
+    {
+        private const int BlockShift = 6;
+        private const int BlockSize = 1 << BlockShift;
+
+        private readonly ReadOnlySpan<byte> _json;
+        private int _block;
+        private ulong _mask;
+
+        public StringStops(ReadOnlySpan<byte> json)
+        {
+            _json = json;
+            _block = -1;
+        }
+
+        /// <summary>The first stop at or after <paramref name="at"/>, or -1 when none is left.</summary>
+        public int Next(int at)
+        {
+            while (true)
+            {
+                var block = at >> BlockShift;
+                var start = block << BlockShift;
+                if (block != _block)
+                {
+                    if (start >= _json.Length)
+                    {
+                        return -1;
+                    }
+
+                    _mask = MaskAt(start);
+                    _block = block;
+                }
+
+                var bits = _mask & (ulong.MaxValue << (at & (BlockSize - 1)));
+                if (bits != 0)
+                {
+                    return start + BitOperations.TrailingZeroCount(bits);
+                }
+
+                at = start + BlockSize;
+            }
+        }
+
+        /// <summary>A bit for each stop among the (up to) 64 bytes from <paramref name="start"/>; none past the end.</summary>
+        private readonly ulong MaskAt(int start)
+        {
+            var rest = _json.Length - start;
+            if (rest >= BlockSize)
+            {
+                return Mask(ref Unsafe.Add(ref MemoryMarshal.GetReference(_json), start));
+            }
+
+            // The last, partial block, read from a copy: the bytes past the JSON's end are never looked at as stops.
+            Span<byte> tail = stackalloc byte[BlockSize];
+            _json[start..].CopyTo(tail);
+            return Mask(ref MemoryMarshal.GetReference(tail)) & ((1UL << rest) - 1);
+        }
+
+        private static ulong Mask(ref byte block)
+            => Mask(Vector128.LoadUnsafe(ref block))
+                | (Mask(Vector128.LoadUnsafe(ref block, 16)) << 16)
+                | (Mask(Vector128.LoadUnsafe(ref block, 32)) << 32)
+                | (Mask(Vector128.LoadUnsafe(ref block, 48)) << 48);
+
+        private static ulong Mask(Vector128<byte> bytes)
+            => (Vector128.Equals(bytes, Vector128.Create((byte)'"'))
+                | Vector128.Equals(bytes, Vector128.Create((byte)'\\'))
+                | Vector128.LessThan(bytes, Vector128.Create((byte)0x20))
+                | Vector128.GreaterThan(bytes, Vector128.Create((byte)0x7F))).ExtractMostSignificantBits();
+    }
+
     /// <summary>Past a plain value at <paramref name="at"/>, itself at nesting <paramref name="depth"/>.</summary>
-    private static bool TrySkipPlainValue(ReadOnlySpan<byte> json, ref int at, int depth)
+    private static bool TrySkipPlainValue(ReadOnlySpan<byte> json, ref int at, int depth, ref StringStops stops)
     {
         if (at >= json.Length)
         {
@@ -199,10 +278,10 @@ internal static class RawJsonObject
         switch (json[at])
         {
             case (byte)'"':
-                return TrySkipPlainString(json, ref at);
+                return TrySkipPlainString(json, ref at, ref stops);
             case (byte)'{':
             case (byte)'[':
-                return depth < PlainMaxDepth && TrySkipPlainContainer(json, ref at, depth + 1);
+                return depth < PlainMaxDepth && TrySkipPlainContainer(json, ref at, depth + 1, ref stops);
             case (byte)'t':
                 return TrySkipLiteral(json, ref at, "true"u8);
             case (byte)'f':
@@ -215,7 +294,7 @@ internal static class RawJsonObject
     }
 
     /// <summary>Past an object or array at <paramref name="at"/> whose members are plain.</summary>
-    private static bool TrySkipPlainContainer(ReadOnlySpan<byte> json, ref int at, int depth)
+    private static bool TrySkipPlainContainer(ReadOnlySpan<byte> json, ref int at, int depth, ref StringStops stops)
     {
         var isObject = json[at] == (byte)'{';
         var close = isObject ? (byte)'}' : (byte)']';
@@ -230,7 +309,7 @@ internal static class RawJsonObject
         {
             if (isObject)
             {
-                if (!TrySkipPlainString(json, ref at))
+                if (!TrySkipPlainString(json, ref at, ref stops))
                 {
                     return false;
                 }
@@ -244,7 +323,7 @@ internal static class RawJsonObject
                 at = SkipWhitespace(json, at + 1);
             }
 
-            if (!TrySkipPlainValue(json, ref at, depth))
+            if (!TrySkipPlainValue(json, ref at, depth, ref stops))
             {
                 return false;
             }
@@ -344,39 +423,45 @@ internal static class RawJsonObject
     /// </summary>
     private ref struct TopLevelKeys
     {
-        // Up to 32 names are compared; an escaped name, or a 33rd key, counts as "may repeat", which only sends the
-        // session down the slower tree path, never to a wrong answer.
-        private readonly Span<Range> _names;
+        /// <summary>
+        /// How many names are compared: an escaped name, or one more key, counts as "may repeat", which only sends the
+        /// session down the slower tree path, never to a wrong answer.
+        /// </summary>
+        public const int Compared = 32;
+
+        // Four numbers a property, as the index keeps them: name start and length, value start and length.
         private readonly Span<int> _positions;
         private int _count;
         private long _lastIndex;
         private bool _sawOtherKey;
 
-        public TopLevelKeys(Span<Range> names, Span<int> positions)
+        public TopLevelKeys(Span<int> positions)
         {
-            _names = names;
             _positions = positions;
             _lastIndex = -1;
         }
 
         public bool NeedsTree { get; private set; }
 
-        public void Name(ReadOnlySpan<byte> json, Range name, bool escaped)
+        public void Name(ReadOnlySpan<byte> json, int start, int length, bool escaped)
         {
             if (NeedsTree)
             {
                 return;
             }
 
-            NeedsTree = escaped || _count == _names.Length || Repeats(json, _names[.._count], name);
-            if (_count < _names.Length)
+            var name = json.Slice(start, length);
+            NeedsTree = escaped || _count == Compared || Repeats(json, name);
+            if (_count < Compared)
             {
-                _names[_count++] = name;
+                _positions[_count * 4] = start;
+                _positions[(_count * 4) + 1] = length;
+                _count++;
             }
 
             // JavaScript enumerates integer-like keys first, ascending: a cookie written otherwise (never by
             // JSON.stringify) is read in JavaScript's order through the tree.
-            if (TryParseArrayIndex(json[name], out var arrayIndex))
+            if (TryParseArrayIndex(name, out var arrayIndex))
             {
                 NeedsTree |= _sawOtherKey || arrayIndex <= _lastIndex;
                 _lastIndex = arrayIndex;
@@ -393,15 +478,26 @@ internal static class RawJsonObject
             if (!NeedsTree)
             {
                 var at = (_count - 1) * 4;
-                var name = _names[_count - 1];
-                _positions[at] = name.Start.Value;
-                _positions[at + 1] = name.End.Value - name.Start.Value;
                 _positions[at + 2] = start;
                 _positions[at + 3] = length;
             }
         }
 
         public readonly int[]? ToIndex() => NeedsTree ? null : _positions[..(_count * 4)].ToArray();
+
+        /// <summary>Whether a name met earlier is <paramref name="name"/>, byte for byte.</summary>
+        private readonly bool Repeats(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name)
+        {
+            for (var i = 0; i < _count * 4; i += 4)
+            {
+                if (_positions[i + 1] == name.Length && json.Slice(_positions[i], name.Length).SequenceEqual(name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>A JavaScript array index written canonically: 0, or digits without a leading zero, up to 2^32 - 2.</summary>
@@ -564,20 +660,6 @@ internal static class RawJsonObject
             default:
                 return null;
         }
-    }
-
-    private static bool Repeats(ReadOnlySpan<byte> json, ReadOnlySpan<Range> earlier, Range name)
-    {
-        var bytes = json[name];
-        foreach (var other in earlier)
-        {
-            if (json[other].SequenceEqual(bytes))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>The top-level properties of a validated object, in order, as raw UTF-8.</summary>

@@ -34,6 +34,39 @@ internal static class SignedCookieValue
         out int keyIndex)
     {
         rented = null;
+        if (raw.Length > MaxRawLength)
+        {
+            offset = length = 0;
+            keyIndex = -1;
+            return SessionCookieRejection.TooLarge;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, UriComponent.MaxDecodedLength(raw.Length)));
+        var rejection = TryUnsign(raw, signer, buffer, out offset, out length, out keyIndex);
+        if (rejection != SessionCookieRejection.None)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return rejection;
+        }
+
+        rented = buffer;
+        return SessionCookieRejection.None;
+    }
+
+    /// <summary>
+    /// As <see cref="TryUnsign(ReadOnlySpan{char}, HmacSigner, out byte[], out int, out int, out int)"/>, decoding into
+    /// <paramref name="decoded"/>, where the unsigned value then lies at <paramref name="offset"/>, <paramref name="length"/>.
+    /// <see cref="UriComponent.MaxDecodedLength"/> of the value's length is always long enough; a shorter one is enough
+    /// for a value in ASCII as long as the value, and otherwise may refuse it as <see cref="SessionCookieRejection.MalformedEncoding"/>.
+    /// </summary>
+    public static SessionCookieRejection TryUnsign(
+        ReadOnlySpan<char> raw,
+        HmacSigner signer,
+        Span<byte> decoded,
+        out int offset,
+        out int length,
+        out int keyIndex)
+    {
         offset = length = 0;
         keyIndex = -1;
         if (raw.Length > MaxRawLength)
@@ -41,29 +74,24 @@ internal static class SignedCookieValue
             return SessionCookieRejection.TooLarge;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, UriComponent.MaxDecodedLength(raw.Length)));
-        if (!UriComponent.TryDecode(raw, buffer, out var written))
+        if (!UriComponent.TryDecode(raw, decoded, out var written))
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             return SessionCookieRejection.MalformedEncoding;
         }
 
-        var value = buffer.AsSpan(0, written);
+        var value = decoded[..written];
         var dot = value.LastIndexOf((byte)'.');
         if (!value.StartsWith(SignedPrefix) || dot < SignedPrefix.Length)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             return SessionCookieRejection.Unsigned;
         }
 
         keyIndex = signer.Verify(value[SignedPrefix.Length..dot], value[(dot + 1)..]);
         if (keyIndex < 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             return SessionCookieRejection.BadSignature;
         }
 
-        rented = buffer;
         offset = SignedPrefix.Length;
         length = dot - SignedPrefix.Length;
         return SessionCookieRejection.None;

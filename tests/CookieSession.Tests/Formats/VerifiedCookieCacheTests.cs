@@ -26,6 +26,25 @@ public sealed class VerifiedCookieCacheTests
     }
 
     [Fact]
+    public void HashTakenOnce_AddsAndFindsTheSameSlotAsTheLookupsThatHashThemselves()
+    {
+        // The read path hashes a value once for its lookup and, on a miss, its admission: either way the same slot.
+        var cache = VerifiedCookieCache.Create(16)!;
+        var hash = VerifiedCookieCache.Hash("value", "sig");
+        Assert.False(cache.TryGet(hash, "value", "sig", null, out _));
+        Assert.True(cache.Add(hash, "value", "sig", Verified("{\"a\":1}"), null));
+
+        Assert.True(cache.TryGet("value", "sig", null, out var hit));
+        Assert.Equal("{\"a\":1}"u8.ToArray(), hit.Json.ToArray());
+
+        var other = VerifiedCookieCache.Create(16)!;
+        Assert.True(other.Add("value", "sig", Verified("{\"b\":2}"), null));
+        Assert.True(other.TryGet(hash, "value", "sig", null, out var found));
+        Assert.Equal("{\"b\":2}"u8.ToArray(), found.Json.ToArray());
+        Assert.False(other.TryGet(VerifiedCookieCache.Hash("value", "sih"), "value", "sih", null, out _));
+    }
+
+    [Fact]
     public void TryGet_Hit_SharesTheCachedJson()
     {
         var cache = VerifiedCookieCache.Create(16)!;

@@ -165,6 +165,55 @@ public sealed class RawJsonObjectPlainPassTests
     }
 
     [Fact]
+    public void PlainStrings_OfEveryLengthAcrossBlocks_TakeTheQuickPass_WithTheReadersAnswers()
+    {
+        // The quick pass finds where strings end 64 bytes at a time: strings starting, ending and running through each
+        // place of a block, the JSON's last and partial block included, several strings to a block or one over many.
+        for (var length = 0; length <= 200; length++)
+        {
+            foreach (var json in new[]
+            {
+                "{\"a\":\"" + new string('x', length) + "\"}",
+                "{\"" + new string('k', length) + "\":[\"" + new string('y', length % 7) + "\",\"\",1],\"b\":\"" + new string('z', 200 - length) + "\"}",
+            })
+            {
+                var bytes = Encoding.ASCII.GetBytes(json);
+
+                Assert.True(RawJsonObject.TryValidatePlain(bytes, out var needsTree, out var index), json);
+                Assert.True(RawJsonObject.TryValidateWithReader(bytes, out var readerNeedsTree, out var readerIndex));
+                Assert.Equal(readerNeedsTree, needsTree);
+                Assert.Equal(readerIndex, index);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("5C", false)]
+    [InlineData("01", false)]
+    [InlineData("1F", false)]
+    [InlineData("09", false)]
+    [InlineData("C3A9", false)]
+    [InlineData("7F", true)]
+    [InlineData("20", true)]
+    public void AByteInAString_AtEveryPlaceOfABlock_StopsTheQuickPassOnlyWhereItShould(string hex, bool plain)
+    {
+        // A backslash, a control character or a byte beyond ASCII ends the quick pass wherever it lies, in a full block
+        // or in the last, partial one; DEL and a space do not. Either way the reader gives the answer TryValidate gives.
+        var odd = Convert.FromHexString(hex);
+        for (var length = 1; length <= 140; length++)
+        {
+            for (var at = 0; at < length; at++)
+            {
+                var bytes = Encoding.ASCII.GetBytes("{\"a\":\"" + new string('x', at)).Concat(odd)
+                    .Concat(Encoding.ASCII.GetBytes(new string('x', length - at - 1) + "\"}")).ToArray();
+
+                Assert.Equal(plain, RawJsonObject.TryValidatePlain(bytes, out _, out _));
+                Assert.Equal(RawJsonObject.TryValidateWithReader(bytes, out _, out _), RawJsonObject.TryValidate(bytes, out _, out _));
+            }
+        }
+    }
+
+    [Fact]
     public void RandomAsciiMutations_TheQuickPassNeverDisagreesWithTheReader()
     {
         // Any ASCII byte (control characters and DEL included) removed, inserted or replaced anywhere, in objects near the

@@ -13,8 +13,32 @@ internal sealed class ConnectCodec : ISessionCodec
 
     public ConnectCodec(HmacSigner signer) => _signer = signer;
 
+    /// <summary>The longest value decoded on the stack; a longer one in pooled scratch.</summary>
+    private const int MaxDecodedOnStack = 2048;
+
     public SessionCookieReadResult Decode(ReadOnlySpan<char> value)
     {
+        if (value.Length <= MaxDecodedOnStack)
+        {
+            // Decoded on the stack and the JSON copied out once verified: no pooled scratch to rent, clear and give back.
+            Span<byte> decoded = stackalloc byte[MaxDecodedOnStack];
+            var refused = SignedCookieValue.TryUnsign(value, _signer, decoded, out var start, out var count, out var index);
+            if (refused == SessionCookieRejection.None)
+            {
+                var signed = decoded.Slice(start, count);
+                return signed.StartsWith(SignedCookieValue.JsonPrefix)
+                    ? SessionCookieReadResult.VerifiedOwned(signed[SignedCookieValue.JsonPrefix.Length..].ToArray(), needsRenewal: index != 0)
+                    : SessionCookieReadResult.Rejected(SessionCookieRejection.NotJsonObject);
+            }
+
+            // A value in ASCII decodes to no more bytes than it has characters; one beyond ASCII may need more than the
+            // stack holds, which the pooled way below tells apart from a malformed value.
+            if (refused != SessionCookieRejection.MalformedEncoding || System.Text.Ascii.IsValid(value))
+            {
+                return SessionCookieReadResult.Rejected(refused);
+            }
+        }
+
         var rejection = SignedCookieValue.TryUnsign(value, _signer, out var rented, out var offset, out var length, out var keyIndex);
         if (rejection != SessionCookieRejection.None)
         {

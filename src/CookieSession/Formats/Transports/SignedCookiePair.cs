@@ -26,6 +26,9 @@ internal sealed class SignedCookiePair : ICookieTransport
     /// <summary>The suffix of the signature cookie's name. Part of the wire format: never change it.</summary>
     public const string SignatureSuffix = ".sig";
 
+    /// <summary>The most bytes (<c>name=value</c> and the signature) narrowed on the stack to be verified; more in pooled scratch.</summary>
+    private const int MaxVerifiedOnStack = 2048;
+
     private readonly string _name;
     private readonly string _signatureName;
     private readonly HmacSigner _signer;
@@ -62,28 +65,33 @@ internal sealed class SignedCookiePair : ICookieTransport
             return SessionCookieRejection.TooLarge;
         }
 
-        if (!Ascii.IsValid(value) || !Ascii.IsValid(signature))
-        {
-            return SessionCookieRejection.MalformedEncoding;
-        }
-
         var dataLength = _name.Length + 1 + value.Length;
-        var rented = ArrayPool<byte>.Shared.Rent(dataLength + signature.Length);
+        var needed = dataLength + signature.Length;
+        byte[]? rented = null;
+        var buffer = needed <= MaxVerifiedOnStack ? stackalloc byte[MaxVerifiedOnStack] : (rented = ArrayPool<byte>.Shared.Rent(needed));
         try
         {
-            var data = rented.AsSpan(0, dataLength);
+            // Checked to be ASCII as they are narrowed, in one pass each.
+            var data = buffer[..dataLength];
+            var signatureBytes = buffer.Slice(dataLength, signature.Length);
+            if (Ascii.FromUtf16(value, data[(_name.Length + 1)..], out _) != OperationStatus.Done
+                || Ascii.FromUtf16(signature, signatureBytes, out _) != OperationStatus.Done)
+            {
+                return SessionCookieRejection.MalformedEncoding;
+            }
+
             Encoding.ASCII.GetBytes(_name, data);
             data[_name.Length] = (byte)'=';
-            Encoding.ASCII.GetBytes(value, data[(_name.Length + 1)..]);
-            var signatureBytes = rented.AsSpan(dataLength, signature.Length);
-            Encoding.ASCII.GetBytes(signature, signatureBytes);
             var keyIndex = _signer.Verify(data, signatureBytes);
             olderKey = keyIndex > 0;
             return keyIndex < 0 ? SessionCookieRejection.BadSignature : SessionCookieRejection.None;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 

@@ -157,6 +157,25 @@ public sealed class ExpressFormatTests
         Assert.True(transaction.Body == "new=False count=1 name=", $"{description}: {transaction.Body}");
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData(1480)]
+    [InlineData(1520)]
+    [InlineData(2800)]
+    public async Task Read_SignedValueEitherSideOfTheStackLimit_Loads(int nameLength)
+    {
+        // "session=value" and the signature are verified on the stack up to 2,048 bytes, in pooled scratch beyond.
+        var name = new string('n', nameLength);
+        var value = Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"count\":3,\"name\":\"" + name + "\"}"));
+        await using var host = await StartAsync(s_report);
+
+        var transaction = await host.SendAsync(cookie: "session=" + value + "; session.sig=" + Sign("session=" + value));
+
+        Assert.Equal($"new=False count=3 name={name}", transaction.Body);
+        var tampered = await host.SendAsync(cookie: "session=" + value + "; session.sig=" + Sign("session=" + value + "x"));
+        Assert.Equal("new=True count=0 name=", tampered.Body);
+    }
+
     [Fact]
     public async Task Rotation_OldKey_LoadedAndResignedWithFirst()
     {
