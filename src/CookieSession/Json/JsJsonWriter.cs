@@ -38,8 +38,35 @@ internal static class JsJsonWriter
         JsNumber.Write(value, ref buffer);
     }
 
+    /// <summary>
+    /// Writes <c>"name":value</c> under a name already in JSON form (as it stands between the quotes of the object it
+    /// came from, no escapes), as a member of the top-level object.
+    /// </summary>
+    public static void WriteMember(ReadOnlySpan<byte> jsonName, JsonNode? value, ref PooledByteBuffer buffer, int maxDepth)
+    {
+        WriteName(jsonName, ref buffer);
+        WriteNode(value, ref buffer, maxDepth, 1);
+    }
+
+    /// <summary>Writes <c>"name":value</c> for an integer under a name already in JSON form.</summary>
+    public static void WriteMember(ReadOnlySpan<byte> jsonName, long value, ref PooledByteBuffer buffer)
+    {
+        WriteName(jsonName, ref buffer);
+        JsNumber.Write(value, ref buffer);
+    }
+
     public static void WriteNode(JsonNode? node, ref PooledByteBuffer buffer, int maxDepth)
         => WriteNode(node, ref buffer, maxDepth, 0);
+
+    private static void WriteName(ReadOnlySpan<byte> jsonName, ref PooledByteBuffer buffer)
+    {
+        var span = buffer.GetSpan(jsonName.Length + 3);
+        span[0] = (byte)'"';
+        jsonName.CopyTo(span[1..]);
+        span[jsonName.Length + 1] = (byte)'"';
+        span[jsonName.Length + 2] = (byte)':';
+        buffer.Advance(jsonName.Length + 3);
+    }
 
     private static void WriteNode(JsonNode? node, ref PooledByteBuffer buffer, int maxDepth, int depth)
     {
