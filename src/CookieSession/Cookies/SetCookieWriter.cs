@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using SameSiteMode = Microsoft.AspNetCore.Http.SameSiteMode;
 
@@ -62,7 +63,10 @@ internal static class SetCookieWriter
             }
 
             WarnIfSameSiteNoneWithoutSecure(name, options, logger);
-            response.Headers.Append(HeaderNames.SetCookie, header);
+
+            // Through the typed property, which Kestrel's headers keep in a field of their own, not the string indexer.
+            var headers = response.Headers;
+            headers.SetCookie = StringValues.Concat(headers.SetCookie, header);
             return ValueOf(header, name);
         }
 
