@@ -151,6 +151,7 @@ internal static class QuickRun
             ("c: hmac at offset 2", components.HmacOffset),
             ("c: signer verify", () => components.SignerVerify()),
             ("c: decode", () => components.Decode()),
+            ("c: escape", () => components.Escape()),
             ("c: pooled buffer", () =>
             {
                 var a = new CookieSession.Json.PooledByteBuffer(300);

@@ -6,20 +6,25 @@ namespace CookieSession.Tests.Cookies;
 
 /// <summary>
 /// <see cref="UriComponent"/> against references written from the specifications: ECMAScript's Decode (what
-/// decodeURIComponent throws on, what it gives) and <see cref="Uri.EscapeDataString(string)"/>, over hostile inputs.
+/// decodeURIComponent throws on, what it gives) and <see cref="Uri.EscapeDataString(string)"/>, over hostile inputs;
+/// each with every set of vector instructions (as far as the hardware has them) and one byte at a time, as hardware without them goes.
 /// </summary>
 public sealed class UriComponentDifferentialTests
 {
-    [Fact]
-    public void TryDecode_RandomHostileValues_AsEcmaScriptDecode()
+    [Theory]
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void TryDecode_RandomHostileValues_AsEcmaScriptDecode(string path)
     {
+        var instructions = Enum.Parse<UriComponent.Instructions>(path);
         var random = new Random(61);
         for (var round = 0; round < 20000; round++)
         {
             var value = HostileValue(random);
             var expected = DecodeUriComponent(value);
             var buffer = new byte[UriComponent.MaxDecodedLength(value.Length)];
-            var ok = UriComponent.TryDecode(value, buffer, out var written);
+            var ok = UriComponent.TryDecode(value, buffer, out var written, instructions);
 
             Assert.True(expected is not null == ok, $"round {round}: {Describe(value)} expected {(expected is null ? "a refusal" : "a value")}");
             if (ok)
@@ -29,9 +34,13 @@ public sealed class UriComponentDifferentialTests
         }
     }
 
-    [Fact]
-    public void TryDecode_LongPlainRunsAmongHostilePieces_AsEcmaScriptDecode()
+    [Theory]
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void TryDecode_LongPlainRunsAmongHostilePieces_AsEcmaScriptDecode(string path)
     {
+        var instructions = Enum.Parse<UriComponent.Instructions>(path);
         // Runs of plain ASCII long enough to be narrowed vectorized, ended by an escape, a bad escape, a non-ASCII or
         // control character, a lone surrogate or the end of the value, at every length around the vector widths.
         var random = new Random(63);
@@ -52,7 +61,7 @@ public sealed class UriComponentDifferentialTests
             var value = text.ToString();
             var expected = DecodeUriComponent(value);
             var buffer = new byte[UriComponent.MaxDecodedLength(value.Length)];
-            var ok = UriComponent.TryDecode(value, buffer, out var written);
+            var ok = UriComponent.TryDecode(value, buffer, out var written, instructions);
 
             Assert.True(expected is not null == ok, $"round {round}: {Describe(value)} expected {(expected is null ? "a refusal" : "a value")}");
             if (ok)
@@ -62,9 +71,13 @@ public sealed class UriComponentDifferentialTests
         }
     }
 
-    [Fact]
-    public void Escape_IntoExactDestinationsAtEveryAlignment_WritesNothingOutside()
+    [Theory]
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void Escape_IntoExactDestinationsAtEveryAlignment_WritesNothingOutside(string path)
     {
+        var instructions = Enum.Parse<UriComponent.Instructions>(path);
         var random = new Random(62);
         for (var round = 0; round < 4000; round++)
         {
@@ -83,7 +96,7 @@ public sealed class UriComponentDifferentialTests
             var buffer = new char[offset + (3 * bytes.Length) + 8];
             buffer.AsSpan().Fill('#');
             var destination = buffer.AsSpan(offset, 3 * bytes.Length);
-            var written = UriComponent.Escape(bytes, destination);
+            var written = UriComponent.Escape(bytes, destination, instructions);
 
             Assert.Equal(EscapeReference.Of(bytes), new string(buffer, offset, written));
             Assert.All(buffer[..offset], c => Assert.Equal('#', c));
@@ -91,9 +104,13 @@ public sealed class UriComponentDifferentialTests
         }
     }
 
-    [Fact]
-    public void Escape_ValidUtf8_EqualsEscapeDataString()
+    [Theory]
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void Escape_ValidUtf8_EqualsEscapeDataString(string path)
     {
+        var instructions = Enum.Parse<UriComponent.Instructions>(path);
         var random = new Random(63);
         for (var round = 0; round < 4000; round++)
         {
@@ -112,9 +129,207 @@ public sealed class UriComponentDifferentialTests
             var value = text.ToString();
             var utf8 = Encoding.UTF8.GetBytes(value);
             var destination = new char[3 * utf8.Length];
-            Assert.Equal(Uri.EscapeDataString(value), new string(destination, 0, UriComponent.Escape(utf8, destination)));
+            Assert.Equal(Uri.EscapeDataString(value), new string(destination, 0, UriComponent.Escape(utf8, destination, instructions)));
         }
     }
+
+    [Theory]
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void Escape_EveryLengthUpTo300_InEveryMix_AsTheReference(string path)
+    {
+        var instructions = Enum.Parse<UriComponent.Instructions>(path);
+        // Every length around the sixteen-byte steps, as plain runs, all escapes, JSON-like alternation and random bytes,
+        // into destinations of exactly three times the length with guards on both sides.
+        var random = new Random(64);
+        for (var length = 0; length <= 300; length++)
+        {
+            foreach (var bytes in new[]
+            {
+                Fill(length, _ => (byte)"azAZ09-._~"[random.Next(10)]),
+                Fill(length, _ => (byte)"\0 \"%+/:{}\u007f\u00ff"[random.Next(11)]),
+                Fill(length, _ => (byte)"{\"ab\":12,}-x"[random.Next(12)]),
+                Fill(length, i => (byte)(i < length / 2 ? 'q' : 0xE9)),
+                Fill(length, _ => (byte)random.Next(256)),
+            })
+            {
+                var buffer = new char[(3 * length) + 16];
+                buffer.AsSpan().Fill('#');
+                var written = UriComponent.Escape(bytes, buffer.AsSpan(8, 3 * length), instructions);
+
+                Assert.Equal(EscapeReference.Of(bytes), new string(buffer, 8, written));
+                Assert.All(buffer[..8], c => Assert.Equal('#', c));
+                Assert.All(buffer[(8 + (3 * length))..], c => Assert.Equal('#', c));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void Escape_EveryByteAtEveryPlaceOfAStep_AsTheReference(string path)
+    {
+        var instructions = Enum.Parse<UriComponent.Instructions>(path);
+        // Each byte value in each of the 32 places of two steps, among unreserved bytes and among escaped ones.
+        foreach (var around in new[] { (byte)'k', (byte)'"' })
+        {
+            for (var value = 0; value < 256; value++)
+            {
+                for (var place = 0; place < 32; place++)
+                {
+                    var bytes = Fill(40, i => i == place ? (byte)value : around);
+                    var destination = new char[3 * bytes.Length];
+                    Assert.Equal(EscapeReference.Of(bytes), new string(destination, 0, UriComponent.Escape(bytes, destination, instructions)));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Escape_IntoALargerDestination_AsIntoAnExactOne()
+    {
+        // The header writer hands over the rest of a rented buffer, longer than three times the value.
+        var random = new Random(65);
+        for (var round = 0; round < 500; round++)
+        {
+            var bytes = Fill(random.Next(0, 200), _ => (byte)"{\"ab\":1,}-x\u00e9"[random.Next(12)]);
+            var large = new char[(3 * bytes.Length) + random.Next(0, 64)];
+            Assert.Equal(EscapeReference.Of(bytes), new string(large, 0, UriComponent.Escape(bytes, large)));
+        }
+    }
+
+    [Theory]
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void TryDecode_EscapedBytesOfEveryLengthUpTo300_AsEcmaScriptDecode(string path)
+    {
+        var instructions = Enum.Parse<UriComponent.Instructions>(path);
+        // Escapes of every byte (invalid UTF-8 among them) at every length around the steps, in upper and lower case,
+        // as written, cut short at the end, and with one character replaced by each of a few that break or shift an escape.
+        var random = new Random(66);
+        for (var length = 0; length <= 300; length++)
+        {
+            var bytes = Fill(length, _ => random.Next(4) switch
+            {
+                0 => (byte)random.Next(256),
+                1 => (byte)"\"{}:,"[random.Next(5)],
+                _ => (byte)"ab09-~"[random.Next(6)],
+            });
+            var escaped = EscapeReference.Of(bytes);
+            if (random.Next(2) == 0)
+            {
+                escaped = escaped.ToLowerInvariant();
+            }
+
+            AssertDecodesAsEcmaScript(escaped, instructions);
+            if (escaped.Length > 0)
+            {
+                AssertDecodesAsEcmaScript(escaped[..^1], instructions);
+                var at = random.Next(escaped.Length);
+                foreach (var replacement in "%G0a\u00e9\ud800")
+                {
+                    AssertDecodesAsEcmaScript(escaped[..at] + replacement + escaped[(at + 1)..], instructions);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void TryDecode_AnEscapeAtEveryPlaceOfAStep_FollowedByEveryCharacter_AsEcmaScriptDecode(string path)
+    {
+        var instructions = Enum.Parse<UriComponent.Instructions>(path);
+        // A '%' in each of the 70 places of two of the widest steps and a bit, its two digits each every ASCII character in
+        // turn (and a few beyond), so that escapes cut by a step's end and digits that are not hex meet every place.
+        var digits = Enumerable.Range(0, 128).Select(c => (char)c).Concat("\u00e9\u0100\uff10").ToArray();
+        for (var place = 0; place < 70; place++)
+        {
+            foreach (var digit in digits)
+            {
+                foreach (var value in new[]
+                {
+                    new string('a', place) + "%" + digit + "1" + new string('b', 20),
+                    new string('a', place) + "%4" + digit + new string('b', 20),
+                    new string('a', place) + "%" + digit,
+                    new string('a', place) + "%C3%" + digit + "9" + new string('b', 20),
+                })
+                {
+                    AssertDecodesAsEcmaScript(value, instructions);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void TryDecode_EscapesThatAreNotUtf8_AtEveryPlace_Refused(string path)
+    {
+        var instructions = Enum.Parse<UriComponent.Instructions>(path);
+        // Overlong forms, surrogates, past U+10FFFF, stray continuations and cut sequences, among escaped JSON, each
+        // at every place of a step; and their valid neighbours, which decode.
+        string[] invalid = ["%C0%AF", "%E0%80%AF", "%ED%A0%80", "%ED%BF%BF", "%F4%90%80%80", "%F8%88%80%80%80", "%80", "%BF", "%C3", "%E2%82", "%F0%9F%98", "%C3%28", "%FE", "%FF"];
+        string[] valid = ["%C3%A9", "%E2%82%AC", "%ED%9F%BF", "%EE%80%80", "%F0%9F%98%80", "%F4%8F%BF%BF", "%7F"];
+        for (var place = 0; place < 20; place++)
+        {
+            var before = string.Concat(Enumerable.Repeat("%22", place / 3)) + new string('z', place % 3);
+            foreach (var escape in invalid.Concat(valid))
+            {
+                var value = before + escape + "%22%7Dabcdefghijklmnop";
+                var buffer = new byte[UriComponent.MaxDecodedLength(value.Length)];
+                Assert.Equal(!invalid.Contains(escape), UriComponent.TryDecode(value, buffer, out _, instructions));
+                AssertDecodesAsEcmaScript(value, instructions);
+            }
+        }
+    }
+
+    [Fact]
+    public void TryDecode_BothPaths_AgreeOnEveryHostileValue()
+    {
+        // The two paths against each other (bytes written and refusals), beyond what the reference alone would catch.
+        var random = new Random(67);
+        for (var round = 0; round < 20000; round++)
+        {
+            var value = string.Concat(Enumerable.Range(0, random.Next(1, 8)).Select(_ => HostileValue(random)));
+            var vector = new byte[UriComponent.MaxDecodedLength(value.Length)];
+            var scalar = new byte[vector.Length];
+            var vectorOk = UriComponent.TryDecode(value, vector, out var vectorWritten, UriComponent.Instructions.Avx512);
+            var scalarOk = UriComponent.TryDecode(value, scalar, out var scalarWritten, UriComponent.Instructions.None);
+
+            Assert.Equal(scalarOk, vectorOk);
+            if (scalarOk)
+            {
+                Assert.Equal(scalar[..scalarWritten], vector[..vectorWritten]);
+            }
+        }
+    }
+
+    private static void AssertDecodesAsEcmaScript(string value, UriComponent.Instructions instructions)
+    {
+        // Into a destination of exactly the value's length (the vector steps' least) inside guards.
+        var expected = DecodeUriComponent(value);
+        var buffer = new byte[Math.Max(value.Length, UriComponent.MaxDecodedLength(value.Length)) + 16];
+        buffer.AsSpan().Fill(0xAA);
+        var destination = buffer.AsSpan(8, UriComponent.MaxDecodedLength(value.Length));
+        var ok = UriComponent.TryDecode(value, destination, out var written, instructions);
+
+        Assert.True(expected is not null == ok, $"{Describe(value)} expected {(expected is null ? "a refusal" : "a value")}");
+        if (ok)
+        {
+            Assert.Equal(expected, destination[..written].ToArray());
+        }
+
+        Assert.All(buffer[..8], b => Assert.Equal(0xAA, b));
+        Assert.All(buffer[(8 + destination.Length)..], b => Assert.Equal(0xAA, b));
+    }
+
+    private static byte[] Fill(int length, Func<int, byte> at) => Enumerable.Range(0, length).Select(at).ToArray();
 
     /// <summary>ECMA-262 Decode(string, reservedSet = empty), then the value as UTF-8; null where it throws, or where a raw lone surrogate leaves no UTF-8.</summary>
     private static byte[]? DecodeUriComponent(string s)
