@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -15,8 +16,9 @@ namespace CookieSession.Json;
 /// </summary>
 internal static class JsJsonWriter
 {
-    private static readonly SearchValues<char> s_escapedOrNonAscii = SearchValues.Create(
-        "\0\x01\x02\x03\x04\x05\x06\x07\b\t\n\x0b\f\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\"\\");
+    /// <summary>What <c>JSON.stringify</c> writes as it is: ASCII from the space to DEL, but <c>"</c> and <c>\</c>.</summary>
+    private static readonly SearchValues<char> s_plainAscii = SearchValues.Create(
+        " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~\x7f");
 
     public static void WriteObject(JsonObject value, ref PooledByteBuffer buffer, int maxDepth)
         => WriteObject(value, ref buffer, maxDepth, 1);
@@ -255,23 +257,13 @@ internal static class JsJsonWriter
         var rest = value.AsSpan();
         while (!rest.IsEmpty)
         {
-            var stop = rest.IndexOfAny(s_escapedOrNonAscii);
-            var nonAscii = rest.IndexOfAnyExceptInRange('\0', '\x7f');
-            if (nonAscii >= 0 && (stop < 0 || nonAscii < stop))
-            {
-                stop = nonAscii;
-            }
-
+            // One search for the end of the ASCII that goes as it is, then one narrowing copy of it.
+            var stop = rest.IndexOfAnyExcept(s_plainAscii);
             var plain = stop < 0 ? rest : rest[..stop];
             if (!plain.IsEmpty)
             {
-                var span = buffer.GetSpan(plain.Length);
-                for (var i = 0; i < plain.Length; i++)
-                {
-                    span[i] = (byte)plain[i];
-                }
-
-                buffer.Advance(plain.Length);
+                Ascii.FromUtf16(plain, buffer.GetSpan(plain.Length), out var narrowed);
+                buffer.Advance(narrowed);
             }
 
             if (stop < 0)
