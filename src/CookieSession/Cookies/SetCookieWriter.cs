@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using SameSiteMode = Microsoft.AspNetCore.Http.SameSiteMode;
 
@@ -48,7 +49,8 @@ internal static class SetCookieWriter
         ValidateName(name);
         ValidateAttributes(options);
         var plain = IsPlainResponseCookies(response.HttpContext);
-        var header = Format(name, value, encoding, options);
+        var header = FormatHeader(name, value, encoding, options, out var valueLength);
+        var travelling = header.AsMemory(name.Length + 1, valueLength);
         if (plain || encoding == CookieValueEncoding.Raw)
         {
             if (header.Length > CookieSessionDefaults.MaxCookieSize)
@@ -58,12 +60,15 @@ internal static class SetCookieWriter
 
             if (!plain && !options.IsEssential && response.HttpContext.Features[typeof(ITrackingConsentFeature)] is ITrackingConsentFeature { CanTrack: false })
             {
-                return ValueOf(header, name);
+                return travelling;
             }
 
             WarnIfSameSiteNoneWithoutSecure(name, options, logger);
-            response.Headers.Append(HeaderNames.SetCookie, header);
-            return ValueOf(header, name);
+
+            // Through the typed property, which Kestrel's headers keep in a field of their own, not the string indexer.
+            var headers = response.Headers;
+            headers.SetCookie = StringValues.Concat(headers.SetCookie, header);
+            return travelling;
         }
 
         var limit = CookieSessionDefaults.MaxCookieSize - PolicyHeadroom;
@@ -75,15 +80,7 @@ internal static class SetCookieWriter
         // A copy: a cookie policy strengthens the options it is given (Secure, SameSite), and a caller writing several
         // cookies (chunks) sizes each with the options as it set them; the policy's additions use the headroom.
         response.Cookies.Append(name, Encoding.UTF8.GetString(value), new CookieOptions(options));
-        return ValueOf(header, name);
-    }
-
-    /// <summary>The value in a header this class formatted: after <c>name=</c>, up to the first attribute.</summary>
-    private static ReadOnlyMemory<char> ValueOf(string header, string name)
-    {
-        var value = header.AsMemory(name.Length + 1);
-        var end = value.Span.IndexOf(';');
-        return end < 0 ? value : value[..end];
+        return travelling;
     }
 
     /// <summary>Appends what deletes the cookie: the same name, path and domain, empty, expired in 1970.</summary>
@@ -130,6 +127,10 @@ internal static class SetCookieWriter
     /// order and spelling.
     /// </summary>
     public static string Format(string name, ReadOnlySpan<byte> value, CookieValueEncoding encoding, CookieOptions options)
+        => FormatHeader(name, value, encoding, options, out _);
+
+    /// <summary>As <see cref="Format(string, ReadOnlySpan{byte}, CookieValueEncoding, CookieOptions)"/>, with the length of the value as it travels (escaped).</summary>
+    private static string FormatHeader(string name, ReadOnlySpan<byte> value, CookieValueEncoding encoding, CookieOptions options, out int valueLength)
     {
         var percent = encoding == CookieValueEncoding.Percent;
         var capacity = name.Length + 1 + (percent ? 3 * value.Length : value.Length) + AttributesUpperBound(options);
@@ -148,6 +149,8 @@ internal static class SetCookieWriter
             {
                 WriteRaw(span, ref at, value);
             }
+
+            valueLength = at - name.Length - 1;
 
             if (options is FixedCookieOptions fixedOptions)
             {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -15,8 +16,9 @@ namespace CookieSession.Json;
 /// </summary>
 internal static class JsJsonWriter
 {
-    private static readonly SearchValues<char> s_escapedOrNonAscii = SearchValues.Create(
-        "\0\x01\x02\x03\x04\x05\x06\x07\b\t\n\x0b\f\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\"\\");
+    /// <summary>What <c>JSON.stringify</c> writes as it is: ASCII from the space to DEL, but <c>"</c> and <c>\</c>.</summary>
+    private static readonly SearchValues<char> s_plainAscii = SearchValues.Create(
+        " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~\x7f");
 
     public static void WriteObject(JsonObject value, ref PooledByteBuffer buffer, int maxDepth)
         => WriteObject(value, ref buffer, maxDepth, 1);
@@ -38,8 +40,35 @@ internal static class JsJsonWriter
         JsNumber.Write(value, ref buffer);
     }
 
+    /// <summary>
+    /// Writes <c>"name":value</c> under a name already in JSON form (as it stands between the quotes of the object it
+    /// came from, no escapes), as a member of the top-level object.
+    /// </summary>
+    public static void WriteMember(ReadOnlySpan<byte> jsonName, JsonNode? value, ref PooledByteBuffer buffer, int maxDepth)
+    {
+        WriteName(jsonName, ref buffer);
+        WriteNode(value, ref buffer, maxDepth, 1);
+    }
+
+    /// <summary>Writes <c>"name":value</c> for an integer under a name already in JSON form.</summary>
+    public static void WriteMember(ReadOnlySpan<byte> jsonName, long value, ref PooledByteBuffer buffer)
+    {
+        WriteName(jsonName, ref buffer);
+        JsNumber.Write(value, ref buffer);
+    }
+
     public static void WriteNode(JsonNode? node, ref PooledByteBuffer buffer, int maxDepth)
         => WriteNode(node, ref buffer, maxDepth, 0);
+
+    private static void WriteName(ReadOnlySpan<byte> jsonName, ref PooledByteBuffer buffer)
+    {
+        var span = buffer.GetSpan(jsonName.Length + 3);
+        span[0] = (byte)'"';
+        jsonName.CopyTo(span[1..]);
+        span[jsonName.Length + 1] = (byte)'"';
+        span[jsonName.Length + 2] = (byte)':';
+        buffer.Advance(jsonName.Length + 3);
+    }
 
     private static void WriteNode(JsonNode? node, ref PooledByteBuffer buffer, int maxDepth, int depth)
     {
@@ -228,23 +257,13 @@ internal static class JsJsonWriter
         var rest = value.AsSpan();
         while (!rest.IsEmpty)
         {
-            var stop = rest.IndexOfAny(s_escapedOrNonAscii);
-            var nonAscii = rest.IndexOfAnyExceptInRange('\0', '\x7f');
-            if (nonAscii >= 0 && (stop < 0 || nonAscii < stop))
-            {
-                stop = nonAscii;
-            }
-
+            // One search for the end of the ASCII that goes as it is, then one narrowing copy of it.
+            var stop = rest.IndexOfAnyExcept(s_plainAscii);
             var plain = stop < 0 ? rest : rest[..stop];
             if (!plain.IsEmpty)
             {
-                var span = buffer.GetSpan(plain.Length);
-                for (var i = 0; i < plain.Length; i++)
-                {
-                    span[i] = (byte)plain[i];
-                }
-
-                buffer.Advance(plain.Length);
+                Ascii.FromUtf16(plain, buffer.GetSpan(plain.Length), out var narrowed);
+                buffer.Advance(narrowed);
             }
 
             if (stop < 0)

@@ -211,12 +211,6 @@ internal sealed partial class RequestSession
         var now = settings.TimeProvider.GetUtcNow();
         var cookieOptions = (contents.ResponseCookie is null ? settings.DefaultCookieOptions(tls) : null)
             ?? BuildCookieOptions(settings, contents.ResponseCookie ?? settings.DefaultCookie, tls, forDelete: false, now);
-        var withheld = SetCookieWriter.IsWithheld(_context, cookieOptions);
-        if (withheld)
-        {
-            Log.NoTrackingConsent(settings.Logger, settings.CookieName);
-        }
-
         var times = new SessionTimes(contents.Times?.CreatedAt ?? now, now);
         var before = response.Headers.SetCookie.Count;
         try
@@ -229,9 +223,17 @@ internal sealed partial class RequestSession
             throw;
         }
 
-        contents.Written = AppendedHeaders.Since(response, before);
+        var written = AppendedHeaders.Since(response, before);
+        contents.Written = written;
 
-        // A cookie the cookie policy withheld for lack of consent was not written: it is not counted as such.
+        // A cookie the cookie policy withheld for lack of consent was not written: it is not counted as such. Only a
+        // write that appended nothing can have been withheld, so the features are asked only then.
+        var withheld = written.Count == 0 && SetCookieWriter.IsWithheld(_context, cookieOptions);
+        if (withheld)
+        {
+            Log.NoTrackingConsent(settings.Logger, settings.CookieName);
+        }
+
         if (settings.Metrics is { } metrics && !withheld)
         {
             metrics.Written(settings.Descriptor, outcome == SessionOutcome.Renewed, metrics.MeasuresSize ? SizeOfHeadersSince(response, before) : 0);

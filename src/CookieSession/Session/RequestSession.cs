@@ -225,28 +225,35 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
     {
         _flags = (_flags & ~Flags.Entered) | Flags.Left;
         var features = _context.Features;
-        features[typeof(ISessionFeature)] = _previous;
-
-        // A session awaiting its response stays a feature under its own type (the head of the chain of sessions the
-        // request's middlewares made): a re-execution of the pipeline goes on with it, and so does GetCookieSession in
-        // a callback that runs as the response starts.
-        if (_phase != Phase.Open || IsDetached)
+        try
         {
-            LeaveChain(features);
-        }
-        else if (Has(Flags.Used) || _settings.SaveUninitialized)
-        {
-            if (_context.Response.HasStarted)
+            // A session awaiting its response stays a feature under its own type (the head of the chain of sessions the
+            // request's middlewares made): a re-execution of the pipeline goes on with it, and so does GetCookieSession
+            // in a callback that runs as the response starts.
+            if (_phase != Phase.Open || IsDetached)
             {
                 LeaveChain(features);
             }
-            else
+            else if (Has(Flags.Used) || _settings.SaveUninitialized)
             {
-                Commit();
+                if (_context.Response.HasStarted)
+                {
+                    LeaveChain(features);
+                }
+                else
+                {
+                    Commit();
+                }
             }
-        }
 
-        // Else nothing to commit yet: the commit registered as the request entered decides as the response starts.
+            // Else nothing to commit yet: the commit registered as the request entered decides as the response starts.
+        }
+        finally
+        {
+            // After the commit: setting a feature makes the context look up again every feature it had found (the
+            // request's and the response's, which the commit reads).
+            features[typeof(ISessionFeature)] = _previous;
+        }
     }
 
     /// <summary>An exception leaves the pipeline: nothing the request changed is saved, and the features are put back.</summary>

@@ -27,7 +27,9 @@ internal sealed class SessionContents
     private byte[]? _json;
     private bool _fromCookie;
     private JsonObject? _tree;
-    private List<Change>? _changes;
+    /// <summary>The changes in the order made, the first <see cref="_changeCount"/> of them: an array alone, no list around it.</summary>
+    private Change[]? _changes;
+    private int _changeCount;
     private bool _changed;
     private bool _exposed;
     private int[]? _index;
@@ -112,14 +114,11 @@ internal sealed class SessionContents
                 }
             }
 
-            if (_changes is not null)
+            foreach (ref readonly var change in Changes)
             {
-                foreach (var change in _changes)
+                if (change.Appended)
                 {
-                    if (change.Appended)
-                    {
-                        count++;
-                    }
+                    count++;
                 }
             }
 
@@ -185,7 +184,7 @@ internal sealed class SessionContents
                 return false;
             }
 
-            if (_changes[i].Integer is { } integer)
+            if (_changes![i].Integer is { } integer)
             {
                 if (typeof(T) == typeof(long))
                 {
@@ -200,11 +199,11 @@ internal sealed class SessionContents
                     return true;
                 }
 
-                node = _changes[i].Node();
+                node = _changes![i].Node();
             }
             else
             {
-                node = _changes[i].Value;
+                node = _changes![i].Value;
             }
         }
         else
@@ -349,25 +348,25 @@ internal sealed class SessionContents
         if (_tree is null)
         {
             var i = FindChange(key);
-            var inDocument = i >= 0 ? _changes![i].InDocument : InDocument(key);
+            var valueStart = i >= 0 ? _changes![i].ValueStart : DocumentValueStart(key);
             var removed = i >= 0 && _changes![i].Removed;
-            var appended = !inDocument || removed;
+            var appended = valueStart < 0 || removed;
             if (!(appended && JsJsonWriter.IsArrayIndex(key)))
             {
                 if (i >= 0 && !removed)
                 {
                     // Assigning to an existing key keeps its place.
-                    _changes![i] = _changes[i] with { Value = value, Integer = integer, IsInt32 = isInt32 };
+                    _changes![i] = _changes![i].WithValue(value, integer, isInt32);
                 }
                 else
                 {
                     // A new key, or one deleted and added again, goes last.
                     if (i >= 0)
                     {
-                        _changes!.RemoveAt(i);
+                        RemoveChangeAt(i);
                     }
 
-                    (_changes ??= new(1)).Add(new Change(key, value, Removed: false, inDocument, Moved: removed) { Integer = integer, IsInt32 = isInt32 });
+                    AddChange(new Change(key, valueStart, Removed: false, Moved: removed).WithValue(value, integer, isInt32));
                 }
 
                 return;
@@ -398,19 +397,19 @@ internal sealed class SessionContents
 
             if (change.InDocument)
             {
-                _changes[i] = change with { Value = null, Integer = null, Removed = true, Moved = false };
+                _changes![i] = new Change(change.Key, change.ValueStart, Removed: true, Moved: false);
             }
             else
             {
-                _changes.RemoveAt(i);
+                RemoveChangeAt(i);
             }
 
             return true;
         }
 
-        if (InDocument(key))
+        if (DocumentValueStart(key) is var valueStart && valueStart >= 0)
         {
-            (_changes ??= []).Add(new Change(key, null, Removed: true, InDocument: true, Moved: false));
+            AddChange(new Change(key, valueStart, Removed: true, Moved: false));
             return true;
         }
 
@@ -420,7 +419,8 @@ internal sealed class SessionContents
     public void Clear()
     {
         _changed = true;
-        _changes?.Clear();
+        _changeCount = 0;
+        _changes = null;
         _tree = [];
     }
 
@@ -442,14 +442,11 @@ internal sealed class SessionContents
             }
         }
 
-        if (_changes is not null)
+        foreach (ref readonly var change in Changes)
         {
-            foreach (var change in _changes)
+            if (change.Appended)
             {
-                if (change.Appended)
-                {
-                    list.Add(change.Key);
-                }
+                list.Add(change.Key);
             }
         }
 
@@ -467,35 +464,68 @@ internal sealed class SessionContents
 
         buffer.WriteByte((byte)'{');
         var first = true;
-        var properties = new RawJsonObject.Enumerator(LoadedJson, _index);
+        var json = LoadedJson;
+
+        // Unchanged members next to each other, as the loaded JSON spells them, are copied in one go: [runStart, runEnd).
+        var runStart = 0;
+        var runEnd = 0;
+        var properties = new RawJsonObject.Enumerator(json, _index);
         while (properties.MoveNext())
         {
             var i = FindChange(ref properties);
             if (i < 0)
             {
-                // Unchanged: the bytes as they came.
-                Separate(ref buffer, ref first);
-                buffer.WriteByte((byte)'"');
-                buffer.Write(properties.RawName);
-                buffer.Write("\":"u8);
-                buffer.Write(properties.Value);
+                // Unchanged: the bytes as they came, a member with nothing between its name and value copied whole.
+                var start = properties.RawNameStart - 1;
+                var end = properties.ValueStart + properties.Value.Length;
+                if (properties.ValueStart != properties.RawNameStart + properties.RawName.Length + 2)
+                {
+                    CopyRun(json[runStart..runEnd], ref buffer, ref first);
+                    runStart = runEnd = 0;
+                    Separate(ref buffer, ref first);
+                    buffer.WriteByte((byte)'"');
+                    buffer.Write(properties.RawName);
+                    buffer.Write("\":"u8);
+                    buffer.Write(properties.Value);
+                }
+                else if (runEnd > runStart && start == runEnd + 1)
+                {
+                    // One byte between two members is their comma.
+                    runEnd = end;
+                }
+                else
+                {
+                    CopyRun(json[runStart..runEnd], ref buffer, ref first);
+                    (runStart, runEnd) = (start, end);
+                }
+
+                continue;
             }
-            else if (_changes![i].WrittenInPlace)
+
+            CopyRun(json[runStart..runEnd], ref buffer, ref first);
+            runStart = runEnd = 0;
+            if (_changes![i].WrittenInPlace)
             {
                 Separate(ref buffer, ref first);
-                WriteMember(_changes[i], ref buffer);
+                if (properties.NameIsEscaped)
+                {
+                    WriteMember(_changes![i], ref buffer);
+                }
+                else
+                {
+                    // The name as the cookie has it: the same bytes the key encodes to, without encoding it again.
+                    WriteMember(properties.RawName, _changes![i], ref buffer);
+                }
             }
         }
 
-        if (_changes is not null)
+        CopyRun(json[runStart..runEnd], ref buffer, ref first);
+        foreach (ref readonly var change in Changes)
         {
-            foreach (var change in _changes)
+            if (change.Appended)
             {
-                if (change.Appended)
-                {
-                    Separate(ref buffer, ref first);
-                    WriteMember(change, ref buffer);
-                }
+                Separate(ref buffer, ref first);
+                WriteMember(change, ref buffer);
             }
         }
 
@@ -510,53 +540,67 @@ internal sealed class SessionContents
         }
 
         _tree = _fromCookie ? RawJsonObject.ToTree(LoadedJson) : [];
-        if (_changes is not null)
+        foreach (ref readonly var change in Changes)
         {
-            foreach (var change in _changes)
+            if (change.Removed || change.Moved)
             {
-                if (change.Removed || change.Moved)
-                {
-                    _tree.Remove(change.Key);
-                }
-
-                if (!change.Removed)
-                {
-                    _tree[change.Key] = change.Integer is not null ? change.Node() : change.Value?.Parent is null ? change.Value : change.Value.DeepClone();
-                }
+                _tree.Remove(change.Key);
             }
 
-            _changes = null;
+            if (!change.Removed)
+            {
+                _tree[change.Key] = change.Integer is not null ? change.Node() : change.Value?.Parent is null ? change.Value : change.Value.DeepClone();
+            }
         }
+
+        _changeCount = 0;
+        _changes = null;
 
         return _tree;
     }
 
+    private Span<Change> Changes => _changes.AsSpan(0, _changeCount);
+
+    private void AddChange(in Change change)
+    {
+        if (_changes is null || _changeCount == _changes.Length)
+        {
+            // Most writes change one key.
+            Array.Resize(ref _changes, _changes is null ? 1 : 2 * _changes.Length);
+        }
+
+        _changes[_changeCount++] = change;
+    }
+
+    private void RemoveChangeAt(int i)
+    {
+        Changes[(i + 1)..].CopyTo(Changes[i..]);
+        _changes![--_changeCount] = default;
+    }
+
     private int FindChange(string key)
     {
-        if (_changes is not null)
+        var changes = Changes;
+        for (var i = 0; i < changes.Length; i++)
         {
-            for (var i = 0; i < _changes.Count; i++)
+            if (changes[i].Key == key)
             {
-                if (_changes[i].Key == key)
-                {
-                    return i;
-                }
+                return i;
             }
         }
 
         return -1;
     }
 
+    /// <summary>The change of the property the enumerator is on, found by where its value lies: no key to compare again.</summary>
     private int FindChange(ref RawJsonObject.Enumerator property)
     {
-        if (_changes is not null)
+        var changes = Changes;
+        for (var i = 0; i < changes.Length; i++)
         {
-            for (var i = 0; i < _changes.Count; i++)
+            if (changes[i].ValueStart == property.ValueStart)
             {
-                if (_changes[i].InDocument && property.NameEquals(_changes[i].Key))
-                {
-                    return i;
-                }
+                return i;
             }
         }
 
@@ -564,6 +608,13 @@ internal sealed class SessionContents
     }
 
     private bool InDocument(string key) => _fromCookie && RawJsonObject.TryGetValue(LoadedJson, _index, key, out _);
+
+    /// <summary>Where the value of <paramref name="key"/> starts in the loaded JSON, or -1 when the cookie did not hold it.</summary>
+    private int DocumentValueStart(string key)
+    {
+        var json = LoadedJson;
+        return _fromCookie && RawJsonObject.TryGetValue(json, _index, key, out var value) && json.Overlaps(value, out var start) ? start : -1;
+    }
 
     private static void WriteMember(in Change change, ref PooledByteBuffer buffer)
     {
@@ -574,6 +625,29 @@ internal sealed class SessionContents
         else
         {
             JsJsonWriter.WriteMember(change.Key, change.Value, ref buffer, CookieSessionDefaults.MaxDepth);
+        }
+    }
+
+    /// <summary>Writes a changed member under its name as the loaded JSON spells it, unescaped.</summary>
+    private static void WriteMember(ReadOnlySpan<byte> rawName, in Change change, ref PooledByteBuffer buffer)
+    {
+        if (change.Integer is { } integer)
+        {
+            JsJsonWriter.WriteMember(rawName, integer, ref buffer);
+        }
+        else
+        {
+            JsJsonWriter.WriteMember(rawName, change.Value, ref buffer, CookieSessionDefaults.MaxDepth);
+        }
+    }
+
+    /// <summary>Writes unchanged members as they came, if there are any.</summary>
+    private static void CopyRun(ReadOnlySpan<byte> members, ref PooledByteBuffer buffer, ref bool first)
+    {
+        if (!members.IsEmpty)
+        {
+            Separate(ref buffer, ref first);
+            buffer.Write(members);
         }
     }
 
@@ -636,20 +710,47 @@ internal sealed class SessionContents
     }
 
     /// <summary>
-    /// A change beside the loaded JSON. <see cref="InDocument"/>: the key was in the cookie;
-    /// <see cref="Moved"/>: deleted and added again, so it goes last. <see cref="Integer"/>: an integer set as one,
-    /// in place of <see cref="Value"/>, made a node (of the type it was set as) only when something reads it as one.
+    /// A change beside the loaded JSON. <see cref="ValueStart"/>: where the key's value lies in the cookie's JSON, or -1
+    /// when the cookie did not hold the key; <see cref="Moved"/>: deleted and added again, so it goes last.
+    /// <see cref="Integer"/>: an integer set as one, in place of <see cref="Value"/>, made a node (of the type it was set
+    /// as) only when something reads it as one.
     /// </summary>
-    private readonly record struct Change(string Key, JsonNode? Value, bool Removed, bool InDocument, bool Moved)
+    private readonly record struct Change(string Key, int ValueStart, bool Removed, bool Moved)
     {
-        public long? Integer { get; init; }
+        private enum IntegerKind : byte
+        {
+            None,
+            Int64,
+            Int32,
+        }
 
-        public bool IsInt32 { get; init; }
+        public JsonNode? Value { get; private init; }
 
-        public JsonNode? Node() => Integer is { } n ? (IsInt32 ? JsonValue.Create((int)n) : JsonValue.Create(n)) : Value;
+        private long IntegerBits { get; init; }
+
+        private IntegerKind Kind { get; init; }
+
+        public long? Integer => Kind == IntegerKind.None ? null : IntegerBits;
+
+        public bool InDocument => ValueStart >= 0;
+
+        public JsonNode? Node() => Kind switch
+        {
+            IntegerKind.Int32 => JsonValue.Create((int)IntegerBits),
+            IntegerKind.Int64 => JsonValue.Create(IntegerBits),
+            _ => Value,
+        };
 
         public bool WrittenInPlace => !Removed && InDocument && !Moved;
 
         public bool Appended => !Removed && (!InDocument || Moved);
+
+        /// <summary>This change holding <paramref name="value"/>, or the integer when one is given.</summary>
+        public Change WithValue(JsonNode? value, long? integer, bool isInt32) => this with
+        {
+            Value = integer is null ? value : null,
+            IntegerBits = integer ?? 0,
+            Kind = integer is null ? IntegerKind.None : isInt32 ? IntegerKind.Int32 : IntegerKind.Int64,
+        };
     }
 }

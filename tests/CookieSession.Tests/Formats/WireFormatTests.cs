@@ -113,6 +113,77 @@ public sealed class WireFormatTests
         Assert.Null(shared.MaxAge);
     }
 
+    [Fact]
+    public void Write_CodecThatLimitsSharedOptionsTheSameWayEveryTime_WritesTheLimitOnEveryWriteAndLeavesTheSharedOptionsAsTheyWere()
+    {
+        var wire = LimitingWire((cookie, _) => cookie.MaxAge ??= TimeSpan.FromHours(1));
+        var shared = new FixedCookieOptions(new CookieOptions { Path = "/", HttpOnly = true });
+        var now = TimeProvider.System.GetUtcNow();
+
+        var headers = Enumerable.Range(0, 3).Select(_ => WrittenHeader(wire, shared, new SessionTimes(now, now))).ToArray();
+
+        Assert.All(headers, header => Assert.EndsWith("; max-age=3600; path=/; httponly", header, StringComparison.Ordinal));
+        Assert.Null(shared.MaxAge);
+        Assert.Equal("; path=/; httponly", shared.AttributeText);
+    }
+
+    [Fact]
+    public void Write_CodecWhoseLimitFollowsTheSessionTimes_LimitsEachWriteByItsOwnTimes()
+    {
+        var wire = LimitingWire((cookie, times) => cookie.Expires = times.IssuedAt + TimeSpan.FromHours(1));
+        var shared = new FixedCookieOptions(new CookieOptions { Path = "/" });
+        var first = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var second = first.AddMinutes(10);
+
+        var headers = new[] { first, second, first }.Select(at => WrittenHeader(wire, shared, new SessionTimes(at, at))).ToArray();
+
+        Assert.EndsWith("; expires=Fri, 02 Jan 2026 04:04:05 GMT; path=/", headers[0], StringComparison.Ordinal);
+        Assert.EndsWith("; expires=Fri, 02 Jan 2026 04:14:05 GMT; path=/", headers[1], StringComparison.Ordinal);
+        Assert.Equal(headers[0], headers[2]);
+        Assert.Null(shared.Expires);
+    }
+
+    [Fact]
+    public void Write_CodecThatChangesMoreThanTheLifetime_LimitsSharedOptionsAfreshOnEveryWrite()
+    {
+        // A limit that builds on what it is given shows whether one write's copy leaked into the next.
+        var wire = LimitingWire((cookie, _) => cookie.Path += "x");
+        var shared = new FixedCookieOptions(new CookieOptions { Path = "/" });
+        var now = TimeProvider.System.GetUtcNow();
+
+        var headers = Enumerable.Range(0, 3).Select(_ => WrittenHeader(wire, shared, new SessionTimes(now, now))).ToArray();
+
+        Assert.All(headers, header => Assert.EndsWith("; path=/x", header, StringComparison.Ordinal));
+        Assert.Equal("/", shared.Path);
+    }
+
+    [Fact]
+    public void Write_CodecThatLimitsSharedOptions_WritesEachOfTwoSharedOptionsWithItsOwnAttributes()
+    {
+        // A site served over TLS and not has two shared options, written in turns.
+        var wire = LimitingWire((cookie, _) => cookie.MaxAge ??= TimeSpan.FromHours(1));
+        var plain = new FixedCookieOptions(new CookieOptions { Path = "/" });
+        var secure = new FixedCookieOptions(new CookieOptions { Path = "/", Secure = true });
+        var now = TimeProvider.System.GetUtcNow();
+
+        var headers = new[] { plain, secure, plain, secure }.Select(options => WrittenHeader(wire, options, new SessionTimes(now, now))).ToArray();
+
+        Assert.EndsWith("; max-age=3600; path=/", headers[0], StringComparison.Ordinal);
+        Assert.EndsWith("; max-age=3600; path=/; secure", headers[1], StringComparison.Ordinal);
+        Assert.Equal(headers[0], headers[2]);
+        Assert.Equal(headers[1], headers[3]);
+    }
+
+    private static WireFormat LimitingWire(Action<CookieOptions, SessionTimes> limit)
+        => new(ConnectFormat.Descriptor, new SingleCookie("sid", CookieValueEncoding.Raw, NullLogger.Instance), new LifetimeCodec(limit), VerifiedCookieCache.Create(16));
+
+    private static string WrittenHeader(WireFormat wire, CookieOptions options, SessionTimes times)
+    {
+        var response = new DefaultHttpContext().Response;
+        wire.Write(response, "{\"a\":1}"u8, times, options);
+        return Assert.Single(response.Headers.SetCookie)!;
+    }
+
     private static string Written(WireFormat wire) => Written(wire, "{\"a\":1}"u8);
 
     private static string Written(WireFormat wire, ReadOnlySpan<byte> json)
@@ -134,8 +205,8 @@ public sealed class WireFormatTests
         return request;
     }
 
-    /// <summary>Express's codec, with a cookie lifetime of an hour set as a server-side lifetime sets it.</summary>
-    private sealed class LifetimeCodec : ISessionCodec
+    /// <summary>Express's codec, with a cookie lifetime of an hour set as a server-side lifetime sets it, or another limit.</summary>
+    private sealed class LifetimeCodec(Action<CookieOptions, SessionTimes>? limit = null) : ISessionCodec
     {
         private readonly ExpressCodec _inner = new();
 
@@ -145,7 +216,17 @@ public sealed class WireFormatTests
 
         public void Encode(ReadOnlySpan<byte> json, SessionTimes times, ref PooledByteBuffer value) => _inner.Encode(json, times, ref value);
 
-        public void LimitCookie(CookieOptions cookie, SessionTimes times) => cookie.MaxAge ??= TimeSpan.FromHours(1);
+        public void LimitCookie(CookieOptions cookie, SessionTimes times)
+        {
+            if (limit is null)
+            {
+                cookie.MaxAge ??= TimeSpan.FromHours(1);
+            }
+            else
+            {
+                limit(cookie, times);
+            }
+        }
     }
 
     /// <summary>Express's codec, counting what the layer asks of it, with a cache opt-in, generation and expiry of its own.</summary>

@@ -18,6 +18,34 @@ public sealed class JsJsonWriterTests
         => Assert.Equal(expected, Write(JsonValue.Create(value)));
 
     [Fact]
+    public void WriteString_EveryAsciiCharacterAmongLongPlainRuns_FollowsJsonStringifysRules()
+    {
+        // Plain runs longer than a vector, each ASCII character between them, at every alignment.
+        var value = new StringBuilder();
+        var expected = new StringBuilder("\"");
+        for (var c = 0; c < 128; c++)
+        {
+            var run = new string('a', 17 + (c % 40));
+            value.Append(run).Append((char)c);
+            expected.Append(run).Append((char)c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\b' => "\\b",
+                '\f' => "\\f",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                < ' ' => $"\\u{c:x4}",
+                _ => ((char)c).ToString(),
+            });
+        }
+
+        expected.Append('"');
+        Assert.Equal(expected.ToString(), Write(JsonValue.Create(value.ToString())));
+    }
+
+    [Fact]
     public void WriteString_LoneSurrogates_AreEscapedInLowerCase()
     {
         // Built from char codes: test-case serialization would replace lone surrogates.
