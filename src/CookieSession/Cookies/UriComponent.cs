@@ -12,9 +12,9 @@ namespace CookieSession.Cookies;
 /// <summary>
 /// Percent-decoding with JavaScript's <c>decodeURIComponent</c> rules, straight to UTF-8 bytes (what the
 /// signature covers), and the length <see cref="Uri.EscapeDataString(string)"/> gives a value (what
-/// <c>Response.Cookies</c> writes). Both go sixteen or thirty-two bytes a step with SSSE3 or AVX-512 where the hardware
-/// has them (a session's JSON escapes every few bytes, too often for skipping runs between escapes to pay), one at a
-/// time elsewhere, with the same results.
+/// <c>Response.Cookies</c> writes). Both go sixteen characters or bytes a step with SSSE3, decoding thirty-two with
+/// AVX-512, where the hardware has them (a session's JSON escapes every few bytes, too often for skipping runs between
+/// escapes to pay), one at a time elsewhere, with the same results.
 /// </summary>
 internal static class UriComponent
 {
@@ -55,14 +55,15 @@ internal static class UriComponent
             return false;
         }
 
-        return TryDecodeAscii(value, destination, i, at, escapedBits, out written);
+        return TryDecodeUnchecked(value, destination, i, at, escapedBits, out written);
     }
 
     /// <summary>
     /// Decodes <paramref name="value"/> from <paramref name="i"/> on, writing from <paramref name="at"/> on, one character at
-    /// a time; <paramref name="destination"/> holds at least as many bytes as <paramref name="value"/> has characters.
+    /// a time without bounds checks: <paramref name="destination"/> holds at least as many bytes as <paramref name="value"/>
+    /// has characters.
     /// </summary>
-    private static bool TryDecodeAscii(ReadOnlySpan<char> value, Span<byte> destination, int i, int at, int escapedBits, out int written)
+    private static bool TryDecodeUnchecked(ReadOnlySpan<char> value, Span<byte> destination, int i, int at, int escapedBits, out int written)
     {
         // The last characters of a vectorized decode, or all of them on hardware without the vector steps: a run of plain
         // ASCII that goes on past PlainRunToVectorize characters (a token, an id, a long text) is narrowed the rest of its
@@ -641,7 +642,7 @@ internal static class UriComponent
         for (var kept = 0; kept < 256; kept++)
         {
             // Unused places shuffle in a zero (the high bit set), also once the second half's indices are moved up by 8.
-            var shuffle = ulong.MaxValue & 0x8080808080808080UL;
+            var shuffle = 0x8080808080808080UL;
             var at = 0;
             for (var k = 0; k < 8; k++)
             {
@@ -726,16 +727,19 @@ internal static class UriComponent
         -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
     ];
 
-    /// <summary>Vector instructions the percent-encoding steps may use, narrowest first.</summary>
+    /// <summary>Vector instructions decoding and escaping may use, narrowest first.</summary>
     internal enum Instructions
     {
-        /// <summary>One byte at a time.</summary>
+        /// <summary>One character (decoding) or byte (escaping) at a time.</summary>
         None,
 
-        /// <summary>Sixteen bytes a step with SSSE3 shuffles.</summary>
+        /// <summary>Sixteen characters (decoding) or bytes (escaping) a step with SSSE3 shuffles.</summary>
         Ssse3,
 
-        /// <summary>Sixteen bytes a step with AVX-512 VBMI byte permutes and VBMI2 compression.</summary>
+        /// <summary>
+        /// With AVX-512 VBMI byte permutes and VBMI2 compression: thirty-two characters a step decoding, sixteen bytes a step
+        /// escaping.
+        /// </summary>
         Avx512,
     }
 }
