@@ -22,16 +22,7 @@ public sealed class UriComponentDifferentialTests
         var random = new Random(61);
         for (var round = 0; round < 20000; round++)
         {
-            var value = HostileValue(random);
-            var expected = DecodeUriComponent(value);
-            var buffer = new byte[UriComponent.MaxDecodedLength(value.Length)];
-            var ok = UriComponent.TryDecode(value, buffer, out var written, instructions);
-
-            Assert.True(expected is not null == ok, $"round {round}: {Describe(value)} expected {(expected is null ? "a refusal" : "a value")}");
-            if (ok)
-            {
-                Assert.Equal(expected, buffer[..written]);
-            }
+            AssertDecodesAsEcmaScript(HostileValue(random), instructions);
         }
     }
 
@@ -59,16 +50,7 @@ public sealed class UriComponentDifferentialTests
                 text.Append(HostileValue(random));
             }
 
-            var value = text.ToString();
-            var expected = DecodeUriComponent(value);
-            var buffer = new byte[UriComponent.MaxDecodedLength(value.Length)];
-            var ok = UriComponent.TryDecode(value, buffer, out var written, instructions);
-
-            Assert.True(expected is not null == ok, $"round {round}: {Describe(value)} expected {(expected is null ? "a refusal" : "a value")}");
-            if (ok)
-            {
-                Assert.Equal(expected, buffer[..written]);
-            }
+            AssertDecodesAsEcmaScript(text.ToString(), instructions);
         }
     }
 
@@ -293,6 +275,31 @@ public sealed class UriComponentDifferentialTests
     [Theory]
     [InlineData(nameof(UriComponent.Instructions.Avx512))]
     [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void TryDecode_OnePieceAtEveryPlaceOfEveryLength_IntoExactDestinations_AsEcmaScriptDecode(string path)
+    {
+        var instructions = Available(path);
+        // Plain ASCII around one escape, bad escape or character beyond ASCII, at every place of every length up to two
+        // of the widest steps and a bit: a step's whole-vector write then ends at the end of a destination of exactly the
+        // value's length, and a value needing more bytes than characters is refused there after the steps wrote.
+        var random = new Random(68);
+        string[] pieces = ["", "%41", "%c3%A9", "%E2%82%AC", "%4", "%", "%G1", "%C3", "\u00e9", "\ud83d\ude00", "\ud800"];
+        for (var length = 0; length <= 72; length++)
+        {
+            foreach (var piece in pieces)
+            {
+                for (var place = 0; place + piece.Length <= length; place++)
+                {
+                    var value = Plain(random, place) + piece + Plain(random, length - place - piece.Length);
+                    AssertDecodesAsEcmaScript(value, instructions);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
     public void TryDecode_VectorAndScalarPaths_AgreeOnEveryHostileValue(string path)
     {
         var instructions = Available(path);
@@ -329,24 +336,46 @@ public sealed class UriComponentDifferentialTests
 
     private static void AssertDecodesAsEcmaScript(string value, UriComponent.Instructions instructions)
     {
-        // Into a destination of exactly the value's length (the vector steps' least) inside guards.
+        // Into destinations of the most a value may need; of exactly the value's length, the least the vector steps take,
+        // so that their last writes end at the destination's end; of exactly the decoded length; and one byte shorter than
+        // each, refused where that is shorter than the decoded value.
         var expected = DecodeUriComponent(value);
-        var buffer = new byte[Math.Max(value.Length, UriComponent.MaxDecodedLength(value.Length)) + 16];
-        buffer.AsSpan().Fill(0xAA);
-        var destination = buffer.AsSpan(8, UriComponent.MaxDecodedLength(value.Length));
+        var decoded = expected?.Length ?? 0;
+        foreach (var length in new[] { UriComponent.MaxDecodedLength(value.Length), value.Length, value.Length - 1, decoded, decoded - 1 }.Distinct())
+        {
+            if (length >= 0)
+            {
+                AssertDecodesInto(value, expected, length, instructions);
+            }
+        }
+    }
+
+    private static void AssertDecodesInto(string value, byte[]? expected, int length, UriComponent.Instructions instructions)
+    {
+        // The destination lies between guard bytes, which must keep their value whether it decodes or refuses.
+        const byte Guard = 0xAA;
+        var buffer = new byte[length + 16];
+        buffer.AsSpan().Fill(Guard);
+        var destination = buffer.AsSpan(8, length);
         var ok = UriComponent.TryDecode(value, destination, out var written, instructions);
 
-        Assert.True(expected is not null == ok, $"{Describe(value)} expected {(expected is null ? "a refusal" : "a value")}");
+        var fits = expected is not null && expected.Length <= length;
+        Assert.True(fits == ok, $"{Describe(value)} into {length} bytes: expected {(fits ? "a value" : "a refusal")}");
         if (ok)
         {
             Assert.Equal(expected, destination[..written].ToArray());
         }
 
-        Assert.All(buffer[..8], b => Assert.Equal(0xAA, b));
-        Assert.All(buffer[(8 + destination.Length)..], b => Assert.Equal(0xAA, b));
+        Assert.True(
+            buffer.AsSpan(0, 8).IndexOfAnyExcept(Guard) < 0 && buffer.AsSpan(8 + length).IndexOfAnyExcept(Guard) < 0,
+            $"{Describe(value)} into {length} bytes: written outside the destination");
     }
 
     private static byte[] Fill(int length, Func<int, byte> at) => Enumerable.Range(0, length).Select(at).ToArray();
+
+    /// <summary>ASCII but '%', control characters included: what the steps copy as it is.</summary>
+    private static string Plain(Random random, int length)
+        => new(Enumerable.Range(0, length).Select(_ => (char)random.Next(0, 0x80)).Select(c => c == '%' ? '~' : c).ToArray());
 
     /// <summary>ECMA-262 Decode(string, reservedSet = empty), then the value as UTF-8; null where it throws, or where a raw lone surrogate leaves no UTF-8.</summary>
     private static byte[]? DecodeUriComponent(string s)
