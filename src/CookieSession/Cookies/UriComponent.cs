@@ -12,11 +12,11 @@ namespace CookieSession.Cookies;
 /// <summary>
 /// Percent-decoding with JavaScript's <c>decodeURIComponent</c> rules, straight to UTF-8 bytes (what the
 /// signature covers), and the length <see cref="Uri.EscapeDataString(string)"/> gives a value (what
-/// <c>Response.Cookies</c> writes). Both go sixteen or thirty-two bytes a step with SSSE3 or AVX-512 where the hardware
-/// has them (a session's JSON escapes every few bytes, too often for skipping runs between escapes to pay), one at a
-/// time elsewhere, with the same results.
+/// <c>Response.Cookies</c> writes). Both go sixteen characters or bytes a step with SSSE3, decoding thirty-two with
+/// AVX-512, where the hardware has them (a session's JSON escapes every few bytes, too often for skipping runs between
+/// escapes to pay), one at a time elsewhere, with the same results.
 /// </summary>
-internal static class UriComponent
+internal static partial class UriComponent
 {
     /// <summary>The most bytes <see cref="TryDecode(ReadOnlySpan{char}, Span{byte}, out int)"/> may write for a value of this many characters.</summary>
     public static int MaxDecodedLength(int charCount) => Encoding.UTF8.GetMaxByteCount(charCount);
@@ -55,14 +55,15 @@ internal static class UriComponent
             return false;
         }
 
-        return TryDecodeAscii(value, destination, i, at, escapedBits, out written);
+        return TryDecodeUnchecked(value, destination, i, at, escapedBits, out written);
     }
 
     /// <summary>
     /// Decodes <paramref name="value"/> from <paramref name="i"/> on, writing from <paramref name="at"/> on, one character at
-    /// a time; <paramref name="destination"/> holds at least as many bytes as <paramref name="value"/> has characters.
+    /// a time without bounds checks: <paramref name="destination"/> holds at least as many bytes as <paramref name="value"/>
+    /// has characters.
     /// </summary>
-    private static bool TryDecodeAscii(ReadOnlySpan<char> value, Span<byte> destination, int i, int at, int escapedBits, out int written)
+    private static bool TryDecodeUnchecked(ReadOnlySpan<char> value, Span<byte> destination, int i, int at, int escapedBits, out int written)
     {
         // The last characters of a vectorized decode, or all of them on hardware without the vector steps: a run of plain
         // ASCII that goes on past PlainRunToVectorize characters (a token, an id, a long text) is narrowed the rest of its
@@ -117,143 +118,6 @@ internal static class UriComponent
 
         written = at;
         return escapedBits < 0x80 || Utf8.IsValid(destination[..written]);
-    }
-
-    /// <summary>
-    /// Decodes <paramref name="value"/> sixteen characters a step from <paramref name="i"/> on, as far as it is ASCII and
-    /// sixteen characters remain, moving <paramref name="i"/> and <paramref name="at"/> past what it decoded; false for a
-    /// <c>%</c> not followed by two hex digits. <paramref name="destination"/> holds as many bytes as the value has characters.
-    /// </summary>
-    private static bool TryDecodeBlocks(ReadOnlySpan<char> value, Span<byte> destination, ref int i, ref int at, ref int escapedBits)
-    {
-        // A step finds the escapes' '%' as a bitmask, checks that the two characters after each are hex digits, puts each
-        // escape's byte in place of its '%' and packs out the digits with a shuffle looked up by the bitmask of what stays.
-        // An escape starting in the last two places of the step is left whole to the next.
-        var chars = MemoryMarshal.Cast<char, ushort>(value);
-        var percent = Vector128.Create((byte)'%');
-        var nibble = Vector128.Create((byte)0x0F);
-        var secondHalf = Vector128.Create(0UL, 0x0808080808080808UL).AsByte();
-        var compact = CompactShuffles;
-        while (i <= chars.Length - 16 && at <= destination.Length - 16)
-        {
-            var first = Vector128.Create(chars.Slice(i, 8));
-            var second = Vector128.Create(chars.Slice(i + 8, 8));
-            if (((first | second) & Vector128.Create((ushort)0xFF80)) != Vector128<ushort>.Zero)
-            {
-                // Beyond ASCII: the character-at-a-time loop takes it from here.
-                return true;
-            }
-
-            var bytes = Sse2.PackUnsignedSaturate(first.AsInt16(), second.AsInt16());
-            var percents = Vector128.Equals(bytes, percent);
-            var starts = percents.ExtractMostSignificantBits();
-            if (starts == 0)
-            {
-                // A run of plain ASCII this long (a base64 text, a token) is likely to go on: narrowed the rest of its way in one step.
-                bytes.CopyTo(destination[at..]);
-                at += 16;
-                i += 16;
-                var copied = CopyPlainRun(value[i..], destination[at..]);
-                at += copied;
-                i += copied;
-                continue;
-            }
-
-            var consumed = (starts & 0xC000) == 0 ? 16 : BitOperations.TrailingZeroCount(starts & 0xC000);
-            var step = (1u << consumed) - 1;
-            starts &= step;
-            var digits = (starts << 1) | (starts << 2);
-            var high = Vector128.ShiftRightLogical(bytes, 4);
-            var low = bytes & nibble;
-            var hex = Ssse3.Shuffle(HexDigitsByHigh, high) & Ssse3.Shuffle(HexDigitsByLow, low);
-            if ((digits & ~(~Vector128.Equals(hex, Vector128<byte>.Zero)).ExtractMostSignificantBits()) != 0)
-            {
-                return false;
-            }
-
-            var values = low + Ssse3.Shuffle(HexLetterOffsetByHigh, high);
-            var decoded = Vector128.ShiftLeft(Sse2.ShiftRightLogical128BitLane(values, 1), 4) | Sse2.ShiftRightLogical128BitLane(values, 2);
-            var merged = Vector128.ConditionalSelect(percents, decoded, bytes);
-            escapedBits |= (merged.ExtractMostSignificantBits() & starts) == 0 ? 0 : 0x80;
-
-            var kept = step & ~digits;
-            var lowKept = kept & 0xFF;
-            var highKept = kept >> 8;
-            var packed = Ssse3.Shuffle(merged, Vector128.Create(compact[lowKept], compact[highKept]).AsByte() + secondHalf).AsUInt64();
-            MemoryMarshal.Write(destination[at..], packed.ToScalar());
-            at += BitOperations.PopCount(lowKept);
-            MemoryMarshal.Write(destination[at..], packed.GetElement(1));
-            at += BitOperations.PopCount(highKept);
-            i += consumed;
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// <see cref="TryDecodeBlocks"/>, thirty-two characters a step with AVX-512: the places of the escapes' digits found by
-    /// byte permutes, and the digits compressed away instead of shuffled out.
-    /// </summary>
-    private static bool TryDecodeWideBlocks(ReadOnlySpan<char> value, Span<byte> destination, ref int i, ref int at, ref int escapedBits)
-    {
-        var chars = MemoryMarshal.Cast<char, ushort>(value);
-        var percent = Vector256.Create((byte)'%');
-        var nibble = Vector256.Create((byte)0x0F);
-        var hexByHigh = Vector256.Create(HexDigitsByHigh, HexDigitsByHigh);
-        var hexByLow = Vector256.Create(HexDigitsByLow, HexDigitsByLow);
-        var offsetByHigh = Vector256.Create(HexLetterOffsetByHigh, HexLetterOffsetByHigh);
-        var next = NextPlaces;
-        var afterNext = AfterNextPlaces;
-        var previous = PreviousPlaces;
-        var beforePrevious = BeforePreviousPlaces;
-        while (i <= chars.Length - 32 && at <= destination.Length - 32)
-        {
-            var wide = Vector512.Create(chars.Slice(i, 32));
-            if ((wide & Vector512.Create((ushort)0xFF80)) != Vector512<ushort>.Zero)
-            {
-                return true;
-            }
-
-            var bytes = Avx512BW.ConvertToVector256Byte(wide);
-            var percents = Vector256.Equals(bytes, percent);
-            var starts = percents.ExtractMostSignificantBits();
-            if (starts == 0)
-            {
-                bytes.CopyTo(destination[at..]);
-                at += 32;
-                i += 32;
-                var copied = CopyPlainRun(value[i..], destination[at..]);
-                at += copied;
-                i += copied;
-                continue;
-            }
-
-            var consumed = (starts & 0xC000_0000) == 0 ? 32 : BitOperations.TrailingZeroCount(starts & 0xC000_0000);
-            var step = (uint)((1UL << consumed) - 1);
-            starts &= step;
-            var digits = (starts << 1) | (starts << 2);
-            var high = Vector256.ShiftRightLogical(bytes, 4);
-            var low = bytes & nibble;
-            var hex = Avx2.Shuffle(hexByHigh, high) & Avx2.Shuffle(hexByLow, low);
-            if ((digits & ~(~Vector256.Equals(hex, Vector256<byte>.Zero)).ExtractMostSignificantBits()) != 0)
-            {
-                return false;
-            }
-
-            var values = low + Avx2.Shuffle(offsetByHigh, high);
-            var decoded = Vector256.ShiftLeft(Avx512Vbmi.VL.PermuteVar32x8(values, next), 4) | Avx512Vbmi.VL.PermuteVar32x8(values, afterNext);
-            var merged = Vector256.ConditionalSelect(percents, decoded, bytes);
-            escapedBits |= (merged.ExtractMostSignificantBits() & starts) == 0 ? 0 : 0x80;
-
-            // What follows the step's last escape (a '%' cut off at its end included) is compressed behind what counts.
-            var isDigit = Avx512Vbmi.VL.PermuteVar32x8x2(percents, previous, Vector256<byte>.Zero)
-                | Avx512Vbmi.VL.PermuteVar32x8x2(percents, beforePrevious, Vector256<byte>.Zero);
-            Avx512Vbmi2.VL.Compress(Vector256<byte>.Zero, ~isDigit, merged).CopyTo(destination[at..]);
-            at += BitOperations.PopCount(step & ~digits);
-            i += consumed;
-        }
-
-        return true;
     }
 
     /// <summary>
@@ -375,85 +239,6 @@ internal static class UriComponent
             : EscapeBlocks(utf8[plain..], destination[at..], instructions == Instructions.Avx512));
     }
 
-    /// <summary>
-    /// <see cref="EscapeBytes"/>, sixteen bytes a step: the bytes to escape found as a bitmask, the hex digits built by
-    /// nibble shuffles, and the characters put in place by one compress (<paramref name="avx512"/>) or by a shuffle for
-    /// each four bytes looked up by their four bits.
-    /// </summary>
-    private static int EscapeBlocks(ReadOnlySpan<byte> utf8, Span<char> destination, bool avx512)
-    {
-        var chars = MemoryMarshal.Cast<char, ushort>(destination);
-        var nibble = Vector128.Create((byte)0x0F);
-        var percent = Vector128.Create((byte)'%');
-        var hexDigits = Vector128.Create("0123456789ABCDEF"u8);
-        var at = 0;
-        var i = 0;
-
-        // Sixteen bytes write at most 48 characters, each four of them at most twelve.
-        while (i <= utf8.Length - 16 && at <= chars.Length - 48)
-        {
-            var bytes = Vector128.Create(utf8.Slice(i, 16));
-            var high = Vector128.ShiftRightLogical(bytes, 4);
-            var low = bytes & nibble;
-            var escaped = Vector128.Equals(Ssse3.Shuffle(UnreservedByHigh, high) & Ssse3.Shuffle(UnreservedByLow, low), Vector128<byte>.Zero);
-            var mask = escaped.ExtractMostSignificantBits();
-            i += 16;
-            if (mask == 0)
-            {
-                Vector128.WidenLower(bytes).CopyTo(chars[at..]);
-                Vector128.WidenUpper(bytes).CopyTo(chars[(at + 8)..]);
-                at += 16;
-                continue;
-            }
-
-            // Each byte as four: itself or '%', then its two hex digits and a zero, of which the shuffle takes one or three.
-            var leads = Vector128.ConditionalSelect(escaped, percent, bytes);
-            var his = Ssse3.Shuffle(hexDigits, high);
-            var los = Ssse3.Shuffle(hexDigits, low);
-            if (avx512)
-            {
-                EscapeSixteen(leads, his, los, escaped, chars, at);
-                at += 16 + (2 * BitOperations.PopCount(mask));
-                continue;
-            }
-
-            var leadsAndHis = Sse2.UnpackLow(leads, his).AsUInt16();
-            var losAndZeros = Sse2.UnpackLow(los, Vector128<byte>.Zero).AsUInt16();
-            EscapeFour(Sse2.UnpackLow(leadsAndHis, losAndZeros).AsByte(), mask & 0xF, chars, ref at);
-            EscapeFour(Sse2.UnpackHigh(leadsAndHis, losAndZeros).AsByte(), (mask >> 4) & 0xF, chars, ref at);
-            leadsAndHis = Sse2.UnpackHigh(leads, his).AsUInt16();
-            losAndZeros = Sse2.UnpackHigh(los, Vector128<byte>.Zero).AsUInt16();
-            EscapeFour(Sse2.UnpackLow(leadsAndHis, losAndZeros).AsByte(), (mask >> 8) & 0xF, chars, ref at);
-            EscapeFour(Sse2.UnpackHigh(leadsAndHis, losAndZeros).AsByte(), mask >> 12, chars, ref at);
-        }
-
-        return at + EscapeBytes(utf8[i..], destination[at..]);
-    }
-
-    /// <summary>
-    /// Writes the 48 characters of sixteen bytes given as their leads (themselves or '%'), their hex digits and whether
-    /// each is escaped, of which the first 16 + 2 × (escapes) count: all three laid out byte by byte, the digits of
-    /// bytes kept as they are compressed away.
-    /// </summary>
-    private static void EscapeSixteen(Vector128<byte> leads, Vector128<byte> his, Vector128<byte> los, Vector128<byte> escaped, Span<ushort> chars, int at)
-    {
-        var sources = Vector512.Create(Vector256.Create(leads, his), Vector256.Create(los, escaped));
-        var laidOut = Avx512Vbmi.PermuteVar64x8(sources, EscapeLayout);
-        var kept = Avx512Vbmi.PermuteVar64x8(sources, EscapeKeptLayout) | EscapeLeadPlaces;
-        var packed = Avx512Vbmi2.Compress(Vector512<byte>.Zero, kept, laidOut);
-        Vector512.WidenLower(packed).CopyTo(chars[at..]);
-        Vector256.WidenLower(packed.GetUpper()).CopyTo(chars[(at + 32)..]);
-    }
-
-    /// <summary>Writes the twelve characters of four bytes laid out four by four, of which the first 4 + 2 × (escapes) count.</summary>
-    private static void EscapeFour(Vector128<byte> four, uint escapes, Span<ushort> chars, ref int at)
-    {
-        var placed = Ssse3.Shuffle(four, EscapeShuffles[escapes]);
-        Vector128.WidenLower(placed).CopyTo(chars[at..]);
-        MemoryMarshal.Write(MemoryMarshal.AsBytes(chars[(at + 8)..]), Vector128.WidenUpper(placed).AsUInt64().ToScalar());
-        at += 4 + (2 * BitOperations.PopCount(escapes));
-    }
-
     /// <summary>Escapes <paramref name="utf8"/> one byte at a time.</summary>
     private static int EscapeBytes(ReadOnlySpan<byte> utf8, Span<char> destination)
     {
@@ -543,120 +328,13 @@ internal static class UriComponent
 
     /// <summary>
     /// The widest vector instructions this hardware has that the steps use; AVX-512 only where the runtime finds that
-    /// 512-bit vectors pay (not on processors that slow their clock for them).
+    /// 512-bit vectors pay (not on processors that slow their clock for them). Internal so that tests of a path this
+    /// hardware lacks skip instead of passing on a narrower one.
     /// </summary>
-    private static readonly Instructions Supported =
+    internal static readonly Instructions Supported =
         Vector512.IsHardwareAccelerated && Avx512Vbmi2.VL.IsSupported && Avx512Vbmi.VL.IsSupported && Avx512BW.IsSupported ? Instructions.Avx512
         : Ssse3.IsSupported ? Instructions.Ssse3
         : Instructions.None;
-
-    /// <summary>For a byte permute of 32: each place takes the byte one after it (the last, itself).</summary>
-    private static readonly Vector256<byte> NextPlaces = Vector256.Create<byte>(Places(k => Math.Min(k + 1, 31)));
-
-    /// <summary>For a byte permute of 32: each place takes the byte two after it (the last two, the last).</summary>
-    private static readonly Vector256<byte> AfterNextPlaces = Vector256.Create<byte>(Places(k => Math.Min(k + 2, 31)));
-
-    /// <summary>For a byte permute of 32 and 32 zeros: each place takes the byte one before it (the first, a zero).</summary>
-    private static readonly Vector256<byte> PreviousPlaces = Vector256.Create<byte>(Places(k => k >= 1 ? k - 1 : 32));
-
-    /// <summary>For a byte permute of 32 and 32 zeros: each place takes the byte two before it (the first two, a zero).</summary>
-    private static readonly Vector256<byte> BeforePreviousPlaces = Vector256.Create<byte>(Places(k => k >= 2 ? k - 2 : 32));
-
-    private static byte[] Places(Func<int, int> from) => Enumerable.Range(0, 32).Select(k => (byte)from(k)).ToArray();
-
-    /// <summary>Sixteen bytes' (lead, hex digit, hex digit) in a row, from leads, digits and digits sixteen by sixteen.</summary>
-    private static readonly Vector512<byte> EscapeLayout = Vector512.Create<byte>(BuildLayout(i => (byte)i, i => (byte)(16 + i), i => (byte)(32 + i)));
-
-    /// <summary>Whether each byte is escaped, three times in a row, from the fourth sixteen of <see cref="EscapeSixteen"/>'s sources.</summary>
-    private static readonly Vector512<byte> EscapeKeptLayout = Vector512.Create<byte>(BuildLayout(i => (byte)(48 + i), i => (byte)(48 + i), i => (byte)(48 + i)));
-
-    /// <summary>Every byte's lead is kept, escaped or not.</summary>
-    private static readonly Vector512<byte> EscapeLeadPlaces = Vector512.Create<byte>(BuildLayout(_ => 0xFF, _ => 0, _ => 0));
-
-    private static byte[] BuildLayout(Func<int, byte> lead, Func<int, byte> hi, Func<int, byte> lo)
-    {
-        var layout = new byte[64];
-        for (var i = 0; i < 16; i++)
-        {
-            layout[3 * i] = lead(i);
-            layout[(3 * i) + 1] = hi(i);
-            layout[(3 * i) + 2] = lo(i);
-        }
-
-        return layout;
-    }
-
-    /// <summary>
-    /// Unreserved bytes by their high nibble and by their low one, for a shuffle each: a byte is unreserved where the two
-    /// share a bit. One bit for each high nibble whose unreserved low nibbles differ ('-' '.', digits, letters, 'P'-'Z' '_', 'p'-'z' '~').
-    /// </summary>
-    private static readonly Vector128<byte> UnreservedByHigh = Vector128.Create((byte)0, 0, 1, 2, 4, 8, 4, 16, 0, 0, 0, 0, 0, 0, 0, 0);
-
-    private static readonly Vector128<byte> UnreservedByLow = Vector128.Create((byte)26, 30, 30, 30, 30, 30, 30, 30, 30, 30, 28, 4, 4, 5, 21, 12);
-
-    /// <summary>Hex digits of ASCII by their high nibble and by their low one, for a shuffle each, as <see cref="UnreservedByHigh"/>: 0-9, A-F, a-f.</summary>
-    private static readonly Vector128<byte> HexDigitsByHigh = Vector128.Create((byte)0, 0, 0, 1, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-
-    private static readonly Vector128<byte> HexDigitsByLow = Vector128.Create((byte)1, 3, 3, 3, 3, 3, 3, 1, 1, 1, 0, 0, 0, 0, 0, 0);
-
-    /// <summary>What a hex digit's value adds to its low nibble, by its high nibble: 9 for letters (A is 0x41).</summary>
-    private static readonly Vector128<byte> HexLetterOffsetByHigh = Vector128.Create((byte)0, 0, 0, 0, 9, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-
-    /// <summary>
-    /// For each four bits of bytes to escape, the shuffle that takes four bytes laid out as (itself or '%', hex digit,
-    /// hex digit, zero) to their characters in a row: one of the four for a byte kept, three for a byte escaped.
-    /// </summary>
-    private static readonly Vector128<byte>[] EscapeShuffles = BuildEscapeShuffles();
-
-    /// <summary>For each eight bits of bytes to keep, the shuffle that packs those bytes of eight to the front, in order.</summary>
-    private static readonly ulong[] CompactShuffles = BuildCompactShuffles();
-
-    private static Vector128<byte>[] BuildEscapeShuffles()
-    {
-        var shuffles = new Vector128<byte>[16];
-        Span<byte> indices = stackalloc byte[16];
-        for (var escapes = 0; escapes < 16; escapes++)
-        {
-            indices.Fill(0x80);
-            var at = 0;
-            for (var k = 0; k < 4; k++)
-            {
-                indices[at++] = (byte)(4 * k);
-                if ((escapes & (1 << k)) != 0)
-                {
-                    indices[at++] = (byte)((4 * k) + 1);
-                    indices[at++] = (byte)((4 * k) + 2);
-                }
-            }
-
-            shuffles[escapes] = Vector128.Create<byte>(indices);
-        }
-
-        return shuffles;
-    }
-
-    private static ulong[] BuildCompactShuffles()
-    {
-        var shuffles = new ulong[256];
-        for (var kept = 0; kept < 256; kept++)
-        {
-            // Unused places shuffle in a zero (the high bit set), also once the second half's indices are moved up by 8.
-            var shuffle = ulong.MaxValue & 0x8080808080808080UL;
-            var at = 0;
-            for (var k = 0; k < 8; k++)
-            {
-                if ((kept & (1 << k)) != 0)
-                {
-                    shuffle = (shuffle & ~(0xFFUL << (8 * at))) | ((ulong)k << (8 * at));
-                    at++;
-                }
-            }
-
-            shuffles[kept] = shuffle;
-        }
-
-        return shuffles;
-    }
 
     /// <summary>For each byte, the four characters <see cref="Escape(ReadOnlySpan{byte}, Span{char})"/> writes for it, read as one <see cref="ulong"/>.</summary>
     private static readonly ulong[] EscapeTable = BuildEscapeTable();
@@ -726,16 +404,19 @@ internal static class UriComponent
         -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
     ];
 
-    /// <summary>Vector instructions the percent-encoding steps may use, narrowest first.</summary>
+    /// <summary>Vector instructions decoding and escaping may use, narrowest first.</summary>
     internal enum Instructions
     {
-        /// <summary>One byte at a time.</summary>
+        /// <summary>One character (decoding) or byte (escaping) at a time.</summary>
         None,
 
-        /// <summary>Sixteen bytes a step with SSSE3 shuffles.</summary>
+        /// <summary>Sixteen characters (decoding) or bytes (escaping) a step with SSSE3 shuffles.</summary>
         Ssse3,
 
-        /// <summary>Sixteen bytes a step with AVX-512 VBMI byte permutes and VBMI2 compression.</summary>
+        /// <summary>
+        /// With AVX-512 VBMI byte permutes and VBMI2 compression: thirty-two characters a step decoding, sixteen bytes a step
+        /// escaping.
+        /// </summary>
         Avx512,
     }
 }

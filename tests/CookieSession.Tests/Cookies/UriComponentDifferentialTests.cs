@@ -7,7 +7,8 @@ namespace CookieSession.Tests.Cookies;
 /// <summary>
 /// <see cref="UriComponent"/> against references written from the specifications: ECMAScript's Decode (what
 /// decodeURIComponent throws on, what it gives) and <see cref="Uri.EscapeDataString(string)"/>, over hostile inputs;
-/// each with every set of vector instructions (as far as the hardware has them) and one byte at a time, as hardware without them goes.
+/// each with every set of vector instructions (skipped, not passed on a narrower path, where the hardware lacks them) and
+/// one at a time, as hardware without them goes.
 /// </summary>
 public sealed class UriComponentDifferentialTests
 {
@@ -17,20 +18,11 @@ public sealed class UriComponentDifferentialTests
     [InlineData(nameof(UriComponent.Instructions.None))]
     public void TryDecode_RandomHostileValues_AsEcmaScriptDecode(string path)
     {
-        var instructions = Enum.Parse<UriComponent.Instructions>(path);
+        var instructions = Available(path);
         var random = new Random(61);
         for (var round = 0; round < 20000; round++)
         {
-            var value = HostileValue(random);
-            var expected = DecodeUriComponent(value);
-            var buffer = new byte[UriComponent.MaxDecodedLength(value.Length)];
-            var ok = UriComponent.TryDecode(value, buffer, out var written, instructions);
-
-            Assert.True(expected is not null == ok, $"round {round}: {Describe(value)} expected {(expected is null ? "a refusal" : "a value")}");
-            if (ok)
-            {
-                Assert.Equal(expected, buffer[..written]);
-            }
+            AssertDecodesAsEcmaScript(HostileValue(random), instructions);
         }
     }
 
@@ -40,7 +32,7 @@ public sealed class UriComponentDifferentialTests
     [InlineData(nameof(UriComponent.Instructions.None))]
     public void TryDecode_LongPlainRunsAmongHostilePieces_AsEcmaScriptDecode(string path)
     {
-        var instructions = Enum.Parse<UriComponent.Instructions>(path);
+        var instructions = Available(path);
         // Runs of plain ASCII long enough to be narrowed vectorized, ended by an escape, a bad escape, a non-ASCII or
         // control character, a lone surrogate or the end of the value, at every length around the vector widths.
         var random = new Random(63);
@@ -58,16 +50,7 @@ public sealed class UriComponentDifferentialTests
                 text.Append(HostileValue(random));
             }
 
-            var value = text.ToString();
-            var expected = DecodeUriComponent(value);
-            var buffer = new byte[UriComponent.MaxDecodedLength(value.Length)];
-            var ok = UriComponent.TryDecode(value, buffer, out var written, instructions);
-
-            Assert.True(expected is not null == ok, $"round {round}: {Describe(value)} expected {(expected is null ? "a refusal" : "a value")}");
-            if (ok)
-            {
-                Assert.Equal(expected, buffer[..written]);
-            }
+            AssertDecodesAsEcmaScript(text.ToString(), instructions);
         }
     }
 
@@ -77,7 +60,7 @@ public sealed class UriComponentDifferentialTests
     [InlineData(nameof(UriComponent.Instructions.None))]
     public void Escape_IntoExactDestinationsAtEveryAlignment_WritesNothingOutside(string path)
     {
-        var instructions = Enum.Parse<UriComponent.Instructions>(path);
+        var instructions = Available(path);
         var random = new Random(62);
         for (var round = 0; round < 4000; round++)
         {
@@ -110,7 +93,7 @@ public sealed class UriComponentDifferentialTests
     [InlineData(nameof(UriComponent.Instructions.None))]
     public void Escape_ValidUtf8_EqualsEscapeDataString(string path)
     {
-        var instructions = Enum.Parse<UriComponent.Instructions>(path);
+        var instructions = Available(path);
         var random = new Random(63);
         for (var round = 0; round < 4000; round++)
         {
@@ -139,7 +122,7 @@ public sealed class UriComponentDifferentialTests
     [InlineData(nameof(UriComponent.Instructions.None))]
     public void Escape_EveryLengthUpTo300_InEveryMix_AsTheReference(string path)
     {
-        var instructions = Enum.Parse<UriComponent.Instructions>(path);
+        var instructions = Available(path);
         // Every length around the sixteen-byte steps, as plain runs, all escapes, JSON-like alternation and random bytes,
         // into destinations of exactly three times the length with guards on both sides.
         var random = new Random(64);
@@ -171,7 +154,7 @@ public sealed class UriComponentDifferentialTests
     [InlineData(nameof(UriComponent.Instructions.None))]
     public void Escape_EveryByteAtEveryPlaceOfAStep_AsTheReference(string path)
     {
-        var instructions = Enum.Parse<UriComponent.Instructions>(path);
+        var instructions = Available(path);
         // Each byte value in each of the 32 places of two steps, among unreserved bytes and among escaped ones.
         foreach (var around in new[] { (byte)'k', (byte)'"' })
         {
@@ -206,7 +189,7 @@ public sealed class UriComponentDifferentialTests
     [InlineData(nameof(UriComponent.Instructions.None))]
     public void TryDecode_EscapedBytesOfEveryLengthUpTo300_AsEcmaScriptDecode(string path)
     {
-        var instructions = Enum.Parse<UriComponent.Instructions>(path);
+        var instructions = Available(path);
         // Escapes of every byte (invalid UTF-8 among them) at every length around the steps, in upper and lower case,
         // as written, cut short at the end, and with one character replaced by each of a few that break or shift an escape.
         var random = new Random(66);
@@ -243,7 +226,7 @@ public sealed class UriComponentDifferentialTests
     [InlineData(nameof(UriComponent.Instructions.None))]
     public void TryDecode_AnEscapeAtEveryPlaceOfAStep_FollowedByEveryCharacter_AsEcmaScriptDecode(string path)
     {
-        var instructions = Enum.Parse<UriComponent.Instructions>(path);
+        var instructions = Available(path);
         // A '%' in each of the 70 places of two of the widest steps and a bit, its two digits each every ASCII character in
         // turn (and a few beyond), so that escapes cut by a step's end and digits that are not hex meet every place.
         var digits = Enumerable.Range(0, 128).Select(c => (char)c).Concat("\u00e9\u0100\uff10").ToArray();
@@ -271,7 +254,7 @@ public sealed class UriComponentDifferentialTests
     [InlineData(nameof(UriComponent.Instructions.None))]
     public void TryDecode_EscapesThatAreNotUtf8_AtEveryPlace_Refused(string path)
     {
-        var instructions = Enum.Parse<UriComponent.Instructions>(path);
+        var instructions = Available(path);
         // Overlong forms, surrogates, past U+10FFFF, stray continuations and cut sequences, among escaped JSON, each
         // at every place of a step; and their valid neighbours, which decode.
         string[] invalid = ["%C0%AF", "%E0%80%AF", "%ED%A0%80", "%ED%BF%BF", "%F4%90%80%80", "%F8%88%80%80%80", "%80", "%BF", "%C3", "%E2%82", "%F0%9F%98", "%C3%28", "%FE", "%FF"];
@@ -289,17 +272,45 @@ public sealed class UriComponentDifferentialTests
         }
     }
 
-    [Fact]
-    public void TryDecode_BothPaths_AgreeOnEveryHostileValue()
+    [Theory]
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void TryDecode_OnePieceAtEveryPlaceOfEveryLength_IntoExactDestinations_AsEcmaScriptDecode(string path)
     {
-        // The two paths against each other (bytes written and refusals), beyond what the reference alone would catch.
+        var instructions = Available(path);
+        // Plain ASCII around one escape, bad escape or character beyond ASCII, at every place of every length up to two
+        // of the widest steps and a bit: a step's whole-vector write then ends at the end of a destination of exactly the
+        // value's length, and a value needing more bytes than characters is refused there after the steps wrote.
+        var random = new Random(68);
+        string[] pieces = ["", "%41", "%c3%A9", "%E2%82%AC", "%4", "%", "%G1", "%C3", "\u00e9", "\ud83d\ude00", "\ud800"];
+        for (var length = 0; length <= 72; length++)
+        {
+            foreach (var piece in pieces)
+            {
+                for (var place = 0; place + piece.Length <= length; place++)
+                {
+                    var value = Plain(random, place) + piece + Plain(random, length - place - piece.Length);
+                    AssertDecodesAsEcmaScript(value, instructions);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    public void TryDecode_VectorAndScalarPaths_AgreeOnEveryHostileValue(string path)
+    {
+        var instructions = Available(path);
+        // Each vector path against the scalar one (bytes written and refusals), beyond what the reference alone would catch.
         var random = new Random(67);
         for (var round = 0; round < 20000; round++)
         {
             var value = string.Concat(Enumerable.Range(0, random.Next(1, 8)).Select(_ => HostileValue(random)));
             var vector = new byte[UriComponent.MaxDecodedLength(value.Length)];
             var scalar = new byte[vector.Length];
-            var vectorOk = UriComponent.TryDecode(value, vector, out var vectorWritten, UriComponent.Instructions.Avx512);
+            var vectorOk = UriComponent.TryDecode(value, vector, out var vectorWritten, instructions);
             var scalarOk = UriComponent.TryDecode(value, scalar, out var scalarWritten, UriComponent.Instructions.None);
 
             Assert.Equal(scalarOk, vectorOk);
@@ -310,26 +321,61 @@ public sealed class UriComponentDifferentialTests
         }
     }
 
+    /// <summary>
+    /// The path <paramref name="name"/> names, or a skip where this hardware lacks it: decoding and escaping would fall
+    /// back to a narrower path and pass without testing the one asked for. The scalar path always runs.
+    /// </summary>
+    private static UriComponent.Instructions Available(string name)
+    {
+        var instructions = Enum.Parse<UriComponent.Instructions>(name);
+        Assert.SkipUnless(
+            instructions <= UriComponent.Supported,
+            $"This machine runs the {UriComponent.Supported} path at most (its processor, or DOTNET_PreferredVectorBitWidth or DOTNET_EnableHWIntrinsic, rules out {instructions}).");
+        return instructions;
+    }
+
     private static void AssertDecodesAsEcmaScript(string value, UriComponent.Instructions instructions)
     {
-        // Into a destination of exactly the value's length (the vector steps' least) inside guards.
+        // Into destinations of the most a value may need; of exactly the value's length, the least the vector steps take,
+        // so that their last writes end at the destination's end; of exactly the decoded length; and one byte shorter than
+        // each, refused where that is shorter than the decoded value.
         var expected = DecodeUriComponent(value);
-        var buffer = new byte[Math.Max(value.Length, UriComponent.MaxDecodedLength(value.Length)) + 16];
-        buffer.AsSpan().Fill(0xAA);
-        var destination = buffer.AsSpan(8, UriComponent.MaxDecodedLength(value.Length));
+        var decoded = expected?.Length ?? 0;
+        foreach (var length in new[] { UriComponent.MaxDecodedLength(value.Length), value.Length, value.Length - 1, decoded, decoded - 1 }.Distinct())
+        {
+            if (length >= 0)
+            {
+                AssertDecodesInto(value, expected, length, instructions);
+            }
+        }
+    }
+
+    private static void AssertDecodesInto(string value, byte[]? expected, int length, UriComponent.Instructions instructions)
+    {
+        // The destination lies between guard bytes, which must keep their value whether it decodes or refuses.
+        const byte Guard = 0xAA;
+        var buffer = new byte[length + 16];
+        buffer.AsSpan().Fill(Guard);
+        var destination = buffer.AsSpan(8, length);
         var ok = UriComponent.TryDecode(value, destination, out var written, instructions);
 
-        Assert.True(expected is not null == ok, $"{Describe(value)} expected {(expected is null ? "a refusal" : "a value")}");
+        var fits = expected is not null && expected.Length <= length;
+        Assert.True(fits == ok, $"{Describe(value)} into {length} bytes: expected {(fits ? "a value" : "a refusal")}");
         if (ok)
         {
             Assert.Equal(expected, destination[..written].ToArray());
         }
 
-        Assert.All(buffer[..8], b => Assert.Equal(0xAA, b));
-        Assert.All(buffer[(8 + destination.Length)..], b => Assert.Equal(0xAA, b));
+        Assert.True(
+            buffer.AsSpan(0, 8).IndexOfAnyExcept(Guard) < 0 && buffer.AsSpan(8 + length).IndexOfAnyExcept(Guard) < 0,
+            $"{Describe(value)} into {length} bytes: written outside the destination");
     }
 
     private static byte[] Fill(int length, Func<int, byte> at) => Enumerable.Range(0, length).Select(at).ToArray();
+
+    /// <summary>ASCII but '%', control characters included: what the steps copy as it is.</summary>
+    private static string Plain(Random random, int length)
+        => new(Enumerable.Range(0, length).Select(_ => (char)random.Next(0, 0x80)).Select(c => c == '%' ? '~' : c).ToArray());
 
     /// <summary>ECMA-262 Decode(string, reservedSet = empty), then the value as UTF-8; null where it throws, or where a raw lone surrogate leaves no UTF-8.</summary>
     private static byte[]? DecodeUriComponent(string s)
