@@ -7,8 +7,9 @@ namespace CookieSession.Cookies;
 /// <c>Set-Cookie</c> attribute text formatted once: a write then copies it instead of formatting it again.
 /// </summary>
 /// <remarks>
-/// Whoever needs different options copies them (<c>new CookieOptions(fixed)</c>), as the cookie policy and the
-/// formats that limit a cookie's lifetime do, so the text formatted here always matches the properties.
+/// Whoever needs different options copies them (<c>new CookieOptions(fixed)</c>), as the cookie policy does, or asks
+/// for them with another lifetime (<see cref="WithLifetime"/>), as the formats that limit a cookie's lifetime do, so
+/// the text formatted here always matches the properties.
 /// </remarks>
 internal sealed class FixedCookieOptions : CookieOptions
 {
@@ -24,4 +25,39 @@ internal sealed class FixedCookieOptions : CookieOptions
 
     /// <summary>The attributes as <see cref="SetCookieWriter.Format"/> writes them, from <c>; expires=</c> to the extensions.</summary>
     public string AttributeText { get; }
+
+    /// <summary>
+    /// The first other lifetime asked of these options, with its attribute text: kept by the options themselves, so
+    /// that each shared options object (over TLS or not, however alike) keeps its own. Set once, never replaced.
+    /// </summary>
+    private FixedCookieOptions? _withOtherLifetime;
+
+    /// <summary>
+    /// These options with <paramref name="lifetime"/> instead of their own. A lifetime the same on every write (a
+    /// format's own, not counted from the session's times) is made once and its text formatted once; any other makes
+    /// a copy, as limiting a copy of the options would.
+    /// </summary>
+    public CookieOptions WithLifetime(CookieLifetime lifetime)
+    {
+        if (lifetime == CookieLifetime.Of(this))
+        {
+            return this;
+        }
+
+        var kept = Volatile.Read(ref _withOtherLifetime);
+        if (kept is not null && lifetime == CookieLifetime.Of(kept))
+        {
+            return kept;
+        }
+
+        var copy = new CookieOptions(this) { MaxAge = lifetime.MaxAge, Expires = lifetime.Expires };
+        if (kept is not null)
+        {
+            return copy;
+        }
+
+        // The first lifetime asked is kept; should another thread keep one first, this write goes on with its copy.
+        var made = new FixedCookieOptions(copy);
+        return Interlocked.CompareExchange(ref _withOtherLifetime, made, null) is null ? made : copy;
+    }
 }

@@ -1,5 +1,5 @@
+using CookieSession.Cookies;
 using CookieSession.Json;
-using Microsoft.AspNetCore.Http;
 
 namespace CookieSession.Formats;
 
@@ -58,16 +58,15 @@ internal interface ISessionCodec
     }
 
     /// <summary>
-    /// Sets or caps the cookie's <c>Max-Age</c> and <c>Expires</c> before it is written, so that a browser keeps the
-    /// cookie no longer than its value is accepted (or as long as the peer's framework sets them). Default: as they are.
+    /// The cookie's lifetime (<c>Max-Age</c> and <c>Expires</c>) as this format sets or caps it, from the lifetime the
+    /// options give, so that a browser keeps the cookie no longer than its value is accepted (or as long as the peer's
+    /// framework sets it). Only the lifetime: the rest of the options are the application's. Default: as given.
     /// </summary>
-    void LimitCookie(CookieOptions cookie, SessionTimes times)
-    {
-    }
+    CookieLifetime LimitLifetime(CookieLifetime lifetime, SessionTimes times) => lifetime;
 
     /// <summary>
-    /// Whether <see cref="LimitCookie"/> may change the options it is given: such a codec is given a copy, since a
-    /// request's options may be shared by every request. Default: no.
+    /// Whether <see cref="LimitLifetime"/> may change the lifetime it is given, so that a codec that never does costs
+    /// nothing on a write. Default: no.
     /// </summary>
-    bool LimitsCookie => false;
+    bool LimitsLifetime => false;
 }

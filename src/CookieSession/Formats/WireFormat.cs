@@ -20,16 +20,6 @@ internal sealed class WireFormat : IWireFormat
     private readonly VerifiedCookieCache? _cache;
     private readonly bool _carriesTimes;
 
-    /// <summary>
-    /// The options a codec that limits cookies made of the shared options of every request, with their attribute text
-    /// formatted once: one for <c>Secure</c> options and one for others, as a site served over both has both.
-    /// </summary>
-    private readonly LimitScratch?[] _limited = new LimitScratch?[2];
-
-    /// <summary>This thread's copy of shared options for the codec to limit, so that finding the limit unchanged copies nothing.</summary>
-    [ThreadStatic]
-    private static LimitScratch? t_scratch;
-
     public WireFormat(FormatDescriptor descriptor, ICookieTransport transport, ISessionCodec codec, VerifiedCookieCache? cache)
     {
         // The cache keeps one generation an entry: the codec's, or else the transport's (see CacheGeneration).
@@ -107,7 +97,7 @@ internal sealed class WireFormat : IWireFormat
 
     public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
     {
-        if (_codec.LimitsCookie)
+        if (_codec.LimitsLifetime)
         {
             options = Limit(options, times);
         }
@@ -134,61 +124,21 @@ internal sealed class WireFormat : IWireFormat
     public void Delete(HttpResponse response, CookieOptions options) => _transport.Delete(response, options);
 
     /// <summary>
-    /// The options as the codec limits them, in a copy: the options given may be shared by every request. Shared
-    /// options that the codec limits the same way on every write (a lifetime of its own, not counted from the session's
-    /// times) are limited once, into shared options whose attribute text is formatted once.
+    /// The options with the lifetime the codec limits them to: the options themselves when it is theirs, else a copy,
+    /// as the options given may be shared by every request (shared options keep their own copy for a limit the same
+    /// on every write, see <see cref="FixedCookieOptions.WithLifetime"/>).
     /// </summary>
     private CookieOptions Limit(CookieOptions options, SessionTimes times)
     {
-        if (options is not FixedCookieOptions shared)
+        var given = CookieLifetime.Of(options);
+        var lifetime = _codec.LimitLifetime(given, times);
+        if (options is FixedCookieOptions shared)
         {
-            var copy = new CookieOptions(options);
-            _codec.LimitCookie(copy, times);
-            return copy;
+            return shared.WithLifetime(lifetime);
         }
 
-        // The codec limits a copy kept by this thread, which differs from the shared options only in what a limit sets.
-        var scratch = t_scratch;
-        if (scratch is null || !ReferenceEquals(scratch.Source, shared))
-        {
-            t_scratch = scratch = new LimitScratch(shared, new CookieOptions(shared));
-        }
-
-        var limiting = scratch.Options;
-        limiting.MaxAge = shared.MaxAge;
-        limiting.Expires = shared.Expires;
-        _codec.LimitCookie(limiting, times);
-
-        ref var slot = ref _limited[shared.Secure ? 1 : 0];
-        var limited = Volatile.Read(ref slot);
-        if (limited is not null && ReferenceEquals(limited.Source, shared) && SameAttributes(limited.Options, limiting))
-        {
-            return limited.Options;
-        }
-
-        if (!SameAttributes(shared, limiting, ignoringLifetime: true))
-        {
-            // Not only a lifetime: this copy is the codec's now, and the next write limits a fresh one.
-            t_scratch = null;
-            return limiting;
-        }
-
-        if (limited is null || !ReferenceEquals(limited.Source, shared))
-        {
-            // The first limit of these shared options is kept; a limit that changes from write to write (counted from
-            // the session's times) is not, and such writes go on with a copy each, as they would without this.
-            var kept = new FixedCookieOptions(limiting);
-            Volatile.Write(ref slot, new LimitScratch(shared, kept));
-            return kept;
-        }
-
-        return new CookieOptions(limiting);
+        return lifetime == given ? options : new CookieOptions(options) { MaxAge = lifetime.MaxAge, Expires = lifetime.Expires };
     }
-
-    private static bool SameAttributes(CookieOptions a, CookieOptions b, bool ignoringLifetime = false)
-        => (ignoringLifetime || (a.MaxAge == b.MaxAge && a.Expires == b.Expires))
-            && a.Path == b.Path && a.Domain == b.Domain && a.Secure == b.Secure && a.SameSite == b.SameSite
-            && a.HttpOnly == b.HttpOnly && a.IsEssential == b.IsEssential && a.Extensions.Count == b.Extensions.Count;
 
     /// <summary>
     /// The cache, if the codec lets its values be cached, and the generation they are kept under: the codec's, or, for
@@ -206,7 +156,4 @@ internal sealed class WireFormat : IWireFormat
         generation ??= _transport.Generation;
         return _cache;
     }
-
-    /// <summary>Options made from shared options (<see cref="Source"/>).</summary>
-    private sealed record LimitScratch(FixedCookieOptions Source, CookieOptions Options);
 }

@@ -217,8 +217,8 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
     }
 
     /// <summary>
-    /// The request leaves the middleware without an exception: <see cref="ISessionFeature"/> is put back as it was,
-    /// and a response that has not started is committed now, so that what fails in the commit fails in the pipeline.
+    /// The request leaves the middleware without an exception: a response that has not started is committed first, so
+    /// that what fails in the commit fails in the pipeline, and then <see cref="ISessionFeature"/> is put back as it was.
     /// </summary>
     /// <exception cref="CookieSessionTooLargeException">The session does not fit its cookie.</exception>
     public void Leave()

@@ -312,7 +312,7 @@ internal sealed class SessionContents
         }
 
         var i = FindChange(key);
-        return i >= 0 ? !_changes![i].Removed : InDocument(key);
+        return i >= 0 ? !_changes![i].Removed : DocumentValueStart(key) >= 0;
     }
 
     /// <summary>The value as a live node: changing an object or array changes the session.</summary>
@@ -507,15 +507,10 @@ internal sealed class SessionContents
             if (_changes![i].WrittenInPlace)
             {
                 Separate(ref buffer, ref first);
-                if (properties.NameIsEscaped)
-                {
-                    WriteMember(_changes![i], ref buffer);
-                }
-                else
-                {
-                    // The name as the cookie has it: the same bytes the key encodes to, without encoding it again.
-                    WriteMember(properties.RawName, _changes![i], ref buffer);
-                }
+
+                // The name as the cookie has it: the same bytes the key encodes to, without encoding it again. Never an
+                // escaped name here, as one makes the session a tree when it loads (see Load).
+                WriteMember(properties.RawName, _changes![i], ref buffer);
             }
         }
 
@@ -606,8 +601,6 @@ internal sealed class SessionContents
 
         return -1;
     }
-
-    private bool InDocument(string key) => _fromCookie && RawJsonObject.TryGetValue(LoadedJson, _index, key, out _);
 
     /// <summary>Where the value of <paramref name="key"/> starts in the loaded JSON, or -1 when the cookie did not hold it.</summary>
     private int DocumentValueStart(string key)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using CookieSession.Cookies;
 using CookieSession.Formats;
@@ -8,6 +9,7 @@ using CookieSession.Json;
 using CookieSession.Signing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Primitives;
 
 namespace CookieSession.Tests.Formats;
 
@@ -116,7 +118,7 @@ public sealed class WireFormatTests
     [Fact]
     public void Write_CodecThatLimitsSharedOptionsTheSameWayEveryTime_WritesTheLimitOnEveryWriteAndLeavesTheSharedOptionsAsTheyWere()
     {
-        var wire = LimitingWire((cookie, _) => cookie.MaxAge ??= TimeSpan.FromHours(1));
+        var wire = LimitingWire((lifetime, _) => lifetime.MaxAge is null ? lifetime with { MaxAge = TimeSpan.FromHours(1) } : lifetime);
         var shared = new FixedCookieOptions(new CookieOptions { Path = "/", HttpOnly = true });
         var now = TimeProvider.System.GetUtcNow();
 
@@ -130,7 +132,7 @@ public sealed class WireFormatTests
     [Fact]
     public void Write_CodecWhoseLimitFollowsTheSessionTimes_LimitsEachWriteByItsOwnTimes()
     {
-        var wire = LimitingWire((cookie, times) => cookie.Expires = times.IssuedAt + TimeSpan.FromHours(1));
+        var wire = LimitingWire((lifetime, times) => lifetime with { Expires = times.IssuedAt + TimeSpan.FromHours(1) });
         var shared = new FixedCookieOptions(new CookieOptions { Path = "/" });
         var first = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
         var second = first.AddMinutes(10);
@@ -144,24 +146,93 @@ public sealed class WireFormatTests
     }
 
     [Fact]
-    public void Write_CodecThatChangesMoreThanTheLifetime_LimitsSharedOptionsAfreshOnEveryWrite()
+    public void Write_LimitOnSomeWritesOnly_LeavesTheOtherWritesAsTheSharedOptionsAre()
     {
-        // A limit that builds on what it is given shows whether one write's copy leaked into the next.
-        var wire = LimitingWire((cookie, _) => cookie.Path += "x");
-        var shared = new FixedCookieOptions(new CookieOptions { Path = "/" });
+        // A limit that applies on some writes only shows whether one write's lifetime leaked into the next.
+        var wire = LimitingWire((lifetime, times) => times.CreatedAt.Second == 1 ? lifetime with { MaxAge = TimeSpan.FromHours(1) } : lifetime);
+        var shared = new FixedCookieOptions(new CookieOptions { Path = "/", Extensions = { "p" } });
+        var one = new DateTimeOffset(2026, 1, 2, 3, 4, 1, TimeSpan.Zero);
+        var two = one.AddSeconds(1);
+
+        var headers = new[] { one, two, one, two }.Select(at => WrittenHeader(wire, shared, new SessionTimes(at, at))).ToArray();
+
+        Assert.EndsWith("; max-age=3600; path=/; p", headers[0], StringComparison.Ordinal);
+        Assert.EndsWith("; path=/; p", headers[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("max-age", headers[1], StringComparison.Ordinal);
+        Assert.Equal(headers[0], headers[2]);
+        Assert.Equal(headers[1], headers[3]);
+        Assert.Null(shared.MaxAge);
+    }
+
+    [Fact]
+    public void Write_ManySharedOptionsInParallelWithLimitsThatVary_EachHeaderAsLimitingAFreshCopyWouldWriteIt()
+    {
+        // Half the writes get a lifetime counted from their times, half one of the format's own, across shared options
+        // and threads: no write may see another's lifetime, and the shared options stay as they were.
+        static CookieLifetime Limit(CookieLifetime lifetime, SessionTimes times)
+            => times.CreatedAt.Second % 2 == 0
+                ? lifetime with { Expires = times.IssuedAt + TimeSpan.FromHours(1) }
+                : lifetime with { MaxAge = lifetime.MaxAge ?? TimeSpan.FromHours(1) };
+        var wire = LimitingWire(Limit);
+        var shared = new[]
+        {
+            new FixedCookieOptions(new CookieOptions { Path = "/" }),
+            new FixedCookieOptions(new CookieOptions { Path = "/", Secure = true }),
+            new FixedCookieOptions(new CookieOptions { Path = "/other", HttpOnly = true }),
+            new FixedCookieOptions(new CookieOptions { Path = "/", Secure = true, Extensions = { "partitioned" } }),
+        };
+        var start = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var wrong = new ConcurrentBag<string>();
+
+        Parallel.For(0, 20000, i =>
+        {
+            var random = new Random(i);
+            var options = shared[random.Next(shared.Length)];
+            var at = start.AddSeconds(random.Next(5));
+            var times = new SessionTimes(at, at.AddMinutes(random.Next(3)));
+            var lifetime = Limit(CookieLifetime.Of(options), times);
+            var expected = SetCookieWriter.FormatAttributes(new CookieOptions(options) { MaxAge = lifetime.MaxAge, Expires = lifetime.Expires });
+            var header = WrittenHeader(wire, options, times);
+            if (!header.EndsWith(expected, StringComparison.Ordinal))
+            {
+                wrong.Add(header + " instead of " + expected);
+            }
+        });
+
+        Assert.Empty(wrong);
+        Assert.All(shared, options => Assert.True(options.MaxAge is null && options.Expires is null));
+    }
+
+    [Fact]
+    public void Write_TwoSharedOptionsAlikeInSecureInTurns_EachKeepsItsOwnLimitedOptions()
+    {
+        // With SecurePolicy None, the options over TLS and not are both not Secure: each must keep its own limited copy
+        // rather than evict the other's on every turn.
+        var transport = new RecordingTransport();
+        var wire = new WireFormat(ConnectFormat.Descriptor, transport, new LifetimeCodec(), VerifiedCookieCache.Create(16));
+        var plain = new FixedCookieOptions(new CookieOptions { Path = "/" });
+        var overTls = new FixedCookieOptions(new CookieOptions { Path = "/" });
         var now = TimeProvider.System.GetUtcNow();
 
-        var headers = Enumerable.Range(0, 3).Select(_ => WrittenHeader(wire, shared, new SessionTimes(now, now))).ToArray();
+        foreach (var options in new[] { plain, overTls, plain, overTls, plain, overTls })
+        {
+            wire.Write(new DefaultHttpContext().Response, "{\"a\":1}"u8, new SessionTimes(now, now), options);
+        }
 
-        Assert.All(headers, header => Assert.EndsWith("; path=/x", header, StringComparison.Ordinal));
-        Assert.Equal("/", shared.Path);
+        var given = transport.Options;
+        Assert.Equal(6, given.Count);
+        Assert.IsType<FixedCookieOptions>(given[0]);
+        Assert.NotSame(given[0], given[1]);
+        Assert.All(new[] { given[2], given[4] }, options => Assert.Same(given[0], options));
+        Assert.All(new[] { given[3], given[5] }, options => Assert.Same(given[1], options));
+        Assert.All(given, options => Assert.Equal(TimeSpan.FromHours(1), options.MaxAge));
     }
 
     [Fact]
     public void Write_CodecThatLimitsSharedOptions_WritesEachOfTwoSharedOptionsWithItsOwnAttributes()
     {
         // A site served over TLS and not has two shared options, written in turns.
-        var wire = LimitingWire((cookie, _) => cookie.MaxAge ??= TimeSpan.FromHours(1));
+        var wire = LimitingWire((lifetime, _) => lifetime.MaxAge is null ? lifetime with { MaxAge = TimeSpan.FromHours(1) } : lifetime);
         var plain = new FixedCookieOptions(new CookieOptions { Path = "/" });
         var secure = new FixedCookieOptions(new CookieOptions { Path = "/", Secure = true });
         var now = TimeProvider.System.GetUtcNow();
@@ -174,7 +245,7 @@ public sealed class WireFormatTests
         Assert.Equal(headers[1], headers[3]);
     }
 
-    private static WireFormat LimitingWire(Action<CookieOptions, SessionTimes> limit)
+    private static WireFormat LimitingWire(Func<CookieLifetime, SessionTimes, CookieLifetime> limit)
         => new(ConnectFormat.Descriptor, new SingleCookie("sid", CookieValueEncoding.Raw, NullLogger.Instance), new LifetimeCodec(limit), VerifiedCookieCache.Create(16));
 
     private static string WrittenHeader(WireFormat wire, CookieOptions options, SessionTimes times)
@@ -206,27 +277,40 @@ public sealed class WireFormatTests
     }
 
     /// <summary>Express's codec, with a cookie lifetime of an hour set as a server-side lifetime sets it, or another limit.</summary>
-    private sealed class LifetimeCodec(Action<CookieOptions, SessionTimes>? limit = null) : ISessionCodec
+    private sealed class LifetimeCodec(Func<CookieLifetime, SessionTimes, CookieLifetime>? limit = null) : ISessionCodec
     {
         private readonly ExpressCodec _inner = new();
 
-        public bool LimitsCookie => true;
+        public bool LimitsLifetime => true;
 
         public SessionCookieReadResult Decode(ReadOnlySpan<char> value) => _inner.Decode(value);
 
         public void Encode(ReadOnlySpan<byte> json, SessionTimes times, ref PooledByteBuffer value) => _inner.Encode(json, times, ref value);
 
-        public void LimitCookie(CookieOptions cookie, SessionTimes times)
+        public CookieLifetime LimitLifetime(CookieLifetime lifetime, SessionTimes times)
+            => limit is not null ? limit(lifetime, times)
+                : lifetime.MaxAge is null ? lifetime with { MaxAge = TimeSpan.FromHours(1) } : lifetime;
+    }
+
+    /// <summary>The single-cookie transport, keeping the options each write was given.</summary>
+    private sealed class RecordingTransport : ICookieTransport
+    {
+        private readonly SingleCookie _inner = new("sid", CookieValueEncoding.Raw, NullLogger.Instance);
+
+        public List<CookieOptions> Options { get; } = [];
+
+        public CarriedValue Read(StringValues cookies) => _inner.Read(cookies);
+
+        public SessionCookieRejection Verify(ReadOnlySpan<char> value, ReadOnlySpan<char> signature, out bool olderKey)
+            => _inner.Verify(value, signature, out olderKey);
+
+        public CarriedText Write(HttpResponse response, ReadOnlySpan<byte> value, CookieOptions options)
         {
-            if (limit is null)
-            {
-                cookie.MaxAge ??= TimeSpan.FromHours(1);
-            }
-            else
-            {
-                limit(cookie, times);
-            }
+            Options.Add(options);
+            return _inner.Write(response, value, options);
         }
+
+        public void Delete(HttpResponse response, CookieOptions options) => _inner.Delete(response, options);
     }
 
     /// <summary>Express's codec, counting what the layer asks of it, with a cache opt-in, generation and expiry of its own.</summary>

@@ -21,6 +21,8 @@ internal sealed class ConnectCodec : ISessionCodec
         if (value.Length <= MaxDecodedOnStack)
         {
             // Decoded on the stack and the JSON copied out once verified: no pooled scratch to rent, clear and give back.
+            // Not cleared, where the pooled way clears: a stack buffer is never handed to other code as a pooled array
+            // is, and every stack buffer in this library is written before it is read, so no later read sees these bytes.
             Span<byte> decoded = stackalloc byte[MaxDecodedOnStack];
             var refused = SignedCookieValue.TryUnsign(value, _signer, decoded, out var start, out var count, out var index);
             if (refused == SessionCookieRejection.None)

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Text;
+using CookieSession.Cookies;
 using CookieSession.Json;
 using CookieSession.Options;
 using CookieSession.Signing;
-using Microsoft.AspNetCore.Http;
 
 namespace CookieSession.Formats.Django;
 
@@ -118,27 +118,22 @@ internal sealed class DjangoCodec : ISessionCodec
         return age == SessionCookieRejection.None ? cached : SessionCookieReadResult.Rejected(age);
     }
 
-    /// <summary>Its <see cref="LimitCookie"/> sets the cookie's lifetime.</summary>
-    public bool LimitsCookie => true;
+    /// <summary>Its <see cref="LimitLifetime"/> sets the cookie's lifetime.</summary>
+    public bool LimitsLifetime => true;
 
     /// <summary>
     /// As Django writes it: <c>Max-Age</c> is <c>SESSION_COOKIE_AGE</c> when the application sets no lifetime (none
     /// with <c>SESSION_EXPIRE_AT_BROWSER_CLOSE</c>), and never longer, so that a browser keeps the cookie no longer
     /// than it is accepted.
     /// </summary>
-    public void LimitCookie(CookieOptions cookie, SessionTimes times)
+    public CookieLifetime LimitLifetime(CookieLifetime lifetime, SessionTimes times)
     {
-        if (cookie.MaxAge is null && cookie.Expires is null)
+        if (lifetime.MaxAge is null && lifetime.Expires is null)
         {
-            if (!_expireAtBrowserClose)
-            {
-                cookie.MaxAge = _sessionCookieAge;
-            }
+            return _expireAtBrowserClose ? lifetime : lifetime with { MaxAge = _sessionCookieAge };
         }
-        else if (cookie.MaxAge > _sessionCookieAge)
-        {
-            cookie.MaxAge = _sessionCookieAge;
-        }
+
+        return lifetime.MaxAge > _sessionCookieAge ? lifetime with { MaxAge = _sessionCookieAge } : lifetime;
     }
 
     /// <summary>

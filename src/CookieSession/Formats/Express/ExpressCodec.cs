@@ -24,6 +24,8 @@ internal sealed class ExpressCodec : ISessionCodec
         // bits that are not zero) and longer values go the way below.
         if (value.Length <= MaxNarrowedOnStack && StrictDecodedLength(value) is var length and >= 0)
         {
+            // Not cleared: a stack buffer is never handed to other code as a pooled array is, and every stack buffer in
+            // this library is written before it is read, so no later read sees the value narrowed here.
             Span<byte> narrowed = stackalloc byte[MaxNarrowedOnStack];
             if (Ascii.FromUtf16(value, narrowed, out _) != OperationStatus.Done)
             {

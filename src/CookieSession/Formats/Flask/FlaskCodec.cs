@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
+using CookieSession.Cookies;
 using CookieSession.Json;
 using CookieSession.Options;
-using Microsoft.AspNetCore.Http;
 
 namespace CookieSession.Formats.Flask;
 
@@ -152,25 +152,20 @@ internal sealed class FlaskCodec : ISessionCodec
             : halfLifePassed && !cached.NeedsRenewal ? cached.WithRenewal(true) : cached;
     }
 
-    /// <summary>Its <see cref="LimitCookie"/> sets the cookie's lifetime.</summary>
-    public bool LimitsCookie => true;
+    /// <summary>Its <see cref="LimitLifetime"/> sets the cookie's lifetime.</summary>
+    public bool LimitsLifetime => true;
 
     /// <summary>
     /// Flask writes no <c>Expires</c> unless the session is permanent, which only the session's JSON says: the cookie is
     /// left as the application configures it, but never kept by the browser longer than its signature is accepted.
     /// </summary>
-    public void LimitCookie(CookieOptions cookie, SessionTimes times)
+    public CookieLifetime LimitLifetime(CookieLifetime lifetime, SessionTimes times)
     {
-        var lifetime = TimeSpan.FromSeconds(_lifetimeSeconds);
-        if (cookie.MaxAge > lifetime)
-        {
-            cookie.MaxAge = lifetime;
-        }
-
-        if (cookie.Expires > times.IssuedAt + lifetime)
-        {
-            cookie.Expires = times.IssuedAt + lifetime;
-        }
+        var accepted = TimeSpan.FromSeconds(_lifetimeSeconds);
+        var until = times.IssuedAt + accepted;
+        return new CookieLifetime(
+            lifetime.MaxAge > accepted ? accepted : lifetime.MaxAge,
+            lifetime.Expires > until ? until : lifetime.Expires);
     }
 
     /// <summary>

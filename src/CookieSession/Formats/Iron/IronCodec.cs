@@ -1,6 +1,6 @@
+using CookieSession.Cookies;
 using CookieSession.Formats.Transports;
 using CookieSession.Json;
-using Microsoft.AspNetCore.Http;
 
 namespace CookieSession.Formats.Iron;
 
@@ -62,20 +62,17 @@ internal sealed class IronCodec : ISessionCodec
     public SessionCookieReadResult Recheck(ReadOnlySpan<char> value, SessionCookieReadResult cached)
         => IsExpired(SealOf(value), _time.GetUtcNow()) ? Decode(value) : cached;
 
-    /// <summary>Its <see cref="LimitCookie"/> sets the cookie's lifetime.</summary>
-    public bool LimitsCookie => true;
+    /// <summary>Its <see cref="LimitLifetime"/> sets the cookie's lifetime.</summary>
+    public bool LimitsLifetime => true;
 
     /// <summary>
     /// As iron-session writes it when the application sets no lifetime: ttl - 60 s (the seal outlives the cookie by
     /// iron's skew), ttl itself when that is 60 s or less, 2^31 - 1 s for no expiry.
     /// </summary>
-    public void LimitCookie(CookieOptions cookie, SessionTimes times)
-    {
-        if (cookie.MaxAge is null && cookie.Expires is null)
-        {
-            cookie.MaxAge = _ttl == TimeSpan.Zero ? NoExpiryMaxAge : _ttl > IronSeal.TimestampSkew ? _ttl - IronSeal.TimestampSkew : _ttl;
-        }
-    }
+    public CookieLifetime LimitLifetime(CookieLifetime lifetime, SessionTimes times)
+        => lifetime.MaxAge is null && lifetime.Expires is null
+            ? lifetime with { MaxAge = _ttl == TimeSpan.Zero ? NoExpiryMaxAge : _ttl > IronSeal.TimestampSkew ? _ttl - IronSeal.TimestampSkew : _ttl }
+            : lifetime;
 
     /// <summary>iron-session 9 reads up to the first '~' (its version suffix) and ignores the rest.</summary>
     private static ReadOnlySpan<char> SealOf(ReadOnlySpan<char> value)

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using CookieSession.Cookies;
 using CookieSession.Json;
-using Microsoft.AspNetCore.Http;
 
 namespace CookieSession.Formats.Protected;
 
@@ -155,11 +155,11 @@ internal sealed class ProtectedCodec : ISessionCodec
         return renew == opened.NeedsRenewal ? opened : opened.WithRenewal(renew);
     }
 
-    /// <summary>Its <see cref="LimitCookie"/> sets the cookie's lifetime.</summary>
-    public bool LimitsCookie => true;
+    /// <summary>Its <see cref="LimitLifetime"/> sets the cookie's lifetime.</summary>
+    public bool LimitsLifetime => true;
 
     /// <summary>The cookie's <c>Max-Age</c> and <c>Expires</c>, when it has them, never outlive what the server still accepts.</summary>
-    public void LimitCookie(CookieOptions options, SessionTimes times)
+    public CookieLifetime LimitLifetime(CookieLifetime lifetime, SessionTimes times)
     {
         TimeSpan? accepted = _idle;
         if (_absolute is { } absolute)
@@ -168,22 +168,16 @@ internal sealed class ProtectedCodec : ISessionCodec
             accepted = accepted is { } idle && idle < left ? idle : left;
         }
 
-        if (accepted is not { } limit || (options.MaxAge is null && options.Expires is null))
+        if (accepted is not { } limit || (lifetime.MaxAge is null && lifetime.Expires is null))
         {
-            return;
+            return lifetime;
         }
 
         // Whole seconds, as Max-Age is written, rounded down so that the browser never keeps it longer.
         limit = TimeSpan.FromSeconds(Math.Max(1, Math.Floor(limit.TotalSeconds)));
-        if (options.MaxAge is { } maxAge && maxAge > limit)
-        {
-            options.MaxAge = limit;
-        }
-
         var until = times.IssuedAt + limit;
-        if (options.Expires is { } expires && expires > until)
-        {
-            options.Expires = until;
-        }
+        return new CookieLifetime(
+            lifetime.MaxAge is { } maxAge && maxAge > limit ? limit : lifetime.MaxAge,
+            lifetime.Expires is { } expires && expires > until ? until : lifetime.Expires);
     }
 }

@@ -68,6 +68,9 @@ internal sealed class SignedCookiePair : ICookieTransport
         var dataLength = _name.Length + 1 + value.Length;
         var needed = dataLength + signature.Length;
         byte[]? rented = null;
+
+        // Neither the stack nor the pooled buffer is cleared: both hold only the cookie and its signature as they
+        // travelled, and every stack buffer in this library is written before it is read.
         var buffer = needed <= MaxVerifiedOnStack ? stackalloc byte[MaxVerifiedOnStack] : (rented = ArrayPool<byte>.Shared.Rent(needed));
         try
         {
