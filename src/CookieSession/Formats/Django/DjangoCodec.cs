@@ -123,8 +123,8 @@ internal sealed class DjangoCodec : ISessionCodec
 
     /// <summary>
     /// As Django writes it: <c>Max-Age</c> is <c>SESSION_COOKIE_AGE</c> when the application sets no lifetime (none
-    /// with <c>SESSION_EXPIRE_AT_BROWSER_CLOSE</c>), and never longer, so that a browser keeps the cookie no longer
-    /// than it is accepted.
+    /// with <c>SESSION_EXPIRE_AT_BROWSER_CLOSE</c>), and neither <c>Max-Age</c> nor <c>Expires</c> reaches past it, so
+    /// that a browser keeps the cookie no longer than it is accepted.
     /// </summary>
     public CookieLifetime LimitLifetime(CookieLifetime lifetime, SessionTimes times)
     {
@@ -133,7 +133,10 @@ internal sealed class DjangoCodec : ISessionCodec
             return _expireAtBrowserClose ? lifetime : lifetime with { MaxAge = _sessionCookieAge };
         }
 
-        return lifetime.MaxAge > _sessionCookieAge ? lifetime with { MaxAge = _sessionCookieAge } : lifetime;
+        var until = times.IssuedAt + _sessionCookieAge;
+        return new CookieLifetime(
+            lifetime.MaxAge > _sessionCookieAge ? _sessionCookieAge : lifetime.MaxAge,
+            lifetime.Expires > until ? until : lifetime.Expires);
     }
 
     /// <summary>

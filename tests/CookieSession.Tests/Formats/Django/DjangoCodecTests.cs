@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CookieSession.Cookies;
 using CookieSession.Formats;
 using CookieSession.Formats.Django;
 using CookieSession.Json;
@@ -283,6 +284,28 @@ public sealed class DjangoCodecTests
 
         Assert.True(result.IsLoaded, result.Rejection.ToString());
         Assert.Equal(DjangoPayload.MaxInflatedLength, result.Json.Length);
+    }
+
+    [Theory]
+    [InlineData(3600, 3600)]          // a sooner Expires is kept
+    [InlineData(30 * 86400, 14 * 86400)] // a later one is brought back to when the server stops accepting the cookie
+    public void LimitLifetime_Expires_NoLaterThanSessionCookieAge(int expiresInSeconds, int expectedSeconds)
+    {
+        var times = new SessionTimes(Now, Now);
+
+        var limited = Codec(Now, Secret).LimitLifetime(new CookieLifetime(null, Now.AddSeconds(expiresInSeconds)), times);
+
+        Assert.Equal(new CookieLifetime(null, Now.AddSeconds(expectedSeconds)), limited);
+    }
+
+    [Fact]
+    public void LimitLifetime_MaxAgeAndExpiresBothLater_BothCut()
+    {
+        var times = new SessionTimes(Now, Now);
+
+        var limited = Codec(Now, Secret).LimitLifetime(new CookieLifetime(TimeSpan.FromDays(30), Now.AddDays(30)), times);
+
+        Assert.Equal(new CookieLifetime(TwoWeeks, Now + TwoWeeks), limited);
     }
 
     private static DjangoCodec Codec(DateTimeOffset now, params string[] secrets)
