@@ -7,9 +7,9 @@ namespace CookieSession.Cookies;
 /// <c>Set-Cookie</c> attribute text formatted once: a write then copies it instead of formatting it again.
 /// </summary>
 /// <remarks>
-/// Whoever needs different options copies them (<c>new CookieOptions(fixed)</c>), as the cookie policy does, or asks
-/// for them with another lifetime (<see cref="WithLifetime"/>), as the formats that limit a cookie's lifetime do, so
-/// the text formatted here always matches the properties.
+/// Whoever needs different options copies them (<c>new CookieOptions(fixed)</c>), as the writer does before handing
+/// them to a cookie policy, or asks for them with another lifetime (<see cref="WithLifetime"/>), as the formats that
+/// limit a cookie's lifetime do, so the text formatted here always matches the properties.
 /// </remarks>
 internal sealed class FixedCookieOptions : CookieOptions
 {
@@ -28,14 +28,15 @@ internal sealed class FixedCookieOptions : CookieOptions
 
     /// <summary>
     /// The first other lifetime asked of these options, with its attribute text: kept by the options themselves, so
-    /// that each shared options object (over TLS or not, however alike) keeps its own. Set once, never replaced.
+    /// that two shared options objects that look alike (over TLS and not, with no Secure) never evict each other. Set
+    /// once, never replaced.
     /// </summary>
     private FixedCookieOptions? _withOtherLifetime;
 
     /// <summary>
     /// These options with <paramref name="lifetime"/> instead of their own. A lifetime the same on every write (a
-    /// format's own, not counted from the session's times) is made once and its text formatted once; any other makes
-    /// a copy, as limiting a copy of the options would.
+    /// format's own, not counted from the session's times) is made once and its text formatted once; any other gets
+    /// a fresh copy, so the kept one never changes.
     /// </summary>
     public CookieOptions WithLifetime(CookieLifetime lifetime)
     {
