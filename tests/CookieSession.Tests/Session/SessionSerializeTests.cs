@@ -98,15 +98,5 @@ public sealed class SessionSerializeTests
         }
     }
 
-    private static SessionContents Load(string json)
-    {
-        var bytes = Encoding.UTF8.GetBytes(json);
-        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1, bytes.Length));
-        bytes.CopyTo(rented, 0);
-        var data = new SessionContents();
-        var result = SessionCookieReadResult.Verified(rented, 0, bytes.Length, needsRenewal: false);
-        Assert.True(result.IsLoaded);
-        data.Load(result);
-        return data;
-    }
+    private static SessionContents Load(string json) => LoadedContents.From(json);
 }
