@@ -245,6 +245,37 @@ public sealed class WireFormatTests
         Assert.Equal(headers[1], headers[3]);
     }
 
+    [Fact]
+    public void Write_PerRequestOptionsLifetimeUnchanged_PassedOnAsGiven()
+    {
+        var transport = new RecordingTransport();
+        var wire = new WireFormat(ConnectFormat.Descriptor, transport, new LifetimeCodec((lifetime, _) => lifetime), VerifiedCookieCache.Create(16));
+        var options = new CookieOptions { Path = "/", MaxAge = TimeSpan.FromMinutes(5) };
+        var now = TimeProvider.System.GetUtcNow();
+
+        wire.Write(new DefaultHttpContext().Response, "{\"a\":1}"u8, new SessionTimes(now, now), options);
+
+        Assert.Same(options, Assert.Single(transport.Options));
+    }
+
+    [Fact]
+    public void Write_PerRequestOptionsLifetimeChanged_WrittenWithACopyAndTheGivenOptionsLeftAlone()
+    {
+        var transport = new RecordingTransport();
+        var wire = new WireFormat(ConnectFormat.Descriptor, transport, new LifetimeCodec(), VerifiedCookieCache.Create(16));
+        var options = new CookieOptions { Path = "/app", HttpOnly = true, Extensions = { "x=1" } };
+        var now = TimeProvider.System.GetUtcNow();
+
+        wire.Write(new DefaultHttpContext().Response, "{\"a\":1}"u8, new SessionTimes(now, now), options);
+
+        var written = Assert.Single(transport.Options);
+        Assert.NotSame(options, written);
+        Assert.Equal(TimeSpan.FromHours(1), written.MaxAge);
+        Assert.Equal(("/app", true, "x=1"), (written.Path, written.HttpOnly, Assert.Single(written.Extensions)));
+        Assert.Null(options.MaxAge);
+        Assert.Null(options.Expires);
+    }
+
     private static WireFormat LimitingWire(Func<CookieLifetime, SessionTimes, CookieLifetime> limit)
         => new(ConnectFormat.Descriptor, new SingleCookie("sid", CookieValueEncoding.Raw, NullLogger.Instance), new LifetimeCodec(limit), VerifiedCookieCache.Create(16));
 

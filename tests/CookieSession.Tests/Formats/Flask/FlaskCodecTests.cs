@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using CookieSession.Cookies;
 using CookieSession.Formats;
 using CookieSession.Formats.Flask;
 using CookieSession.Json;
@@ -257,6 +258,31 @@ public sealed class FlaskCodecTests
 
         Assert.Equal(seconds != 0, read);
         Assert.Equal(seconds != 0 ? seconds : 0, back);
+    }
+
+    [Theory]
+    [InlineData(3600, 3600)]             // a sooner Max-Age is kept
+    [InlineData(40 * 86400, 31 * 86400)] // a later one is cut to PERMANENT_SESSION_LIFETIME
+    public void LimitLifetime_MaxAge_NoLongerThanPermanentSessionLifetime(int maxAgeSeconds, int expectedSeconds)
+    {
+        var codec = new FlaskCodec(FlaskKeys.Ring([Secret]), FlaskLifetime, new FakeTimeProvider(Now));
+
+        var limited = codec.LimitLifetime(new CookieLifetime(TimeSpan.FromSeconds(maxAgeSeconds), null), new SessionTimes(Now, Now));
+
+        Assert.Equal(new CookieLifetime(TimeSpan.FromSeconds(expectedSeconds), null), limited);
+    }
+
+    [Theory]
+    [InlineData(3600, 3600)]             // a sooner Expires is kept
+    [InlineData(40 * 86400, 31 * 86400)] // a later one is brought back to when the signature stops being accepted
+    public void LimitLifetime_Expires_NoLaterThanPermanentSessionLifetimeAfterSigning(int expiresInSeconds, int expectedSeconds)
+    {
+        var codec = new FlaskCodec(FlaskKeys.Ring([Secret]), FlaskLifetime, new FakeTimeProvider(Now));
+        var signedAt = Now - TimeSpan.FromMinutes(1);
+
+        var limited = codec.LimitLifetime(new CookieLifetime(null, signedAt.AddSeconds(expiresInSeconds)), new SessionTimes(signedAt, signedAt));
+
+        Assert.Equal(new CookieLifetime(null, signedAt.AddSeconds(expectedSeconds)), limited);
     }
 
     private static FlaskCodec CodecFor(JsonElement vector)
