@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using CookieSession.Signing;
 
 namespace CookieSession.Formats.Iron;
 
@@ -12,6 +13,8 @@ namespace CookieSession.Formats.Iron;
 /// <remarks>
 /// Keys are told apart by reference: <see cref="IronKeys"/> hands out one array per salt and never writes to it
 /// again. A key seen once (a client's own salts) replaces the kept instance, and costs what it costs without this.
+/// Where OpenSSL's SHA-256 is called directly (<see cref="OpenSslSha"/>), the MAC's kept instance is its key's hashed
+/// pads rather than a .NET HMAC.
 /// </remarks>
 internal static class IronCiphers
 {
@@ -20,6 +23,10 @@ internal static class IronCiphers
 
     [ThreadStatic]
     private static IncrementalHash? t_mac;
+
+    /// <summary>The MAC key's hashed pads, where OpenSSL's SHA-256 is called directly (<see cref="OpenSslSha"/>).</summary>
+    [ThreadStatic]
+    private static HmacPads? t_pads;
 
     [ThreadStatic]
     private static byte[]? t_aesKey;
@@ -42,6 +49,19 @@ internal static class IronCiphers
     /// <summary>HMAC-SHA256 of <paramref name="data"/> under <paramref name="key"/>, into 32 bytes of <paramref name="hash"/>.</summary>
     public static void Mac(byte[] key, ReadOnlySpan<byte> data, Span<byte> hash)
     {
+        if (OpenSslSha.For(HashAlgorithmName.SHA256) is { } sha)
+        {
+            var pads = t_pads;
+            if (pads is null || !ReferenceEquals(t_macKey, key))
+            {
+                t_pads = pads = new HmacPads(sha, key);
+                t_macKey = key;
+            }
+
+            pads.Compute(data, hash);
+            return;
+        }
+
         var mac = t_mac;
         if (mac is null || !ReferenceEquals(t_macKey, key))
         {
