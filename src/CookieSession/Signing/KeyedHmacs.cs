@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CookieSession.Crypto;
 
 namespace CookieSession.Signing;
 
@@ -11,7 +12,7 @@ namespace CookieSession.Signing;
 internal sealed class KeyedHmacs
 {
     private readonly HashAlgorithmName _algorithm;
-    private readonly byte[][] _keys;
+    private readonly byte[][]? _keys;
     private readonly HmacPads[]? _pads;
     private readonly ThreadLocal<IncrementalHash?[]>? _hashes;
 
@@ -24,19 +25,21 @@ internal sealed class KeyedHmacs
     internal KeyedHmacs(HashAlgorithmName algorithm, byte[][] keys, OpenSslSha.Sha? sha)
     {
         _algorithm = algorithm;
-        _keys = keys;
+        Count = keys.Length;
         if (sha is not null)
         {
+            // The pads are all a MAC needs: the keys themselves are not kept.
             _pads = Array.ConvertAll(keys, key => new HmacPads(sha, key));
         }
         else
         {
-            _hashes = new ThreadLocal<IncrementalHash?[]>(() => new IncrementalHash?[_keys.Length]);
+            _keys = keys;
+            _hashes = new ThreadLocal<IncrementalHash?[]>(() => new IncrementalHash?[keys.Length]);
         }
     }
 
     /// <summary>How many keys there are; index 0 is the newest.</summary>
-    public int Count => _keys.Length;
+    public int Count { get; }
 
     /// <summary>Whether the MACs are computed from hashed pads rather than by .NET's HMAC.</summary>
     internal bool UsesPads => _pads is not null;
@@ -51,7 +54,7 @@ internal sealed class KeyedHmacs
         }
 
         var hashes = _hashes!.Value!;
-        var hmac = hashes[index] ??= IncrementalHash.CreateHMAC(_algorithm, _keys[index]);
+        var hmac = hashes[index] ??= IncrementalHash.CreateHMAC(_algorithm, _keys![index]);
         hmac.AppendData(data);
         hmac.GetHashAndReset(hash);
     }

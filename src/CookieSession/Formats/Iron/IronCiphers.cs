@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using CookieSession.Signing;
+using CookieSession.Crypto;
 
 namespace CookieSession.Formats.Iron;
 
@@ -54,6 +54,8 @@ internal static class IronCiphers
             var pads = t_pads;
             if (pads is null || !ReferenceEquals(t_macKey, key))
             {
+                // The replaced pads are this thread's alone: wiped, as disposing a .NET HMAC wipes its key.
+                pads?.Wipe();
                 t_pads = pads = new HmacPads(sha, key);
                 t_macKey = key;
             }

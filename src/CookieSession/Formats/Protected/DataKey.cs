@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
+using CookieSession.Crypto;
 
 namespace CookieSession.Formats.Protected;
 
@@ -9,7 +9,7 @@ namespace CookieSession.Formats.Protected;
 /// in practice (NIST SP 800-38D's bound for random nonces is 2^32).
 /// </summary>
 /// <remarks>
-/// An <see cref="AesGcm"/> is not safe to share between threads, and every seal and first-sight open on a server goes
+/// A <see cref="GcmCipher"/> is not safe to share between threads, and every seal and first-sight open on a server goes
 /// through its current key, so the key lends instances from a small pool instead of serializing requests on one. Each
 /// thread has a home slot (handed out in turn, so the first threads get distinct ones) that it takes from and gives
 /// back to first, and each slot has cache lines of its own, so that threads on different cores neither take each
@@ -63,7 +63,7 @@ internal sealed class DataKey
         _key = GC.AllocateUninitializedArray<byte>(key.Length, pinned: true);
         key.CopyTo(_key);
         _pool = new Slot[PoolSize + 1];
-        _pool[1].Cipher = new AesGcm(_key, TagSize);
+        _pool[1].Cipher = new GcmCipher(_key);
         Wrapped = wrapped;
         Generation = generation;
         RequiresMigration = requiresMigration;
@@ -124,12 +124,7 @@ internal sealed class DataKey
         var aes = Rent(home);
         try
         {
-            aes.Decrypt(nonce, ciphertext, tag, plaintext, associatedData);
-            return true;
-        }
-        catch (AuthenticationTagMismatchException)
-        {
-            return false;
+            return aes.TryDecrypt(nonce, ciphertext, tag, plaintext, associatedData);
         }
         finally
         {
@@ -165,7 +160,7 @@ internal sealed class DataKey
     }
 
     /// <summary>An instance no other thread is using: the home slot's, another slot's, or a new one.</summary>
-    private AesGcm Rent(int home)
+    private GcmCipher Rent(int home)
     {
         var aes = Interlocked.Exchange(ref _pool[home].Cipher, null);
         if (aes is not null)
@@ -183,11 +178,11 @@ internal sealed class DataKey
             }
         }
 
-        return new AesGcm(_key, TagSize);
+        return new GcmCipher(_key);
     }
 
     /// <summary>Gives the instance back to the home slot, or to any free one; disposes it when the pool is full.</summary>
-    private void Return(AesGcm aes, int home)
+    private void Return(GcmCipher aes, int home)
     {
         for (var i = 0; i < PoolSize; i++)
         {
@@ -209,6 +204,6 @@ internal sealed class DataKey
     private struct Slot
     {
         [FieldOffset(0)]
-        public AesGcm? Cipher;
+        public GcmCipher? Cipher;
     }
 }

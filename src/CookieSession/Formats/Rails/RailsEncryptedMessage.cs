@@ -68,11 +68,7 @@ internal static class RailsEncryptedMessage
             var output = ArrayPool<byte>.Shared.Rent(Math.Max(1, ciphertextLength));
             for (var i = 0; i < keys.ReadingKeys.Length; i++)
             {
-                try
-                {
-                    keys.CipherOf(i).Decrypt(iv, ciphertext.AsSpan(0, ciphertextLength), tag, output.AsSpan(0, ciphertextLength));
-                }
-                catch (AuthenticationTagMismatchException)
+                if (!keys.CipherOf(i).TryDecrypt(iv, ciphertext.AsSpan(0, ciphertextLength), tag, output.AsSpan(0, ciphertextLength)))
                 {
                     continue;
                 }

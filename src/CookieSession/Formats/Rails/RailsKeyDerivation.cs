@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CookieSession.Crypto;
 using System.Text;
 using CookieSession.Options;
 
@@ -27,7 +28,7 @@ internal sealed class RailsKeyDerivation
     public const int KeySize = 32;
 
     private readonly byte[][] _keys;
-    private readonly ThreadLocal<AesGcm?[]> _ciphers;
+    private readonly ThreadLocal<GcmCipher?[]> _ciphers;
 
     public RailsKeyDerivation(IReadOnlyList<string> secrets, HashAlgorithmName digest, IEnumerable<HashAlgorithmName> readableDigests)
     {
@@ -52,7 +53,7 @@ internal sealed class RailsKeyDerivation
             }
         }
 
-        _ciphers = new ThreadLocal<AesGcm?[]>(() => new AesGcm?[_keys.Length]);
+        _ciphers = new ThreadLocal<GcmCipher?[]>(() => new GcmCipher?[_keys.Length]);
     }
 
     /// <summary>The keys of <paramref name="secrets"/>, derived again for a reload's when given to <see cref="SecretsReload.Follow{T}"/>.</summary>
@@ -69,10 +70,10 @@ internal sealed class RailsKeyDerivation
     public ReadOnlySpan<byte[]> ReadingKeys => _keys;
 
     /// <summary>This thread's AES-256-GCM under key <paramref name="index"/> of <see cref="ReadingKeys"/> (0 encrypts), for this thread only.</summary>
-    public AesGcm CipherOf(int index)
+    public GcmCipher CipherOf(int index)
     {
         var ciphers = _ciphers.Value!;
-        return ciphers[index] ??= new AesGcm(_keys[index], RailsEncryptedMessage.TagSize);
+        return ciphers[index] ??= new GcmCipher(_keys[index]);
     }
 
     /// <summary>Whether PBKDF2 can use this digest for a key (SHA-1, SHA-256, SHA-384 and SHA-512).</summary>

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace CookieSession.Signing;
+namespace CookieSession.Crypto;
 
 /// <summary>
 /// One HMAC key (RFC 2104) with its inner and outer padded blocks already hashed: each MAC copies those two states and
@@ -74,6 +74,13 @@ internal sealed unsafe class HmacPads
             CryptographicOperations.ZeroMemory(new Span<byte>(state, OpenSslSha.StateBytes));
             CryptographicOperations.ZeroMemory(new Span<byte>(innerHash, _sha.HashBytes));
         }
+    }
+
+    /// <summary>Wipes both states, which are as good as the key; only for the pads' one owner, once no MAC is being made.</summary>
+    public void Wipe()
+    {
+        CryptographicOperations.ZeroMemory(_inner);
+        CryptographicOperations.ZeroMemory(_outer);
     }
 
     /// <summary>Hashes the key's block, each byte XORed with <paramref name="pad"/>, into a state kept for every MAC.</summary>

@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
+using CookieSession.Crypto;
 using CookieSession.Signing;
+using CookieSession.Tests.Infrastructure;
 
-namespace CookieSession.Tests.Signing;
+namespace CookieSession.Tests.Crypto;
 
 /// <summary>
 /// HMACs from pre-hashed pads over OpenSSL's own SHA functions: the same MAC as .NET's HMAC for every key and message
@@ -16,10 +18,52 @@ public sealed class HmacPadsTests
     public void OnLinux_BothHashesComeFromOpenSsl()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "OpenSSL's hashes are called directly only on Linux; elsewhere every MAC is .NET's.");
+        MissingComponent.SkipOrFail(
+            OpenSslSha.For(HashAlgorithmName.SHA256) is null ? "This libcrypto does not export SHA256_Init, SHA256_Update and SHA256_Final, or is in FIPS mode." : null);
 
         Assert.NotNull(OpenSslSha.For(HashAlgorithmName.SHA1));
-        Assert.NotNull(OpenSslSha.For(HashAlgorithmName.SHA256));
         Assert.True(new KeyedHmacs(HashAlgorithmName.SHA256, [[1, 2, 3]]).UsesPads);
+    }
+
+    [Fact]
+    public void TheSwitch_KeepsOpenSslUnloaded()
+    {
+        Assert.Equal(0, LibCrypto.Load(disabled: true));
+    }
+
+    [Fact]
+    public void FunctionsThatDisagreeWithDotNet_AreNotUsed()
+    {
+        Sha("SHA256");
+
+        // SHA-224 starts from other initial values: the HMAC it makes differs from .NET's HMAC-SHA256.
+        Assert.Null(OpenSslSha.Checked(HashAlgorithmName.SHA256, 32, "SHA224_Init", "SHA256_Update", "SHA256_Final"));
+        Assert.Null(OpenSslSha.Checked(HashAlgorithmName.SHA256, 32, "SHA256_Init_Missing", "SHA256_Update", "SHA256_Final"));
+        Assert.NotNull(OpenSslSha.Checked(HashAlgorithmName.SHA256, 32, "SHA256_Init", "SHA256_Update", "SHA256_Final"));
+    }
+
+    [Fact]
+    public void DestinationLongerThanTheMac_KeepsItsTail()
+    {
+        var pads = new HmacPads(Sha("SHA256"), [1, 2, 3]);
+        var destination = Enumerable.Repeat((byte)0xEE, 64).ToArray();
+
+        pads.Compute([4, 5, 6], destination);
+
+        Assert.Equal(HMACSHA256.HashData([1, 2, 3], [4, 5, 6]), destination[..32]);
+        Assert.All(destination[32..], b => Assert.Equal(0xEE, b));
+    }
+
+    [Fact]
+    public void Wipe_LeavesPadsThatNoLongerMakeTheMac()
+    {
+        var pads = new HmacPads(Sha("SHA256"), [1, 2, 3]);
+
+        pads.Wipe();
+
+        var mac = new byte[32];
+        pads.Compute([4, 5, 6], mac);
+        Assert.NotEqual(HMACSHA256.HashData([1, 2, 3], [4, 5, 6]), mac);
     }
 
     [Fact]
