@@ -1,10 +1,9 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace CookieSession.Crypto;
 
 /// <summary>
-/// AES-256-GCM through OpenSSL's EVP functions called directly (<see cref="LibCrypto"/>), on a cipher context keyed once:
+/// AES-256-GCM through OpenSSL's EVP functions called directly (<see cref="EvpCipherContext"/>), on a context keyed once:
 /// a seal is five native calls, which .NET's <see cref="AesGcm"/> makes through wrappers that each clear OpenSSL's error
 /// queue.
 /// </summary>
@@ -18,74 +17,26 @@ internal static unsafe class OpenSslGcm
     private const int GetTag = 0x10;
     private const int SetTag = 0x11;
 
-    private static readonly delegate* unmanaged<nint> s_newContext;
-    private static readonly delegate* unmanaged<nint, void> s_freeContext;
-    private static readonly delegate* unmanaged<nint> s_aes256Gcm;
-    private static readonly delegate* unmanaged<nint, nint, nint, byte*, byte*, int, int> s_init;
-    private static readonly delegate* unmanaged<nint, byte*, int*, byte*, int, int> s_update;
-    private static readonly delegate* unmanaged<nint, byte*, int*, int> s_final;
-    private static readonly delegate* unmanaged<nint, int, int, byte*, int> s_control;
-    private static readonly delegate* unmanaged<void> s_clearErrors;
-
-    static OpenSslGcm()
-    {
-        var addresses = new[]
-        {
-            LibCrypto.Export("EVP_CIPHER_CTX_new"), LibCrypto.Export("EVP_CIPHER_CTX_free"), LibCrypto.Export("EVP_aes_256_gcm"),
-            LibCrypto.Export("EVP_CipherInit_ex"), LibCrypto.Export("EVP_CipherUpdate"), LibCrypto.Export("EVP_CipherFinal_ex"),
-            LibCrypto.Export("EVP_CIPHER_CTX_ctrl"), LibCrypto.Export("ERR_clear_error"),
-        };
-        if (Array.IndexOf(addresses, (nint)0) >= 0)
-        {
-            return;
-        }
-
-        s_newContext = (delegate* unmanaged<nint>)addresses[0];
-        s_freeContext = (delegate* unmanaged<nint, void>)addresses[1];
-        s_aes256Gcm = (delegate* unmanaged<nint>)addresses[2];
-        s_init = (delegate* unmanaged<nint, nint, nint, byte*, byte*, int, int>)addresses[3];
-        s_update = (delegate* unmanaged<nint, byte*, int*, byte*, int, int>)addresses[4];
-        s_final = (delegate* unmanaged<nint, byte*, int*, int>)addresses[5];
-        s_control = (delegate* unmanaged<nint, int, int, byte*, int>)addresses[6];
-        s_clearErrors = (delegate* unmanaged<void>)addresses[7];
-        try
-        {
-            IsAvailable = AgreesWithDotNet();
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            // Only a shortcut: whatever stops it leaves .NET's AesGcm in use.
-            IsAvailable = false;
-        }
-    }
+    private static readonly nint s_cipher = EvpCipherContext.IsLoaded ? EvpCipherContext.Cipher("EVP_aes_256_gcm") : 0;
 
     /// <summary>Whether the functions were found and seal and open exactly as <see cref="AesGcm"/> does.</summary>
-    public static bool IsAvailable { get; }
+    public static bool IsAvailable { get; } = Check();
 
     /// <summary>One keyed cipher context: for one thread at a time, as an <see cref="AesGcm"/> is.</summary>
-    public sealed class Context : SafeHandle
+    public sealed class Context : IDisposable
     {
+        private readonly EvpCipherContext _context;
+
         public Context(ReadOnlySpan<byte> key)
-            : base(0, ownsHandle: true)
         {
             if (key.Length != KeyBytes)
             {
                 throw new ArgumentException($"The key must be {KeyBytes} bytes.", nameof(key));
             }
 
-            SetHandle(s_newContext());
-            if (handle == 0)
-            {
-                throw new CryptographicException("OpenSSL could not make a cipher context.");
-            }
-
-            fixed (byte* keyBytes = key)
-            {
-                Check(s_init(handle, s_aes256Gcm(), 0, keyBytes, null, 1));
-            }
+            // GCM only ever encrypts with AES, so one key schedule serves both directions.
+            _context = new EvpCipherContext(s_cipher, key, encrypt: true);
         }
-
-        public override bool IsInvalid => handle == 0;
 
         /// <summary>Seals <paramref name="plaintext"/> into <paramref name="ciphertext"/> (its length; the same memory is allowed).</summary>
         public void Encrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData)
@@ -93,13 +44,14 @@ internal static unsafe class OpenSslGcm
             CheckSizes(nonce, plaintext.Length, ciphertext.Length, tag.Length);
             fixed (byte* iv = nonce, input = plaintext, output = ciphertext, tagBytes = tag, aad = associatedData)
             {
-                Check(s_init(handle, 0, 0, null, iv, 1));
-                Run(aad, associatedData.Length, input, output, plaintext.Length);
-                Check(s_control(handle, GetTag, TagBytes, tagBytes));
-            }
+                _context.Start(iv, encrypt: true);
+                if (!Run(aad, associatedData.Length, input, output, plaintext.Length))
+                {
+                    throw new CryptographicException("OpenSSL's AES-GCM failed.");
+                }
 
-            // The context stays alive until its last native call has returned.
-            GC.KeepAlive(this);
+                _context.Control(GetTag, TagBytes, tagBytes);
+            }
         }
 
         /// <summary>
@@ -111,11 +63,9 @@ internal static unsafe class OpenSslGcm
             CheckSizes(nonce, ciphertext.Length, plaintext.Length, tag.Length);
             fixed (byte* iv = nonce, input = ciphertext, output = plaintext, tagBytes = tag, aad = associatedData)
             {
-                Check(s_init(handle, 0, 0, null, iv, 0));
-                Check(s_control(handle, SetTag, TagBytes, tagBytes));
-                var opened = Run(aad, associatedData.Length, input, output, ciphertext.Length);
-                GC.KeepAlive(this);
-                if (opened)
+                _context.Start(iv, encrypt: false);
+                _context.Control(SetTag, TagBytes, tagBytes);
+                if (Run(aad, associatedData.Length, input, output, ciphertext.Length))
                 {
                     return true;
                 }
@@ -125,38 +75,24 @@ internal static unsafe class OpenSslGcm
             return false;
         }
 
-        protected override bool ReleaseHandle()
-        {
-            // Frees the context and wipes the key schedule it held.
-            s_freeContext(handle);
-            return true;
-        }
+        public void Dispose() => _context.Dispose();
 
         /// <summary>The associated data, then the text, then the final step: false only when the last fails (a tag that does not match).</summary>
         private bool Run(byte* aad, int aadLength, byte* input, byte* output, int length)
         {
-            int written;
             if (aadLength > 0)
             {
-                Check(s_update(handle, null, &written, aad, aadLength));
+                _context.Update(null, aad, aadLength);
             }
 
-            var total = 0;
             if (length > 0)
             {
-                Check(s_update(handle, output, &written, input, length));
-                total = written;
+                _context.Update(output, input, length);
             }
 
-            // GCM writes nothing at the end; a byte of room all the same where the text is empty.
+            // GCM writes everything as it goes, nothing at the end.
             byte none;
-            if (s_final(handle, length > total ? output + total : &none, &written) == 1)
-            {
-                return true;
-            }
-
-            s_clearErrors();
-            return false;
+            return _context.TryFinish(&none, out _);
         }
 
         private static void CheckSizes(ReadOnlySpan<byte> nonce, int inputLength, int outputLength, int tagLength)
@@ -166,14 +102,23 @@ internal static unsafe class OpenSslGcm
                 throw new ArgumentException($"AES-GCM here takes a {NonceBytes}-byte nonce, a {TagBytes}-byte tag and an output as long as its input.");
             }
         }
+    }
 
-        private static void Check(int result)
+    private static bool Check()
+    {
+        if (s_cipher == 0)
         {
-            if (result != 1)
-            {
-                s_clearErrors();
-                throw new CryptographicException("OpenSSL's AES-GCM failed.");
-            }
+            return false;
+        }
+
+        try
+        {
+            return AgreesWithDotNet();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Only a shortcut: whatever stops it leaves .NET's AesGcm in use.
+            return false;
         }
     }
 

@@ -40,6 +40,10 @@ internal static class IronCiphers
     [ThreadStatic]
     private static ICryptoTransform? t_encryptor;
 
+    /// <summary>The thread's contexts for OpenSSL's AES-256-CBC (<see cref="OpenSslCbc"/>), each kept keyed with its last key.</summary>
+    [ThreadStatic]
+    private static OpenSslCbc.Context? t_cbc;
+
     /// <summary>The last ciphertext block the thread's encryptor wrote, which it chains the next block to.</summary>
     [ThreadStatic]
     private static byte[]? t_chain;
@@ -92,6 +96,11 @@ internal static class IronCiphers
             throw new ArgumentException($"The IV must be {BlockSize} bytes.", nameof(iv));
         }
 
+        if (Direct() is { } cbc)
+        {
+            return cbc.Encrypt(key, iv, plaintext, destination);
+        }
+
         var length = CiphertextLength(plaintext.Length);
         var encryptor = EncryptorFor(key);
         var blocks = ArrayPool<byte>.Shared.Rent(2 * length);
@@ -128,10 +137,45 @@ internal static class IronCiphers
         }
     }
 
-    /// <summary>Reverses <see cref="Encrypt"/>.</summary>
+    /// <summary>Reverses <see cref="Encrypt"/>: cheapest into a <paramref name="destination"/> a block longer than the ciphertext.</summary>
     /// <exception cref="CryptographicException">The padding is wrong: not this key, or not a ciphertext.</exception>
     public static int Decrypt(byte[] key, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> iv, Span<byte> destination)
-        => For(key).DecryptCbc(ciphertext, iv, destination, PaddingMode.PKCS7);
+    {
+        if (Direct() is not { } cbc)
+        {
+            return For(key).DecryptCbc(ciphertext, iv, destination, PaddingMode.PKCS7);
+        }
+
+        if (destination.Length >= ciphertext.Length + OpenSslCbc.BlockBytes)
+        {
+            return cbc.TryDecrypt(key, iv, ciphertext, destination, out var length) ? length : throw new CryptographicException("The padding is invalid.");
+        }
+
+        // OpenSSL asks a block more room than the ciphertext; a caller with only the plaintext's gets it copied.
+        var room = ArrayPool<byte>.Shared.Rent(ciphertext.Length + OpenSslCbc.BlockBytes);
+        try
+        {
+            if (!cbc.TryDecrypt(key, iv, ciphertext, room, out var length))
+            {
+                throw new CryptographicException("The padding is invalid.");
+            }
+
+            if (length > destination.Length)
+            {
+                throw new ArgumentException("The destination is too short for the plaintext.", nameof(destination));
+            }
+
+            room.AsSpan(0, length).CopyTo(destination);
+            return length;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(room, clearArray: true);
+        }
+    }
+
+    /// <summary>This thread's contexts for OpenSSL's AES-256-CBC; none where it is not called directly.</summary>
+    private static OpenSslCbc.Context? Direct() => OpenSslCbc.IsAvailable ? t_cbc ??= new OpenSslCbc.Context() : null;
 
     /// <summary>The length of the ciphertext of a plaintext of this length: padded to the next whole block.</summary>
     public static int CiphertextLength(int plaintextLength) => ((plaintextLength / 16) + 1) * 16;

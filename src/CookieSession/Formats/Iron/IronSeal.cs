@@ -291,7 +291,8 @@ internal static class IronSeal
             }
 
             var key = keys.Derive(id, password!, encryptionSalt, keep: true);
-            var plaintext = ArrayPool<byte>.Shared.Rent(Math.Max(1, ciphertextLength));
+            // A block more than the ciphertext, as OpenSSL asks of a decryption's output.
+            var plaintext = ArrayPool<byte>.Shared.Rent(ciphertextLength + 16);
             try
             {
                 length = IronCiphers.Decrypt(key, ciphertext.AsSpan(0, ciphertextLength), iv[..IvBytes], plaintext);
