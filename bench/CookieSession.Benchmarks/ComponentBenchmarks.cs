@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using CookieSession.Cookies;
+using CookieSession.Crypto;
 using CookieSession.Formats.Connect;
 using CookieSession.Signing;
 
@@ -30,6 +31,15 @@ public class ComponentBenchmarks
     private HMACSHA256 _instance = null!;
     private IncrementalHash _incremental = null!;
     private HmacSigner _signer = null!;
+    private HmacPads? _pads;
+    private HmacPads? _passwordPads;
+    private AesGcm _aesGcm = null!;
+    private GcmCipher? _directGcm;
+    private readonly byte[] _nonce = new byte[12];
+    private readonly byte[] _tag = new byte[16];
+    private readonly byte[] _sealed = new byte[2048];
+    private readonly byte[] _derived = new byte[32];
+    private readonly byte[] _salt = Encoding.ASCII.GetBytes(Convert.ToHexStringLower(new byte[32]));
 
     [GlobalSetup]
     public void Setup()
@@ -46,6 +56,45 @@ public class ComponentBenchmarks
         _jsonIndex = Json.RawJsonObject.Index(_jsonBytes)!;
         _signedValue = Encoding.UTF8.GetBytes("s:j:" + SessionPayload.Json + "." + mac);
         _escaped = new char[3 * _signedValue.Length];
+        _pads = OpenSslSha.For(HashAlgorithmName.SHA256) is { } sha256 ? new HmacPads(sha256, _key) : null;
+        _passwordPads = OpenSslSha.For(HashAlgorithmName.SHA1) is { } sha1 ? new HmacPads(sha1, _key) : null;
+        _aesGcm = new AesGcm(new byte[32], 16);
+        _directGcm = OpenSslGcm.IsAvailable ? new GcmCipher(new byte[32], direct: true) : null;
+    }
+
+    [Benchmark(Description = "HMAC-SHA256 from hashed pads (OpenSSL's SHA-256 directly; the library's HMAC on Linux)")]
+    public byte[] HmacPadsCompute()
+    {
+        (_pads ?? throw new PlatformNotSupportedException("OpenSSL's SHA-256 is not called directly here.")).Compute(_payload, _mac);
+        return _mac;
+    }
+
+    [Benchmark(Description = "AES-256-GCM seal of the session (.NET's AesGcm)")]
+    public byte[] SealAesGcm()
+    {
+        _aesGcm.Encrypt(_nonce, _json.Span, _sealed.AsSpan(0, _json.Length), _tag);
+        return _tag;
+    }
+
+    [Benchmark(Description = "AES-256-GCM seal of the session (OpenSSL directly; the library's on Linux)")]
+    public byte[] SealDirectGcm()
+    {
+        (_directGcm ?? throw new PlatformNotSupportedException("OpenSSL's AES-GCM is not called directly here.")).Encrypt(_nonce, _json.Span, _sealed.AsSpan(0, _json.Length), _tag);
+        return _tag;
+    }
+
+    [Benchmark(Description = "PBKDF2-HMAC-SHA1, one iteration, 32 bytes (.NET's)")]
+    public byte[] Pbkdf2DotNet()
+    {
+        Rfc2898DeriveBytes.Pbkdf2(_key, _salt, _derived, 1, HashAlgorithmName.SHA1);
+        return _derived;
+    }
+
+    [Benchmark(Description = "PBKDF2-HMAC-SHA1, one iteration, 32 bytes (hashed pads; the library's iron-session keys on Linux)")]
+    public byte[] Pbkdf2Pads()
+    {
+        Pbkdf2.Derive(_passwordPads ?? throw new PlatformNotSupportedException("OpenSSL's SHA-1 is not called directly here."), _salt, 1, _derived);
+        return _derived;
     }
 
     [Benchmark(Description = "HMAC-SHA256 (static HashData)")]

@@ -150,6 +150,11 @@ internal static class QuickRun
             ("c: hmac incremental", components.HmacIncremental),
             ("c: hmac at offset 2", components.HmacOffset),
             ("c: signer verify", () => components.SignerVerify()),
+            ("c: hmac from pads", () => components.HmacPadsCompute()),
+            ("c: gcm seal aesgcm", () => components.SealAesGcm()),
+            ("c: gcm seal direct", () => components.SealDirectGcm()),
+            ("c: pbkdf2 dotnet", () => components.Pbkdf2DotNet()),
+            ("c: pbkdf2 pads", () => components.Pbkdf2Pads()),
             ("c: decode", () => components.Decode()),
             ("c: escape", () => components.Escape()),
             ("c: pooled buffer", () =>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using CookieSession.Crypto;
 
 namespace CookieSession.Formats.Iron;
 
@@ -44,11 +45,19 @@ internal sealed class IronKeys
     private readonly Dictionary<int, ConcurrentDictionary<string, byte[]>> _keys;
     private readonly Dictionary<int, ConcurrentDictionary<string, byte[]>.AlternateLookup<ReadOnlySpan<char>>> _lookups;
     private readonly IronPasswords _passwords;
+
+    /// <summary>Each password's HMAC-SHA1 pads, where OpenSSL's SHA-1 is called directly (<see cref="OpenSslSha"/>); none otherwise.</summary>
+    private readonly Dictionary<int, HmacPads>? _pads;
     private Salts? _salts;
 
     public IronKeys(IronPasswords passwords)
     {
         _passwords = passwords;
+        if (OpenSslSha.For(HashAlgorithmName.SHA1) is { } sha)
+        {
+            _pads = passwords.Ids.ToDictionary(id => id, id => new HmacPads(sha, passwords.PasswordOf(id)));
+        }
+
         _keys = passwords.Ids.ToDictionary(id => id, _ => new ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal));
         _lookups = _keys.ToDictionary(p => p.Key, p => p.Value.GetAlternateLookup<ReadOnlySpan<char>>());
     }
@@ -98,7 +107,15 @@ internal sealed class IronKeys
         Span<byte> saltBytes = salt.Length <= 256 ? stackalloc byte[salt.Length] : new byte[salt.Length];
         var written = Encoding.UTF8.GetBytes(salt, saltBytes);
         key = new byte[KeyBytes];
-        Rfc2898DeriveBytes.Pbkdf2(password, saltBytes[..written], key, 1, HashAlgorithmName.SHA1);
+        if (_pads is not null && _pads.TryGetValue(id, out var pads))
+        {
+            // What .NET's PBKDF2 gives, without keying an HMAC with the password for each salt.
+            Pbkdf2.Derive(pads, saltBytes[..written], iterations: 1, key);
+        }
+        else
+        {
+            Rfc2898DeriveBytes.Pbkdf2(password, saltBytes[..written], key, 1, HashAlgorithmName.SHA1);
+        }
         if (keep)
         {
             Keep(id, salt, key);

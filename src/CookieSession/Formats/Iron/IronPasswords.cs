@@ -33,6 +33,9 @@ internal sealed class IronPasswords
     /// <summary>The UTF-8 bytes of the password that seals.</summary>
     public byte[] Current { get; }
 
+    /// <summary>The UTF-8 bytes of the password numbered <paramref name="id"/>, one of <see cref="Ids"/>.</summary>
+    public byte[] PasswordOf(int id) => _passwords[id];
+
     /// <summary>The password a seal names by its id (digits only, as iron-session 9 requires), if there is one.</summary>
     public bool TryGet(ReadOnlySpan<char> id, out int number, out byte[]? password)
     {
