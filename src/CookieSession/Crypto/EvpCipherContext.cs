@@ -50,7 +50,7 @@ internal sealed unsafe class EvpCipherContext : SafeHandle
     {
         if (!IsLoaded || cipher == 0)
         {
-            throw new CryptographicException("OpenSSL's cipher functions are not loaded.");
+            throw new PlatformNotSupportedException("OpenSSL's cipher functions are not called directly here.");
         }
 
         SetHandle(s_new());
@@ -80,6 +80,7 @@ internal sealed unsafe class EvpCipherContext : SafeHandle
     /// <summary>Keys the context anew, for the same cipher and <paramref name="encrypt"/>ion: only the key schedule is made again.</summary>
     public void Rekey(ReadOnlySpan<byte> key, bool encrypt)
     {
+        ObjectDisposedException.ThrowIf(IsClosed, this);
         fixed (byte* keyBytes = key)
         {
             Check(s_init(handle, 0, 0, keyBytes, null, encrypt ? 1 : 0));
@@ -91,6 +92,7 @@ internal sealed unsafe class EvpCipherContext : SafeHandle
     /// <summary>Starts a message under <paramref name="iv"/>, the key kept: in the direction it was keyed for, for a block mode.</summary>
     public void Start(byte* iv, bool encrypt)
     {
+        ObjectDisposedException.ThrowIf(IsClosed, this);
         Check(s_init(handle, 0, 0, null, iv, encrypt ? 1 : 0));
         GC.KeepAlive(this);
     }
@@ -98,6 +100,7 @@ internal sealed unsafe class EvpCipherContext : SafeHandle
     /// <summary>Feeds <paramref name="length"/> bytes (none written out for associated data: <paramref name="output"/> null); returns the bytes written.</summary>
     public int Update(byte* output, byte* input, int length)
     {
+        ObjectDisposedException.ThrowIf(IsClosed, this);
         int written;
         Check(s_update(handle, output, &written, input, length));
         GC.KeepAlive(this);
@@ -107,6 +110,7 @@ internal sealed unsafe class EvpCipherContext : SafeHandle
     /// <summary>Ends the message, writing what is left at <paramref name="output"/>; false (the error queue cleared) when OpenSSL refuses it: a tag or padding that does not match.</summary>
     public bool TryFinish(byte* output, out int written)
     {
+        ObjectDisposedException.ThrowIf(IsClosed, this);
         int count;
         var finished = s_final(handle, output, &count) == 1;
         GC.KeepAlive(this);
@@ -124,6 +128,7 @@ internal sealed unsafe class EvpCipherContext : SafeHandle
     /// <summary>A cipher-specific control (<c>EVP_CIPHER_CTX_ctrl</c>).</summary>
     public void Control(int type, int argument, byte* pointer)
     {
+        ObjectDisposedException.ThrowIf(IsClosed, this);
         Check(s_control(handle, type, argument, pointer));
         GC.KeepAlive(this);
     }

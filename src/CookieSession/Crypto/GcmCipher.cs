@@ -20,6 +20,12 @@ internal sealed class GcmCipher : IDisposable
     /// <summary>With <paramref name="direct"/> false, through <see cref="AesGcm"/> wherever this runs.</summary>
     internal GcmCipher(ReadOnlySpan<byte> key, bool direct)
     {
+        // AES-256 only, whichever path: .NET's would take a 128- or 192-bit key without a word.
+        if (key.Length != OpenSslGcm.KeyBytes)
+        {
+            throw new ArgumentException($"The key must be {OpenSslGcm.KeyBytes} bytes.", nameof(key));
+        }
+
         if (direct)
         {
             _direct = new OpenSslGcm.Context(key);

@@ -51,8 +51,8 @@ internal static unsafe class LibCrypto
     }
 
     /// <summary>
-    /// The <c>libcrypto</c> of the version .NET reports using (asking loads it, so the name finds the loaded library);
-    /// none for versions other than 3 and 1.1.
+    /// The <c>libcrypto</c> of the version .NET reports using (asking loads it), if it is mapped into the process under
+    /// its usual name; none for versions other than 3 and 1.1.
     /// </summary>
     [SupportedOSPlatform("linux")]
     private static nint LoadTheOneDotNetUses()
@@ -65,7 +65,23 @@ internal static unsafe class LibCrypto
             _ => null,
         };
 
-        return name is not null && NativeLibrary.TryLoad(name, out var library) ? library : 0;
+        // Only a library already mapped into the process is .NET's: one loaded here would be a second copy (.NET linked
+        // OpenSSL in statically, or loaded it under another name), whose FIPS mode says nothing of .NET's.
+        return name is not null && IsMapped(name) && NativeLibrary.TryLoad(name, out var library) ? library : 0;
+    }
+
+    private static bool IsMapped(string name)
+    {
+        var suffix = "/" + name;
+        foreach (var line in File.ReadLines("/proc/self/maps"))
+        {
+            if (line.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsInFipsMode(nint library)

@@ -127,6 +127,77 @@ public sealed class GcmCipherTests
     }
 
     [Theory]
+    [MemberData(nameof(Paths))]
+    public void Seal_AfterARefusedOpen_StillEqualsAesGcm(bool direct)
+    {
+        using var cipher = Cipher(direct);
+        using var reference = new AesGcm(s_key, OpenSslGcm.TagBytes);
+        var plaintext = Bytes(100, seed: 11);
+        var aad = Bytes(12, seed: 12);
+        for (var i = 0; i < 20; i++)
+        {
+            var nonce = Bytes(OpenSslGcm.NonceBytes, seed: 400 + i);
+            var ciphertext = new byte[plaintext.Length];
+            var tag = new byte[OpenSslGcm.TagBytes];
+            cipher.Encrypt(nonce, plaintext, ciphertext, tag, aad);
+            tag[i % tag.Length] ^= 1;
+            Assert.False(cipher.TryDecrypt(nonce, ciphertext, tag, new byte[plaintext.Length], aad));
+
+            // The next seal, under another nonce, is AesGcm's, associated data and all: nothing carried over.
+            var next = Bytes(OpenSslGcm.NonceBytes, seed: 500 + i);
+            var expected = new byte[plaintext.Length];
+            var expectedTag = new byte[OpenSslGcm.TagBytes];
+            reference.Encrypt(next, plaintext, expected, expectedTag, aad);
+            cipher.Encrypt(next, plaintext, ciphertext, tag, aad);
+            Assert.Equal(expected, ciphertext);
+            Assert.Equal(expectedTag, tag);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void EmptyPlaintext_SealsToATagAlone_AndOpens(bool direct)
+    {
+        using var cipher = Cipher(direct);
+        var aad = Bytes(8, seed: 13);
+        var tag = new byte[OpenSslGcm.TagBytes];
+        cipher.Encrypt(s_nonce, [], [], tag, aad);
+
+        Assert.True(cipher.TryDecrypt(s_nonce, [], tag, [], aad));
+        tag[0] ^= 1;
+        Assert.False(cipher.TryDecrypt(s_nonce, [], tag, [], aad));
+    }
+
+    [Fact]
+    public void KeyOtherThan256Bits_IsRefused_OnEitherPath()
+    {
+        Assert.Throws<ArgumentException>(() => new GcmCipher(new byte[16], direct: false));
+        Assert.Throws<ArgumentException>(() => new GcmCipher(new byte[24], direct: OpenSslGcm.IsAvailable));
+    }
+
+    [Fact]
+    public void DisposedContext_IsRefused_NotUsed()
+    {
+        Assert.SkipUnless(OpenSslGcm.IsAvailable, "OpenSSL's AES-GCM is not called directly here.");
+        var context = new OpenSslGcm.Context(s_key);
+        context.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => context.Encrypt(s_nonce, new byte[4], new byte[4], new byte[16], default));
+    }
+
+    [Theory]
+    [InlineData(11, 16, 10, 10)]
+    [InlineData(12, 15, 10, 10)]
+    [InlineData(12, 16, 10, 9)]
+    public void TryDecrypt_WrongSizes_AreRefused(int nonceLength, int tagLength, int inputLength, int outputLength)
+    {
+        Assert.SkipUnless(OpenSslGcm.IsAvailable, "OpenSSL's AES-GCM is not called directly here.");
+        using var context = new OpenSslGcm.Context(s_key);
+
+        Assert.Throws<ArgumentException>(() => context.TryDecrypt(new byte[nonceLength], new byte[inputLength], new byte[tagLength], new byte[outputLength], default));
+    }
+
+    [Theory]
     [InlineData(32, 11, 16, 10, 10)]
     [InlineData(32, 12, 15, 10, 10)]
     [InlineData(32, 12, 16, 10, 9)]

@@ -26,12 +26,6 @@ public sealed class HmacPadsTests
     }
 
     [Fact]
-    public void TheSwitch_KeepsOpenSslUnloaded()
-    {
-        Assert.Equal(0, LibCrypto.Load(disabled: true));
-    }
-
-    [Fact]
     public void FunctionsThatDisagreeWithDotNet_AreNotUsed()
     {
         Sha("SHA256");

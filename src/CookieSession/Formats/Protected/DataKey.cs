@@ -107,29 +107,38 @@ internal sealed class DataKey
     public void Encrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData)
     {
         var home = Home();
-        var aes = Rent(home);
+        var cipher = Rent(home);
         try
         {
-            aes.Encrypt(nonce, plaintext, ciphertext, tag, associatedData);
+            cipher.Encrypt(nonce, plaintext, ciphertext, tag, associatedData);
         }
-        finally
+        catch
         {
-            Return(aes, home);
+            // Never back into the pool from a seal that failed part way.
+            cipher.Dispose();
+            throw;
         }
+
+        Return(cipher, home);
     }
 
     public bool TryDecrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
         var home = Home();
-        var aes = Rent(home);
+        var cipher = Rent(home);
+        bool opened;
         try
         {
-            return aes.TryDecrypt(nonce, ciphertext, tag, plaintext, associatedData);
+            opened = cipher.TryDecrypt(nonce, ciphertext, tag, plaintext, associatedData);
         }
-        finally
+        catch
         {
-            Return(aes, home);
+            cipher.Dispose();
+            throw;
         }
+
+        Return(cipher, home);
+        return opened;
     }
 
     /// <summary>How many instances the pool holds now (none is lent out while this is read in tests).</summary>
@@ -162,19 +171,19 @@ internal sealed class DataKey
     /// <summary>An instance no other thread is using: the home slot's, another slot's, or a new one.</summary>
     private GcmCipher Rent(int home)
     {
-        var aes = Interlocked.Exchange(ref _pool[home].Cipher, null);
-        if (aes is not null)
+        var cipher = Interlocked.Exchange(ref _pool[home].Cipher, null);
+        if (cipher is not null)
         {
-            return aes;
+            return cipher;
         }
 
         for (var i = 1; i < PoolSize; i++)
         {
             var slot = home + i <= PoolSize ? home + i : home + i - PoolSize;
-            aes = Interlocked.Exchange(ref _pool[slot].Cipher, null);
-            if (aes is not null)
+            cipher = Interlocked.Exchange(ref _pool[slot].Cipher, null);
+            if (cipher is not null)
             {
-                return aes;
+                return cipher;
             }
         }
 
@@ -182,18 +191,18 @@ internal sealed class DataKey
     }
 
     /// <summary>Gives the instance back to the home slot, or to any free one; disposes it when the pool is full.</summary>
-    private void Return(GcmCipher aes, int home)
+    private void Return(GcmCipher cipher, int home)
     {
         for (var i = 0; i < PoolSize; i++)
         {
             var slot = home + i <= PoolSize ? home + i : home + i - PoolSize;
-            if (Interlocked.CompareExchange(ref _pool[slot].Cipher, aes, null) is null)
+            if (Interlocked.CompareExchange(ref _pool[slot].Cipher, cipher, null) is null)
             {
                 return;
             }
         }
 
-        aes.Dispose();
+        cipher.Dispose();
     }
 
     /// <summary>

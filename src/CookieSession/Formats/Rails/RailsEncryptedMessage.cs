@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Security.Cryptography;
 using CookieSession.Json;
 
 namespace CookieSession.Formats.Rails;

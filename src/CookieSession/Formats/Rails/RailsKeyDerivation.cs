@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using CookieSession.Crypto;
 using System.Text;
+using CookieSession.Crypto;
 using CookieSession.Options;
 
 namespace CookieSession.Formats.Rails;
