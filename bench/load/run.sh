@@ -9,8 +9,10 @@
 # connect@2.11.0 (Node) as the earlier rounds had them.
 # Targets alternate round by round, each warmed up before it is measured. Reports requests/second, p99 latency, the
 # server process's CPU time per request (/proc) and its allocation and collections per request (the server's own
-# counters), with ratios against the references, and adds a section to bench/results/load.md, above the earlier ones.
-#   bench/load/run.sh        (ROUNDS, DURATION, WARMUP, CONNECTIONS, SESSIONS, FORMATS, OTHERS may be set)
+# counters), with ratios against the references, and adds a section to bench/results/load.md (or the file RESULTS
+# names, for a run of some formats that the charts, drawn from load.md's newest section, should not take for the whole),
+# above the earlier ones.
+#   bench/load/run.sh        (ROUNDS, DURATION, WARMUP, CONNECTIONS, SESSIONS, FORMATS, OTHERS, RESULTS may be set)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -87,6 +89,10 @@ for f in $formats; do
   # name | reference | url | sessions file | server pid ("bare" is the first format's /plain/ro; "headers" its own)
   first_target=$([ ${#targets[@]} -eq 0 ] && echo 1 || echo 0)
   [ "$first_target" = 1 ] && targets+=("bare||$base/plain/ro|$work/$f.one|${pid_of[$f]}")
+  # Once: bare sent the many distinct Cookie headers, what the server pays for them without any session: Kestrel reuses
+  # a header's string when a connection sends the same bytes again (KestrelServerOptions.DisableStringReuse, off by
+  # default), so one cookie sent over and over costs it less than many.
+  [ "$first_target" = 1 ] && targets+=("bare, $many sessions|bare|$base/plain/ro|$work/$f.many|${pid_of[$f]}")
   targets+=("$label headers||$base/plain/headers|$work/$f.one|${pid_of[$f]}")
   # Once: the same headers plus one HMAC-SHA256, the nearest any signed write can come to its headers endpoint.
   [ "$first_target" = 1 ] && targets+=("$label headers + one HMAC|$label headers|$base/plain/headers-hmac|$work/$f.one|${pid_of[$f]}")
@@ -186,7 +192,7 @@ commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo
 } | tee "$work/section.md"
 
 # The newest run first, under the file's title: the earlier sections stay as they were run.
-results=bench/results/load.md
+results=${RESULTS:-bench/results/load.md}
 [ -f "$results" ] || printf '# Load comparison\n' >"$results"
 awk -v section="$work/section.md" 'NR == 1 { print; while ((getline line < section) > 0) print line; next } { print }' \
   "$results" >"$work/load.md" && cp "$work/load.md" "$results"
