@@ -6,8 +6,9 @@ namespace CookieSession.Crypto;
 
 /// <summary>
 /// The OpenSSL library that .NET's own cryptography uses on Linux, for the few functions called on it directly
-/// (<see cref="OpenSslSha"/>, <see cref="OpenSslGcm"/>): .NET's wrappers clear OpenSSL's error queue on every native call
-/// and set up per call what these keep, which on a session's few hundred bytes costs more than the work itself.
+/// (<see cref="OpenSslSha"/>, <see cref="OpenSslGcm"/>, <see cref="OpenSslCbc"/>): .NET's wrappers clear OpenSSL's error
+/// queue on every native call and set up per call what these keep, which on a session's few hundred bytes costs more
+/// than the work itself.
 /// </summary>
 /// <remarks>
 /// Used only on Linux, for the very library .NET loaded (chosen by the version .NET reports), never in FIPS mode (whose
@@ -70,12 +71,13 @@ internal static unsafe class LibCrypto
         return name is not null && IsMapped(name) && NativeLibrary.TryLoad(name, out var library) ? library : 0;
     }
 
+    /// <summary>Whether a file named <paramref name="name"/>, or a versioned file behind it (<c>libcrypto.so.3.0.7</c>), is mapped.</summary>
     private static bool IsMapped(string name)
     {
-        var suffix = "/" + name;
         foreach (var line in File.ReadLines("/proc/self/maps"))
         {
-            if (line.EndsWith(suffix, StringComparison.Ordinal))
+            var file = line.AsSpan(line.LastIndexOf('/') + 1);
+            if (file.StartsWith(name, StringComparison.Ordinal) && (file.Length == name.Length || file[name.Length] == '.'))
             {
                 return true;
             }

@@ -14,8 +14,8 @@ internal static class Pbkdf2
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
         var hashBytes = password.HashBytes;
-        var rented = salt.Length > 256 ? new byte[salt.Length + 4] : null;
-        var block = rented is null ? stackalloc byte[salt.Length + 4] : rented;
+        var onHeap = salt.Length > 256 ? new byte[salt.Length + 4] : null;
+        var block = onHeap is null ? stackalloc byte[salt.Length + 4] : onHeap;
         Span<byte> u = stackalloc byte[hashBytes];
         Span<byte> t = stackalloc byte[hashBytes];
         salt.CopyTo(block);

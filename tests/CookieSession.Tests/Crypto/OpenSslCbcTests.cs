@@ -86,6 +86,15 @@ public sealed class OpenSslCbcTests
         });
     }
 
+    [Fact]
+    public void TryDecrypt_DestinationWithoutABlockToSpare_IsRefused()
+    {
+        Available();
+        using var context = new OpenSslCbc.Context();
+
+        Assert.Throws<ArgumentException>(() => context.TryDecrypt(new byte[32], new byte[16], new byte[32], new byte[47], out _));
+    }
+
     private static void Available()
         => Assert.SkipUnless(OpenSslCbc.IsAvailable, "OpenSSL's AES-CBC is not called directly here (not Linux, or switched off).");
 

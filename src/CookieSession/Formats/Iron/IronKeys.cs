@@ -116,6 +116,7 @@ internal sealed class IronKeys
         {
             Rfc2898DeriveBytes.Pbkdf2(password, saltBytes[..written], key, 1, HashAlgorithmName.SHA1);
         }
+
         if (keep)
         {
             Keep(id, salt, key);

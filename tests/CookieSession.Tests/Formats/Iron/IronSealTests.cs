@@ -150,4 +150,29 @@ public sealed class IronSealTests
 
         throw new FileNotFoundException("tests/interop/iron-vectors.json");
     }
+
+    [Theory]
+    [InlineData("unpadded")]
+    [InlineData("cut short")]
+    [InlineData("empty")]
+    public void TryUnseal_MacHoldsButTheCiphertextDoesNotDecrypt_IsUndecryptable_EveryTime(string ciphertext)
+    {
+        // A server sharing the password could write such a seal; its MAC holds, so only the decryption can refuse it.
+        const string Password = "a password of at least thirty-two characters";
+        var seal = IronTestSeal.Seal([], Password, encrypt: (aes, iv) => ciphertext switch
+        {
+            "unpadded" => aes.EncryptCbc(new byte[32], iv, System.Security.Cryptography.PaddingMode.None),
+            "cut short" => aes.EncryptCbc(new byte[40], iv, System.Security.Cryptography.PaddingMode.PKCS7)[..47],
+            _ => [],
+        }).Split('~')[0];
+        var passwords = new IronPasswords(new Dictionary<int, string> { [1] = Password });
+
+        for (var i = 0; i < 3; i++)
+        {
+            var rejection = IronSeal.TryUnseal(seal, passwords, passwords.Keys, DateTimeOffset.UtcNow, out var json, out _, out _);
+
+            Assert.Equal(SessionCookieRejection.Undecryptable, rejection);
+            Assert.Null(json);
+        }
+    }
 }

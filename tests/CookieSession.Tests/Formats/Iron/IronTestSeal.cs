@@ -10,14 +10,15 @@ namespace CookieSession.Tests.Formats.Iron;
 /// </summary>
 internal static class IronTestSeal
 {
-    public static string Seal(byte[] json, string password, string id = "1", long? expiration = null)
+    /// <summary>A seal of <paramref name="json"/>; <paramref name="encrypt"/>, given the cipher and the IV, may make its ciphertext instead.</summary>
+    public static string Seal(byte[] json, string password, string id = "1", long? expiration = null, Func<Aes, byte[], byte[]>? encrypt = null)
     {
         var encryptionSalt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var hmacSalt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var iv = RandomNumberGenerator.GetBytes(16);
         using var aes = Aes.Create();
         aes.Key = Key(password, encryptionSalt);
-        var ciphertext = aes.EncryptCbc(json, iv, PaddingMode.PKCS7);
+        var ciphertext = encrypt is null ? aes.EncryptCbc(json, iv, PaddingMode.PKCS7) : encrypt(aes, iv);
         var macBase = $"Fe26.2*{id}*{encryptionSalt}*{WebEncoders.Base64UrlEncode(iv)}*{WebEncoders.Base64UrlEncode(ciphertext)}*{expiration}";
         return macBase + "*" + hmacSalt + "*" + Mac(macBase, password, hmacSalt) + "~2";
     }
