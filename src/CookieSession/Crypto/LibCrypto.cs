@@ -22,6 +22,22 @@ internal static unsafe class LibCrypto
 
     private static readonly nint s_library = Load(AppContext.TryGetSwitch(DisableSwitch, out var disabled) && disabled);
 
+    /// <summary>
+    /// Whether <paramref name="agreesWithDotNet"/>, a check that direct calls give .NET's results, says yes; no when it
+    /// throws: calling OpenSSL directly is only a shortcut, and whatever stops it leaves .NET's implementation in use.
+    /// </summary>
+    public static bool Passes(Func<bool> agreesWithDotNet)
+    {
+        try
+        {
+            return agreesWithDotNet();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The address of the exported function <paramref name="name"/>, or none (0).</summary>
     public static nint Export(string name)
         => s_library != 0 && NativeLibrary.TryGetExport(s_library, name, out var address) ? address : 0;

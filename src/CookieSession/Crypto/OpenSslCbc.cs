@@ -15,7 +15,7 @@ internal static unsafe class OpenSslCbc
     private static readonly nint s_cipher = EvpCipherContext.IsLoaded ? EvpCipherContext.Cipher("EVP_aes_256_cbc") : 0;
 
     /// <summary>Whether the functions were found and encrypt and decrypt exactly as .NET's <see cref="Aes"/> does.</summary>
-    public static bool IsAvailable { get; } = Check();
+    public static bool IsAvailable { get; } = s_cipher != 0 && LibCrypto.Passes(AgreesWithDotNet);
 
     /// <summary>The length of the ciphertext of a plaintext of this length: padded to the next whole block.</summary>
     public static int CiphertextLength(int plaintextLength) => ((plaintextLength / BlockBytes) + 1) * BlockBytes;
@@ -109,24 +109,6 @@ internal static unsafe class OpenSslCbc
             }
 
             return context;
-        }
-    }
-
-    private static bool Check()
-    {
-        if (s_cipher == 0)
-        {
-            return false;
-        }
-
-        try
-        {
-            return AgreesWithDotNet();
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            // Only a shortcut: whatever stops it leaves .NET's Aes in use.
-            return false;
         }
     }
 

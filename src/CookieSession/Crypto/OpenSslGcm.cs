@@ -20,7 +20,7 @@ internal static unsafe class OpenSslGcm
     private static readonly nint s_cipher = EvpCipherContext.IsLoaded ? EvpCipherContext.Cipher("EVP_aes_256_gcm") : 0;
 
     /// <summary>Whether the functions were found and seal and open exactly as <see cref="AesGcm"/> does.</summary>
-    public static bool IsAvailable { get; } = Check();
+    public static bool IsAvailable { get; } = s_cipher != 0 && LibCrypto.Passes(AgreesWithDotNet);
 
     /// <summary>One keyed cipher context: for one thread at a time, as an <see cref="AesGcm"/> is.</summary>
     public sealed class Context : IDisposable
@@ -101,24 +101,6 @@ internal static unsafe class OpenSslGcm
             {
                 throw new ArgumentException($"AES-GCM here takes a {NonceBytes}-byte nonce, a {TagBytes}-byte tag and an output as long as its input.");
             }
-        }
-    }
-
-    private static bool Check()
-    {
-        if (s_cipher == 0)
-        {
-            return false;
-        }
-
-        try
-        {
-            return AgreesWithDotNet();
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            // Only a shortcut: whatever stops it leaves .NET's AesGcm in use.
-            return false;
         }
     }
 

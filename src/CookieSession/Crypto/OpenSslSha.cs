@@ -79,16 +79,8 @@ internal static unsafe class OpenSslSha
             return null;
         }
 
-        try
-        {
-            var sha = new Sha(algorithm, hashBytes, initAddress, updateAddress, finalAddress);
-            return StateFits(sha) && AgreesWithDotNet(sha) ? sha : null;
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            // Only a shortcut: whatever stops it leaves .NET's HMAC in use.
-            return null;
-        }
+        var sha = new Sha(algorithm, hashBytes, initAddress, updateAddress, finalAddress);
+        return LibCrypto.Passes(() => StateFits(sha) && AgreesWithDotNet(sha)) ? sha : null;
     }
 
     /// <summary>Whether hashing on a state twice <see cref="StateBytes"/> long leaves its second half untouched.</summary>
