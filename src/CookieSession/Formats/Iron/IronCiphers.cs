@@ -24,9 +24,12 @@ internal static class IronCiphers
     [ThreadStatic]
     private static IncrementalHash? t_mac;
 
-    /// <summary>The MAC key's hashed pads, where OpenSSL's SHA-256 is called directly (<see cref="OpenSslSha"/>).</summary>
+    /// <summary>The MAC key's hashed pads, where OpenSSL's SHA-256 is called directly (<see cref="OpenSslSha"/>), and their key.</summary>
     [ThreadStatic]
     private static HmacPads? t_pads;
+
+    [ThreadStatic]
+    private static byte[]? t_padsKey;
 
     [ThreadStatic]
     private static byte[]? t_aesKey;
@@ -51,17 +54,20 @@ internal static class IronCiphers
     private const int BlockSize = 16;
 
     /// <summary>HMAC-SHA256 of <paramref name="data"/> under <paramref name="key"/>, into 32 bytes of <paramref name="hash"/>.</summary>
-    public static void Mac(byte[] key, ReadOnlySpan<byte> data, Span<byte> hash)
+    public static void Mac(byte[] key, ReadOnlySpan<byte> data, Span<byte> hash) => Mac(key, data, hash, OpenSslSha.For(HashAlgorithmName.SHA256));
+
+    /// <summary>As <see cref="Mac(byte[], ReadOnlySpan{byte}, Span{byte})"/>, through OpenSSL's SHA-256 or, with <paramref name="sha"/> none, through .NET's HMAC.</summary>
+    internal static void Mac(byte[] key, ReadOnlySpan<byte> data, Span<byte> hash, OpenSslSha.Sha? sha)
     {
-        if (OpenSslSha.For(HashAlgorithmName.SHA256) is { } sha)
+        if (sha is not null)
         {
             var pads = t_pads;
-            if (pads is null || !ReferenceEquals(t_macKey, key))
+            if (pads is null || !ReferenceEquals(t_padsKey, key))
             {
                 // The replaced pads are this thread's alone: wiped, as disposing a .NET HMAC wipes its key.
                 pads?.Wipe();
                 t_pads = pads = new HmacPads(sha, key);
-                t_macKey = key;
+                t_padsKey = key;
             }
 
             pads.Compute(data, hash);
@@ -90,15 +96,19 @@ internal static class IronCiphers
     /// </remarks>
     /// <exception cref="ArgumentException">The IV is not one block long, as the one-shot call refuses it.</exception>
     public static int Encrypt(byte[] key, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> iv, Span<byte> destination)
+        => Encrypt(key, plaintext, iv, destination, OpenSslCbc.IsAvailable);
+
+    /// <summary>As <see cref="Encrypt(byte[], ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>, through OpenSSL (<paramref name="direct"/>) or through .NET's running encryptor.</summary>
+    internal static int Encrypt(byte[] key, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> iv, Span<byte> destination, bool direct)
     {
         if (iv.Length != BlockSize)
         {
             throw new ArgumentException($"The IV must be {BlockSize} bytes.", nameof(iv));
         }
 
-        if (Direct() is { } cbc)
+        if (direct)
         {
-            return cbc.Encrypt(key, iv, plaintext, destination);
+            return Direct().Encrypt(key, iv, plaintext, destination);
         }
 
         var length = CiphertextLength(plaintext.Length);
@@ -137,14 +147,20 @@ internal static class IronCiphers
         }
     }
 
-    /// <summary>Reverses <see cref="Encrypt"/>: cheapest into a <paramref name="destination"/> a block longer than the ciphertext.</summary>
+    /// <summary>Reverses <see cref="Encrypt(byte[], ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>: cheapest into a <paramref name="destination"/> a block longer than the ciphertext.</summary>
     /// <exception cref="CryptographicException">The padding is wrong: not this key, or not a ciphertext.</exception>
     public static int Decrypt(byte[] key, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> iv, Span<byte> destination)
+        => Decrypt(key, ciphertext, iv, destination, OpenSslCbc.IsAvailable);
+
+    /// <summary>As <see cref="Decrypt(byte[], ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>, through OpenSSL (<paramref name="direct"/>) or through .NET's <see cref="Aes"/>.</summary>
+    internal static int Decrypt(byte[] key, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> iv, Span<byte> destination, bool direct)
     {
-        if (Direct() is not { } cbc)
+        if (!direct)
         {
             return For(key).DecryptCbc(ciphertext, iv, destination, PaddingMode.PKCS7);
         }
+
+        var cbc = Direct();
 
         if (destination.Length >= ciphertext.Length + OpenSslCbc.BlockBytes)
         {
@@ -174,8 +190,8 @@ internal static class IronCiphers
         }
     }
 
-    /// <summary>This thread's contexts for OpenSSL's AES-256-CBC; none where it is not called directly.</summary>
-    private static OpenSslCbc.Context? Direct() => OpenSslCbc.IsAvailable ? t_cbc ??= new OpenSslCbc.Context() : null;
+    /// <summary>This thread's contexts for OpenSSL's AES-256-CBC.</summary>
+    private static OpenSslCbc.Context Direct() => t_cbc ??= new OpenSslCbc.Context();
 
     /// <summary>The length of the ciphertext of a plaintext of this length: padded to the next whole block.</summary>
     public static int CiphertextLength(int plaintextLength) => ((plaintextLength / 16) + 1) * 16;

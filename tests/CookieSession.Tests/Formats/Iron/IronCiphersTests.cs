@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CookieSession.Crypto;
 using CookieSession.Formats.Iron;
 
 namespace CookieSession.Tests.Formats.Iron;
@@ -6,9 +7,13 @@ namespace CookieSession.Tests.Formats.Iron;
 /// <summary>The thread's keyed MAC and cipher answer for the key they are given, whichever key came before.</summary>
 public sealed class IronCiphersTests
 {
-    [Fact]
-    public void Mac_KeysTakingTurns_EachGivesItsOwnHmac()
+    public static TheoryData<bool> Paths => new() { false, true };
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Mac_KeysTakingTurns_EachGivesItsOwnHmac(bool direct)
     {
+        var sha = Sha(direct);
         var first = RandomNumberGenerator.GetBytes(32);
         var second = RandomNumberGenerator.GetBytes(32);
         var sameBytesOtherArray = (byte[])first.Clone();
@@ -16,26 +21,32 @@ public sealed class IronCiphersTests
         Span<byte> hash = stackalloc byte[32];
         foreach (var key in new[] { first, first, second, first, sameBytesOtherArray, second })
         {
-            IronCiphers.Mac(key, data, hash);
+            IronCiphers.Mac(key, data, hash, sha);
             Assert.Equal(HMACSHA256.HashData(key, data), hash.ToArray());
         }
     }
 
     [Theory]
-    [InlineData(15)]
-    [InlineData(17)]
-    [InlineData(32)]
-    public void Encrypt_IvNotOneBlock_IsRefusedAsTheOneShotCallRefusesIt(int ivLength)
+    [InlineData(15, false)]
+    [InlineData(17, false)]
+    [InlineData(32, false)]
+    [InlineData(15, true)]
+    [InlineData(17, true)]
+    [InlineData(32, true)]
+    public void Encrypt_IvNotOneBlock_IsRefusedAsTheOneShotCallRefusesIt(int ivLength, bool direct)
     {
+        Cbc(direct);
         var key = RandomNumberGenerator.GetBytes(32);
         var ciphertext = new byte[IronCiphers.CiphertextLength(10)];
 
-        Assert.Throws<ArgumentException>(() => IronCiphers.Encrypt(key, new byte[10], new byte[ivLength], ciphertext));
+        Assert.Throws<ArgumentException>(() => IronCiphers.Encrypt(key, new byte[10], new byte[ivLength], ciphertext, direct));
     }
 
-    [Fact]
-    public void EncryptThenDecrypt_KeysTakingTurns_AsAesCbcWithPkcs7()
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void EncryptThenDecrypt_KeysTakingTurns_AsAesCbcWithPkcs7(bool direct)
     {
+        Cbc(direct);
         var keys = new[] { RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32) };
         for (var round = 0; round < 6; round++)
         {
@@ -43,21 +54,23 @@ public sealed class IronCiphersTests
             var iv = RandomNumberGenerator.GetBytes(16);
             var plaintext = RandomNumberGenerator.GetBytes(round * 7);
             var ciphertext = new byte[IronCiphers.CiphertextLength(plaintext.Length)];
-            var length = IronCiphers.Encrypt(key, plaintext, iv, ciphertext);
+            var length = IronCiphers.Encrypt(key, plaintext, iv, ciphertext, direct);
 
             using var aes = Aes.Create();
             aes.Key = key;
             Assert.Equal(aes.EncryptCbc(plaintext, iv, PaddingMode.PKCS7), ciphertext[..length]);
 
             var decrypted = new byte[length];
-            var written = IronCiphers.Decrypt(key, ciphertext.AsSpan(0, length), iv, decrypted);
+            var written = IronCiphers.Decrypt(key, ciphertext.AsSpan(0, length), iv, decrypted, direct);
             Assert.Equal(plaintext, decrypted[..written]);
         }
     }
 
-    [Fact]
-    public void Encrypt_ManyMessagesInARowUnderOneKey_EachAsAesCbcUnderItsOwnIv()
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Encrypt_ManyMessagesInARowUnderOneKey_EachAsAesCbcUnderItsOwnIv(bool direct)
     {
+        Cbc(direct);
         // The thread's encryptor runs on from one message to the next: each message must still come out as if
         // encrypted alone under its own IV, whatever length (whole blocks or not) came before it.
         var key = RandomNumberGenerator.GetBytes(32);
@@ -69,15 +82,17 @@ public sealed class IronCiphersTests
             var plaintext = RandomNumberGenerator.GetBytes(size);
             var ciphertext = new byte[IronCiphers.CiphertextLength(size)];
 
-            var length = IronCiphers.Encrypt(key, plaintext, iv, ciphertext);
+            var length = IronCiphers.Encrypt(key, plaintext, iv, ciphertext, direct);
 
             Assert.Equal(aes.EncryptCbc(plaintext, iv, PaddingMode.PKCS7), ciphertext[..length]);
         }
     }
 
-    [Fact]
-    public void Encrypt_RandomLengthsIvsAndKeysTakingTurns_AsOneShotAesCbc()
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Encrypt_RandomLengthsIvsAndKeysTakingTurns_AsOneShotAesCbc(bool direct)
     {
+        Cbc(direct);
         // The running encryptor's chain must be right after every path: whole and partial last blocks, a key that
         // changes (and comes back), a key replaced by a new array (rotation), decryptions in between, a failed seal.
         var random = new Random(20261206);
@@ -100,25 +115,27 @@ public sealed class IronCiphersTests
             {
                 // Too short a destination fails the seal, as the one-shot call does; the next seal is still right.
                 var tooShort = new byte[expected.Length - 1];
-                Assert.ThrowsAny<ArgumentException>(() => IronCiphers.Encrypt(key, plaintext, iv, tooShort));
+                Assert.ThrowsAny<ArgumentException>(() => IronCiphers.Encrypt(key, plaintext, iv, tooShort, direct));
             }
 
             var ciphertext = new byte[IronCiphers.CiphertextLength(plaintext.Length)];
-            var length = IronCiphers.Encrypt(key, plaintext, iv, ciphertext);
+            var length = IronCiphers.Encrypt(key, plaintext, iv, ciphertext, direct);
 
             Assert.Equal(expected, ciphertext[..length]);
             if (round % 7 == 0)
             {
                 var decrypted = new byte[length];
-                var written = IronCiphers.Decrypt(key, ciphertext.AsSpan(0, length), iv, decrypted);
+                var written = IronCiphers.Decrypt(key, ciphertext.AsSpan(0, length), iv, decrypted, direct);
                 Assert.Equal(plaintext, decrypted[..written]);
             }
         }
     }
 
-    [Fact]
-    public async Task Encrypt_ManyThreadsUnderOneKey_EachAsOneShotAesCbc()
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public async Task Encrypt_ManyThreadsUnderOneKey_EachAsOneShotAesCbc(bool direct)
     {
+        Cbc(direct);
         // Each thread runs its own encryptor: seals on other threads never move a thread's chain.
         var key = RandomNumberGenerator.GetBytes(32);
         var wrong = new int[4];
@@ -131,7 +148,7 @@ public sealed class IronCiphersTests
                 var iv = RandomNumberGenerator.GetBytes(16);
                 var plaintext = RandomNumberGenerator.GetBytes((i * 7) % 100);
                 var ciphertext = new byte[IronCiphers.CiphertextLength(plaintext.Length)];
-                var length = IronCiphers.Encrypt(key, plaintext, iv, ciphertext);
+                var length = IronCiphers.Encrypt(key, plaintext, iv, ciphertext, direct);
                 if (!aes.EncryptCbc(plaintext, iv, PaddingMode.PKCS7).AsSpan().SequenceEqual(ciphertext.AsSpan(0, length)))
                 {
                     wrong[thread]++;
@@ -142,19 +159,21 @@ public sealed class IronCiphersTests
         Assert.All(wrong, count => Assert.Equal(0, count));
     }
 
-    [Fact]
-    public void Decrypt_UnderAnotherKey_FailsAsAesDoes()
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Decrypt_UnderAnotherKey_FailsAsAesDoes(bool direct)
     {
+        Cbc(direct);
         var key = RandomNumberGenerator.GetBytes(32);
         var other = RandomNumberGenerator.GetBytes(32);
         var iv = RandomNumberGenerator.GetBytes(16);
         var plaintext = "{\"user\":\"ada\"}"u8.ToArray();
         var ciphertext = new byte[IronCiphers.CiphertextLength(plaintext.Length)];
-        var length = IronCiphers.Encrypt(key, plaintext, iv, ciphertext);
+        var length = IronCiphers.Encrypt(key, plaintext, iv, ciphertext, direct);
 
         // A wrong key almost always breaks the padding; when it does not, the plaintext differs.
         var destination = new byte[length];
-        var error = Record.Exception(() => IronCiphers.Decrypt(other, ciphertext.AsSpan(0, length), iv, destination));
+        var error = Record.Exception(() => IronCiphers.Decrypt(other, ciphertext.AsSpan(0, length), iv, destination, direct));
         if (error is null)
         {
             Assert.NotEqual(plaintext, destination[..plaintext.Length]);
@@ -164,4 +183,31 @@ public sealed class IronCiphersTests
             Assert.IsAssignableFrom<CryptographicException>(error);
         }
     }
+
+    [Fact]
+    public void Mac_PathsTakingTurnsOnOneThread_EachGivesTheKeysHmac()
+    {
+        // Each path keeps its own keyed instance: one path's key must never pass for the other's.
+        var sha = Sha(direct: true);
+        var first = RandomNumberGenerator.GetBytes(32);
+        var second = RandomNumberGenerator.GetBytes(32);
+        var data = RandomNumberGenerator.GetBytes(100);
+        Span<byte> hash = stackalloc byte[32];
+        foreach (var (key, path) in new[] { (first, (OpenSslSha.Sha?)null), (second, sha), (second, null), (first, sha), (first, null) })
+        {
+            IronCiphers.Mac(key, data, hash, path);
+            Assert.Equal(HMACSHA256.HashData(key, data), hash.ToArray());
+        }
+    }
+
+    /// <summary>OpenSSL's SHA-256 for the direct path, none for .NET's; the direct path skipped where OpenSSL is not called directly.</summary>
+    private static OpenSslSha.Sha? Sha(bool direct)
+    {
+        var sha = OpenSslSha.For(HashAlgorithmName.SHA256);
+        Assert.SkipWhen(direct && sha is null, "OpenSSL's SHA-256 is not called directly here (not Linux, or switched off).");
+        return direct ? sha : null;
+    }
+
+    private static void Cbc(bool direct)
+        => Assert.SkipWhen(direct && !OpenSslCbc.IsAvailable, "OpenSSL's AES-CBC is not called directly here (not Linux, or switched off).");
 }
