@@ -51,7 +51,8 @@ internal static class IronCiphers
     [ThreadStatic]
     private static byte[]? t_chain;
 
-    private const int BlockSize = 16;
+    /// <summary>AES's block: an IV's length, and the most that PKCS#7 padding adds.</summary>
+    public const int BlockSize = OpenSslCbc.BlockBytes;
 
     /// <summary>HMAC-SHA256 of <paramref name="data"/> under <paramref name="key"/>, into 32 bytes of <paramref name="hash"/>.</summary>
     public static void Mac(byte[] key, ReadOnlySpan<byte> data, Span<byte> hash) => Mac(key, data, hash, OpenSslSha.For(HashAlgorithmName.SHA256));
@@ -194,7 +195,7 @@ internal static class IronCiphers
     private static OpenSslCbc.Context Direct() => t_cbc ??= new OpenSslCbc.Context();
 
     /// <summary>The length of the ciphertext of a plaintext of this length: padded to the next whole block.</summary>
-    public static int CiphertextLength(int plaintextLength) => ((plaintextLength / 16) + 1) * 16;
+    public static int CiphertextLength(int plaintextLength) => OpenSslCbc.CiphertextLength(plaintextLength);
 
     private static Aes For(byte[] key)
     {

@@ -292,7 +292,7 @@ internal static class IronSeal
 
             var key = keys.Derive(id, password!, encryptionSalt, keep: true);
             // A block more than the ciphertext, as OpenSSL asks of a decryption's output.
-            var plaintext = ArrayPool<byte>.Shared.Rent(ciphertextLength + 16);
+            var plaintext = ArrayPool<byte>.Shared.Rent(ciphertextLength + IronCiphers.BlockSize);
             try
             {
                 length = IronCiphers.Decrypt(key, ciphertext.AsSpan(0, ciphertextLength), iv[..IvBytes], plaintext);
