@@ -20,7 +20,8 @@ namespace CookieSession.Formats;
 /// <see cref="MaxEntrySize"/> bytes. A verified value takes a slot that another value holds only the second time it
 /// is verified (the slot remembers the first time by its hash), so that values seen once, as on a site with more
 /// visitors than slots, neither evict what is sent again nor allocate an entry that dies unused; a value this
-/// process wrote is stored at once. What can change after a value was stored is checked on every hit by the
+/// process wrote is stored at once, unless its slot keeps losing written values nobody read (see
+/// <see cref="AddWritten"/>). What can change after a value was stored is checked on every hit by the
 /// codec (<see cref="ISessionCodec.Recheck"/>: lifetimes, expiries) or through <c>generation</c> (a Data Protection key
 /// ring that was reloaded, so that key rotation and revocation apply; secrets or passwords that a configuration reload
 /// replaced), and the validation hook runs as on a miss.
@@ -34,10 +35,22 @@ internal sealed class VerifiedCookieCache
     /// <summary>How many characters at the end of each part choose the slot: 96 bits or more of a MAC or tag.</summary>
     private const int HashedTail = 16;
 
+    /// <summary>How many written values in a row may evict a written value nobody read before the slot keeps only some.</summary>
+    private const int UnreadEvictionsTolerated = 2;
+
+    /// <summary>Past <see cref="UnreadEvictionsTolerated"/>, one written value in this many takes the slot.</summary>
+    private const int WrittenKeptOneIn = 8;
+
     private readonly Entry?[] _slots;
 
     /// <summary>For each slot, the hash of the last verified value it turned away; 0 for none.</summary>
     private readonly int[] _turnedAway;
+
+    /// <summary>
+    /// For each slot, how many written values in a row found it holding a written value still unread; updated without
+    /// locks, as a hint (a race only keeps or drops one more value).
+    /// </summary>
+    private readonly byte[] _unreadEvictions;
     private readonly int _mask;
 
     private VerifiedCookieCache(int capacity)
@@ -45,6 +58,7 @@ internal sealed class VerifiedCookieCache
         var size = (int)Math.Min(1u << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity));
         _slots = new Entry?[size];
         _turnedAway = new int[size];
+        _unreadEvictions = new byte[size];
         _mask = size - 1;
     }
 
@@ -138,12 +152,61 @@ internal sealed class VerifiedCookieCache
     /// the first hit, which also finds where its keys lie. The value is kept as given, not copied: a piece of the
     /// <c>Set-Cookie</c> header that carried it. <paramref name="expires"/> is the value's expiry as <see cref="SessionCookieReadResult.Expires"/> says it.
     /// </summary>
+    /// <remarks>
+    /// A value the slot already holds is not stored again (a session written unchanged, as a renewal may). Where the
+    /// browsers' next requests come later than other writes reach the slot (a busy site, more sessions than slots), the
+    /// written values the slot held die unread: each was an allocation that lived long enough to be promoted, and
+    /// evicted what might have been read. So once <see cref="UnreadEvictionsTolerated"/> written values in a row found
+    /// the slot's written value unread, only one in <see cref="WrittenKeptOneIn"/> takes it, until a value is found
+    /// there read (or a verified one, or none) again.
+    /// </remarks>
     public void AddWritten(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, SessionTimes? times, DateTimeOffset? expires, object? generation)
     {
-        if (Fits(first.Length + second.Length, json.Length))
+        if (!Fits(first.Length + second.Length, json.Length))
         {
-            Store(Hash(first.Span, second.Span) & _mask, first, second, json.ToArray(), needsRenewal: false, times, expires, needsTree: false, index: null, generation, isChecked: false);
+            return;
         }
+
+        var slot = Hash(first.Span, second.Span) & _mask;
+        var resident = Volatile.Read(ref _slots[slot]);
+        var current = resident is not null && ReferenceEquals(resident.Generation, generation);
+        if (current && !resident!.NeedsRenewal && resident.Expires == expires && Nullable.Equals(resident.Times, times)
+            && resident.First.Span.SequenceEqual(first.Span) && resident.Second.Span.SequenceEqual(second.Span))
+        {
+            // Our own value, already there: nothing secret to compare in constant time.
+            return;
+        }
+
+        if (!current || resident!.Checked)
+        {
+            _unreadEvictions[slot] = 0;
+        }
+        else if (!TakesUnreadSlot(slot))
+        {
+            return;
+        }
+
+        Store(slot, first, second, json.ToArray(), needsRenewal: false, times, expires, needsTree: false, index: null, generation, isChecked: false);
+    }
+
+    /// <summary>Whether a written value takes a slot whose written value is unread, counting the eviction.</summary>
+    private bool TakesUnreadSlot(int slot)
+    {
+        var inARow = _unreadEvictions[slot] + 1;
+        if (inARow <= UnreadEvictionsTolerated)
+        {
+            _unreadEvictions[slot] = (byte)inARow;
+            return true;
+        }
+
+        if (inARow >= UnreadEvictionsTolerated + WrittenKeptOneIn)
+        {
+            _unreadEvictions[slot] = UnreadEvictionsTolerated;
+            return true;
+        }
+
+        _unreadEvictions[slot] = (byte)inARow;
+        return false;
     }
 
     /// <summary>Whether a value of this many characters and its JSON stay within <see cref="MaxEntrySize"/>.</summary>

@@ -307,6 +307,91 @@ public sealed class VerifiedCookieCacheTests
     }
 
     [Fact]
+    public void AddWritten_TheValueItsSlotHolds_KeepsTheEntryThatIsThere()
+    {
+        var cache = VerifiedCookieCache.Create(1)!;
+        cache.AddWritten("written".AsMemory(), default, "{\"a\":1}"u8, null, null, null);
+        Assert.True(cache.TryGet("written", default, null, out var before));
+
+        cache.AddWritten("written".AsMemory(), default, "{\"a\":1}"u8, null, null, null);
+
+        Assert.True(cache.TryGet("written", default, null, out var after));
+        Assert.Same(before.JsonArray, after.JsonArray);
+    }
+
+    [Fact]
+    public void AddWritten_TheValueItsSlotHoldsWithAnotherExpiry_IsStored()
+    {
+        var cache = VerifiedCookieCache.Create(1)!;
+        cache.AddWritten("written".AsMemory(), default, "{}"u8, null, DateTimeOffset.UnixEpoch, null);
+        var later = DateTimeOffset.UnixEpoch.AddHours(1);
+
+        cache.AddWritten("written".AsMemory(), default, "{}"u8, null, later, null);
+
+        Assert.True(cache.TryGet("written", default, null, out var hit));
+        Assert.Equal(later, hit.Expires);
+    }
+
+    [Fact]
+    public void AddWritten_SlotWhoseWrittenValuesGoUnread_AfterTwoKeepsNoneOfTheNextSeven()
+    {
+        // One slot, and no browser coming back: the third value written stays, the seven after it are not kept.
+        var cache = VerifiedCookieCache.Create(1)!;
+        var written = WriteUnread(cache, 10);
+
+        Assert.True(cache.TryGet(written[2], default, null, out _));
+        Assert.All(written[3..], value => Assert.False(cache.TryGet(value, default, null, out _)));
+    }
+
+    [Fact]
+    public void AddWritten_SlotWhoseWrittenValuesGoUnread_KeepsOneInEight()
+    {
+        var cache = VerifiedCookieCache.Create(1)!;
+        var written = WriteUnread(cache, 18);
+
+        Assert.True(cache.TryGet(written[10], default, null, out _));
+        Assert.All(written[11..], value => Assert.False(cache.TryGet(value, default, null, out _)));
+    }
+
+    [Fact]
+    public void AddWritten_OverAWrittenValueThatWasRead_IsStoredAtOnce()
+    {
+        var cache = VerifiedCookieCache.Create(1)!;
+        for (var i = 0; i < 20; i++)
+        {
+            cache.AddWritten(("written" + i).AsMemory(), default, "{}"u8, null, null, null);
+
+            Assert.True(cache.TryGet("written" + i, default, null, out _));
+        }
+    }
+
+    [Fact]
+    public void AddWritten_OnceTheSlotsWrittenValueIsRead_IsStoredAtOnceAgain()
+    {
+        var cache = VerifiedCookieCache.Create(1)!;
+        var unread = WriteUnread(cache, 6);
+        Assert.True(cache.TryGet(unread[2], default, null, out _));
+
+        cache.AddWritten("after a read".AsMemory(), default, "{}"u8, null, null, null);
+        Assert.True(cache.TryGet("after a read", default, null, out _));
+        cache.AddWritten("and after another".AsMemory(), default, "{}"u8, null, null, null);
+
+        Assert.True(cache.TryGet("and after another", default, null, out _));
+    }
+
+    [Fact]
+    public void AddWritten_OverAnEntryOfAnOlderGeneration_IsStoredAtOnce()
+    {
+        var cache = VerifiedCookieCache.Create(1)!;
+        WriteUnread(cache, 6);
+        var current = new object();
+
+        cache.AddWritten("newer".AsMemory(), default, "{}"u8, null, null, current);
+
+        Assert.True(cache.TryGet("newer", default, current, out _));
+    }
+
+    [Fact]
     public void Add_NotLoaded_IsNeitherStoredNorRemembered()
     {
         var cache = VerifiedCookieCache.Create(1)!;
@@ -377,6 +462,18 @@ public sealed class VerifiedCookieCacheTests
 
         Assert.Empty(failures);
         Assert.True(hits > 1000, $"{hits}");
+    }
+
+    /// <summary>Writes that many distinct values into the cache and reads none of them.</summary>
+    private static string[] WriteUnread(VerifiedCookieCache cache, int count)
+    {
+        var values = Enumerable.Range(0, count).Select(i => "unread" + i).ToArray();
+        foreach (var value in values)
+        {
+            cache.AddWritten(value.AsMemory(), default, "{}"u8, null, null, null);
+        }
+
+        return values;
     }
 
     private static SessionCookieReadResult Verified(string json, bool needsRenewal = false, SessionTimes? times = null)
