@@ -8,7 +8,7 @@
 # packages, the others seeded by the server). OTHERS=1 adds ASP.NET Core's AddSession() and
 # connect@2.11.0 (Node) as the earlier rounds had them.
 # Targets alternate round by round, each warmed up before it is measured. Reports requests/second, p99 latency, the
-# server process's CPU time per request (/proc) and its allocation and collections per request (the server's own
+# server process's CPU time per request (/proc) and its allocation, collections per request and GC pause share (the server's own
 # counters), with ratios against the references, and adds a section to bench/results/load.md (or the file RESULTS
 # names, for a run of some formats that the charts, drawn from load.md's newest section, should not take for the whole),
 # above the earlier ones.
@@ -120,8 +120,8 @@ run_wrk() { # url sessions-file seconds
 }
 to_us() { awk '{ v = $1; if (v ~ /us$/) print v + 0; else if (v ~ /ms$/) print (v + 0) * 1000; else print (v + 0) * 1e6 }'; }
 
-declare -A requests seconds ticks bytes gen0 gen1 gen2 p99s
-for t in "${targets[@]}"; do IFS='|' read -r name _ _ _ _ <<<"$t"; requests[$name]=0; seconds[$name]=0; ticks[$name]=0; bytes[$name]=0; gen0[$name]=0; gen1[$name]=0; gen2[$name]=0; p99s[$name]=""; done
+declare -A requests seconds ticks bytes gen0 gen1 gen2 pause p99s
+for t in "${targets[@]}"; do IFS='|' read -r name _ _ _ _ <<<"$t"; requests[$name]=0; seconds[$name]=0; ticks[$name]=0; bytes[$name]=0; gen0[$name]=0; gen1[$name]=0; gen2[$name]=0; pause[$name]=0; p99s[$name]=""; done
 
 # A first pass over every target, not measured: each server's code is compiled and tiered up before any round.
 for t in "${targets[@]}"; do
@@ -133,11 +133,11 @@ for round in $(seq 1 "$rounds"); do
   for t in "${targets[@]}"; do
     IFS='|' read -r name _ url file pid <<<"$t"
     run_wrk "$url" "$file" "$warmup" >/dev/null
-    read -r b0 g00 g10 g20 _ <<<"$(gc_counts "$url")"
+    read -r b0 g00 g10 g20 pause0 <<<"$(gc_counts "$url")"
     before=$(cpu_ticks "$pid")
     out=$(run_wrk "$url" "$file" "$duration")
     after=$(cpu_ticks "$pid")
-    read -r b1 g01 g11 g21 _ <<<"$(gc_counts "$url")"
+    read -r b1 g01 g11 g21 pause1 <<<"$(gc_counts "$url")"
     if grep -qE "Non-2xx|Socket errors" <<<"$out"; then echo "$name answered errors:" >&2; echo "$out" >&2; exit 1; fi
     n=$(sed -nE 's/^ *([0-9]+) requests in ([0-9.]+)s.*/\1/p' <<<"$out")
     s=$(sed -nE 's/^ *([0-9]+) requests in ([0-9.]+)s.*/\2/p' <<<"$out")
@@ -146,7 +146,7 @@ for round in $(seq 1 "$rounds"); do
     seconds[$name]=$(awk -v a="${seconds[$name]}" -v b="$s" 'BEGIN{print a + b}')
     ticks[$name]=$((ticks[$name] + after - before))
     bytes[$name]=$((bytes[$name] + b1 - b0)); gen0[$name]=$((gen0[$name] + g01 - g00))
-    gen1[$name]=$((gen1[$name] + g11 - g10)); gen2[$name]=$((gen2[$name] + g21 - g20))
+    gen1[$name]=$((gen1[$name] + g11 - g10)); gen2[$name]=$((gen2[$name] + g21 - g20)); pause[$name]=$((pause[$name] + pause1 - pause0))
     p99s[$name]="${p99s[$name]} $p99"
     printf 'round %d  %-32s %8d requests in %ss, %d CPU ticks, p99 %sµs\n' "$round" "$name" "$n" "$s" "$((after - before))" "$p99" >&2
   done
@@ -169,25 +169,26 @@ commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo
   echo "alternating; servers pinned to CPU $server_cpu, wrk to CPU 0 (bench/load/sessions.lua: every target the same script)."
   echo "Servers' GC: $gc_settings (the defaults of an ASP.NET Core app; the process sees the one core it is pinned to)."
   echo "Rates are over all rounds; p99 is the median of the rounds' p99s; CPU is the server process's user+system time"
-  echo "(/proc) per request; allocation and gen0/gen1/gen2 collections per request are the server's own counters, read"
-  echo "around each measured run. \"vs ref\" is against the target's reference: reads against bare (/plain/ro, the same"
+  echo "(/proc) per request; allocation, gen0/gen1/gen2 collections per request and the share of the run's time the GC"
+  echo "paused the server are its own counters, read around each measured run. \"vs ref\" is against the target's reference: reads against bare (/plain/ro, the same"
   echo "branching and answer without the session), writes against their format's headers endpoint (/plain/headers, the"
   echo "write's Set-Cookie, Cache-Control, Pragma and Vary as constants; \"headers + one HMAC\" adds one HMAC-SHA256 of the"
   echo "session's JSON with a reused key, the least a signed write does). One session: the same cookie every request;"
   echo "$many sessions: a cookie picked at random among that many distinct ones (more than the verified-value cache holds)."
   echo
-  echo "| target | requests/s | vs ref | p99 µs | CPU µs/request | vs ref | bytes/request | GCs per 1k requests (0/1/2) |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| target | requests/s | vs ref | p99 µs | CPU µs/request | vs ref | bytes/request | GCs per 1k requests (0/1/2) | GC pause |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   for t in "${targets[@]}"; do
     IFS='|' read -r name ref _ _ _ <<<"$t"
     r=${ref:-$name}
     awk -v name="$name" -v rps="$(rps_of "$name")" -v rrps="$(rps_of "$r")" -v cpu="$(cpu_of "$name")" -v rcpu="$(cpu_of "$r")" \
         -v p99="$(median <<<"${p99s[$name]}")" -v n="${requests[$name]}" -v b="${bytes[$name]}" \
-        -v g0="${gen0[$name]}" -v g1="${gen1[$name]}" -v g2="${gen2[$name]}" -v noref="$([ -z "$ref" ] && echo 1 || echo 0)" 'BEGIN{
+        -v g0="${gen0[$name]}" -v g1="${gen1[$name]}" -v g2="${gen2[$name]}" -v ms="${pause[$name]}" -v s="${seconds[$name]}" -v noref="$([ -z "$ref" ] && echo 1 || echo 0)" 'BEGIN{
           vs = noref ? "" : sprintf("%.2fx", rps / rrps); cvs = noref ? "" : sprintf("%.2fx", cpu / rcpu);
           alloc = b > 0 ? sprintf("%.0f", b / n) : "";
           gcs = b > 0 ? sprintf("%.2f / %.3f / %.3f", g0 * 1000 / n, g1 * 1000 / n, g2 * 1000 / n) : "";
-          printf "| %s | %.0f | %s | %.0f | %.1f | %s | %s | %s |\n", name, rps, vs, p99, cpu, cvs, alloc, gcs }'
+          paused = b > 0 ? sprintf("%.2f%%", ms / 10 / s) : "";
+          printf "| %s | %.0f | %s | %.0f | %.1f | %s | %s | %s | %s |\n", name, rps, vs, p99, cpu, cvs, alloc, gcs, paused }'
   done
 } | tee "$work/section.md"
 
