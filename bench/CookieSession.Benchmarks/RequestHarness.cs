@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 
 namespace CookieSession.Benchmarks;
 
@@ -15,27 +16,34 @@ internal sealed class RequestHarness
     private readonly StreamResponseBodyFeature _body = new(Stream.Null);
     private readonly IServiceProvider _services;
     private readonly RequestDelegate _pipeline;
-    private readonly string? _cookie;
+    private readonly bool _sendsBack;
+    private StringValues _cookie;
     private DefaultHttpContext _context;
 
-    public RequestHarness(RequestDelegate pipeline, IServiceProvider services, string? cookie)
+    /// <param name="sendsBack">
+    /// Whether each request sends what the response before it set, as a browser does: the <c>Set-Cookie</c> headers
+    /// themselves go back as the <c>Cookie</c> header (with no copy made), their attributes read as cookies of other
+    /// names, which the session never asks for.
+    /// </param>
+    public RequestHarness(RequestDelegate pipeline, IServiceProvider services, string? cookie, bool sendsBack = false)
     {
         _services = services;
         _pipeline = pipeline;
         _cookie = cookie;
+        _sendsBack = sendsBack;
         _context = NewContext();
     }
 
     public HttpContext Context => _context;
 
     /// <summary>Another harness over the same pipeline, services and cookie: its own request and response, the same middleware.</summary>
-    public RequestHarness Twin() => new(_pipeline, _services, _cookie);
+    public RequestHarness Twin() => new(_pipeline, _services, _cookie, _sendsBack);
 
     /// <summary>Runs one request through the pipeline, in a new context, and starts the response.</summary>
     public async Task RunAsync()
     {
         _request.Headers.Clear();
-        if (_cookie is not null)
+        if (!StringValues.IsNullOrEmpty(_cookie))
         {
             _request.Headers.Cookie = _cookie;
         }
@@ -44,6 +52,10 @@ internal sealed class RequestHarness
         _context = NewContext();
         await _pipeline(_context);
         await _response.StartAsync();
+        if (_sendsBack && _response.Headers.SetCookie is { Count: > 0 } set)
+        {
+            _cookie = set;
+        }
     }
 
     /// <summary>The Set-Cookie of the last response.</summary>

@@ -27,6 +27,8 @@ public class SessionBenchmarks
     private RequestHarness _noCookie = null!;
     private RequestHarness _readOnly = null!;
     private RequestHarness _readModifyWrite = null!;
+    private RequestHarness _readModifyWriteSentBack = null!;
+    private RequestHarness _expressReadModifyWriteSentBack = null!;
     private RequestHarness _tampered = null!;
     private RequestHarness _aspNetReadOnly = null!;
     private RequestHarness _aspNetUntouched = null!;
@@ -83,6 +85,7 @@ public class SessionBenchmarks
             session.Set("counter", session.Get<int>("counter") + 1);
             return Task.CompletedTask;
         }, cookie);
+        _readModifyWriteSentBack = ReadModifyWriteSentBack(_services);
         _tampered = CookieSession(static context =>
         {
             _ = context.GetCookieSession().Get<string>("name");
@@ -104,6 +107,7 @@ public class SessionBenchmarks
         // The other formats: the same session, written once by the format itself, then read or changed.
         _expressServices = Express(cacheSize: CookieSessionDefaults.VerifiedCookieCacheSize);
         (_expressReadOnly, _expressReadModifyWrite) = ReadAndReadModifyWrite(_expressServices);
+        _expressReadModifyWriteSentBack = ReadModifyWriteSentBack(_expressServices);
         _expressUncachedServices = Express(cacheSize: 0);
         _expressReadOnlyFirstSight = ReadAndReadModifyWrite(_expressUncachedServices).ReadOnly;
 
@@ -173,6 +177,8 @@ public class SessionBenchmarks
         // Check once that each harness does what its name says.
         Expect(_readOnly, setCookie: false);
         Expect(_readModifyWrite, setCookie: true);
+        Expect(_readModifyWriteSentBack, setCookie: true);
+        Expect(_expressReadModifyWriteSentBack, setCookie: true);
         Expect(_tampered, setCookie: false);
         Expect(_aspNetReadOnly, setCookie: false);
         Expect(_aspNetReadModifyWrite, setCookie: false);
@@ -254,6 +260,9 @@ public class SessionBenchmarks
     [Benchmark(Description = "read-modify-write")]
     public Task ReadModifyWrite() => _readModifyWrite.RunAsync();
 
+    [Benchmark(Description = "read-modify-write, cookie sent back")]
+    public Task ReadModifyWriteSentBack() => _readModifyWriteSentBack.RunAsync();
+
     [Benchmark(Description = "tampered cookie")]
     public Task Tampered() => _tampered.RunAsync();
 
@@ -265,6 +274,9 @@ public class SessionBenchmarks
 
     [Benchmark(Description = "Express cookie-session: read-modify-write")]
     public Task ExpressReadModifyWrite() => _expressReadModifyWrite.RunAsync();
+
+    [Benchmark(Description = "Express cookie-session: read-modify-write, cookie sent back")]
+    public Task ExpressReadModifyWriteSentBack() => _expressReadModifyWriteSentBack.RunAsync();
 
     [Benchmark(Description = "Protected: read only")]
     public Task ProtectedReadOnly() => _protectedReadOnly.RunAsync();
@@ -411,15 +423,39 @@ public class SessionBenchmarks
     /// <summary>Harnesses for a format: its cookie for the session is written once by the format itself.</summary>
     private static (RequestHarness ReadOnly, RequestHarness ReadModifyWrite) ReadAndReadModifyWrite(IServiceProvider services)
     {
-        RequestHarness Build(RequestDelegate handler, string? cookie)
-        {
-            var app = new ApplicationBuilder(services);
-            app.UseCookieSession();
-            app.Run(handler);
-            return new RequestHarness(app.Build(), services, cookie);
-        }
+        var cookie = SeedCookie(services);
+        return (
+            Session(services, static context =>
+            {
+                _ = context.GetCookieSession().Get<string>("name") ?? throw new InvalidOperationException("session not loaded");
+                return Task.CompletedTask;
+            }, cookie),
+            Session(services, static context =>
+            {
+                var session = context.GetCookieSession();
+                session.Set("counter", session.Get<int>("counter") + 1);
+                return Task.CompletedTask;
+            }, cookie));
+    }
 
-        var seed = Build(static context =>
+    /// <summary>
+    /// A read-modify-write whose every request sends the cookie the last one set, as a browser does: each write a new
+    /// value, which the next request finds in the cache as written. The read-modify-write above sends the seeded cookie
+    /// every time, so its writes are all the same value.
+    /// </summary>
+    private static RequestHarness ReadModifyWriteSentBack(IServiceProvider services)
+        => Session(services, static context =>
+        {
+            var session = context.GetCookieSession();
+            _ = session.Get<string>("name") ?? throw new InvalidOperationException("session not loaded");
+            session.Set("counter", session.Get<int>("counter") + 1);
+            return Task.CompletedTask;
+        }, SeedCookie(services), sendsBack: true);
+
+    /// <summary>The benchmarks' session, written once by the format itself: the Cookie header that sends it.</summary>
+    private static string SeedCookie(IServiceProvider services)
+    {
+        var seed = Session(services, static context =>
         {
             var session = context.GetCookieSession();
             foreach (var (key, value) in System.Text.Json.Nodes.JsonNode.Parse(SessionPayload.Json)!.AsObject())
@@ -430,19 +466,15 @@ public class SessionBenchmarks
             return Task.CompletedTask;
         }, null);
         seed.RunAsync().GetAwaiter().GetResult();
-        var cookie = string.Join("; ", seed.Context.Response.Headers.SetCookie.Select(h => h!.Split(';')[0]));
-        return (
-            Build(static context =>
-            {
-                _ = context.GetCookieSession().Get<string>("name") ?? throw new InvalidOperationException("session not loaded");
-                return Task.CompletedTask;
-            }, cookie),
-            Build(static context =>
-            {
-                var session = context.GetCookieSession();
-                session.Set("counter", session.Get<int>("counter") + 1);
-                return Task.CompletedTask;
-            }, cookie));
+        return string.Join("; ", seed.Context.Response.Headers.SetCookie.Select(h => h!.Split(';')[0]));
+    }
+
+    private static RequestHarness Session(IServiceProvider services, RequestDelegate handler, string? cookie, bool sendsBack = false)
+    {
+        var app = new ApplicationBuilder(services);
+        app.UseCookieSession();
+        app.Run(handler);
+        return new RequestHarness(app.Build(), services, cookie, sendsBack);
     }
 
     private RequestHarness AspNetSession(RequestDelegate handler, string? cookie)

@@ -93,18 +93,20 @@ internal sealed class VerifiedCookieCache
             return false;
         }
 
-        if (!entry.Checked)
+        if (!Volatile.Read(ref entry.Checked))
         {
             // A written value's JSON is read for its keys the first time it comes back, not when it is written: most
-            // written values are replaced before a request sends them again.
+            // written values are replaced before a request sends them again. Marked in place, not copied: requests
+            // racing here each find the same and write the same.
             if (!RawJsonObject.TryValidate(entry.Json, out var needsTree, out var index))
             {
                 result = default;
                 return false;
             }
 
-            entry = entry with { NeedsTree = needsTree, Index = index, Checked = true };
-            Volatile.Write(ref _slots[slot], entry);
+            entry.NeedsTree = needsTree;
+            entry.Index = index;
+            Volatile.Write(ref entry.Checked, true);
         }
 
         result = SessionCookieReadResult.Cached(entry.Json, entry.NeedsRenewal, entry.Times, entry.NeedsTree, entry.Index, entry.Expires);
@@ -177,7 +179,7 @@ internal sealed class VerifiedCookieCache
             return;
         }
 
-        if (!current || resident!.Checked)
+        if (!current || Volatile.Read(ref resident!.Checked))
         {
             _unreadEvictions[slot] = 0;
         }
@@ -242,6 +244,27 @@ internal sealed class VerifiedCookieCache
         return hash.ToHashCode();
     }
 
-    // Checked: whether Json was validated and its keys found (a written value's are, on its first hit).
-    private sealed record Entry(ReadOnlyMemory<char> First, ReadOnlyMemory<char> Second, byte[] Json, bool NeedsRenewal, SessionTimes? Times, DateTimeOffset? Expires, bool NeedsTree, int[]? Index, object? Generation, bool Checked);
+    private sealed class Entry(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, DateTimeOffset? expires, bool needsTree, int[]? index, object? generation, bool isChecked)
+    {
+        // Where the JSON's keys lie and whether only a tree reads it: set before Checked, which publishes them.
+        public int[]? Index = index;
+        public bool NeedsTree = needsTree;
+
+        // Whether Json was validated and its keys found: a verified value's were, a written value's are on its first hit.
+        public bool Checked = isChecked;
+
+        public ReadOnlyMemory<char> First { get; } = first;
+
+        public ReadOnlyMemory<char> Second { get; } = second;
+
+        public byte[] Json { get; } = json;
+
+        public bool NeedsRenewal { get; } = needsRenewal;
+
+        public SessionTimes? Times { get; } = times;
+
+        public DateTimeOffset? Expires { get; } = expires;
+
+        public object? Generation { get; } = generation;
+    }
 }

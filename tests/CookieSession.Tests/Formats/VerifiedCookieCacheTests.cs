@@ -307,6 +307,20 @@ public sealed class VerifiedCookieCacheTests
     }
 
     [Fact]
+    public void TryGet_WrittenValue_ItsKeysAreFoundOnceAndSharedByLaterHits()
+    {
+        var cache = VerifiedCookieCache.Create(1)!;
+        cache.AddWritten("written".AsMemory(), default, "{\"a\":1,\"b\":2}"u8, null, null, null);
+
+        Assert.True(cache.TryGet("written", default, null, out var first));
+        Assert.True(cache.TryGet("written", default, null, out var second));
+
+        Assert.NotNull(first.Index);
+        Assert.Same(first.Index, second.Index);
+        Assert.Same(first.JsonArray, second.JsonArray);
+    }
+
+    [Fact]
     public void AddWritten_TheValueItsSlotHolds_KeepsTheEntryThatIsThere()
     {
         var cache = VerifiedCookieCache.Create(1)!;
