@@ -406,6 +406,72 @@ public sealed class VerifiedCookieCacheTests
     }
 
     [Fact]
+    public void AddWritten_TheValueItsSlotHoldsNeedingRenewal_IsStoredAsNotNeedingIt()
+    {
+        // Verified under a key since retired, then written again under the current one: the renewal is done.
+        var cache = VerifiedCookieCache.Create(1)!;
+        cache.Add("value", default, Verified("{}", needsRenewal: true, s_times), null);
+
+        cache.AddWritten("value".AsMemory(), default, "{}"u8, s_times, null, null);
+
+        Assert.True(cache.TryGet("value", default, null, out var hit));
+        Assert.False(hit.NeedsRenewal);
+    }
+
+    [Fact]
+    public void AddWritten_TheValueItsSlotHoldsWithOtherTimes_IsStored()
+    {
+        var cache = VerifiedCookieCache.Create(1)!;
+        cache.AddWritten("written".AsMemory(), default, "{}"u8, s_times, null, null);
+        var later = s_times with { IssuedAt = s_times.IssuedAt.AddHours(1) };
+
+        cache.AddWritten("written".AsMemory(), default, "{}"u8, later, null, null);
+
+        Assert.True(cache.TryGet("written", default, null, out var hit));
+        Assert.Equal(later, hit.Times);
+    }
+
+    [Fact]
+    public void AddWritten_TheValueItsSlotHoldsUnderAnOlderGeneration_IsStoredUnderTheNewOne()
+    {
+        var cache = VerifiedCookieCache.Create(1)!;
+        var older = new object();
+        var newer = new object();
+        cache.AddWritten("written".AsMemory(), default, "{}"u8, null, null, older);
+
+        cache.AddWritten("written".AsMemory(), default, "{}"u8, null, null, newer);
+
+        Assert.True(cache.TryGet("written", default, newer, out _));
+        Assert.False(cache.TryGet("written", default, older, out _));
+    }
+
+    [Fact]
+    public void AddWritten_TheUnreadValueItsSlotHolds_CountsNoUnreadEviction()
+    {
+        // A session written unchanged over its own value, still unread: the slot goes on taking the values after it.
+        var cache = VerifiedCookieCache.Create(1)!;
+        var unread = WriteUnread(cache, 2);
+        cache.AddWritten(unread[1].AsMemory(), default, "{}"u8, null, null, null);
+        cache.AddWritten(unread[1].AsMemory(), default, "{}"u8, null, null, null);
+
+        cache.AddWritten("next".AsMemory(), default, "{}"u8, null, null, null);
+
+        Assert.True(cache.TryGet("next", default, null, out _));
+    }
+
+    [Fact]
+    public void AddWritten_AfterTheSlotsWrittenValueIsRead_ToleratesUnreadEvictionsAfresh()
+    {
+        var cache = VerifiedCookieCache.Create(1)!;
+        var unread = WriteUnread(cache, 6);
+        Assert.True(cache.TryGet(unread[2], default, null, out _));
+
+        var after = WriteUnread(cache, 3, "after");
+
+        Assert.True(cache.TryGet(after[2], default, null, out _));
+    }
+
+    [Fact]
     public void Add_NotLoaded_IsNeitherStoredNorRemembered()
     {
         var cache = VerifiedCookieCache.Create(1)!;
@@ -433,7 +499,7 @@ public sealed class VerifiedCookieCacheTests
     {
         // Two slots for eight values, two generations, four threads adding (verified and written) and reading without
         // locks: whatever the interleaving, a hit gives the JSON stored for exactly that value under exactly that
-        // generation, never another value's, never one of the other generation.
+        // generation, never another value's, never one of the other generation, and where that JSON's keys lie.
         var cache = VerifiedCookieCache.Create(2)!;
         object[] generations = [new object(), new object()];
         var values = Enumerable.Range(0, 8).Select(i => "value" + i + new string('x', i)).ToArray();
@@ -464,6 +530,13 @@ public sealed class VerifiedCookieCacheTests
                             {
                                 failures.Enqueue($"{values[value]} under generation {generation} gave {json}");
                             }
+
+                            // A written value's keys are found on its first hit, in place: a hit never sees them half set.
+                            CookieSession.Json.RawJsonObject.TryValidate(hit.Json, out var needsTree, out var index);
+                            if (hit.NeedsTree != needsTree || (hit.Index is null) != (index is null) || !hit.Index.AsSpan().SequenceEqual(index))
+                            {
+                                failures.Enqueue($"{values[value]} under generation {generation} gave keys not its JSON's");
+                            }
                         }
 
                         break;
@@ -479,9 +552,9 @@ public sealed class VerifiedCookieCacheTests
     }
 
     /// <summary>Writes that many distinct values into the cache and reads none of them.</summary>
-    private static string[] WriteUnread(VerifiedCookieCache cache, int count)
+    private static string[] WriteUnread(VerifiedCookieCache cache, int count, string prefix = "unread")
     {
-        var values = Enumerable.Range(0, count).Select(i => "unread" + i).ToArray();
+        var values = Enumerable.Range(0, count).Select(i => prefix + i).ToArray();
         foreach (var value in values)
         {
             cache.AddWritten(value.AsMemory(), default, "{}"u8, null, null, null);
