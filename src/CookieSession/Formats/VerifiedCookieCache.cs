@@ -160,7 +160,7 @@ internal sealed class VerifiedCookieCache
     /// written values the slot held die unread: each was an allocation that lived long enough to be promoted, and
     /// evicted what might have been read. So once <see cref="UnreadEvictionsTolerated"/> written values in a row found
     /// the slot's written value unread, only one in <see cref="WrittenKeptOneIn"/> takes it, until a value is found
-    /// there read (or a verified one, or none) again.
+    /// there read (or a verified one, one of an older generation, or none) again.
     /// </remarks>
     public void AddWritten(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, SessionTimes? times, DateTimeOffset? expires, object? generation)
     {
@@ -173,9 +173,10 @@ internal sealed class VerifiedCookieCache
         var resident = Volatile.Read(ref _slots[slot]);
         var current = resident is not null && ReferenceEquals(resident.Generation, generation);
         if (current && !resident!.NeedsRenewal && resident.Expires == expires && Nullable.Equals(resident.Times, times)
-            && resident.First.Span.SequenceEqual(first.Span) && resident.Second.Span.SequenceEqual(second.Span))
+            && (ConstantTime.Equals(MemoryMarshal.AsBytes(resident.First.Span), MemoryMarshal.AsBytes(first.Span))
+                & ConstantTime.Equals(MemoryMarshal.AsBytes(resident.Second.Span), MemoryMarshal.AsBytes(second.Span))))
         {
-            // Our own value, already there: nothing secret to compare in constant time.
+            // Compared in constant time, as a lookup compares: the resident may be another browser's value.
             return;
         }
 
