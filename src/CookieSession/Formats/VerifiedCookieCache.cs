@@ -12,8 +12,10 @@ namespace CookieSession.Formats;
 /// <remarks>
 /// <para>
 /// Nobody can probe it: a value is found by a hash seeded at random per process (<see cref="HashCode"/>) and
-/// accepted only if it equals the stored value whole, compared in constant time. Only values that verified, or
-/// that this process wrote, are ever stored. A miss costs what a request costs without the cache.
+/// accepted only if it equals the stored value whole, compared in constant time. The hashes are compared first, so
+/// that a miss mostly reads nothing of the stored value; a hash seeded per process says nothing of a value's bytes.
+/// Only values that verified, or that this process wrote, are ever stored. A miss costs what a request costs
+/// without the cache.
 /// </para>
 /// <para>
 /// Bounded: a fixed number of slots (a newer value takes an older one's slot, never more), and no entry over
@@ -83,6 +85,7 @@ internal sealed class VerifiedCookieCache
         var slot = hash & _mask;
         var entry = Volatile.Read(ref _slots[slot]);
         if (entry is null
+            || entry.Hash != hash
             || entry.First.Length != first.Length
             || entry.Second.Length != second.Length
             || !ReferenceEquals(entry.Generation, generation)
@@ -144,7 +147,7 @@ internal sealed class VerifiedCookieCache
 
         // The value is a piece of the request's Cookie header: copied, so that the entry keeps only itself.
         var key = string.Concat(first, second);
-        Store(slot, key.AsMemory(0, first.Length), key.AsMemory(first.Length), verified.JsonArray!, verified.NeedsRenewal, verified.Times, verified.Expires, verified.NeedsTree, verified.Index, generation, isChecked: true);
+        Store(hash, key.AsMemory(0, first.Length), key.AsMemory(first.Length), verified.JsonArray!, verified.NeedsRenewal, verified.Times, verified.Expires, verified.NeedsTree, verified.Index, generation, isChecked: true);
         return true;
     }
 
@@ -169,10 +172,11 @@ internal sealed class VerifiedCookieCache
             return;
         }
 
-        var slot = Hash(first.Span, second.Span) & _mask;
+        var hash = Hash(first.Span, second.Span);
+        var slot = hash & _mask;
         var resident = Volatile.Read(ref _slots[slot]);
         var current = resident is not null && ReferenceEquals(resident.Generation, generation);
-        if (current && !resident!.NeedsRenewal && resident.Expires == expires && Nullable.Equals(resident.Times, times)
+        if (current && resident!.Hash == hash && !resident.NeedsRenewal && resident.Expires == expires && Nullable.Equals(resident.Times, times)
             && (ConstantTime.Equals(MemoryMarshal.AsBytes(resident.First.Span), MemoryMarshal.AsBytes(first.Span))
                 & ConstantTime.Equals(MemoryMarshal.AsBytes(resident.Second.Span), MemoryMarshal.AsBytes(second.Span))))
         {
@@ -189,7 +193,7 @@ internal sealed class VerifiedCookieCache
             return;
         }
 
-        Store(slot, first, second, json.ToArray(), needsRenewal: false, times, expires, needsTree: false, index: null, generation, isChecked: false);
+        Store(hash, first, second, json.ToArray(), needsRenewal: false, times, expires, needsTree: false, index: null, generation, isChecked: false);
     }
 
     /// <summary>Whether a written value takes a slot whose written value is unread, counting the eviction.</summary>
@@ -216,12 +220,12 @@ internal sealed class VerifiedCookieCache
     private static bool Fits(int chars, int jsonBytes) => (2 * chars) + jsonBytes <= MaxEntrySize;
 
     /// <summary>Stores an entry; <paramref name="json"/> is immutable from now on, shared with every hit.</summary>
-    private void Store(int slot, ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, DateTimeOffset? expires, bool needsTree, int[]? index, object? generation, bool isChecked)
+    private void Store(int hash, ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, DateTimeOffset? expires, bool needsTree, int[]? index, object? generation, bool isChecked)
     {
         // Where each key lies comes with the value (found while validating): every request that sends the value again
         // finds its keys without reading the JSON. None for a JSON the tree reads.
-        var entry = new Entry(first, second, json, needsRenewal, times, expires, needsTree, index, generation, isChecked);
-        Volatile.Write(ref _slots[slot], entry);
+        var entry = new Entry(hash, first, second, json, needsRenewal, times, expires, needsTree, index, generation, isChecked);
+        Volatile.Write(ref _slots[hash & _mask], entry);
     }
 
     /// <summary>
@@ -245,7 +249,7 @@ internal sealed class VerifiedCookieCache
         return hash.ToHashCode();
     }
 
-    private sealed class Entry(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, DateTimeOffset? expires, bool needsTree, int[]? index, object? generation, bool isChecked)
+    private sealed class Entry(int hash, ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, DateTimeOffset? expires, bool needsTree, int[]? index, object? generation, bool isChecked)
     {
         // Where the JSON's keys lie and whether only a tree reads it: set before Checked, which publishes them.
         public int[]? Index = index;
@@ -253,6 +257,8 @@ internal sealed class VerifiedCookieCache
 
         // Whether Json was validated and its keys found: a verified value's were, a written value's are on its first hit.
         public bool Checked = isChecked;
+
+        public int Hash { get; } = hash;
 
         public ReadOnlyMemory<char> First { get; } = first;
 
