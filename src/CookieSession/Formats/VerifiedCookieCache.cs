@@ -22,8 +22,8 @@ namespace CookieSession.Formats;
 /// <see cref="MaxEntrySize"/> bytes. A verified value takes a slot that another value holds only the second time it
 /// is verified (the slot remembers the first time by its hash), so that values seen once, as on a site with more
 /// visitors than slots, neither evict what is sent again nor allocate an entry that dies unused; a value this
-/// process wrote is stored at once, unless its slot keeps losing written values nobody read (see
-/// <see cref="AddWritten"/>). What can change after a value was stored is checked on every hit by the
+/// process wrote is stored at once, unless its slot holds another written value, unread and younger than two seconds
+/// (see <see cref="AddWritten(ReadOnlyMemory{char}, ReadOnlyMemory{char}, ReadOnlySpan{byte}, SessionTimes?, DateTimeOffset?, object?)"/>). What can change after a value was stored is checked on every hit by the
 /// codec (<see cref="ISessionCodec.Recheck"/>: lifetimes, expiries) or through <c>generation</c> (a Data Protection key
 /// ring that was reloaded, so that key rotation and revocation apply; secrets or passwords that a configuration reload
 /// replaced), and the validation hook runs as on a miss.
@@ -37,22 +37,16 @@ internal sealed class VerifiedCookieCache
     /// <summary>How many characters at the end of each part choose the slot: 96 bits or more of a MAC or tag.</summary>
     private const int HashedTail = 16;
 
-    /// <summary>How many written values in a row may evict a written value nobody read before the slot keeps only some.</summary>
-    private const int UnreadEvictionsTolerated = 2;
-
-    /// <summary>Past <see cref="UnreadEvictionsTolerated"/>, one written value in this many takes the slot.</summary>
-    private const int WrittenKeptOneIn = 8;
+    /// <summary>
+    /// How long a written value nobody has read keeps its slot against other written values, in milliseconds: time for
+    /// the browser's next request to bring it back.
+    /// </summary>
+    private const long UnreadHoldMilliseconds = 2000;
 
     private readonly Entry?[] _slots;
 
     /// <summary>For each slot, the hash of the last verified value it turned away; 0 for none.</summary>
     private readonly int[] _turnedAway;
-
-    /// <summary>
-    /// For each slot, how many written values in a row found it holding a written value still unread; updated without
-    /// locks, as a hint (a race only keeps or drops one more value).
-    /// </summary>
-    private readonly byte[] _unreadEvictions;
     private readonly int _mask;
 
     private VerifiedCookieCache(int capacity)
@@ -60,7 +54,6 @@ internal sealed class VerifiedCookieCache
         var size = (int)Math.Min(1u << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity));
         _slots = new Entry?[size];
         _turnedAway = new int[size];
-        _unreadEvictions = new byte[size];
         _mask = size - 1;
     }
 
@@ -147,7 +140,7 @@ internal sealed class VerifiedCookieCache
 
         // The value is a piece of the request's Cookie header: copied, so that the entry keeps only itself.
         var key = string.Concat(first, second);
-        Store(hash, key.AsMemory(0, first.Length), key.AsMemory(first.Length), verified.JsonArray!, verified.NeedsRenewal, verified.Times, verified.Expires, verified.NeedsTree, verified.Index, generation, isChecked: true);
+        Store(hash, key.AsMemory(0, first.Length), key.AsMemory(first.Length), verified.JsonArray!, verified.NeedsRenewal, verified.Times, verified.Expires, verified.NeedsTree, verified.Index, generation, isChecked: true, writtenAt: 0);
         return true;
     }
 
@@ -158,14 +151,21 @@ internal sealed class VerifiedCookieCache
     /// <c>Set-Cookie</c> header that carried it. <paramref name="expires"/> is the value's expiry as <see cref="SessionCookieReadResult.Expires"/> says it.
     /// </summary>
     /// <remarks>
-    /// A value the slot already holds is not stored again (a session written unchanged, as a renewal may). Where the
-    /// browsers' next requests come later than other writes reach the slot (a busy site, more sessions than slots), the
-    /// written values the slot held die unread: each was an allocation that lived long enough to be promoted, and
-    /// evicted what might have been read. So once <see cref="UnreadEvictionsTolerated"/> written values in a row found
-    /// the slot's written value unread, only one in <see cref="WrittenKeptOneIn"/> takes it, until a value is found
-    /// there read (or a verified one, one of an older generation, or none) again.
+    /// A value the slot already holds is not stored again (a session written unchanged, as a renewal may). Nor does a
+    /// written value take the slot of another written value that nobody has read yet and that was written less than
+    /// <see cref="UnreadHoldMilliseconds"/> before: that one's browser may be about to send it. Where writes reach a
+    /// slot faster than browsers come back (a busy site, more sessions than slots), storing every value would only
+    /// allocate entries that die unread after living long enough to be promoted; this way a slot takes at most one
+    /// such value every two seconds, each given the time to be read, and a quiet site keeps every value it writes.
     /// </remarks>
     public void AddWritten(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, SessionTimes? times, DateTimeOffset? expires, object? generation)
+        => AddWritten(first, second, json, times, expires, generation, Environment.TickCount64);
+
+    /// <summary>
+    /// As <see cref="AddWritten(ReadOnlyMemory{char}, ReadOnlyMemory{char}, ReadOnlySpan{byte}, SessionTimes?, DateTimeOffset?, object?)"/>,
+    /// at <paramref name="now"/> on <see cref="Environment.TickCount64"/>'s clock.
+    /// </summary>
+    internal void AddWritten(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, SessionTimes? times, DateTimeOffset? expires, object? generation, long now)
     {
         if (!Fits(first.Length + second.Length, json.Length))
         {
@@ -175,56 +175,31 @@ internal sealed class VerifiedCookieCache
         var hash = Hash(first.Span, second.Span);
         var slot = hash & _mask;
         var resident = Volatile.Read(ref _slots[slot]);
-        var current = resident is not null && ReferenceEquals(resident.Generation, generation);
-        if (current && resident!.Hash == hash && !resident.NeedsRenewal && resident.Expires == expires && Nullable.Equals(resident.Times, times)
-            && (ConstantTime.Equals(MemoryMarshal.AsBytes(resident.First.Span), MemoryMarshal.AsBytes(first.Span))
-                & ConstantTime.Equals(MemoryMarshal.AsBytes(resident.Second.Span), MemoryMarshal.AsBytes(second.Span))))
+        if (resident is not null && ReferenceEquals(resident.Generation, generation))
         {
             // Compared in constant time, as a lookup compares: the resident may be another browser's value.
-            return;
+            var same = resident.Hash == hash
+                && (ConstantTime.Equals(MemoryMarshal.AsBytes(resident.First.Span), MemoryMarshal.AsBytes(first.Span))
+                    & ConstantTime.Equals(MemoryMarshal.AsBytes(resident.Second.Span), MemoryMarshal.AsBytes(second.Span)));
+            if (same ? !resident.NeedsRenewal && resident.Expires == expires && Nullable.Equals(resident.Times, times)
+                : !Volatile.Read(ref resident.Checked) && now - resident.WrittenAt < UnreadHoldMilliseconds)
+            {
+                return;
+            }
         }
 
-        if (!current || Volatile.Read(ref resident!.Checked))
-        {
-            _unreadEvictions[slot] = 0;
-        }
-        else if (!TakesUnreadSlot(slot))
-        {
-            return;
-        }
-
-        Store(hash, first, second, json.ToArray(), needsRenewal: false, times, expires, needsTree: false, index: null, generation, isChecked: false);
-    }
-
-    /// <summary>Whether a written value takes a slot whose written value is unread, counting the eviction.</summary>
-    private bool TakesUnreadSlot(int slot)
-    {
-        var inARow = _unreadEvictions[slot] + 1;
-        if (inARow <= UnreadEvictionsTolerated)
-        {
-            _unreadEvictions[slot] = (byte)inARow;
-            return true;
-        }
-
-        if (inARow >= UnreadEvictionsTolerated + WrittenKeptOneIn)
-        {
-            _unreadEvictions[slot] = UnreadEvictionsTolerated;
-            return true;
-        }
-
-        _unreadEvictions[slot] = (byte)inARow;
-        return false;
+        Store(hash, first, second, json.ToArray(), needsRenewal: false, times, expires, needsTree: false, index: null, generation, isChecked: false, writtenAt: now);
     }
 
     /// <summary>Whether a value of this many characters and its JSON stay within <see cref="MaxEntrySize"/>.</summary>
     private static bool Fits(int chars, int jsonBytes) => (2 * chars) + jsonBytes <= MaxEntrySize;
 
     /// <summary>Stores an entry; <paramref name="json"/> is immutable from now on, shared with every hit.</summary>
-    private void Store(int hash, ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, DateTimeOffset? expires, bool needsTree, int[]? index, object? generation, bool isChecked)
+    private void Store(int hash, ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, DateTimeOffset? expires, bool needsTree, int[]? index, object? generation, bool isChecked, long writtenAt)
     {
         // Where each key lies comes with the value (found while validating): every request that sends the value again
         // finds its keys without reading the JSON. None for a JSON the tree reads.
-        var entry = new Entry(hash, first, second, json, needsRenewal, times, expires, needsTree, index, generation, isChecked);
+        var entry = new Entry(hash, first, second, json, needsRenewal, times, expires, needsTree, index, generation, isChecked, writtenAt);
         Volatile.Write(ref _slots[hash & _mask], entry);
     }
 
@@ -249,7 +224,7 @@ internal sealed class VerifiedCookieCache
         return hash.ToHashCode();
     }
 
-    private sealed class Entry(int hash, ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, DateTimeOffset? expires, bool needsTree, int[]? index, object? generation, bool isChecked)
+    private sealed class Entry(int hash, ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, DateTimeOffset? expires, bool needsTree, int[]? index, object? generation, bool isChecked, long writtenAt)
     {
         // Where the JSON's keys lie and whether only a tree reads it: set before Checked, which publishes them.
         public int[]? Index = index;
@@ -273,5 +248,8 @@ internal sealed class VerifiedCookieCache
         public DateTimeOffset? Expires { get; } = expires;
 
         public object? Generation { get; } = generation;
+
+        /// <summary>When this process wrote the value, on <see cref="Environment.TickCount64"/>'s clock; 0 for a verified one.</summary>
+        public long WrittenAt { get; } = writtenAt;
     }
 }
