@@ -155,8 +155,9 @@ internal sealed class VerifiedCookieCache
     /// written value take the slot of another written value that nobody has read yet and that was written less than
     /// <see cref="UnreadHoldMilliseconds"/> before: that one's browser may be about to send it. Where writes reach a
     /// slot faster than browsers come back (a busy site, more sessions than slots), storing every value would only
-    /// allocate entries that die unread after living long enough to be promoted; this way a slot takes at most one
-    /// such value every two seconds, each given the time to be read, and a quiet site keeps every value it writes.
+    /// allocate entries that die unread after living long enough to be promoted; this way a slot takes about one
+    /// such value every two seconds (a hint, not a lock: racing writers may both store), each given the time to be
+    /// read, and a quiet site keeps nearly every value it writes.
     /// </remarks>
     public void AddWritten(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, SessionTimes? times, DateTimeOffset? expires, object? generation)
         => AddWritten(first, second, json, times, expires, generation, Environment.TickCount64);

@@ -398,6 +398,19 @@ public sealed class VerifiedCookieCacheTests
     }
 
     [Fact]
+    public void Add_VerifiedValueSeenTwice_TakesTheSlotOfAnUnreadWrittenValueUnderTwoSecondsOld()
+    {
+        // The hold keeps out other written values only: a cookie browsers keep sending is stored as before.
+        var cache = VerifiedCookieCache.Create(1)!;
+        cache.AddWritten("written".AsMemory(), default, "{}"u8, null, null, null, now: Environment.TickCount64);
+        cache.Add("verified", default, Verified("{}"), null);
+
+        Assert.True(cache.Add("verified", default, Verified("{}"), null));
+
+        Assert.True(cache.TryGet("verified", default, null, out _));
+    }
+
+    [Fact]
     public void AddWritten_TheUnreadValueItsSlotHoldsWrittenAgain_DoesNotRestartItsHold()
     {
         var cache = VerifiedCookieCache.Create(1)!;
