@@ -23,10 +23,11 @@ namespace CookieSession.Formats;
 /// is verified (the slot remembers the first time by its hash), so that values seen once, as on a site with more
 /// visitors than slots, neither evict what is sent again nor allocate an entry that dies unused; a value this
 /// process wrote is stored at once, unless its slot holds another written value, unread and younger than two seconds
-/// (see <see cref="AddWritten(ReadOnlyMemory{char}, ReadOnlyMemory{char}, ReadOnlySpan{byte}, SessionTimes?, DateTimeOffset?, object?)"/>). What can change after a value was stored is checked on every hit by the
-/// codec (<see cref="ISessionCodec.Recheck"/>: lifetimes, expiries) or through <c>generation</c> (a Data Protection key
-/// ring that was reloaded, so that key rotation and revocation apply; secrets or passwords that a configuration reload
-/// replaced), and the validation hook runs as on a miss.
+/// (see <see cref="AddWritten(ReadOnlyMemory{char}, ReadOnlyMemory{char}, ReadOnlySpan{byte}, SessionTimes?, DateTimeOffset?, object?)"/>).
+/// What can change after a value was stored is checked on every hit by the codec (<see cref="ISessionCodec.Recheck"/>:
+/// lifetimes, expiries) or through <c>generation</c> (a Data Protection key ring that was reloaded, so that key
+/// rotation and revocation apply; secrets or passwords that a configuration reload replaced), and the validation hook
+/// runs as on a miss.
 /// </para>
 /// </remarks>
 internal sealed class VerifiedCookieCache
