@@ -16,6 +16,7 @@ internal sealed class RequestHarness
     private readonly StreamResponseBodyFeature _body = new(Stream.Null);
     private readonly IServiceProvider _services;
     private readonly RequestDelegate _pipeline;
+    private readonly string? _seed;
     private readonly bool _sendsBack;
     private StringValues _cookie;
     private DefaultHttpContext _context;
@@ -29,6 +30,7 @@ internal sealed class RequestHarness
     {
         _services = services;
         _pipeline = pipeline;
+        _seed = cookie;
         _cookie = cookie;
         _sendsBack = sendsBack;
         _context = NewContext();
@@ -36,8 +38,11 @@ internal sealed class RequestHarness
 
     public HttpContext Context => _context;
 
-    /// <summary>Another harness over the same pipeline, services and cookie: its own request and response, the same middleware.</summary>
-    public RequestHarness Twin() => new(_pipeline, _services, _cookie, _sendsBack);
+    /// <summary>
+    /// Another harness over the same pipeline, services and first cookie: its own request and response, the same
+    /// middleware. From the first cookie, not the last one sent back, which may be several headers.
+    /// </summary>
+    public RequestHarness Twin() => new(_pipeline, _services, _seed, _sendsBack);
 
     /// <summary>Runs one request through the pipeline, in a new context, and starts the response.</summary>
     public async Task RunAsync()
