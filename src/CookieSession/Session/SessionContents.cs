@@ -34,9 +34,10 @@ internal sealed class SessionContents
     private bool _exposed;
     private int[]? _index;
 
-    // Every request allocates one of these, so what a nullable or a pair would pad is kept flat: 16 bytes a request.
-    private DateTimeOffset _createdAt;
-    private DateTimeOffset _issuedAt;
+    // Every request allocates one of these, so what a nullable or a pair would pad is kept flat, and the times as UTC
+    // ticks (a DateTimeOffset pads to 16 bytes): every time here is a Unix timestamp's or the clock's UtcNow.
+    private long _createdAtTicks;
+    private long _issuedAtTicks;
     private bool _hasTimes;
     private string? _writtenFirst;
     private int _writtenCount;
@@ -47,11 +48,12 @@ internal sealed class SessionContents
     /// <summary>The times the cookie carried; <see langword="null"/> for a new session or a format that carries none.</summary>
     public SessionTimes? Times
     {
-        get => _hasTimes ? new SessionTimes(_createdAt, _issuedAt) : null;
+        get => _hasTimes ? new SessionTimes(new DateTimeOffset(_createdAtTicks, TimeSpan.Zero), new DateTimeOffset(_issuedAtTicks, TimeSpan.Zero)) : null;
         private set
         {
             _hasTimes = value.HasValue;
-            (_createdAt, _issuedAt) = value ?? default;
+            var times = value ?? default;
+            (_createdAtTicks, _issuedAtTicks) = (times.CreatedAt.UtcTicks, times.IssuedAt.UtcTicks);
         }
     }
 
