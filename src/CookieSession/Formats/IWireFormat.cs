@@ -19,9 +19,13 @@ internal interface IWireFormat
     /// <summary>
     /// Seals and appends the session's JSON (UTF-8, as <c>JSON.stringify</c> writes it) and its times, with these
     /// cookie options. Throws <see cref="CookieSessionTooLargeException"/> when it cannot be written whole.
+    /// <paramref name="replacing"/>: the request's <see cref="SessionCookieReadResult.FirstReadOfWritten"/>, if any.
     /// </summary>
-    void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options);
+    void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options, object? replacing = null);
 
-    /// <summary>Appends what deletes every cookie of the session: the same names, path and domain, expired in 1970.</summary>
-    void Delete(HttpResponse response, CookieOptions options);
+    /// <summary>
+    /// Appends what deletes every cookie of the session: the same names, path and domain, expired in 1970.
+    /// <paramref name="replacing"/>: the request's <see cref="SessionCookieReadResult.FirstReadOfWritten"/>, if any.
+    /// </summary>
+    void Delete(HttpResponse response, CookieOptions options, object? replacing = null);
 }

@@ -90,6 +90,7 @@ internal sealed class VerifiedCookieCache
             return false;
         }
 
+        Entry? firstRead = null;
         if (!Volatile.Read(ref entry.Checked))
         {
             // A written value's JSON is read for its keys the first time it comes back, not when it is written: most
@@ -104,10 +105,35 @@ internal sealed class VerifiedCookieCache
             entry.NeedsTree = needsTree;
             entry.Index = index;
             Volatile.Write(ref entry.Checked, true);
+            firstRead = entry;
         }
 
-        result = SessionCookieReadResult.Cached(entry.Json, entry.NeedsRenewal, entry.Times, entry.NeedsTree, entry.Index, entry.Expires);
+        result = SessionCookieReadResult.Cached(entry.Json, entry.NeedsRenewal, entry.Times, entry.NeedsTree, entry.Index, entry.Expires, firstRead);
         return true;
+    }
+
+    /// <summary>
+    /// Drops the entry a request read first (<see cref="SessionCookieReadResult.FirstReadOfWritten"/>) when that request
+    /// replaced its value with <paramref name="first"/> and <paramref name="second"/>, or deleted it (both empty): unless
+    /// its slot holds something else by now, or the value written is the very one read.
+    /// </summary>
+    /// <remarks>
+    /// A written value read once and replaced is how a browser goes: it sends the new cookie from then on, so the old
+    /// entry would only wait, unread, for its slot to be taken, and live long enough to be promoted by the collector
+    /// (about one gen1 collection for every gen0 one, in a run of requests that each read and replace their cookie).
+    /// Dropped at once it dies young. A request already under way with the old value (a page's parallel requests) then
+    /// verifies it as on a miss; a value sent again and again, never a first read after its first, is never dropped.
+    /// </remarks>
+    public void Forget(object? firstRead, ReadOnlySpan<char> first, ReadOnlySpan<char> second)
+    {
+        if (firstRead is not Entry entry
+            || (first.SequenceEqual(entry.First.Span) && second.SequenceEqual(entry.Second.Span)))
+        {
+            return;
+        }
+
+        // Only if the slot still holds it: another value may have taken the slot since.
+        Interlocked.CompareExchange(ref _slots[entry.Hash & _mask], null, entry);
     }
 
     /// <summary>

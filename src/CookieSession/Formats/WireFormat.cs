@@ -95,7 +95,7 @@ internal sealed class WireFormat : IWireFormat
         return result;
     }
 
-    public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options)
+    public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options, object? replacing = null)
     {
         if (_codec.LimitsLifetime)
         {
@@ -114,6 +114,14 @@ internal sealed class WireFormat : IWireFormat
                 var carried = written.Value.IsEmpty ? Encoding.ASCII.GetString(value.WrittenSpan).AsMemory() : written.Value;
                 cache.AddWritten(carried, written.Signature, json, _carriesTimes ? times : null, expires, generation);
             }
+
+            // The value the request brought, first read by this request, is replaced: its browser sends the new one. Not
+            // for chunks (which carry no value to compare), nor for a cookie withheld for lack of consent, whose browser
+            // keeps the old one.
+            if (replacing is not null && !written.Value.IsEmpty && !SetCookieWriter.IsWithheld(response.HttpContext, options))
+            {
+                _cache?.Forget(replacing, written.Value.Span, written.Signature.Span);
+            }
         }
         finally
         {
@@ -121,7 +129,11 @@ internal sealed class WireFormat : IWireFormat
         }
     }
 
-    public void Delete(HttpResponse response, CookieOptions options) => _transport.Delete(response, options);
+    public void Delete(HttpResponse response, CookieOptions options, object? replacing = null)
+    {
+        _transport.Delete(response, options);
+        _cache?.Forget(replacing, default, default);
+    }
 
     /// <summary>
     /// The options with the lifetime the codec limits them to: the options themselves when it is theirs, else a copy,

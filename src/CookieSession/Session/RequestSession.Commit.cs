@@ -168,7 +168,7 @@ internal sealed partial class RequestSession
             case SessionOutcome.Deleted:
                 Log.SessionCleared(settings.Logger, settings.CookieName);
                 var before = response.Headers.SetCookie.Count;
-                settings.Format.Delete(response, BuildCookieOptions(settings, _contents?.ResponseCookie ?? settings.DefaultCookie, tls, forDelete: true, default));
+                settings.Format.Delete(response, BuildCookieOptions(settings, _contents?.ResponseCookie ?? settings.DefaultCookie, tls, forDelete: true, default), _contents?.FirstReadOfWritten);
                 Contents.Written = AppendedHeaders.Since(response, before);
                 settings.Metrics?.Deleted(settings.Descriptor);
                 Contents.CachingBefore = CachingHeaders.MakeNotStorableBySharedCaches(response);
@@ -215,7 +215,7 @@ internal sealed partial class RequestSession
         var before = response.Headers.SetCookie.Count;
         try
         {
-            settings.Format.Write(response, json, times, cookieOptions);
+            settings.Format.Write(response, json, times, cookieOptions, contents.FirstReadOfWritten);
         }
         catch (CookieSessionTooLargeException e)
         {

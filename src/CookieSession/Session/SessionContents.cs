@@ -60,6 +60,9 @@ internal sealed class SessionContents
     /// <summary>The cookie asked to be written again even if unchanged (an older secret or key, or its lifetime).</summary>
     public bool NeedsRenewal { get; private set; }
 
+    /// <summary>The cache's entry of the value the cookie brought, when this request read it first (<see cref="SessionCookieReadResult.FirstReadOfWritten"/>).</summary>
+    public object? FirstReadOfWritten { get; private set; }
+
     /// <summary>The cookie settings a handler asked for, or <see langword="null"/> if it never looked at them.</summary>
     public CookieSessionCookie? ResponseCookie { get; set; }
 
@@ -139,6 +142,7 @@ internal sealed class SessionContents
         _fromCookie = true;
         Times = result.Times;
         NeedsRenewal = result.NeedsRenewal;
+        FirstReadOfWritten = result.FirstReadOfWritten;
         if (result.NeedsTree)
         {
             // Neither Node nor this library writes a key twice, or integer-like keys after others; JSON.parse keeps

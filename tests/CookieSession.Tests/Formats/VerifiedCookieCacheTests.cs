@@ -321,6 +321,59 @@ public sealed class VerifiedCookieCacheTests
     }
 
     [Fact]
+    public void TryGet_WrittenValue_OnlyItsFirstReadGivesItsEntry()
+    {
+        var cache = VerifiedCookieCache.Create(16)!;
+        cache.AddWritten("written".AsMemory(), default, "{}"u8, null, null, null);
+        cache.Add("verified", default, Verified("{}"), null);
+
+        Assert.True(cache.TryGet("written", default, null, out var first));
+        Assert.True(cache.TryGet("written", default, null, out var second));
+        Assert.True(cache.TryGet("verified", default, null, out var verified));
+
+        Assert.NotNull(first.FirstReadOfWritten);
+        Assert.Null(second.FirstReadOfWritten);
+        Assert.Null(verified.FirstReadOfWritten);
+    }
+
+    [Fact]
+    public void Forget_EntryWhoseSlotAnotherValueTookSince_LeavesThatValue()
+    {
+        var cache = VerifiedCookieCache.Create(1)!;
+        cache.AddWritten("written".AsMemory(), default, "{}"u8, null, null, null);
+        Assert.True(cache.TryGet("written", default, null, out var read));
+        cache.AddWritten("other".AsMemory(), default, "{}"u8, null, null, null);
+
+        cache.Forget(read.FirstReadOfWritten, "next", default);
+
+        Assert.True(cache.TryGet("other", default, null, out _));
+    }
+
+    [Fact]
+    public void Forget_AfterAnotherValueWasWritten_DropsTheEntryReadFirst()
+    {
+        var cache = VerifiedCookieCache.Create(16)!;
+        cache.AddWritten("written".AsMemory(), default, "{}"u8, null, null, null);
+        Assert.True(cache.TryGet("written", default, null, out var read));
+
+        cache.Forget(read.FirstReadOfWritten, "next", default);
+
+        Assert.False(cache.TryGet("written", default, null, out _));
+    }
+
+    [Fact]
+    public void Forget_TheValueJustWrittenIsTheOneRead_KeepsIt()
+    {
+        var cache = VerifiedCookieCache.Create(16)!;
+        cache.AddWritten("written".AsMemory(), "sig".AsMemory(), "{}"u8, null, null, null);
+        Assert.True(cache.TryGet("written", "sig", null, out var read));
+
+        cache.Forget(read.FirstReadOfWritten, "written", "sig");
+
+        Assert.True(cache.TryGet("written", "sig", null, out _));
+    }
+
+    [Fact]
     public void AddWritten_TheValueItsSlotHolds_KeepsTheEntryThatIsThere()
     {
         var cache = VerifiedCookieCache.Create(1)!;

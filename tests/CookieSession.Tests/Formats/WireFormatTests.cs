@@ -8,6 +8,7 @@ using CookieSession.Formats.Transports;
 using CookieSession.Json;
 using CookieSession.Signing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Primitives;
 
@@ -99,6 +100,95 @@ public sealed class WireFormatTests
 
         Assert.All(reads, read => Assert.Equal(SessionCookieRejection.BadSignature, read.Rejection));
         Assert.True(wire.Read(RequestWith(resident)).IsCached);
+    }
+
+    [Fact]
+    public void Read_WrittenValueReadOnceThenReplaced_IsVerifiedAgainIfSentAgainAndTheNewOneIsAHit()
+    {
+        // A browser's round trip: the value this server wrote comes back once, and its request writes the next one.
+        var wire = ConnectWire(VerifiedCookieCache.Create(16));
+        var old = Written(wire, "{\"n\":1}"u8);
+        var read = wire.Read(RequestWith(old));
+
+        var newer = Written(wire, "{\"n\":2}"u8, replacing: read.FirstReadOfWritten);
+        var oldAgain = wire.Read(RequestWith(old));
+        var newerRead = wire.Read(RequestWith(newer));
+
+        Assert.True(read.IsCached);
+        Assert.NotNull(read.FirstReadOfWritten);
+        Assert.True(oldAgain.IsLoaded, $"{oldAgain.Rejection}");
+        Assert.False(oldAgain.IsCached);
+        Assert.Equal("{\"n\":1}", Encoding.UTF8.GetString(oldAgain.Json));
+        Assert.True(newerRead.IsCached);
+    }
+
+    [Fact]
+    public void Read_WrittenValueReadOnceThenWrittenAgainUnchanged_StaysAHit()
+    {
+        var wire = ConnectWire(VerifiedCookieCache.Create(16));
+        var cookie = Written(wire, "{\"n\":1}"u8);
+        var read = wire.Read(RequestWith(cookie));
+
+        var again = Written(wire, "{\"n\":1}"u8, replacing: read.FirstReadOfWritten);
+
+        Assert.Equal(cookie, again);
+        Assert.True(wire.Read(RequestWith(cookie)).IsCached);
+    }
+
+    [Fact]
+    public void Read_OneValueSentOnEveryRequestThatReplacesIt_IsAHitAgainFromItsThirdRequest()
+    {
+        // Not a browser (which sends what it was sent) but a client replaying one cookie: the first request drops the
+        // written value it read first, the second verifies it and stores it as verified, which no write drops.
+        var wire = ConnectWire(VerifiedCookieCache.Create(16));
+        var cookie = Written(wire, "{\"n\":1}"u8);
+
+        var reads = new List<SessionCookieReadResult>();
+        for (var i = 0; i < 4; i++)
+        {
+            var read = wire.Read(RequestWith(cookie));
+            reads.Add(read);
+            Written(wire, "{\"n\":2}"u8, replacing: read.FirstReadOfWritten);
+        }
+
+        Assert.All(reads, read => Assert.True(read.IsLoaded));
+        Assert.Equal([true, false, true, true], reads.Select(read => read.IsCached));
+        Assert.Equal([true, false, false, false], reads.Select(read => read.FirstReadOfWritten is not null));
+    }
+
+    [Fact]
+    public void Delete_AfterTheFirstReadOfAWrittenValue_DropsItFromTheCache()
+    {
+        var wire = ConnectWire(VerifiedCookieCache.Create(16));
+        var cookie = Written(wire, "{\"n\":1}"u8);
+        var read = wire.Read(RequestWith(cookie));
+
+        wire.Delete(new DefaultHttpContext().Response, new CookieOptions { Path = "/" }, read.FirstReadOfWritten);
+
+        var again = wire.Read(RequestWith(cookie));
+        Assert.True(again.IsLoaded);
+        Assert.False(again.IsCached);
+    }
+
+    [Fact]
+    public void Write_WithheldForLackOfConsent_KeepsTheValueTheBrowserStillHas()
+    {
+        // Express writes raw cookies itself and honours consent: the browser got nothing new and sends the old value again.
+        var wire = new WireFormat(ExpressFormat.Descriptor, new SignedCookiePair("sid", HmacSigner.ForKeygrip(["secret"], System.Security.Cryptography.HashAlgorithmName.SHA1), NullLogger.Instance), new ExpressCodec(), VerifiedCookieCache.Create(16));
+        var now = TimeProvider.System.GetUtcNow();
+        var first = new DefaultHttpContext().Response;
+        wire.Write(first, "{\"n\":1}"u8, new SessionTimes(now, now), new CookieOptions { Path = "/" });
+        var cookie = string.Join("; ", first.Headers.SetCookie.Select(header => header!.Split(';')[0]));
+        var read = wire.Read(RequestWith(cookie));
+
+        var withheld = new DefaultHttpContext();
+        withheld.Features.Set<IResponseCookiesFeature>(new WrappedResponseCookies(withheld.Features));
+        withheld.Features.Set<ITrackingConsentFeature>(new NoConsent());
+        wire.Write(withheld.Response, "{\"n\":2}"u8, new SessionTimes(now, now), new CookieOptions { Path = "/" }, read.FirstReadOfWritten);
+
+        Assert.NotNull(read.FirstReadOfWritten);
+        Assert.Equal(0, withheld.Response.Headers.SetCookie.Count);
+        Assert.True(wire.Read(RequestWith(cookie)).IsCached);
     }
 
     [Fact]
@@ -288,12 +378,37 @@ public sealed class WireFormatTests
 
     private static string Written(WireFormat wire) => Written(wire, "{\"a\":1}"u8);
 
-    private static string Written(WireFormat wire, ReadOnlySpan<byte> json)
+    private static string Written(WireFormat wire, ReadOnlySpan<byte> json, object? replacing = null)
     {
         var now = TimeProvider.System.GetUtcNow();
         var response = new DefaultHttpContext().Response;
-        wire.Write(response, json, new SessionTimes(now, now), new CookieOptions { Path = "/" });
+        wire.Write(response, json, new SessionTimes(now, now), new CookieOptions { Path = "/" }, replacing);
         return Assert.Single(response.Headers.SetCookie)!.Split(';')[0];
+    }
+
+    /// <summary>A cookie policy's stand-in: any <c>Response.Cookies</c> other than ASP.NET Core's own.</summary>
+    private sealed class WrappedResponseCookies(IFeatureCollection features) : IResponseCookiesFeature
+    {
+        public IResponseCookies Cookies { get; } = new ResponseCookiesFeature(features).Cookies;
+    }
+
+    private sealed class NoConsent : ITrackingConsentFeature
+    {
+        public bool IsConsentNeeded => true;
+
+        public bool HasConsent => false;
+
+        public bool CanTrack => false;
+
+        public void GrantConsent()
+        {
+        }
+
+        public void WithdrawConsent()
+        {
+        }
+
+        public string CreateConsentCookie() => string.Empty;
     }
 
     /// <summary>Connect's signed, percent-encoded cookie under one secret, so that only authentic values load.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CookieSession.Formats;
 using CookieSession.Formats.Protected;
 using CookieSession.Options;
+using CookieSession.Session;
 using CookieSession.Tests.Formats.Protected;
 using CookieSession.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -80,6 +81,46 @@ public sealed class WrittenValueCacheTests
         {
             Directory.Delete(keys, recursive: true);
         }
+    }
+
+    [Fact]
+    public void Commit_RequestThatReadAWrittenValueFirstAndChangedIt_DropsThatValueAndKeepsTheNewOne()
+    {
+        using var services = new ServiceCollection().BuildServiceProvider();
+        var options = new CookieSessionOptions { Secret = Secret };
+        options.Cookie.Name = "sid";
+        var format = WireFormat.Create(options, new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, NullLogger.Instance), TimeProvider.System, NullLogger.Instance, services);
+        var settings = new ResolvedOptions(options, format, NullLogger.Instance, TimeProvider.System);
+
+        var seeded = Send(settings, cookie: null, session => session.Set("n", 1));
+        var replaced = Send(settings, seeded, session => session.Set("n", session.Get<int>("n") + 1));
+
+        var oldAgain = format.Read(WithCookie(seeded));
+        Assert.True(oldAgain.IsLoaded);
+        Assert.False(oldAgain.IsCached, "The value read and replaced was still in the cache.");
+        Assert.True(format.Read(WithCookie(replaced)).IsCached);
+    }
+
+    /// <summary>One request through the session's lifecycle: entered with <paramref name="cookie"/>, handled, left; the cookie it set.</summary>
+    private static string Send(ResolvedOptions settings, string? cookie, Action<RequestSession> handle)
+    {
+        var context = new DefaultHttpContext();
+        if (cookie is not null)
+        {
+            context.Request.Headers.Cookie = cookie;
+        }
+
+        var session = RequestSession.Enter(context, settings);
+        handle(session);
+        session.Leave();
+        return Assert.Single(context.Response.Headers.SetCookie)!.Split(';')[0];
+    }
+
+    private static HttpRequest WithCookie(string cookie)
+    {
+        var request = new DefaultHttpContext().Request;
+        request.Headers.Cookie = cookie;
+        return request;
     }
 
     public static TheoryData<string, string> OnlyATreeReads => new()
