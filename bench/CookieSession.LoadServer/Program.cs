@@ -90,13 +90,29 @@ app.Map("/cs", cs =>
         return context.Response.WriteAsync("seeded");
     }));
     cs.Map("/ro", ro => ro.Run(context => context.Response.WriteAsync(context.GetCookieSession().Get<string>("name") ?? "missing")));
-    cs.Map("/rmw", rmw => rmw.Run(context =>
+    cs.Map("/rmw", rmw => rmw.Run(ReadModifyWrite));
+});
+
+// Browsers that keep what they are sent (bench/load/browsers.lua): each request names its browser in X-Browser and the
+// answer names it back, so that the script can give that browser the cookie the answer sets. /browser/rmw is /cs/rmw;
+// /browser/headers, its reference, is /plain/headers; both pay for the name sent back.
+app.Map("/browser", browser =>
+{
+    browser.Use((context, next) =>
     {
-        var session = context.GetCookieSession();
-        var counter = session.Get<int>("counter") + 1;
-        session.Set("counter", counter);
-        return context.Response.WriteAsync(counter.ToString(CultureInfo.InvariantCulture));
+        context.Response.Headers["X-Browser"] = context.Request.Headers["X-Browser"];
+        return next(context);
+    });
+    browser.Map("/headers", headers => headers.Run(context =>
+    {
+        writeHeaders.SendOn(context.Response);
+        return context.Response.WriteAsync(writeHeaders.Body);
     }));
+    browser.Map("/rmw", rmw =>
+    {
+        rmw.UseCookieSession();
+        rmw.Run(ReadModifyWrite);
+    });
 });
 
 app.Map("/aspnet", aspnet =>
@@ -160,6 +176,15 @@ app.Map("/gc", gc =>
 await app.StartAsync();
 await writeHeaders.TakeFromOneWriteAsync(app.Urls.First());
 await app.WaitForShutdownAsync();
+
+// The write every rmw endpoint makes: the counter read, one added, and written back.
+static Task ReadModifyWrite(HttpContext context)
+{
+    var session = context.GetCookieSession();
+    var counter = session.Get<int>("counter") + 1;
+    session.Set("counter", counter);
+    return context.Response.WriteAsync(counter.ToString(CultureInfo.InvariantCulture));
+}
 
 /// <summary>The headers and answer of one /cs/rmw response, which /plain/headers sends as constants.</summary>
 internal sealed class WriteHeaders

@@ -5,14 +5,16 @@
 # can reach); /plain/headers-hmac (once), the same and one HMAC-SHA256, the least a signed write does; /cs/ro, a
 # read; /cs/rmw, a read-modify-write. The session endpoints are driven with one session sent over and over and with
 # 20,000 distinct ones picked at random (about 200 bytes of JSON each; Connect's and Express's signed by the real Node
-# packages, the others seeded by the server). OTHERS=1 adds ASP.NET Core's AddSession() and
+# packages, the others seeded by the server), and /browser/rmw by browsers that keep what they are sent (BROWSERS of
+# them, each with its own session, every format with one cookie: bench/load/browsers.lua) against /browser/headers,
+# the same headers endpoint driven so. OTHERS=1 adds ASP.NET Core's AddSession() and
 # connect@2.11.0 (Node) as the earlier rounds had them.
 # Targets alternate round by round, each warmed up before it is measured. Reports requests/second, p99 latency, the
 # server process's CPU time per request (/proc) and its allocation, collections per request and GC pause share (the server's own
 # counters), with ratios against the references, and adds a section to bench/results/load.md (or the file RESULTS
 # names, for a run of some formats that the charts, drawn from load.md's newest section, should not take for the whole),
 # above the earlier ones.
-#   bench/load/run.sh        (ROUNDS, DURATION, WARMUP, CONNECTIONS, SESSIONS, FORMATS, OTHERS, RESULTS may be set)
+#   bench/load/run.sh        (ROUNDS, DURATION, WARMUP, CONNECTIONS, SESSIONS, BROWSERS, FORMATS, OTHERS, RESULTS may be set)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -22,6 +24,7 @@ duration=${DURATION:-5}
 warmup=${WARMUP:-2}
 connections=${CONNECTIONS:-32}
 many=${SESSIONS:-20000}
+browsers=${BROWSERS:-32}
 others=${OTHERS:-0}
 secret="a benchmark secret that is 32+ bytes long"
 # Every format the library has, by its CookieSessionFormat name, unless FORMATS lists some.
@@ -86,7 +89,7 @@ for f in $formats; do
   for c in "$(cat "$work/$f.one")" "$(head -1 "$work/$f.many")" "$(tail -1 "$work/$f.many")"; do
     [ "$(curl -s -H "Cookie: $c" "$base/cs/ro")" = "Ada Lovelace" ] || { echo "$label ro broken" >&2; exit 1; }
   done
-  # name | reference | url | sessions file | server pid ("bare" is the first format's /plain/ro; "headers" its own)
+  # name | reference | url | sessions file | server pid [| wrk script] ("bare" is the first format's /plain/ro; "headers" its own)
   first_target=$([ ${#targets[@]} -eq 0 ] && echo 1 || echo 0)
   [ "$first_target" = 1 ] && targets+=("bare||$base/plain/ro|$work/$f.one|${pid_of[$f]}")
   # Once: bare sent the many distinct Cookie headers, what the server pays for them without any session: Kestrel reuses
@@ -100,6 +103,13 @@ for f in $formats; do
   targets+=("$label rmw|$label headers|$base/cs/rmw|$work/$f.one|${pid_of[$f]}")
   targets+=("$label ro, $many sessions|bare|$base/cs/ro|$work/$f.many|${pid_of[$f]}")
   targets+=("$label rmw, $many sessions|$label headers|$base/cs/rmw|$work/$f.many|${pid_of[$f]}")
+  # Browsers that keep what they are sent, each with one of the distinct sessions; wrk keeps one Set-Cookie an answer,
+  # so not a format that sets two.
+  if [ "$f" != ExpressCookieSession ]; then
+    head -"$browsers" "$work/$f.many" >"$work/$f.browsers"
+    targets+=("$label headers, $browsers browsers||$base/browser/headers|$work/$f.browsers|${pid_of[$f]}|browsers.lua")
+    targets+=("$label rmw, $browsers browsers|$label headers, $browsers browsers|$base/browser/rmw|$work/$f.browsers|${pid_of[$f]}|browsers.lua")
+  fi
 done
 if [ "$others" = 1 ]; then
   first=$(set -- $formats; echo "$1"); base="http://127.0.0.1:${port_of[$first]}"
@@ -115,27 +125,27 @@ clk_tck=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 gc_counts() { # url of a target: its server's allocated bytes and collections so far ("0 0 0 0 0" for Node)
   curl -sf "$(sed -E 's|^(http://[^/]+)/.*|\1|' <<<"$1")/gc/counts" || echo "0 0 0 0 0"; }
-run_wrk() { # url sessions-file seconds
-  SESSIONS="$2" taskset -c 0 wrk -t1 -c"$connections" -d"$3s" --latency -s bench/load/sessions.lua "$1"
+run_wrk() { # url sessions-file seconds [script]
+  SESSIONS="$2" taskset -c 0 wrk -t1 -c"$connections" -d"$3s" --latency -s "bench/load/${4:-sessions.lua}" "$1"
 }
 to_us() { awk '{ v = $1; if (v ~ /us$/) print v + 0; else if (v ~ /ms$/) print (v + 0) * 1000; else print (v + 0) * 1e6 }'; }
 
 declare -A requests seconds ticks bytes gen0 gen1 gen2 pause p99s
-for t in "${targets[@]}"; do IFS='|' read -r name _ _ _ _ <<<"$t"; requests[$name]=0; seconds[$name]=0; ticks[$name]=0; bytes[$name]=0; gen0[$name]=0; gen1[$name]=0; gen2[$name]=0; pause[$name]=0; p99s[$name]=""; done
+for t in "${targets[@]}"; do IFS='|' read -r name _ _ _ _ _ <<<"$t"; requests[$name]=0; seconds[$name]=0; ticks[$name]=0; bytes[$name]=0; gen0[$name]=0; gen1[$name]=0; gen2[$name]=0; pause[$name]=0; p99s[$name]=""; done
 
 # A first pass over every target, not measured: each server's code is compiled and tiered up before any round.
 for t in "${targets[@]}"; do
-  IFS='|' read -r name _ url file pid <<<"$t"
-  run_wrk "$url" "$file" "$warmup" >/dev/null
+  IFS='|' read -r name _ url file pid script <<<"$t"
+  run_wrk "$url" "$file" "$warmup" "$script" >/dev/null
 done
 
 for round in $(seq 1 "$rounds"); do
   for t in "${targets[@]}"; do
-    IFS='|' read -r name _ url file pid <<<"$t"
-    run_wrk "$url" "$file" "$warmup" >/dev/null
+    IFS='|' read -r name _ url file pid script <<<"$t"
+    run_wrk "$url" "$file" "$warmup" "$script" >/dev/null
     read -r b0 g00 g10 g20 pause0 <<<"$(gc_counts "$url")"
     before=$(cpu_ticks "$pid")
-    out=$(run_wrk "$url" "$file" "$duration")
+    out=$(run_wrk "$url" "$file" "$duration" "$script")
     after=$(cpu_ticks "$pid")
     read -r b1 g01 g11 g21 pause1 <<<"$(gc_counts "$url")"
     if grep -qE "Non-2xx|Socket errors" <<<"$out"; then echo "$name answered errors:" >&2; echo "$out" >&2; exit 1; fi
@@ -166,7 +176,8 @@ commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo
   echo
   echo "$cpu_model, $cpus cores, $(uname -sr), .NET $(dotnet --version), Node $(node --version)."
   echo "wrk: 1 thread, $connections connections, $rounds rounds of ${duration}s per target (each after ${warmup}s of warm-up), targets"
-  echo "alternating; servers pinned to CPU $server_cpu, wrk to CPU 0 (bench/load/sessions.lua: every target the same script)."
+  echo "alternating; servers pinned to CPU $server_cpu, wrk to CPU 0 (bench/load/sessions.lua: every target the same script but the"
+  echo "browsers', bench/load/browsers.lua)."
   echo "Servers' GC: $gc_settings (the defaults of an ASP.NET Core app; the process sees the one core it is pinned to)."
   echo "Rates are over all rounds; p99 is the median of the rounds' p99s; CPU is the server process's user+system time"
   echo "(/proc) per request; allocation, gen0/gen1/gen2 collections per request and the share of the run's time the GC"
@@ -175,11 +186,13 @@ commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo
   echo "write's Set-Cookie, Cache-Control, Pragma and Vary as constants; \"headers + one HMAC\" adds one HMAC-SHA256 of the"
   echo "session's JSON with a reused key, the least a signed write does). One session: the same cookie every request;"
   echo "$many sessions: a cookie picked at random among that many distinct ones (more than the verified-value cache holds)."
+  echo "$browsers browsers: each with a session of its own, its requests in turn, and the cookie each answer sets sent by its"
+  echo "next request, as a browser does (every write read once), against the same headers endpoint driven the same way."
   echo
   echo "| target | requests/s | vs ref | p99 µs | CPU µs/request | vs ref | bytes/request | GCs per 1k requests (0/1/2) | GC pause |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   for t in "${targets[@]}"; do
-    IFS='|' read -r name ref _ _ _ <<<"$t"
+    IFS='|' read -r name ref _ _ _ _ <<<"$t"
     r=${ref:-$name}
     awk -v name="$name" -v rps="$(rps_of "$name")" -v rrps="$(rps_of "$r")" -v cpu="$(cpu_of "$name")" -v rcpu="$(cpu_of "$r")" \
         -v p99="$(median <<<"${p99s[$name]}")" -v n="${requests[$name]}" -v b="${bytes[$name]}" \
