@@ -45,7 +45,16 @@ internal static class SetCookieWriter
     /// <exception cref="CookieSessionTooLargeException">The header would exceed <see cref="CookieSessionDefaults.MaxCookieSize"/>.</exception>
     /// <exception cref="ArgumentException">An attribute value that could end or split the header.</exception>
     public static ReadOnlyMemory<char> Append(HttpResponse response, string name, ReadOnlySpan<byte> value, CookieValueEncoding encoding, CookieOptions options, ILogger logger)
+        => Append(response, name, value, encoding, options, logger, out _);
+
+    /// <summary>
+    /// As <see cref="Append(HttpResponse, string, ReadOnlySpan{byte}, CookieValueEncoding, CookieOptions, ILogger)"/>;
+    /// <paramref name="withheld"/> says the cookie policy withheld the cookie for lack of consent, so that the browser
+    /// keeps the one it has.
+    /// </summary>
+    public static ReadOnlyMemory<char> Append(HttpResponse response, string name, ReadOnlySpan<byte> value, CookieValueEncoding encoding, CookieOptions options, ILogger logger, out bool withheld)
     {
+        withheld = false;
         ValidateName(name);
         ValidateAttributes(options);
         var plain = IsPlainResponseCookies(response.HttpContext);
@@ -60,6 +69,7 @@ internal static class SetCookieWriter
 
             if (!plain && !options.IsEssential && response.HttpContext.Features[typeof(ITrackingConsentFeature)] is ITrackingConsentFeature { CanTrack: false })
             {
+                withheld = true;
                 return travelling;
             }
 
@@ -80,6 +90,9 @@ internal static class SetCookieWriter
         // A copy: a cookie policy strengthens the options it is given (Secure, SameSite), and a caller writing several
         // cookies (chunks) sizes each with the options as it set them; the policy's additions use the headroom.
         response.Cookies.Append(name, Encoding.UTF8.GetString(value), new CookieOptions(options));
+
+        // What the cookie policy's wrapper of Response.Cookies decides, asked here as it asks.
+        withheld = IsWithheld(response.HttpContext, options);
         return travelling;
     }
 

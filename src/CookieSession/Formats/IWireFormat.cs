@@ -21,11 +21,11 @@ internal interface IWireFormat
     /// cookie options. Throws <see cref="CookieSessionTooLargeException"/> when it cannot be written whole.
     /// <paramref name="replacing"/>: the request's <see cref="SessionCookieReadResult.FirstReadOfWritten"/>, if any.
     /// </summary>
-    void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options, object? replacing = null);
+    void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options, VerifiedCookieCache.Entry? replacing);
 
     /// <summary>
     /// Appends what deletes every cookie of the session: the same names, path and domain, expired in 1970.
     /// <paramref name="replacing"/>: the request's <see cref="SessionCookieReadResult.FirstReadOfWritten"/>, if any.
     /// </summary>
-    void Delete(HttpResponse response, CookieOptions options, object? replacing = null);
+    void Delete(HttpResponse response, CookieOptions options, VerifiedCookieCache.Entry? replacing);
 }

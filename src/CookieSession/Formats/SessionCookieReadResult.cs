@@ -14,7 +14,7 @@ namespace CookieSession.Formats;
 /// </remarks>
 internal readonly struct SessionCookieReadResult
 {
-    private SessionCookieReadResult(SessionCookieRejection rejection, byte[]? json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, bool cached = false, DateTimeOffset? expires = null, object? firstReadOfWritten = null)
+    private SessionCookieReadResult(SessionCookieRejection rejection, byte[]? json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, bool cached = false, DateTimeOffset? expires = null, VerifiedCookieCache.Entry? firstReadOfWritten = null)
     {
         FirstReadOfWritten = firstReadOfWritten;
         Expires = expires;
@@ -71,7 +71,7 @@ internal readonly struct SessionCookieReadResult
     /// The cache's entry of a value this process wrote, when this read was its first; otherwise <see langword="null"/>.
     /// A request that then replaces the value hands it back (<see cref="VerifiedCookieCache.Forget"/>).
     /// </summary>
-    public object? FirstReadOfWritten { get; }
+    public VerifiedCookieCache.Entry? FirstReadOfWritten { get; }
 
     /// <summary>A refused cookie; <paramref name="scratch"/>, if given, goes back to the pool.</summary>
     public static SessionCookieReadResult Rejected(SessionCookieRejection rejection, byte[]? scratch = null)
@@ -123,12 +123,16 @@ internal readonly struct SessionCookieReadResult
     /// A value found in the cache: its JSON was validated when it was stored (or on this, its first read), and is shared.
     /// <paramref name="firstReadOfWritten"/>: the entry, when this is the first read of a value this process wrote.
     /// </summary>
-    public static SessionCookieReadResult Cached(byte[] json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, DateTimeOffset? expires, object? firstReadOfWritten = null)
+    public static SessionCookieReadResult Cached(byte[] json, bool needsRenewal, SessionTimes? times, bool needsTree, int[]? index, DateTimeOffset? expires, VerifiedCookieCache.Entry? firstReadOfWritten = null)
         => new(SessionCookieRejection.None, json, needsRenewal, times, needsTree, index, cached: true, expires, firstReadOfWritten);
 
     /// <summary>This result, asking (or not) for a new cookie.</summary>
     public SessionCookieReadResult WithRenewal(bool needsRenewal)
         => new(Rejection, JsonArray, needsRenewal, Times, NeedsTree, Index, IsCached, Expires, FirstReadOfWritten);
+
+    /// <summary>This result with the times its value carries, which a value this process wrote is cached without.</summary>
+    public SessionCookieReadResult WithTimes(SessionTimes? times)
+        => new(Rejection, JsonArray, NeedsRenewal, times, NeedsTree, Index, IsCached, Expires, FirstReadOfWritten);
 
     /// <summary>Refuses this loaded result after all (a lifetime passed).</summary>
     public SessionCookieReadResult Reject(SessionCookieRejection rejection) => Rejected(rejection);

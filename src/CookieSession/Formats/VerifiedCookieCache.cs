@@ -23,7 +23,8 @@ namespace CookieSession.Formats;
 /// is verified (the slot remembers the first time by its hash), so that values seen once, as on a site with more
 /// visitors than slots, neither evict what is sent again nor allocate an entry that dies unused; a value this
 /// process wrote is stored at once, unless its slot holds another written value, unread and younger than two seconds
-/// (see <see cref="AddWritten(ReadOnlyMemory{char}, ReadOnlyMemory{char}, ReadOnlySpan{byte}, SessionTimes?, DateTimeOffset?, object?)"/>).
+/// (see <see cref="AddWritten(ReadOnlyMemory{char}, ReadOnlyMemory{char}, ReadOnlySpan{byte}, SessionTimes?, DateTimeOffset?, object?)"/>),
+/// and a written value read once is dropped when the request that read it replaces it (<see cref="Forget"/>).
 /// What can change after a value was stored is checked on every hit by the codec (<see cref="ISessionCodec.Recheck"/>:
 /// lifetimes, expiries) or through <c>generation</c> (a Data Protection key ring that was reloaded, so that key
 /// rotation and revocation apply; secrets or passwords that a configuration reload replaced), and the validation hook
@@ -119,14 +120,14 @@ internal sealed class VerifiedCookieCache
     /// </summary>
     /// <remarks>
     /// A written value read once and replaced is how a browser goes: it sends the new cookie from then on, so the old
-    /// entry would only wait, unread, for its slot to be taken, and live long enough to be promoted by the collector
-    /// (about one gen1 collection for every gen0 one, in a run of requests that each read and replace their cookie).
-    /// Dropped at once it dies young. A request already under way with the old value (a page's parallel requests) then
-    /// verifies it as on a miss; a value sent again and again, never a first read after its first, is never dropped.
+    /// entry would only wait, unread, for its slot to be taken, long enough to be promoted by the collector and to die
+    /// in an older generation. Dropped at once it dies young. A request already under way with the old value (a page's
+    /// parallel requests) then verifies it as on a miss and may store it as a verified value, which no write drops; a
+    /// value sent again and again is read first only once, so it is dropped at most once.
     /// </remarks>
-    public void Forget(object? firstRead, ReadOnlySpan<char> first, ReadOnlySpan<char> second)
+    public void Forget(Entry? firstRead, ReadOnlySpan<char> first, ReadOnlySpan<char> second)
     {
-        if (firstRead is not Entry entry
+        if (firstRead is not { } entry
             || (first.SequenceEqual(entry.First.Span) && second.SequenceEqual(entry.Second.Span)))
         {
             return;
@@ -252,7 +253,8 @@ internal sealed class VerifiedCookieCache
         return hash.ToHashCode();
     }
 
-    private sealed class Entry(int hash, ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, DateTimeOffset? expires, bool needsTree, int[]? index, object? generation, bool isChecked, long writtenAt)
+    /// <summary>A stored value and what it decoded to; handed out only as the token of a first read (<see cref="Forget"/>).</summary>
+    internal sealed class Entry(int hash, ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, DateTimeOffset? expires, bool needsTree, int[]? index, object? generation, bool isChecked, long writtenAt)
     {
         // Where the JSON's keys lie and whether only a tree reads it: set before Checked, which publishes them.
         public int[]? Index = index;

@@ -95,7 +95,7 @@ internal sealed class WireFormat : IWireFormat
         return result;
     }
 
-    public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options, object? replacing = null)
+    public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options, VerifiedCookieCache.Entry? replacing = null)
     {
         if (_codec.LimitsLifetime)
         {
@@ -108,19 +108,25 @@ internal sealed class WireFormat : IWireFormat
         {
             _codec.Encode(json, times, ref value);
             var written = _transport.Write(response, value.WrittenSpan, options);
-            if (cache is not null && _codec.CachesWritten(json, times, out var expires))
+            if (written.Withheld)
+            {
+                // The browser keeps the cookie it has: nothing it will send to keep, nothing it stops sending to drop.
+                return;
+            }
+
+            DateTimeOffset? expires = null;
+            var cachesWritten = cache is not null && _codec.CachesWritten(json, times, out expires);
+            if (cachesWritten || replacing is not null)
             {
                 // The value as one cookie's header carries it, or, chunked, as the request will put it together again.
                 var carried = written.Value.IsEmpty ? Encoding.ASCII.GetString(value.WrittenSpan).AsMemory() : written.Value;
-                cache.AddWritten(carried, written.Signature, json, _carriesTimes ? times : null, expires, generation);
-            }
+                if (cachesWritten)
+                {
+                    cache!.AddWritten(carried, written.Signature, json, _carriesTimes ? times : null, expires, generation);
+                }
 
-            // The value the request brought, first read by this request, is replaced: its browser sends the new one. Not
-            // for chunks (which carry no value to compare), nor for a cookie withheld for lack of consent, whose browser
-            // keeps the old one.
-            if (replacing is not null && !written.Value.IsEmpty && !SetCookieWriter.IsWithheld(response.HttpContext, options))
-            {
-                _cache?.Forget(replacing, written.Value.Span, written.Signature.Span);
+                // The value the request brought, first read by this request, is replaced: its browser sends the new one.
+                _cache?.Forget(replacing, carried.Span, written.Signature.Span);
             }
         }
         finally
@@ -129,7 +135,7 @@ internal sealed class WireFormat : IWireFormat
         }
     }
 
-    public void Delete(HttpResponse response, CookieOptions options, object? replacing = null)
+    public void Delete(HttpResponse response, CookieOptions options, VerifiedCookieCache.Entry? replacing = null)
     {
         _transport.Delete(response, options);
         _cache?.Forget(replacing, default, default);

@@ -60,7 +60,8 @@ internal sealed class CookieSessionCodec : ICookieSessionCodec
                 response,
                 buffer.WrittenSpan,
                 new SessionTimes(now, now),
-                RequestSession.BuildCookieOptions(settings, settings.DefaultCookie, tls: true, forDelete: false, now));
+                RequestSession.BuildCookieOptions(settings, settings.DefaultCookie, tls: true, forDelete: false, now),
+                replacing: null);
         }
         finally
         {

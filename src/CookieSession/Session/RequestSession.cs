@@ -630,7 +630,8 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
     public void ClearCookie()
     {
         var before = Change();
-        _contents = new SessionContents { ResponseCookie = before.ResponseCookie, TypedViews = before.TypedViews };
+        // The value the cookie brought is still what the commit replaces, as is the cache's entry of it read here first.
+        _contents = new SessionContents { ResponseCookie = before.ResponseCookie, TypedViews = before.TypedViews, FirstReadOfWritten = before.FirstReadOfWritten };
         if (before.TypedViews is { } views)
         {
             // What the typed values hold now and change later goes into the new session.

@@ -25,43 +25,65 @@ internal sealed class SessionContents
 {
     /// <summary>The JSON the cookie brought: immutable, shared with the cache of verified values.</summary>
     private byte[]? _json;
-    private bool _fromCookie;
     private JsonObject? _tree;
     /// <summary>The changes in the order made, the first <see cref="_changeCount"/> of them: an array alone, no list around it.</summary>
     private Change[]? _changes;
     private int _changeCount;
-    private bool _changed;
-    private bool _exposed;
     private int[]? _index;
 
-    // Every request allocates one of these, so what a nullable or a pair would pad is kept flat, and the times as UTC
-    // ticks (a DateTimeOffset pads to 16 bytes): every time here is a Unix timestamp's or the clock's UtcNow.
+    // Every request allocates one of these, so what a nullable or a pair would pad is kept flat, the yes-or-no facts in
+    // one byte, and the times as UTC ticks (a DateTimeOffset pads to 16 bytes): every time here is a Unix timestamp's
+    // or the clock's UtcNow.
+    private State _state;
     private long _createdAtTicks;
     private long _issuedAtTicks;
-    private bool _hasTimes;
     private string? _writtenFirst;
-    private int _writtenCount;
+    private ushort _writtenCount;
     private StringValues _cacheControlBefore;
     private StringValues _pragmaBefore;
-    private bool _cachingReplaced;
+
+    [Flags]
+    private enum State : byte
+    {
+        /// <summary>A valid cookie was loaded.</summary>
+        FromCookie = 1,
+
+        /// <summary>A change was made.</summary>
+        Changed = 2,
+
+        /// <summary>A live node was handed out.</summary>
+        Exposed = 4,
+
+        HasTimes = 8,
+        CachingReplaced = 16,
+        NeedsRenewal = 32,
+        Unavailable = 64,
+    }
 
     /// <summary>The times the cookie carried; <see langword="null"/> for a new session or a format that carries none.</summary>
     public SessionTimes? Times
     {
-        get => _hasTimes ? new SessionTimes(new DateTimeOffset(_createdAtTicks, TimeSpan.Zero), new DateTimeOffset(_issuedAtTicks, TimeSpan.Zero)) : null;
+        get => Has(State.HasTimes) ? new SessionTimes(new DateTimeOffset(_createdAtTicks, TimeSpan.Zero), new DateTimeOffset(_issuedAtTicks, TimeSpan.Zero)) : null;
         private set
         {
-            _hasTimes = value.HasValue;
+            Mark(State.HasTimes, value.HasValue);
             var times = value ?? default;
             (_createdAtTicks, _issuedAtTicks) = (times.CreatedAt.UtcTicks, times.IssuedAt.UtcTicks);
         }
     }
 
     /// <summary>The cookie asked to be written again even if unchanged (an older secret or key, or its lifetime).</summary>
-    public bool NeedsRenewal { get; private set; }
+    public bool NeedsRenewal
+    {
+        get => Has(State.NeedsRenewal);
+        private set => Mark(State.NeedsRenewal, value);
+    }
 
-    /// <summary>The cache's entry of the value the cookie brought, when this request read it first (<see cref="SessionCookieReadResult.FirstReadOfWritten"/>).</summary>
-    public object? FirstReadOfWritten { get; private set; }
+    /// <summary>
+    /// The cache's entry of the value the cookie brought, when this request read it first
+    /// (<see cref="SessionCookieReadResult.FirstReadOfWritten"/>): the commit that replaces the value hands it back.
+    /// </summary>
+    public VerifiedCookieCache.Entry? FirstReadOfWritten { get; set; }
 
     /// <summary>The cookie settings a handler asked for, or <see langword="null"/> if it never looked at them.</summary>
     public CookieSessionCookie? ResponseCookie { get; set; }
@@ -70,31 +92,35 @@ internal sealed class SessionContents
     public AppendedHeaders Written
     {
         get => new(_writtenFirst, _writtenCount);
-        set => (_writtenFirst, _writtenCount) = (value.First, value.Count);
+        set => (_writtenFirst, _writtenCount) = (value.First, checked((ushort)value.Count));
     }
 
     /// <summary>The caching headers the commit replaced, put back if the commit is taken back.</summary>
     public CachingHeaders.CachingHeadersBefore? CachingBefore
     {
-        get => _cachingReplaced ? new(_cacheControlBefore, _pragmaBefore) : null;
+        get => Has(State.CachingReplaced) ? new(_cacheControlBefore, _pragmaBefore) : null;
         set
         {
-            _cachingReplaced = value.HasValue;
+            Mark(State.CachingReplaced, value.HasValue);
             (_cacheControlBefore, _pragmaBefore) = value ?? default;
         }
     }
 
     /// <summary>No valid cookie was loaded.</summary>
-    public bool IsNew => !_fromCookie;
+    public bool IsNew => !Has(State.FromCookie);
 
     /// <summary>
     /// The cookie could not be opened because the key ring cannot be read now: the session cannot be used, and the
     /// cookie is neither written nor deleted.
     /// </summary>
-    public bool IsUnavailable { get; init; }
+    public bool IsUnavailable
+    {
+        get => Has(State.Unavailable);
+        init => Mark(State.Unavailable, value);
+    }
 
     /// <summary>A change was made, or a live node handed out.</summary>
-    public bool MayHaveChanged => _changed || _exposed;
+    public bool MayHaveChanged => (_state & (State.Changed | State.Exposed)) != 0;
 
     /// <summary>The JSON the cookie brought; empty for a new session.</summary>
     public ReadOnlySpan<byte> LoadedJson => _json;
@@ -139,7 +165,7 @@ internal sealed class SessionContents
     {
         _json = result.JsonArray;
         _index = result.Index;
-        _fromCookie = true;
+        _state |= State.FromCookie;
         Times = result.Times;
         NeedsRenewal = result.NeedsRenewal;
         FirstReadOfWritten = result.FirstReadOfWritten;
@@ -214,7 +240,7 @@ internal sealed class SessionContents
         }
         else
         {
-            if (!_fromCookie || !RawJsonObject.TryGetValue(LoadedJson, _index, key, out var raw))
+            if (!Has(State.FromCookie) || !RawJsonObject.TryGetValue(LoadedJson, _index, key, out var raw))
             {
                 return false;
             }
@@ -327,7 +353,7 @@ internal sealed class SessionContents
         var node = Tree()[key];
         if (node is JsonObject or JsonArray)
         {
-            _exposed = true;
+            _state |= State.Exposed;
         }
 
         return node;
@@ -350,7 +376,7 @@ internal sealed class SessionContents
 
     private void Set(string key, JsonNode? value, long? integer, bool isInt32)
     {
-        _changed = true;
+        _state |= State.Changed;
         if (_tree is null)
         {
             var i = FindChange(key);
@@ -386,7 +412,7 @@ internal sealed class SessionContents
 
     public bool Remove(string key)
     {
-        _changed = true;
+        _state |= State.Changed;
         if (_tree is not null)
         {
             return _tree.Remove(key);
@@ -424,7 +450,7 @@ internal sealed class SessionContents
 
     public void Clear()
     {
-        _changed = true;
+        _state |= State.Changed;
         _changeCount = 0;
         _changes = null;
         _tree = [];
@@ -540,7 +566,7 @@ internal sealed class SessionContents
             return _tree;
         }
 
-        _tree = _fromCookie ? RawJsonObject.ToTree(LoadedJson) : [];
+        _tree = Has(State.FromCookie) ? RawJsonObject.ToTree(LoadedJson) : [];
         foreach (ref readonly var change in Changes)
         {
             if (change.Removed || change.Moved)
@@ -561,6 +587,10 @@ internal sealed class SessionContents
     }
 
     private Span<Change> Changes => _changes.AsSpan(0, _changeCount);
+
+    private bool Has(State state) => (_state & state) != 0;
+
+    private void Mark(State state, bool on) => _state = on ? _state | state : _state & ~state;
 
     private void AddChange(in Change change)
     {
@@ -612,7 +642,7 @@ internal sealed class SessionContents
     private int DocumentValueStart(string key)
     {
         var json = LoadedJson;
-        return _fromCookie && RawJsonObject.TryGetValue(json, _index, key, out var value) && json.Overlaps(value, out var start) ? start : -1;
+        return Has(State.FromCookie) && RawJsonObject.TryGetValue(json, _index, key, out var value) && json.Overlaps(value, out var start) ? start : -1;
     }
 
     private static void WriteMember(in Change change, ref PooledByteBuffer buffer)

@@ -323,13 +323,14 @@ public sealed class VerifiedCookieCacheTests
     [Fact]
     public void TryGet_WrittenValue_OnlyItsFirstReadGivesItsEntry()
     {
-        var cache = VerifiedCookieCache.Create(16)!;
+        var cache = VerifiedCookieCache.Create(1)!;
         cache.AddWritten("written".AsMemory(), default, "{}"u8, null, null, null);
-        cache.Add("verified", default, Verified("{}"), null);
+        var verifiedCache = VerifiedCookieCache.Create(1)!;
+        verifiedCache.Add("verified", default, Verified("{}"), null);
 
         Assert.True(cache.TryGet("written", default, null, out var first));
         Assert.True(cache.TryGet("written", default, null, out var second));
-        Assert.True(cache.TryGet("verified", default, null, out var verified));
+        Assert.True(verifiedCache.TryGet("verified", default, null, out var verified));
 
         Assert.NotNull(first.FirstReadOfWritten);
         Assert.Null(second.FirstReadOfWritten);
@@ -350,7 +351,7 @@ public sealed class VerifiedCookieCacheTests
     }
 
     [Fact]
-    public void Forget_AfterAnotherValueWasWritten_DropsTheEntryReadFirst()
+    public void Forget_AnotherValueWritten_DropsTheEntryReadFirst()
     {
         var cache = VerifiedCookieCache.Create(16)!;
         cache.AddWritten("written".AsMemory(), default, "{}"u8, null, null, null);

@@ -143,12 +143,16 @@ public sealed class WireFormatTests
         var wire = ConnectWire(VerifiedCookieCache.Create(16));
         var cookie = Written(wire, "{\"n\":1}"u8);
 
+        // A written value that shared the replayed one's slot would take it: one in a slot of its own (slots follow a
+        // hash seeded per process).
+        var next = Enumerable.Range(2, 100).Select(n => Encoding.UTF8.GetBytes($"{{\"n\":{n}}}"))
+            .First(json => Slot(Written(ConnectWire(cache: null), json), 16) != Slot(cookie, 16));
         var reads = new List<SessionCookieReadResult>();
         for (var i = 0; i < 4; i++)
         {
             var read = wire.Read(RequestWith(cookie));
             reads.Add(read);
-            Written(wire, "{\"n\":2}"u8, replacing: read.FirstReadOfWritten);
+            Written(wire, next, replacing: read.FirstReadOfWritten);
         }
 
         Assert.All(reads, read => Assert.True(read.IsLoaded));
@@ -378,13 +382,16 @@ public sealed class WireFormatTests
 
     private static string Written(WireFormat wire) => Written(wire, "{\"a\":1}"u8);
 
-    private static string Written(WireFormat wire, ReadOnlySpan<byte> json, object? replacing = null)
+    private static string Written(WireFormat wire, ReadOnlySpan<byte> json, VerifiedCookieCache.Entry? replacing = null)
     {
         var now = TimeProvider.System.GetUtcNow();
         var response = new DefaultHttpContext().Response;
         wire.Write(response, json, new SessionTimes(now, now), new CookieOptions { Path = "/" }, replacing);
         return Assert.Single(response.Headers.SetCookie)!.Split(';')[0];
     }
+
+    /// <summary>The slot a single cookie's value (<c>name=value</c>) takes in a cache of <paramref name="size"/> slots.</summary>
+    private static int Slot(string cookie, int size) => VerifiedCookieCache.Hash(cookie.AsSpan(cookie.IndexOf('=') + 1), default) & (size - 1);
 
     /// <summary>A cookie policy's stand-in: any <c>Response.Cookies</c> other than ASP.NET Core's own.</summary>
     private sealed class WrappedResponseCookies(IFeatureCollection features) : IResponseCookiesFeature

@@ -101,6 +101,129 @@ public sealed class WrittenValueCacheTests
         Assert.True(format.Read(WithCookie(replaced)).IsCached);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Commit_RequestThatReadAWrittenValueFirstAndDroppedTheCookie_DropsThatValue(bool startsAnother)
+    {
+        // Connect's req.session = null: the cookie is deleted, or, with something stored afterwards, a new session written.
+        using var services = new ServiceCollection().BuildServiceProvider();
+        var options = new CookieSessionOptions { Secret = Secret };
+        options.Cookie.Name = "sid";
+        var format = WireFormat.Create(options, new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, NullLogger.Instance), TimeProvider.System, NullLogger.Instance, services);
+        var settings = new ResolvedOptions(options, format, NullLogger.Instance, TimeProvider.System);
+        var seeded = Send(settings, cookie: null, session => session.Set("n", 1));
+
+        var set = Send(settings, seeded, session =>
+        {
+            _ = session.Get<int>("n");
+            session.ClearCookie();
+            if (startsAnother)
+            {
+                session.Set("m", 2);
+            }
+        });
+
+        Assert.Equal(startsAnother, set.Length > "sid=".Length);
+        var oldAgain = format.Read(WithCookie(seeded));
+        Assert.True(oldAgain.IsLoaded);
+        Assert.False(oldAgain.IsCached, "The value read and dropped was still in the cache.");
+    }
+
+    [Theory]
+    [InlineData(CookieSessionFormat.Connect)]
+    [InlineData(CookieSessionFormat.ExpressCookieSession)]
+    [InlineData(CookieSessionFormat.Protected)]
+    public async Task Write_WithheldByTheCookiePolicyForLackOfConsent_KeepsTheValueTheBrowserStillHasAndCachesNotTheOneWithheld(CookieSessionFormat which)
+    {
+        var keys = ProtectedHost.NewKeyFolder();
+        try
+        {
+            await using var services = new ServiceCollection()
+                .AddLogging()
+                .AddDataProtection().SetApplicationName("tests").PersistKeysToFileSystem(new DirectoryInfo(keys)).Services
+                .AddSingleton<KeyRingMonitor>()
+                .BuildServiceProvider();
+            var options = new CookieSessionOptions { Format = which, Secret = Secret };
+            options.Cookie.Name = "sid";
+            var format = WireFormat.Create(options, new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, NullLogger.Instance), TimeProvider.System, NullLogger.Instance, services);
+            var now = TimeProvider.System.GetUtcNow();
+            var first = new DefaultHttpContext();
+            format.Write(first.Response, "{\"n\":1}"u8, new SessionTimes(now, now), new CookieOptions { Path = "/" });
+            var cookie = string.Join("; ", first.Response.Headers.SetCookie.Select(header => header!.Split(';')[0]));
+            var read = format.Read(WithCookie(cookie));
+
+            // The real cookie policy, asking for consent nobody gave.
+            var app = new ApplicationBuilder(services);
+            app.UseCookiePolicy(new CookiePolicyOptions { CheckConsentNeeded = _ => true });
+            app.Run(context =>
+            {
+                format.Write(context.Response, "{\"n\":2}"u8, new SessionTimes(now, now), new CookieOptions { Path = "/" }, read.FirstReadOfWritten);
+                return Task.CompletedTask;
+            });
+            var policed = new DefaultHttpContext { RequestServices = services };
+            await app.Build()(policed);
+
+            Assert.NotNull(read.FirstReadOfWritten);
+            Assert.Equal(0, policed.Response.Headers.SetCookie.Count);
+            Assert.True(format.Read(WithCookie(cookie)).IsCached, "The value the browser still has left the cache.");
+            if (which != CookieSessionFormat.Protected)
+            {
+                // A signed format writes the same value for the same JSON: the one withheld, written where nothing caches.
+                options.VerifiedCookieCacheSize = 0;
+                var uncached = WireFormat.Create(options, new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, NullLogger.Instance), TimeProvider.System, NullLogger.Instance, services);
+                var response = new DefaultHttpContext().Response;
+                uncached.Write(response, "{\"n\":2}"u8, new SessionTimes(now, now), new CookieOptions { Path = "/" });
+                var notSent = string.Join("; ", response.Headers.SetCookie.Select(header => header!.Split(';')[0]));
+                Assert.False(format.Read(WithCookie(notSent)).IsCached, "The value withheld was cached.");
+            }
+        }
+        finally
+        {
+            Directory.Delete(keys, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(CookieSessionFormat.Flask)]
+    [InlineData(CookieSessionFormat.Django)]
+    [InlineData(CookieSessionFormat.Protected)]
+    public void Read_WrittenValueSentBack_HasTheTimesAMissGives(CookieSessionFormat which)
+    {
+        // What OnValidateSession sees as CreatedAt and IssuedAt must not depend on whether this process wrote the value.
+        var keys = ProtectedHost.NewKeyFolder();
+        try
+        {
+            using var services = new ServiceCollection()
+                .AddDataProtection().SetApplicationName("tests").PersistKeysToFileSystem(new DirectoryInfo(keys)).Services
+                .AddSingleton<KeyRingMonitor>()
+                .BuildServiceProvider();
+            WireFormat Create(int cacheSize)
+            {
+                var options = new CookieSessionOptions { Format = which, Secret = Secret, VerifiedCookieCacheSize = cacheSize };
+                options.Cookie.Name = "sid";
+                return WireFormat.Create(options, new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, NullLogger.Instance), TimeProvider.System, NullLogger.Instance, services);
+            }
+
+            var cached = Create(16);
+            var now = TimeProvider.System.GetUtcNow();
+            var response = new DefaultHttpContext().Response;
+            cached.Write(response, "{\"n\":1}"u8, new SessionTimes(now.AddMinutes(-5), now), new CookieOptions { Path = "/" });
+            var cookie = string.Join("; ", response.Headers.SetCookie.Select(header => header!.Split(';')[0]));
+
+            var hit = cached.Read(WithCookie(cookie));
+            var miss = Create(0).Read(WithCookie(cookie));
+
+            Assert.True(hit.IsCached);
+            Assert.NotNull(miss.Times);
+            Assert.Equal(miss.Times, hit.Times);
+        }
+        finally
+        {
+            Directory.Delete(keys, recursive: true);
+        }
+    }
+
     /// <summary>One request through the session's lifecycle: entered with <paramref name="cookie"/>, handled, left; the cookie it set.</summary>
     private static string Send(ResolvedOptions settings, string? cookie, Action<RequestSession> handle)
     {

@@ -39,8 +39,8 @@ public sealed class SessionLoadTests
     {
         public SessionCookieReadResult Read(HttpRequest request) => throw error;
 
-        public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options, object? replacing) => throw new NotSupportedException();
+        public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options, VerifiedCookieCache.Entry? replacing) => throw new NotSupportedException();
 
-        public void Delete(HttpResponse response, CookieOptions options, object? replacing) => throw new NotSupportedException();
+        public void Delete(HttpResponse response, CookieOptions options, VerifiedCookieCache.Entry? replacing) => throw new NotSupportedException();
     }
 }

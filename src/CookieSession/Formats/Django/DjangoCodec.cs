@@ -114,8 +114,9 @@ internal sealed class DjangoCodec : ISessionCodec
             return Decode(value);
         }
 
+        // The times as a miss gives them: a value this process wrote was cached without.
         var age = CheckAge(issuedAt);
-        return age == SessionCookieRejection.None ? cached : SessionCookieReadResult.Rejected(age);
+        return age == SessionCookieRejection.None ? cached.WithTimes(new SessionTimes(issuedAt, issuedAt)) : SessionCookieReadResult.Rejected(age);
     }
 
     /// <summary>Its <see cref="LimitLifetime"/> sets the cookie's lifetime.</summary>

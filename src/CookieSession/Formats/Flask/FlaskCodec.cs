@@ -147,9 +147,15 @@ internal sealed class FlaskCodec : ISessionCodec
         }
 
         var rejection = CheckAge(signedAt, out var halfLifePassed);
-        return rejection != SessionCookieRejection.None
-            ? SessionCookieReadResult.Rejected(rejection)
-            : halfLifePassed && !cached.NeedsRenewal ? cached.WithRenewal(true) : cached;
+        if (rejection != SessionCookieRejection.None)
+        {
+            return SessionCookieReadResult.Rejected(rejection);
+        }
+
+        // The times as a miss gives them: a value this process wrote was cached without.
+        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(signedAt);
+        var read = cached.WithTimes(new SessionTimes(issuedAt, issuedAt));
+        return halfLifePassed && !read.NeedsRenewal ? read.WithRenewal(true) : read;
     }
 
     /// <summary>Its <see cref="LimitLifetime"/> sets the cookie's lifetime.</summary>

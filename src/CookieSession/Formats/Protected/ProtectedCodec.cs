@@ -97,8 +97,14 @@ internal sealed class ProtectedCodec : ISessionCodec
         return generation is not null;
     }
 
-    /// <summary>The lifetimes, checked again on every hit: time passed since the value was cached.</summary>
-    public SessionCookieReadResult Recheck(ReadOnlySpan<char> value, SessionCookieReadResult cached) => WithinLifetimes(cached);
+    /// <summary>
+    /// The lifetimes, checked again on every hit: time passed since the value was cached. The times to the millisecond, as
+    /// the value carries them and a miss gives them: a value this process wrote was cached with the clock's ticks.
+    /// </summary>
+    public SessionCookieReadResult Recheck(ReadOnlySpan<char> value, SessionCookieReadResult cached)
+        => WithinLifetimes(cached.Times is { } times ? cached.WithTimes(new SessionTimes(ToMilliseconds(times.CreatedAt), ToMilliseconds(times.IssuedAt))) : cached);
+
+    private static DateTimeOffset ToMilliseconds(DateTimeOffset time) => DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
 
     /// <summary>Decodes and opens a value: the session's JSON and times, or why not.</summary>
     private SessionCookieReadResult Open(ReadOnlySpan<char> value)

@@ -113,7 +113,7 @@ internal sealed class ChunkedCookie : ICookieTransport
         if (SetCookieWriter.IsWithheld(context, options))
         {
             // The cookie policy withholds the cookie for lack of consent: deleting chunks alone would break the session.
-            return default;
+            return CarriedText.WithheldCookie;
         }
 
         // The values are unreserved characters, which percent-encoding leaves as they are: they go through

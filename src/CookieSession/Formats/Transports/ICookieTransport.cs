@@ -24,7 +24,7 @@ internal interface ICookieTransport
     /// <summary>
     /// Appends the codec's value (cookie octets) with these options, and returns it as the request will carry it back
     /// (the key of the cache of verified values), or nothing for <see cref="CarriedText.Value"/> when it went in chunks
-    /// or was withheld.
+    /// or was withheld (which <see cref="CarriedText.Withheld"/> then says).
     /// </summary>
     /// <exception cref="CookieSessionTooLargeException">The value cannot be written whole.</exception>
     CarriedText Write(HttpResponse response, ReadOnlySpan<byte> value, CookieOptions options);

@@ -107,7 +107,7 @@ internal sealed class IronChunkedCookie : ICookieTransport
         var context = response.HttpContext;
         if (SetCookieWriter.IsWithheld(context, options))
         {
-            return default;
+            return CarriedText.WithheldCookie;
         }
 
         var headers = context.Request.Headers.Cookie;

@@ -111,9 +111,11 @@ internal sealed class SignedCookiePair : ICookieTransport
             var data = rented.AsSpan(0, prefixLength + value.Length);
             var signature = rented.AsSpan(data.Length, _signer.SignatureLength);
             _signer.Sign(data, signature);
-            var written = SetCookieWriter.Append(response, _name, value, CookieValueEncoding.Raw, options, _logger);
+            var written = SetCookieWriter.Append(response, _name, value, CookieValueEncoding.Raw, options, _logger, out var withheld);
             var signatureWritten = SetCookieWriter.Append(response, _signatureName, signature, CookieValueEncoding.Raw, options, _logger);
-            return new(written, signatureWritten);
+
+            // Both have the same options, hence the same fate.
+            return withheld ? CarriedText.WithheldCookie : new(written, signatureWritten);
         }
         finally
         {

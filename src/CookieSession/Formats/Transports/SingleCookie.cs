@@ -32,7 +32,10 @@ internal sealed class SingleCookie : ICookieTransport
     }
 
     public CarriedText Write(HttpResponse response, ReadOnlySpan<byte> value, CookieOptions options)
-        => new(SetCookieWriter.Append(response, _name, value, _encoding, options, _logger), default);
+    {
+        var written = SetCookieWriter.Append(response, _name, value, _encoding, options, _logger, out var withheld);
+        return withheld ? CarriedText.WithheldCookie : new(written, default);
+    }
 
     public void Delete(HttpResponse response, CookieOptions options) => SetCookieWriter.Delete(response, _name, options, _encoding);
 }
