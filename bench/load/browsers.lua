@@ -1,10 +1,12 @@
 -- wrk script of bench/load/run.sh's browser targets: browsers that keep what they are sent. The file SESSIONS names
--- holds each browser's first Cookie header (one a line). Request n goes to browser n modulo their number, carrying its
--- cookie and its number (X-Browser), which the server's /browser branch answers back; the answer's Set-Cookie then
--- replaces that browser's cookie, so that every write is read by the browser's next request, as in a browser. With at
--- least as many browsers as connections, a browser has about one request in flight at a time.
+-- holds each browser's first Cookie header (one a line). Each request goes to the next browser with no request in
+-- flight, carrying its cookie and its number (X-Browser), which the server's /browser branch answers back; the answer's
+-- Set-Cookie then replaces that browser's cookie, so that every write is read by the browser's next request, as in a
+-- browser. With more browsers than connections (run.sh gives twice as many), one is always free.
+-- The reference, /browser/headers, answers every browser the same constant cookie: kept, every browser would send that
+-- one, which Kestrel reads once per connection and no real crowd of browsers allows. So only /browser/rmw's are kept.
 -- wrk keeps one header of each name, the last: a format that sets two cookies (Express's) cannot be driven this way.
-local cookies, count, turn = {}, 0, 0
+local cookies, busy, count, turn, keeps = {}, {}, 0, 0, true
 
 init = function(args)
   for line in io.lines(os.getenv("SESSIONS")) do
@@ -13,17 +15,27 @@ init = function(args)
     end
   end
   count = #cookies
+  keeps = not wrk.path:find("/headers", 1, true)
 end
 
 request = function()
-  turn = turn % count + 1
+  for _ = 1, count do
+    turn = turn % count + 1
+    if not busy[turn] then
+      break
+    end
+  end
+  busy[turn] = true
   return wrk.format("GET", nil, { ["Cookie"] = cookies[turn], ["X-Browser"] = tostring(turn) })
 end
 
 response = function(status, headers, body)
   local browser = tonumber(headers["X-Browser"])
-  local set = headers["Set-Cookie"]
-  if browser and set then
-    cookies[browser] = set:match("^[^;]*")
+  if browser then
+    busy[browser] = nil
+    local set = headers["Set-Cookie"]
+    if keeps and set then
+      cookies[browser] = set:match("^[^;]*")
+    end
   end
 end

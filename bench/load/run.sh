@@ -6,8 +6,8 @@
 # read; /cs/rmw, a read-modify-write. The session endpoints are driven with one session sent over and over and with
 # 20,000 distinct ones picked at random (about 200 bytes of JSON each; Connect's and Express's signed by the real Node
 # packages, the others seeded by the server), and /browser/rmw by browsers that keep what they are sent (BROWSERS of
-# them, each with its own session, every format with one cookie: bench/load/browsers.lua) against /browser/headers,
-# the same headers endpoint driven so. OTHERS=1 adds ASP.NET Core's AddSession() and
+# them, twice the connections unless set, each with its own session and one request at a time, every format with one
+# cookie: bench/load/browsers.lua) against /browser/headers, the same headers endpoint driven so. OTHERS=1 adds ASP.NET Core's AddSession() and
 # connect@2.11.0 (Node) as the earlier rounds had them.
 # Targets alternate round by round, each warmed up before it is measured. Reports requests/second, p99 latency, the
 # server process's CPU time per request (/proc) and its allocation, collections per request and GC pause share (the server's own
@@ -24,7 +24,7 @@ duration=${DURATION:-5}
 warmup=${WARMUP:-2}
 connections=${CONNECTIONS:-32}
 many=${SESSIONS:-20000}
-browsers=${BROWSERS:-32}
+browsers=${BROWSERS:-$((2 * connections))}
 others=${OTHERS:-0}
 secret="a benchmark secret that is 32+ bytes long"
 # Every format the library has, by its CookieSessionFormat name, unless FORMATS lists some.
@@ -186,8 +186,9 @@ commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo
   echo "write's Set-Cookie, Cache-Control, Pragma and Vary as constants; \"headers + one HMAC\" adds one HMAC-SHA256 of the"
   echo "session's JSON with a reused key, the least a signed write does). One session: the same cookie every request;"
   echo "$many sessions: a cookie picked at random among that many distinct ones (more than the verified-value cache holds)."
-  echo "$browsers browsers: each with a session of its own, its requests in turn, and the cookie each answer sets sent by its"
-  echo "next request, as a browser does (every write read once), against the same headers endpoint driven the same way."
+  echo "$browsers browsers: each with a session of its own and at most one request in flight, the cookie each answer sets sent"
+  echo "by its next request, as a browser does (every write read once), against the same headers endpoint driven the same"
+  echo "way (whose constant cookie the browsers do not keep)."
   echo
   echo "| target | requests/s | vs ref | p99 µs | CPU µs/request | vs ref | bytes/request | GCs per 1k requests (0/1/2) | GC pause |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
