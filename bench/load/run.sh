@@ -25,6 +25,7 @@ warmup=${WARMUP:-2}
 connections=${CONNECTIONS:-32}
 many=${SESSIONS:-20000}
 browsers=${BROWSERS:-$((2 * connections))}
+[ "$browsers" -gt "$connections" ] || { echo "BROWSERS must exceed CONNECTIONS: a browser has one request in flight" >&2; exit 1; }
 others=${OTHERS:-0}
 secret="a benchmark secret that is 32+ bytes long"
 # Every format the library has, by its CookieSessionFormat name, unless FORMATS lists some.
@@ -89,7 +90,8 @@ for f in $formats; do
   for c in "$(cat "$work/$f.one")" "$(head -1 "$work/$f.many")" "$(tail -1 "$work/$f.many")"; do
     [ "$(curl -s -H "Cookie: $c" "$base/cs/ro")" = "Ada Lovelace" ] || { echo "$label ro broken" >&2; exit 1; }
   done
-  # name | reference | url | sessions file | server pid [| wrk script] ("bare" is the first format's /plain/ro; "headers" its own)
+  # name | reference | url | sessions file | server pid [| wrk script [| 0: the browsers keep no Set-Cookie]] ("bare" is the
+  # first format's /plain/ro; "headers" its own)
   first_target=$([ ${#targets[@]} -eq 0 ] && echo 1 || echo 0)
   [ "$first_target" = 1 ] && targets+=("bare||$base/plain/ro|$work/$f.one|${pid_of[$f]}")
   # Once: bare sent the many distinct Cookie headers, what the server pays for them without any session: Kestrel reuses
@@ -107,7 +109,8 @@ for f in $formats; do
   # so not a format that sets two.
   if [ "$f" != ExpressCookieSession ]; then
     head -"$browsers" "$work/$f.many" >"$work/$f.browsers"
-    targets+=("$label headers, $browsers browsers||$base/browser/headers|$work/$f.browsers|${pid_of[$f]}|browsers.lua")
+    # The reference answers everyone one constant cookie, which browsers that kept it would all send alike.
+    targets+=("$label headers, $browsers browsers||$base/browser/headers|$work/$f.browsers|${pid_of[$f]}|browsers.lua|0")
     targets+=("$label rmw, $browsers browsers|$label headers, $browsers browsers|$base/browser/rmw|$work/$f.browsers|${pid_of[$f]}|browsers.lua")
   fi
 done
@@ -125,27 +128,27 @@ clk_tck=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 gc_counts() { # url of a target: its server's allocated bytes and collections so far ("0 0 0 0 0" for Node)
   curl -sf "$(sed -E 's|^(http://[^/]+)/.*|\1|' <<<"$1")/gc/counts" || echo "0 0 0 0 0"; }
-run_wrk() { # url sessions-file seconds [script]
-  SESSIONS="$2" taskset -c 0 wrk -t1 -c"$connections" -d"$3s" --latency -s "bench/load/${4:-sessions.lua}" "$1"
+run_wrk() { # url sessions-file seconds [script [keep]]
+  SESSIONS="$2" KEEP_SET_COOKIE="${5:-1}" taskset -c 0 wrk -t1 -c"$connections" -d"$3s" --latency -s "bench/load/${4:-sessions.lua}" "$1"
 }
 to_us() { awk '{ v = $1; if (v ~ /us$/) print v + 0; else if (v ~ /ms$/) print (v + 0) * 1000; else print (v + 0) * 1e6 }'; }
 
 declare -A requests seconds ticks bytes gen0 gen1 gen2 pause p99s
-for t in "${targets[@]}"; do IFS='|' read -r name _ _ _ _ _ <<<"$t"; requests[$name]=0; seconds[$name]=0; ticks[$name]=0; bytes[$name]=0; gen0[$name]=0; gen1[$name]=0; gen2[$name]=0; pause[$name]=0; p99s[$name]=""; done
+for t in "${targets[@]}"; do IFS='|' read -r name _ _ _ _ _ _ <<<"$t"; requests[$name]=0; seconds[$name]=0; ticks[$name]=0; bytes[$name]=0; gen0[$name]=0; gen1[$name]=0; gen2[$name]=0; pause[$name]=0; p99s[$name]=""; done
 
 # A first pass over every target, not measured: each server's code is compiled and tiered up before any round.
 for t in "${targets[@]}"; do
-  IFS='|' read -r name _ url file pid script <<<"$t"
-  run_wrk "$url" "$file" "$warmup" "$script" >/dev/null
+  IFS='|' read -r name _ url file pid script keep <<<"$t"
+  run_wrk "$url" "$file" "$warmup" "$script" "$keep" >/dev/null
 done
 
 for round in $(seq 1 "$rounds"); do
   for t in "${targets[@]}"; do
-    IFS='|' read -r name _ url file pid script <<<"$t"
-    run_wrk "$url" "$file" "$warmup" "$script" >/dev/null
+    IFS='|' read -r name _ url file pid script keep <<<"$t"
+    run_wrk "$url" "$file" "$warmup" "$script" "$keep" >/dev/null
     read -r b0 g00 g10 g20 pause0 <<<"$(gc_counts "$url")"
     before=$(cpu_ticks "$pid")
-    out=$(run_wrk "$url" "$file" "$duration" "$script")
+    out=$(run_wrk "$url" "$file" "$duration" "$script" "$keep")
     after=$(cpu_ticks "$pid")
     read -r b1 g01 g11 g21 pause1 <<<"$(gc_counts "$url")"
     if grep -qE "Non-2xx|Socket errors" <<<"$out"; then echo "$name answered errors:" >&2; echo "$out" >&2; exit 1; fi
@@ -193,7 +196,7 @@ commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo
   echo "| target | requests/s | vs ref | p99 µs | CPU µs/request | vs ref | bytes/request | GCs per 1k requests (0/1/2) | GC pause |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   for t in "${targets[@]}"; do
-    IFS='|' read -r name ref _ _ _ _ <<<"$t"
+    IFS='|' read -r name ref _ _ _ _ _ <<<"$t"
     r=${ref:-$name}
     awk -v name="$name" -v rps="$(rps_of "$name")" -v rrps="$(rps_of "$r")" -v cpu="$(cpu_of "$name")" -v rcpu="$(cpu_of "$r")" \
         -v p99="$(median <<<"${p99s[$name]}")" -v n="${requests[$name]}" -v b="${bytes[$name]}" \

@@ -24,10 +24,13 @@ public sealed class CookieSessionValidationContext
     /// <summary>The session the cookie brought.</summary>
     public ICookieSession Session => _session;
 
-    /// <summary>When the session was created; <see langword="null"/> for formats that carry no time (Connect, Express).</summary>
+    /// <summary>When the session was created: <see cref="CookieSessionFormat.Protected"/> carries it; <see langword="null"/> for the other formats.</summary>
     public DateTimeOffset? CreatedAt { get; }
 
-    /// <summary>When its cookie was issued; <see langword="null"/> for formats that carry no time.</summary>
+    /// <summary>
+    /// When its cookie was issued: <see cref="CookieSessionFormat.Protected"/>, <see cref="CookieSessionFormat.Flask"/> and
+    /// <see cref="CookieSessionFormat.Django"/> carry it (the last two to the second); <see langword="null"/> for the other formats.
+    /// </summary>
     public DateTimeOffset? IssuedAt { get; }
 
     /// <summary>Whether <see cref="RejectSession"/> was called.</summary>

@@ -89,10 +89,10 @@ internal static class SetCookieWriter
 
         // A copy: a cookie policy strengthens the options it is given (Secure, SameSite), and a caller writing several
         // cookies (chunks) sizes each with the options as it set them; the policy's additions use the headroom.
+        // Whether the cookie policy's wrapper of Response.Cookies wrote it: seen in the headers, not predicted.
+        var before = response.Headers.SetCookie.Count;
         response.Cookies.Append(name, Encoding.UTF8.GetString(value), new CookieOptions(options));
-
-        // What the cookie policy's wrapper of Response.Cookies decides, asked here as it asks.
-        withheld = IsWithheld(response.HttpContext, options);
+        withheld = response.Headers.SetCookie.Count == before;
         return travelling;
     }
 

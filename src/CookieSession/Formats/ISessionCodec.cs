@@ -58,6 +58,13 @@ internal interface ISessionCodec
     }
 
     /// <summary>
+    /// The times the value <see cref="Encode"/> wrote with <paramref name="times"/> carries, as <see cref="Decode"/> would
+    /// give them (to the precision the value keeps), so that a value this process wrote reads from the cache as it would
+    /// on a miss. Default: none, for a value that carries no time.
+    /// </summary>
+    SessionTimes? CarriedTimes(SessionTimes times) => null;
+
+    /// <summary>
     /// The cookie's lifetime (<c>Max-Age</c> and <c>Expires</c>) as this format sets or caps it, from the lifetime the
     /// options give, so that a browser keeps the cookie no longer than its value is accepted (or as long as the peer's
     /// framework sets it). Only the lifetime: the rest of the options are the application's. Default: as given.

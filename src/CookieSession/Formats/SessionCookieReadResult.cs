@@ -130,10 +130,6 @@ internal readonly struct SessionCookieReadResult
     public SessionCookieReadResult WithRenewal(bool needsRenewal)
         => new(Rejection, JsonArray, needsRenewal, Times, NeedsTree, Index, IsCached, Expires, FirstReadOfWritten);
 
-    /// <summary>This result with the times its value carries, which a value this process wrote is cached without.</summary>
-    public SessionCookieReadResult WithTimes(SessionTimes? times)
-        => new(Rejection, JsonArray, NeedsRenewal, times, NeedsTree, Index, IsCached, Expires, FirstReadOfWritten);
-
     /// <summary>Refuses this loaded result after all (a lifetime passed).</summary>
     public SessionCookieReadResult Reject(SessionCookieRejection rejection) => Rejected(rejection);
 

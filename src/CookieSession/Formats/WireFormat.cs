@@ -18,7 +18,6 @@ internal sealed class WireFormat : IWireFormat
     private readonly ICookieTransport _transport;
     private readonly ISessionCodec _codec;
     private readonly VerifiedCookieCache? _cache;
-    private readonly bool _carriesTimes;
 
     public WireFormat(FormatDescriptor descriptor, ICookieTransport transport, ISessionCodec codec, VerifiedCookieCache? cache)
     {
@@ -32,7 +31,6 @@ internal sealed class WireFormat : IWireFormat
         _transport = transport;
         _codec = codec;
         _cache = cache;
-        _carriesTimes = descriptor.CarriesTimes;
     }
 
     /// <summary>The facts of the format the options chose.</summary>
@@ -122,7 +120,7 @@ internal sealed class WireFormat : IWireFormat
                 var carried = written.Value.IsEmpty ? Encoding.ASCII.GetString(value.WrittenSpan).AsMemory() : written.Value;
                 if (cachesWritten)
                 {
-                    cache!.AddWritten(carried, written.Signature, json, _carriesTimes ? times : null, expires, generation);
+                    cache!.AddWritten(carried, written.Signature, json, _codec.CarriedTimes(times), expires, generation);
                 }
 
                 // The value the request brought, first read by this request, is replaced: its browser sends the new one.

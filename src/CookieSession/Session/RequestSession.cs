@@ -655,7 +655,9 @@ internal sealed partial class RequestSession : ISessionFeature, ICookieSession
             return;
         }
 
-        var context = new CookieSessionValidationContext(this, Contents.Times?.CreatedAt, Contents.Times?.IssuedAt);
+        // Flask's and Django's values carry when they were signed, not when the session began.
+        var times = Contents.Times;
+        var context = new CookieSessionValidationContext(this, _settings.Descriptor.CarriesTimes ? times?.CreatedAt : null, times?.IssuedAt);
         _flags |= Flags.Validating;
         try
         {

@@ -134,6 +134,7 @@ public sealed class WrittenValueCacheTests
     [InlineData(CookieSessionFormat.Connect)]
     [InlineData(CookieSessionFormat.ExpressCookieSession)]
     [InlineData(CookieSessionFormat.Protected)]
+    [InlineData(CookieSessionFormat.IronSession)]
     public async Task Write_WithheldByTheCookiePolicyForLackOfConsent_KeepsTheValueTheBrowserStillHasAndCachesNotTheOneWithheld(CookieSessionFormat which)
     {
         var keys = ProtectedHost.NewKeyFolder();
@@ -144,7 +145,8 @@ public sealed class WrittenValueCacheTests
                 .AddDataProtection().SetApplicationName("tests").PersistKeysToFileSystem(new DirectoryInfo(keys)).Services
                 .AddSingleton<KeyRingMonitor>()
                 .BuildServiceProvider();
-            var options = new CookieSessionOptions { Format = which, Secret = Secret };
+            // One slot: a withheld value stored would take it from the one read (read, it holds no slot against writes).
+            var options = new CookieSessionOptions { Format = which, Secret = Secret, VerifiedCookieCacheSize = 1 };
             options.Cookie.Name = "sid";
             var format = WireFormat.Create(options, new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, NullLogger.Instance), TimeProvider.System, NullLogger.Instance, services);
             var now = TimeProvider.System.GetUtcNow();
@@ -166,17 +168,7 @@ public sealed class WrittenValueCacheTests
 
             Assert.NotNull(read.FirstReadOfWritten);
             Assert.Equal(0, policed.Response.Headers.SetCookie.Count);
-            Assert.True(format.Read(WithCookie(cookie)).IsCached, "The value the browser still has left the cache.");
-            if (which != CookieSessionFormat.Protected)
-            {
-                // A signed format writes the same value for the same JSON: the one withheld, written where nothing caches.
-                options.VerifiedCookieCacheSize = 0;
-                var uncached = WireFormat.Create(options, new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, NullLogger.Instance), TimeProvider.System, NullLogger.Instance, services);
-                var response = new DefaultHttpContext().Response;
-                uncached.Write(response, "{\"n\":2}"u8, new SessionTimes(now, now), new CookieOptions { Path = "/" });
-                var notSent = string.Join("; ", response.Headers.SetCookie.Select(header => header!.Split(';')[0]));
-                Assert.False(format.Read(WithCookie(notSent)).IsCached, "The value withheld was cached.");
-            }
+            Assert.True(format.Read(WithCookie(cookie)).IsCached, "The value the browser still has left the cache, or a value withheld took its slot.");
         }
         finally
         {
@@ -222,6 +214,60 @@ public sealed class WrittenValueCacheTests
         {
             Directory.Delete(keys, recursive: true);
         }
+    }
+
+    [Theory]
+    [InlineData(CookieSessionFormat.Connect, false, false)]
+    [InlineData(CookieSessionFormat.Flask, false, true)]
+    [InlineData(CookieSessionFormat.Django, false, true)]
+    [InlineData(CookieSessionFormat.Protected, true, true)]
+    public async Task OnValidateSession_ValueThisProcessWroteAndTheSameFromElsewhere_SeeTheSameTimes(CookieSessionFormat which, bool hasCreatedAt, bool hasIssuedAt)
+    {
+        // Flask's and Django's values carry when they were signed only: never a creation time, whether cached or not.
+        var keys = ProtectedHost.NewKeyFolder();
+        try
+        {
+            await using var services = new ServiceCollection()
+                .AddDataProtection().SetApplicationName("tests").PersistKeysToFileSystem(new DirectoryInfo(keys)).Services
+                .AddSingleton<KeyRingMonitor>()
+                .BuildServiceProvider();
+            ResolvedOptions Settings(int cacheSize)
+            {
+                var options = new CookieSessionOptions { Format = which, Secret = Secret, VerifiedCookieCacheSize = cacheSize };
+                options.Cookie.Name = "sid";
+                var format = WireFormat.Create(options, new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, NullLogger.Instance), TimeProvider.System, NullLogger.Instance, services);
+                return new ResolvedOptions(options, format, NullLogger.Instance, TimeProvider.System);
+            }
+
+            var cached = Settings(16);
+            var cookie = Send(cached, cookie: null, session => session.Set("n", 1));
+
+            var hit = await TimesSeenAsync(cached, cookie);
+            var miss = await TimesSeenAsync(Settings(0), cookie);
+
+            Assert.Equal(miss, hit);
+            Assert.Equal(hasCreatedAt, hit.CreatedAt is not null);
+            Assert.Equal(hasIssuedAt, hit.IssuedAt is not null);
+        }
+        finally
+        {
+            Directory.Delete(keys, recursive: true);
+        }
+    }
+
+    private static async Task<(DateTimeOffset? CreatedAt, DateTimeOffset? IssuedAt)> TimesSeenAsync(ResolvedOptions settings, string cookie)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Headers.Cookie = cookie;
+        var session = RequestSession.Enter(context, settings);
+        (DateTimeOffset?, DateTimeOffset?) seen = default;
+        await session.ValidateAsync(validation =>
+        {
+            seen = (validation.CreatedAt, validation.IssuedAt);
+            return Task.CompletedTask;
+        });
+        session.Leave();
+        return seen;
     }
 
     /// <summary>One request through the session's lifecycle: entered with <paramref name="cookie"/>, handled, left; the cookie it set.</summary>

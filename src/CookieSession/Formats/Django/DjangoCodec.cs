@@ -114,13 +114,19 @@ internal sealed class DjangoCodec : ISessionCodec
             return Decode(value);
         }
 
-        // The times as a miss gives them: a value this process wrote was cached without.
         var age = CheckAge(issuedAt);
-        return age == SessionCookieRejection.None ? cached.WithTimes(new SessionTimes(issuedAt, issuedAt)) : SessionCookieReadResult.Rejected(age);
+        return age == SessionCookieRejection.None ? cached : SessionCookieReadResult.Rejected(age);
     }
 
     /// <summary>Its <see cref="LimitLifetime"/> sets the cookie's lifetime.</summary>
     public bool LimitsLifetime => true;
+
+    /// <summary>The signature's time, in whole seconds, as both times: a Django cookie carries no other.</summary>
+    public SessionTimes? CarriedTimes(SessionTimes times)
+    {
+        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(Math.Max(0, times.IssuedAt.ToUnixTimeSeconds()));
+        return new SessionTimes(issuedAt, issuedAt);
+    }
 
     /// <summary>
     /// As Django writes it: <c>Max-Age</c> is <c>SESSION_COOKIE_AGE</c> when the application sets no lifetime (none

@@ -147,19 +147,20 @@ internal sealed class FlaskCodec : ISessionCodec
         }
 
         var rejection = CheckAge(signedAt, out var halfLifePassed);
-        if (rejection != SessionCookieRejection.None)
-        {
-            return SessionCookieReadResult.Rejected(rejection);
-        }
-
-        // The times as a miss gives them: a value this process wrote was cached without.
-        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(signedAt);
-        var read = cached.WithTimes(new SessionTimes(issuedAt, issuedAt));
-        return halfLifePassed && !read.NeedsRenewal ? read.WithRenewal(true) : read;
+        return rejection != SessionCookieRejection.None
+            ? SessionCookieReadResult.Rejected(rejection)
+            : halfLifePassed && !cached.NeedsRenewal ? cached.WithRenewal(true) : cached;
     }
 
     /// <summary>Its <see cref="LimitLifetime"/> sets the cookie's lifetime.</summary>
     public bool LimitsLifetime => true;
+
+    /// <summary>The signature's time, in whole seconds, as both times: a Flask cookie carries no other.</summary>
+    public SessionTimes? CarriedTimes(SessionTimes times)
+    {
+        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(Math.Max(0, times.IssuedAt.ToUnixTimeSeconds()));
+        return new SessionTimes(issuedAt, issuedAt);
+    }
 
     /// <summary>
     /// Flask writes no <c>Expires</c> unless the session is permanent, which only the session's JSON says: the cookie is

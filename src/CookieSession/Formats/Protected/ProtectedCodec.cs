@@ -97,12 +97,11 @@ internal sealed class ProtectedCodec : ISessionCodec
         return generation is not null;
     }
 
-    /// <summary>
-    /// The lifetimes, checked again on every hit: time passed since the value was cached. The times to the millisecond, as
-    /// the value carries them and a miss gives them: a value this process wrote was cached with the clock's ticks.
-    /// </summary>
-    public SessionCookieReadResult Recheck(ReadOnlySpan<char> value, SessionCookieReadResult cached)
-        => WithinLifetimes(cached.Times is { } times ? cached.WithTimes(new SessionTimes(ToMilliseconds(times.CreatedAt), ToMilliseconds(times.IssuedAt))) : cached);
+    /// <summary>The lifetimes, checked again on every hit: time passed since the value was cached.</summary>
+    public SessionCookieReadResult Recheck(ReadOnlySpan<char> value, SessionCookieReadResult cached) => WithinLifetimes(cached);
+
+    /// <summary>Both times to the millisecond, as the value carries them (<see cref="ProtectedPayload"/>).</summary>
+    public SessionTimes? CarriedTimes(SessionTimes times) => new(ToMilliseconds(times.CreatedAt), ToMilliseconds(times.IssuedAt));
 
     private static DateTimeOffset ToMilliseconds(DateTimeOffset time) => DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
 
