@@ -55,8 +55,7 @@ public sealed class WrittenValueCacheTests
                 .AddSingleton<KeyRingMonitor>()
                 .BuildServiceProvider();
             var options = new CookieSessionOptions { Format = which, Secret = Secret };
-            options.Cookie.Name = "sid";
-            var format = WireFormat.Create(options, new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, NullLogger.Instance), TimeProvider.System, NullLogger.Instance, services);
+            var format = Format(options, services);
             var json = Encoding.UTF8.GetBytes("{\"n\":1,\"who\":\"é ü;, \\\"q\\\"\",\"blob\":\"" + new string('x', blobLength) + "\"}");
             var now = TimeProvider.System.GetUtcNow();
 
@@ -88,8 +87,7 @@ public sealed class WrittenValueCacheTests
     {
         using var services = new ServiceCollection().BuildServiceProvider();
         var options = new CookieSessionOptions { Secret = Secret };
-        options.Cookie.Name = "sid";
-        var format = WireFormat.Create(options, new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, NullLogger.Instance), TimeProvider.System, NullLogger.Instance, services);
+        var format = Format(options, services);
         var settings = new ResolvedOptions(options, format, NullLogger.Instance, TimeProvider.System);
 
         var seeded = Send(settings, cookie: null, session => session.Set("n", 1));
@@ -109,8 +107,7 @@ public sealed class WrittenValueCacheTests
         // Connect's req.session = null: the cookie is deleted, or, with something stored afterwards, a new session written.
         using var services = new ServiceCollection().BuildServiceProvider();
         var options = new CookieSessionOptions { Secret = Secret };
-        options.Cookie.Name = "sid";
-        var format = WireFormat.Create(options, new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, NullLogger.Instance), TimeProvider.System, NullLogger.Instance, services);
+        var format = Format(options, services);
         var settings = new ResolvedOptions(options, format, NullLogger.Instance, TimeProvider.System);
         var seeded = Send(settings, cookie: null, session => session.Set("n", 1));
 
@@ -147,8 +144,7 @@ public sealed class WrittenValueCacheTests
                 .BuildServiceProvider();
             // One slot: a withheld value stored would take it from the one read (read, it holds no slot against writes).
             var options = new CookieSessionOptions { Format = which, Secret = Secret, VerifiedCookieCacheSize = 1 };
-            options.Cookie.Name = "sid";
-            var format = WireFormat.Create(options, new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, NullLogger.Instance), TimeProvider.System, NullLogger.Instance, services);
+            var format = Format(options, services);
             var now = TimeProvider.System.GetUtcNow();
             var first = new DefaultHttpContext();
             format.Write(first.Response, "{\"n\":1}"u8, new SessionTimes(now, now), new CookieOptions { Path = "/" });
@@ -192,9 +188,7 @@ public sealed class WrittenValueCacheTests
                 .BuildServiceProvider();
             WireFormat Create(int cacheSize)
             {
-                var options = new CookieSessionOptions { Format = which, Secret = Secret, VerifiedCookieCacheSize = cacheSize };
-                options.Cookie.Name = "sid";
-                return WireFormat.Create(options, new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, NullLogger.Instance), TimeProvider.System, NullLogger.Instance, services);
+                return Format(new CookieSessionOptions { Format = which, Secret = Secret, VerifiedCookieCacheSize = cacheSize }, services);
             }
 
             var cached = Create(16);
@@ -234,8 +228,7 @@ public sealed class WrittenValueCacheTests
             ResolvedOptions Settings(int cacheSize)
             {
                 var options = new CookieSessionOptions { Format = which, Secret = Secret, VerifiedCookieCacheSize = cacheSize };
-                options.Cookie.Name = "sid";
-                var format = WireFormat.Create(options, new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, NullLogger.Instance), TimeProvider.System, NullLogger.Instance, services);
+                var format = Format(options, services);
                 return new ResolvedOptions(options, format, NullLogger.Instance, TimeProvider.System);
             }
 
@@ -268,6 +261,13 @@ public sealed class WrittenValueCacheTests
         });
         session.Leave();
         return seen;
+    }
+
+    /// <summary>The format <paramref name="options"/> ask for, its cookie named <c>sid</c>, with its keys and cache.</summary>
+    private static WireFormat Format(CookieSessionOptions options, IServiceProvider services)
+    {
+        options.Cookie.Name = "sid";
+        return WireFormat.Create(options, new SecretsReload(Microsoft.Extensions.Options.Options.DefaultName, options, services, NullLogger.Instance), TimeProvider.System, NullLogger.Instance, services);
     }
 
     /// <summary>One request through the session's lifecycle: entered with <paramref name="cookie"/>, handled, left; the cookie it set.</summary>
