@@ -87,10 +87,11 @@ internal static class SetCookieWriter
             throw new CookieSessionTooLargeException(name, header.Length, limit);
         }
 
-        // A copy: a cookie policy strengthens the options it is given (Secure, SameSite), and a caller writing several
-        // cookies (chunks) sizes each with the options as it set them; the policy's additions use the headroom.
         // Whether the cookie policy's wrapper of Response.Cookies wrote it: seen in the headers, not predicted.
         var before = response.Headers.SetCookie.Count;
+
+        // A copy: a cookie policy strengthens the options it is given (Secure, SameSite), and a caller writing several
+        // cookies (chunks) sizes each with the options as it set them; the policy's additions use the headroom.
         response.Cookies.Append(name, Encoding.UTF8.GetString(value), new CookieOptions(options));
         withheld = response.Headers.SetCookie.Count == before;
         return travelling;
