@@ -50,10 +50,7 @@ public sealed class WrittenValueCacheTests
         var keys = ProtectedHost.NewKeyFolder();
         try
         {
-            using var services = new ServiceCollection()
-                .AddDataProtection().SetApplicationName("tests").PersistKeysToFileSystem(new DirectoryInfo(keys)).Services
-                .AddSingleton<KeyRingMonitor>()
-                .BuildServiceProvider();
+            using var services = KeyRingServices(keys);
             var options = new CookieSessionOptions { Format = which, Secret = Secret };
             var format = Format(options, services);
             var json = Encoding.UTF8.GetBytes("{\"n\":1,\"who\":\"é ü;, \\\"q\\\"\",\"blob\":\"" + new string('x', blobLength) + "\"}");
@@ -137,11 +134,7 @@ public sealed class WrittenValueCacheTests
         var keys = ProtectedHost.NewKeyFolder();
         try
         {
-            await using var services = new ServiceCollection()
-                .AddLogging()
-                .AddDataProtection().SetApplicationName("tests").PersistKeysToFileSystem(new DirectoryInfo(keys)).Services
-                .AddSingleton<KeyRingMonitor>()
-                .BuildServiceProvider();
+            await using var services = KeyRingServices(keys);
             // One slot: a withheld value stored would take it from the one read (read, it holds no slot against writes).
             var options = new CookieSessionOptions { Format = which, Secret = Secret, VerifiedCookieCacheSize = 1 };
             var format = Format(options, services);
@@ -182,14 +175,8 @@ public sealed class WrittenValueCacheTests
         var keys = ProtectedHost.NewKeyFolder();
         try
         {
-            using var services = new ServiceCollection()
-                .AddDataProtection().SetApplicationName("tests").PersistKeysToFileSystem(new DirectoryInfo(keys)).Services
-                .AddSingleton<KeyRingMonitor>()
-                .BuildServiceProvider();
-            WireFormat Create(int cacheSize)
-            {
-                return Format(new CookieSessionOptions { Format = which, Secret = Secret, VerifiedCookieCacheSize = cacheSize }, services);
-            }
+            using var services = KeyRingServices(keys);
+            WireFormat Create(int cacheSize) => Format(new CookieSessionOptions { Format = which, Secret = Secret, VerifiedCookieCacheSize = cacheSize }, services);
 
             var cached = Create(16);
             var now = TimeProvider.System.GetUtcNow();
@@ -221,10 +208,7 @@ public sealed class WrittenValueCacheTests
         var keys = ProtectedHost.NewKeyFolder();
         try
         {
-            await using var services = new ServiceCollection()
-                .AddDataProtection().SetApplicationName("tests").PersistKeysToFileSystem(new DirectoryInfo(keys)).Services
-                .AddSingleton<KeyRingMonitor>()
-                .BuildServiceProvider();
+            await using var services = KeyRingServices(keys);
             ResolvedOptions Settings(int cacheSize)
             {
                 var options = new CookieSessionOptions { Format = which, Secret = Secret, VerifiedCookieCacheSize = cacheSize };
@@ -262,6 +246,14 @@ public sealed class WrittenValueCacheTests
         session.Leave();
         return seen;
     }
+
+    /// <summary>Data Protection with its keys in <paramref name="keys"/>, and logging, which the cookie policy needs.</summary>
+    private static ServiceProvider KeyRingServices(string keys)
+        => new ServiceCollection()
+            .AddLogging()
+            .AddDataProtection().SetApplicationName("tests").PersistKeysToFileSystem(new DirectoryInfo(keys)).Services
+            .AddSingleton<KeyRingMonitor>()
+            .BuildServiceProvider();
 
     /// <summary>The format <paramref name="options"/> ask for, its cookie named <c>sid</c>, with its keys and cache.</summary>
     private static WireFormat Format(CookieSessionOptions options, IServiceProvider services)
