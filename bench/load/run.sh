@@ -9,7 +9,8 @@
 # them, twice the connections unless set, each with its own session and one request at a time, every format with one
 # cookie: bench/load/browsers.lua) against /browser/headers, the same headers endpoint driven so. OTHERS=1 adds ASP.NET Core's AddSession() and
 # connect@2.11.0 (Node) as the earlier rounds had them.
-# Targets alternate round by round, each warmed up before it is measured. Reports requests/second, p99 latency, the
+# Targets alternate round by round, each warmed up before it is measured, each against a reference on its own server
+# (its format's bare or headers endpoint), in the same rounds. Reports requests/second, p99 latency, the
 # server process's CPU time per request (/proc) and its allocation, collections per request and GC pause share (the server's own
 # counters), with ratios against the references, and adds a section to bench/results/load.md (or the file RESULTS
 # names, for a run of some formats that the charts, drawn from load.md's newest section, should not take for the whole),
@@ -90,20 +91,21 @@ for f in $formats; do
   for c in "$(cat "$work/$f.one")" "$(head -1 "$work/$f.many")" "$(tail -1 "$work/$f.many")"; do
     [ "$(curl -s -H "Cookie: $c" "$base/cs/ro")" = "Ada Lovelace" ] || { echo "$label ro broken" >&2; exit 1; }
   done
-  # name | reference | url | sessions file | server pid [| wrk script [| 0: the browsers keep no Set-Cookie]] ("bare" is the
-  # first format's /plain/ro; "headers" its own)
+  # name | reference | url | sessions file | server pid [| wrk script [| 0: the browsers keep no Set-Cookie]]. Every
+  # reference is the format's own server, measured just before its targets: servers are processes of their own, and
+  # the same endpoint served up to a fifth more or less in one process than in another of the same run.
   first_target=$([ ${#targets[@]} -eq 0 ] && echo 1 || echo 0)
-  [ "$first_target" = 1 ] && targets+=("bare||$base/plain/ro|$work/$f.one|${pid_of[$f]}")
+  targets+=("$label bare||$base/plain/ro|$work/$f.one|${pid_of[$f]}")
   # Once: bare sent the many distinct Cookie headers, what the server pays for them without any session: Kestrel reuses
   # a header's string when a connection sends the same bytes again (KestrelServerOptions.DisableStringReuse, off by
   # default), so one cookie sent over and over costs it less than many.
-  [ "$first_target" = 1 ] && targets+=("bare, $many sessions|bare|$base/plain/ro|$work/$f.many|${pid_of[$f]}")
+  [ "$first_target" = 1 ] && targets+=("$label bare, $many sessions|$label bare|$base/plain/ro|$work/$f.many|${pid_of[$f]}")
   targets+=("$label headers||$base/plain/headers|$work/$f.one|${pid_of[$f]}")
   # Once: the same headers plus one HMAC-SHA256, the nearest any signed write can come to its headers endpoint.
   [ "$first_target" = 1 ] && targets+=("$label headers + one HMAC|$label headers|$base/plain/headers-hmac|$work/$f.one|${pid_of[$f]}")
-  targets+=("$label ro|bare|$base/cs/ro|$work/$f.one|${pid_of[$f]}")
+  targets+=("$label ro|$label bare|$base/cs/ro|$work/$f.one|${pid_of[$f]}")
   targets+=("$label rmw|$label headers|$base/cs/rmw|$work/$f.one|${pid_of[$f]}")
-  targets+=("$label ro, $many sessions|bare|$base/cs/ro|$work/$f.many|${pid_of[$f]}")
+  targets+=("$label ro, $many sessions|$label bare|$base/cs/ro|$work/$f.many|${pid_of[$f]}")
   targets+=("$label rmw, $many sessions|$label headers|$base/cs/rmw|$work/$f.many|${pid_of[$f]}")
   # Browsers that keep what they are sent, each with one of the distinct sessions; wrk keeps one Set-Cookie an answer,
   # so not a format that sets two.
@@ -115,13 +117,13 @@ for f in $formats; do
   fi
 done
 if [ "$others" = 1 ]; then
-  first=$(set -- $formats; echo "$1"); base="http://127.0.0.1:${port_of[$first]}"
+  first=$(set -- $formats; echo "$1"); base="http://127.0.0.1:${port_of[$first]}"; bare="${label_of[$first]:-$first} bare"
   curl -si "$base/aspnet/seed" | cookies_of >"$work/aspnet.one"
   curl -si "http://127.0.0.1:$node_port/seed" | cookies_of >"$work/node.one"
-  targets+=("AddSession ro|bare|$base/aspnet/ro|$work/aspnet.one|${pid_of[$first]}")
-  targets+=("AddSession rmw|bare|$base/aspnet/rmw|$work/aspnet.one|${pid_of[$first]}")
-  targets+=("connect@2.11.0 ro|bare|http://127.0.0.1:$node_port/ro|$work/node.one|$node_pid")
-  targets+=("connect@2.11.0 rmw|bare|http://127.0.0.1:$node_port/rmw|$work/node.one|$node_pid")
+  targets+=("AddSession ro|$bare|$base/aspnet/ro|$work/aspnet.one|${pid_of[$first]}")
+  targets+=("AddSession rmw|$bare|$base/aspnet/rmw|$work/aspnet.one|${pid_of[$first]}")
+  targets+=("connect@2.11.0 ro|$bare|http://127.0.0.1:$node_port/ro|$work/node.one|$node_pid")
+  targets+=("connect@2.11.0 rmw|$bare|http://127.0.0.1:$node_port/rmw|$work/node.one|$node_pid")
 fi
 
 clk_tck=$(getconf CLK_TCK)
@@ -133,8 +135,8 @@ run_wrk() { # url sessions-file seconds [script [keep]]
 }
 to_us() { awk '{ v = $1; if (v ~ /us$/) print v + 0; else if (v ~ /ms$/) print (v + 0) * 1000; else print (v + 0) * 1e6 }'; }
 
-declare -A requests seconds ticks bytes gen0 gen1 gen2 pause p99s
-for t in "${targets[@]}"; do IFS='|' read -r name _ _ _ _ _ _ <<<"$t"; requests[$name]=0; seconds[$name]=0; ticks[$name]=0; bytes[$name]=0; gen0[$name]=0; gen1[$name]=0; gen2[$name]=0; pause[$name]=0; p99s[$name]=""; done
+declare -A requests seconds ticks bytes gen0 gen1 gen2 pause p99s rates
+for t in "${targets[@]}"; do IFS='|' read -r name _ _ _ _ _ _ <<<"$t"; requests[$name]=0; seconds[$name]=0; ticks[$name]=0; bytes[$name]=0; gen0[$name]=0; gen1[$name]=0; gen2[$name]=0; pause[$name]=0; p99s[$name]=""; rates[$name]=""; done
 
 # A first pass over every target, not measured: each server's code is compiled and tiered up before any round.
 for t in "${targets[@]}"; do
@@ -161,6 +163,7 @@ for round in $(seq 1 "$rounds"); do
     bytes[$name]=$((bytes[$name] + b1 - b0)); gen0[$name]=$((gen0[$name] + g01 - g00))
     gen1[$name]=$((gen1[$name] + g11 - g10)); gen2[$name]=$((gen2[$name] + g21 - g20)); pause[$name]=$((pause[$name] + pause1 - pause0))
     p99s[$name]="${p99s[$name]} $p99"
+    rates[$name]="${rates[$name]} $(awk -v n="$n" -v s="$s" 'BEGIN{print n / s}')"
     printf 'round %d  %-32s %8d requests in %ss, %d CPU ticks, p99 %sµs\n' "$round" "$name" "$n" "$s" "$((after - before))" "$p99" >&2
   done
 done
@@ -168,6 +171,9 @@ done
 rps_of() { awk -v n="${requests[$1]}" -v s="${seconds[$1]}" 'BEGIN{print n / s}'; }
 cpu_of() { awk -v t="${ticks[$1]}" -v n="${requests[$1]}" -v hz="$clk_tck" 'BEGIN{print t * 1e6 / hz / n}'; }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# A target against its reference: the median over the rounds of the ratio of their rates in the same round, so that a
+# round the machine's other work slowed down weighs on both sides of its ratio, and one such round on neither.
+paired_ratio() { paste <(tr ' ' '\n' <<<"${rates[$1]}" | grep .) <(tr ' ' '\n' <<<"${rates[$2]}" | grep .) | awk '{ print $1 / $2 }' | median; }
 cpu_model=$(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1)
 first=$(set -- $formats; echo "$1")
 gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
@@ -182,9 +188,11 @@ commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo
   echo "alternating; servers pinned to CPU $server_cpu, wrk to CPU 0 (bench/load/sessions.lua: every target the same script but the"
   echo "browsers', bench/load/browsers.lua)."
   echo "Servers' GC: $gc_settings (the defaults of an ASP.NET Core app; the process sees the one core it is pinned to)."
-  echo "Rates are over all rounds; p99 is the median of the rounds' p99s; CPU is the server process's user+system time"
+  echo "Rates are over all rounds; the requests/s \"vs ref\" is the median over the rounds of the target's rate against its"
+  echo "reference's in the same round; p99 is the median of the rounds' p99s; CPU is the server process's user+system time"
   echo "(/proc) per request; allocation, gen0/gen1/gen2 collections per request and the share of the run's time the GC"
-  echo "paused the server are its own counters, read around each measured run. \"vs ref\" is against the target's reference: reads against bare (/plain/ro, the same"
+  echo "paused the server are its own counters, read around each measured run. \"vs ref\" is against the target's reference, on the"
+  echo "same server, in the same rounds: reads against their format's bare endpoint (/plain/ro, the same"
   echo "branching and answer without the session), writes against their format's headers endpoint (/plain/headers, the"
   echo "write's Set-Cookie, Cache-Control, Pragma and Vary as constants; \"headers + one HMAC\" adds one HMAC-SHA256 of the"
   echo "session's JSON with a reused key, the least a signed write does). One session: the same cookie every request;"
@@ -198,10 +206,10 @@ commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo
   for t in "${targets[@]}"; do
     IFS='|' read -r name ref _ _ _ _ _ <<<"$t"
     r=${ref:-$name}
-    awk -v name="$name" -v rps="$(rps_of "$name")" -v rrps="$(rps_of "$r")" -v cpu="$(cpu_of "$name")" -v rcpu="$(cpu_of "$r")" \
+    awk -v name="$name" -v rps="$(rps_of "$name")" -v ratio="$(paired_ratio "$name" "$r")" -v cpu="$(cpu_of "$name")" -v rcpu="$(cpu_of "$r")" \
         -v p99="$(median <<<"${p99s[$name]}")" -v n="${requests[$name]}" -v b="${bytes[$name]}" \
         -v g0="${gen0[$name]}" -v g1="${gen1[$name]}" -v g2="${gen2[$name]}" -v ms="${pause[$name]}" -v s="${seconds[$name]}" -v noref="$([ -z "$ref" ] && echo 1 || echo 0)" 'BEGIN{
-          vs = noref ? "" : sprintf("%.2fx", rps / rrps); cvs = noref ? "" : sprintf("%.2fx", cpu / rcpu);
+          vs = noref ? "" : sprintf("%.2fx", ratio); cvs = noref ? "" : sprintf("%.2fx", cpu / rcpu);
           alloc = b > 0 ? sprintf("%.0f", b / n) : "";
           gcs = b > 0 ? sprintf("%.2f / %.3f / %.3f", g0 * 1000 / n, g1 * 1000 / n, g2 * 1000 / n) : "";
           paused = b > 0 ? sprintf("%.2f%%", ms / 10 / s) : "";
