@@ -21,11 +21,18 @@ internal interface IWireFormat
     /// cookie options. Throws <see cref="CookieSessionTooLargeException"/> when it cannot be written whole.
     /// <paramref name="replacing"/>: the request's <see cref="SessionCookieReadResult.FirstReadOfWritten"/>, if any.
     /// </summary>
-    void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options, VerifiedCookieCache.Entry? replacing);
+    /// <returns>What the cache stored of the value written, for <see cref="TakeBack"/>; <see langword="null"/> for nothing.</returns>
+    VerifiedCookieCache.Entry? Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options, VerifiedCookieCache.Entry? replacing);
 
     /// <summary>
     /// Appends what deletes every cookie of the session: the same names, path and domain, expired in 1970.
     /// <paramref name="replacing"/>: the request's <see cref="SessionCookieReadResult.FirstReadOfWritten"/>, if any.
     /// </summary>
     void Delete(HttpResponse response, CookieOptions options, VerifiedCookieCache.Entry? replacing);
+
+    /// <summary>
+    /// A write whose headers were taken out before the response started (its commit taken back): what the cache stored
+    /// of its value (what <see cref="Write"/> returned) goes, as no browser received it.
+    /// </summary>
+    void TakeBack(VerifiedCookieCache.Entry? written);
 }

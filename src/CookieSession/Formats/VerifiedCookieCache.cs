@@ -24,7 +24,8 @@ namespace CookieSession.Formats;
 /// visitors than slots, neither evict what is sent again nor allocate an entry that dies unused; a value this
 /// process wrote is stored at once, unless its slot holds another written value, unread and younger than two seconds
 /// (see <see cref="AddWritten(ReadOnlyMemory{char}, ReadOnlyMemory{char}, ReadOnlySpan{byte}, SessionTimes?, DateTimeOffset?, object?)"/>),
-/// and a written value read once is dropped when the request that read it replaces it (<see cref="Forget"/>).
+/// and a written value read once is dropped when the request that read it replaces it (<see cref="Forget"/>); a write
+/// taken back before its response started drops what it stored (<see cref="TakeBack"/>).
 /// What can change after a value was stored is checked on every hit by the codec (<see cref="ISessionCodec.Recheck"/>:
 /// lifetimes, expiries) or through <c>generation</c> (a Data Protection key ring that was reloaded, so that key
 /// rotation and revocation apply; secrets or passwords that a configuration reload replaced), and the validation hook
@@ -48,8 +49,7 @@ internal sealed class VerifiedCookieCache
     private readonly Entry?[] _slots;
 
     /// <summary>For each slot, the hash of the last verified value it turned away; 0 for none.</summary>
-    private readonly int[] _turnedAway;
-    private readonly int _mask;
+    private readonly int[] _turnedAway;    private readonly int _mask;
 
     private VerifiedCookieCache(int capacity)
     {
@@ -138,6 +138,19 @@ internal sealed class VerifiedCookieCache
     }
 
     /// <summary>
+    /// Drops the entry a write stored (what <see cref="AddWritten(ReadOnlyMemory{char}, ReadOnlyMemory{char}, ReadOnlySpan{byte}, SessionTimes?, DateTimeOffset?, object?)"/>
+    /// returned) when the write is taken back before its response started: no browser received the value, so none
+    /// will send it, and unread it would hold its slot against other written values.
+    /// </summary>
+    public void TakeBack(Entry? written)
+    {
+        if (written is not null)
+        {
+            Interlocked.CompareExchange(ref _slots[written.Hash & _mask], null, written);
+        }
+    }
+
+    /// <summary>
     /// Stores a value that verified, with what it decoded to (a loaded, hence validated, result): into a free slot, one
     /// whose entry is of an older generation, or, the second time running that the slot sees it, one that holds
     /// another value. Returns whether it was stored.
@@ -187,22 +200,24 @@ internal sealed class VerifiedCookieCache
     /// such value every two seconds (a hint, not a lock: racing writers may both store), each given the time to be
     /// read, and a quiet site keeps nearly every value it writes.
     /// </remarks>
-    public void AddWritten(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, SessionTimes? times, DateTimeOffset? expires, object? generation)
+    /// <returns>The entry stored, for <see cref="TakeBack"/>; <see langword="null"/> when none was.</returns>
+    public Entry? AddWritten(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, SessionTimes? times, DateTimeOffset? expires, object? generation)
         => AddWritten(first, second, json, times, expires, generation, Environment.TickCount64);
 
     /// <summary>
     /// As <see cref="AddWritten(ReadOnlyMemory{char}, ReadOnlyMemory{char}, ReadOnlySpan{byte}, SessionTimes?, DateTimeOffset?, object?)"/>,
     /// at <paramref name="now"/> on <see cref="Environment.TickCount64"/>'s clock.
     /// </summary>
-    internal void AddWritten(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, SessionTimes? times, DateTimeOffset? expires, object? generation, long now)
+    internal Entry? AddWritten(ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, ReadOnlySpan<byte> json, SessionTimes? times, DateTimeOffset? expires, object? generation, long now)
     {
         if (!Fits(first.Length + second.Length, json.Length))
         {
-            return;
+            return null;
         }
 
         var hash = Hash(first.Span, second.Span);
         var slot = hash & _mask;
+
         var resident = Volatile.Read(ref _slots[slot]);
         if (resident is not null && ReferenceEquals(resident.Generation, generation))
         {
@@ -213,23 +228,24 @@ internal sealed class VerifiedCookieCache
             if (same ? !resident.NeedsRenewal && resident.Expires == expires && Nullable.Equals(resident.Times, times)
                 : !Volatile.Read(ref resident.Checked) && now - resident.WrittenAt < UnreadHoldMilliseconds)
             {
-                return;
+                return null;
             }
         }
 
-        Store(hash, first, second, json.ToArray(), needsRenewal: false, times, expires, needsTree: false, index: null, generation, isChecked: false, writtenAt: now);
+        return Store(hash, first, second, json.ToArray(), needsRenewal: false, times, expires, needsTree: false, index: null, generation, isChecked: false, writtenAt: now);
     }
 
     /// <summary>Whether a value of this many characters and its JSON stay within <see cref="MaxEntrySize"/>.</summary>
-    private static bool Fits(int chars, int jsonBytes) => (2 * chars) + jsonBytes <= MaxEntrySize;
+    public static bool Fits(int chars, int jsonBytes) => (2 * chars) + jsonBytes <= MaxEntrySize;
 
     /// <summary>Stores an entry; <paramref name="json"/> is immutable from now on, shared with every hit.</summary>
-    private void Store(int hash, ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, DateTimeOffset? expires, bool needsTree, int[]? index, object? generation, bool isChecked, long writtenAt)
+    private Entry Store(int hash, ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, DateTimeOffset? expires, bool needsTree, int[]? index, object? generation, bool isChecked, long writtenAt)
     {
         // Where each key lies comes with the value (found while validating): every request that sends the value again
         // finds its keys without reading the JSON. None for a JSON the tree reads.
         var entry = new Entry(hash, first, second, json, needsRenewal, times, expires, needsTree, index, generation, isChecked, writtenAt);
         Volatile.Write(ref _slots[hash & _mask], entry);
+        return entry;
     }
 
     /// <summary>
@@ -253,7 +269,7 @@ internal sealed class VerifiedCookieCache
         return hash.ToHashCode();
     }
 
-    /// <summary>A stored value and what it decoded to; handed out only as the token of a first read (<see cref="Forget"/>).</summary>
+    /// <summary>A stored value and what it decoded to; handed out only as the token of a first read (<see cref="Forget"/>) or of a write (<see cref="TakeBack"/>).</summary>
     internal sealed class Entry(int hash, ReadOnlyMemory<char> first, ReadOnlyMemory<char> second, byte[] json, bool needsRenewal, SessionTimes? times, DateTimeOffset? expires, bool needsTree, int[]? index, object? generation, bool isChecked, long writtenAt)
     {
         // Where the JSON's keys lie and whether only a tree reads it: set before Checked, which publishes them.

@@ -93,7 +93,7 @@ internal sealed class WireFormat : IWireFormat
         return result;
     }
 
-    public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options, VerifiedCookieCache.Entry? replacing = null)
+    public VerifiedCookieCache.Entry? Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options, VerifiedCookieCache.Entry? replacing = null)
     {
         if (_codec.LimitsLifetime)
         {
@@ -109,23 +109,29 @@ internal sealed class WireFormat : IWireFormat
             if (written.Withheld)
             {
                 // The browser keeps the cookie it has: nothing it will send to keep, nothing it stops sending to drop.
-                return;
+                return null;
             }
 
+            // The value as one cookie's header carries it (a piece of that header), or, chunked, as the request will put
+            // it together again, a string built only if the cache could keep it: one too large for an entry is neither
+            // stored nor the value an entry holds.
+            var chunked = written.Value.IsEmpty;
+            var fits = VerifiedCookieCache.Fits((chunked ? value.WrittenSpan.Length : written.Value.Length) + written.Signature.Length, json.Length);
             DateTimeOffset? expires = null;
-            var cachesWritten = cache is not null && _codec.CachesWritten(json, times, out expires);
-            if (cachesWritten || replacing is not null)
+            var cachesWritten = fits && cache is not null && _codec.CachesWritten(json, times, out expires);
+            if (!cachesWritten && (replacing is null || !fits))
             {
-                // The value as one cookie's header carries it, or, chunked, as the request will put it together again.
-                var carried = written.Value.IsEmpty ? Encoding.ASCII.GetString(value.WrittenSpan).AsMemory() : written.Value;
-                if (cachesWritten)
-                {
-                    cache!.AddWritten(carried, written.Signature, json, _codec.CarriedTimes(times), expires, generation);
-                }
-
-                // The value the request brought, first read by this request, is replaced: its browser sends the new one.
-                _cache?.Forget(replacing, carried.Span, written.Signature.Span);
+                // The value the request brought, first read by this request, is replaced (unless there is none).
+                _cache?.Forget(replacing, default, default);
+                return null;
             }
+
+            var carried = chunked ? Encoding.ASCII.GetString(value.WrittenSpan).AsMemory() : written.Value;
+            var stored = cachesWritten ? cache!.AddWritten(carried, written.Signature, json, _codec.CarriedTimes(times), expires, generation) : null;
+
+            // The value the request brought, first read by this request, is replaced: its browser sends the new one.
+            _cache?.Forget(replacing, carried.Span, written.Signature.Span);
+            return stored;
         }
         finally
         {
@@ -138,6 +144,8 @@ internal sealed class WireFormat : IWireFormat
         _transport.Delete(response, options);
         _cache?.Forget(replacing, default, default);
     }
+
+    public void TakeBack(VerifiedCookieCache.Entry? written) => _cache?.TakeBack(written);
 
     /// <summary>
     /// The options with the lifetime the codec limits them to: the options themselves when it is theirs, else a copy,

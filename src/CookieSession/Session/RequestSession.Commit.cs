@@ -77,6 +77,8 @@ internal sealed partial class RequestSession
         {
             contents.Written.RemoveFrom(_context.Response);
             contents.Written = default;
+            _settings.Format.TakeBack(contents.WrittenEntry);
+            contents.WrittenEntry = null;
             contents.CachingBefore?.PutBack(_context.Response);
             contents.CachingBefore = null;
         }
@@ -215,7 +217,7 @@ internal sealed partial class RequestSession
         var before = response.Headers.SetCookie.Count;
         try
         {
-            settings.Format.Write(response, json, times, cookieOptions, contents.FirstReadOfWritten);
+            contents.WrittenEntry = settings.Format.Write(response, json, times, cookieOptions, contents.FirstReadOfWritten);
         }
         catch (CookieSessionTooLargeException e)
         {

@@ -85,6 +85,9 @@ internal sealed class SessionContents
     /// </summary>
     public VerifiedCookieCache.Entry? FirstReadOfWritten { get; set; }
 
+    /// <summary>What the cache stored of the value the commit wrote, dropped if the commit is taken back.</summary>
+    public VerifiedCookieCache.Entry? WrittenEntry { get; set; }
+
     /// <summary>The cookie settings a handler asked for, or <see langword="null"/> if it never looked at them.</summary>
     public CookieSessionCookie? ResponseCookie { get; set; }
 

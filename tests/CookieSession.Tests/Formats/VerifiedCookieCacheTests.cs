@@ -375,6 +375,43 @@ public sealed class VerifiedCookieCacheTests
     }
 
     [Fact]
+    public void TakeBack_TheEntryAWriteStored_DropsIt()
+    {
+        var cache = VerifiedCookieCache.Create(16)!;
+        var stored = cache.AddWritten("written".AsMemory(), default, "{}"u8, null, null, null);
+        Assert.NotNull(stored);
+
+        cache.TakeBack(stored);
+
+        Assert.False(cache.TryGet("written", default, null, out _));
+    }
+
+    [Fact]
+    public void TakeBack_EntryWhoseSlotAnotherValueTookSince_LeavesThatValue()
+    {
+        var cache = VerifiedCookieCache.Create(1)!;
+        var stored = cache.AddWritten("written".AsMemory(), default, "{}"u8, null, null, null);
+        cache.AddWritten("other".AsMemory(), default, "{}"u8, null, null, null, Environment.TickCount64 + 2000);
+
+        cache.TakeBack(stored);
+
+        Assert.True(cache.TryGet("other", default, null, out _));
+    }
+
+    [Fact]
+    public void AddWritten_TheValueItsSlotHoldsAlready_ReturnsNoEntryToTakeBack()
+    {
+        var cache = VerifiedCookieCache.Create(16)!;
+        cache.AddWritten("written".AsMemory(), default, "{}"u8, null, null, null);
+
+        var again = cache.AddWritten("written".AsMemory(), default, "{}"u8, null, null, null);
+        cache.TakeBack(again);
+
+        Assert.Null(again);
+        Assert.True(cache.TryGet("written", default, null, out _));
+    }
+
+    [Fact]
     public void AddWritten_TheValueItsSlotHolds_KeepsTheEntryThatIsThere()
     {
         var cache = VerifiedCookieCache.Create(1)!;

@@ -125,6 +125,65 @@ public sealed class WrittenValueCacheTests
     }
 
     [Theory]
+    [InlineData(CookieSessionFormat.Protected)]
+    [InlineData(CookieSessionFormat.IronSession)]
+    public void Write_ChunkedValueTooLargeForTheCache_IsNotKeptAndStillDropsTheValueItReplaces(CookieSessionFormat which)
+    {
+        var keys = ProtectedHost.NewKeyFolder();
+        try
+        {
+            using var services = KeyRingServices(keys);
+            var format = Format(new CookieSessionOptions { Format = which, Secret = Secret }, services);
+            var now = TimeProvider.System.GetUtcNow();
+            var small = Written(format, Encoding.UTF8.GetBytes("{\"n\":1}"), now, replacing: null);
+            var read = format.Read(WithCookie(small));
+            Assert.NotNull(read.FirstReadOfWritten);
+
+            // Random bytes as hex, nothing a format could compress: a value of about 6.5 KB, within the default largest
+            // chunked cookie, with its JSON over the cache's largest entry.
+            var blob = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2400));
+            var large = Written(format, Encoding.UTF8.GetBytes("{\"blob\":\"" + blob + "\"}"), now, read.FirstReadOfWritten);
+
+            var largeAgain = format.Read(WithCookie(large));
+            Assert.True(largeAgain.IsLoaded, $"{largeAgain.Rejection}");
+            Assert.False(largeAgain.IsCached, "A value larger than the cache's largest entry was kept.");
+            Assert.False(format.Read(WithCookie(small)).IsCached, "The value replaced was still in the cache.");
+        }
+        finally
+        {
+            Directory.Delete(keys, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Commit_TakenBackBeforeTheResponseStarted_DropsTheValueNoBrowserReceived()
+    {
+        // Committed as the request left, changed again as the response starts (MVC saves TempData so): only the second
+        // value is sent, and the first must not wait in the cache for a browser that never had it.
+        using var services = new ServiceCollection().BuildServiceProvider();
+        var options = new CookieSessionOptions { Secret = Secret };
+        var format = Format(options, services);
+        var settings = new ResolvedOptions(options, format, NullLogger.Instance, TimeProvider.System);
+        var response = new StartingResponseFeature();
+        var context = new DefaultHttpContext();
+        context.Features.Set<IHttpResponseFeature>(response);
+
+        var session = RequestSession.Enter(context, settings);
+        session.Set("user", "ana");
+        session.Leave();
+        session.Set("late", 1);
+        await response.StartAsync();
+
+        // Connect's values are the same for the same JSON: the value taken back is the one a request setting only it gets.
+        var elsewhere = Format(new CookieSessionOptions { Secret = Secret }, services);
+        var takenBack = Send(new ResolvedOptions(options, elsewhere, NullLogger.Instance, TimeProvider.System), cookie: null, s => s.Set("user", "ana"));
+        var sent = Assert.Single(context.Response.Headers.SetCookie)!.Split(';')[0];
+        Assert.NotEqual(takenBack, sent);
+        Assert.False(format.Read(WithCookie(takenBack)).IsCached, "The value taken back was still in the cache.");
+        Assert.True(format.Read(WithCookie(sent)).IsCached);
+    }
+
+    [Theory]
     [InlineData(CookieSessionFormat.Connect)]
     [InlineData(CookieSessionFormat.ExpressCookieSession)]
     [InlineData(CookieSessionFormat.Protected)]
@@ -277,6 +336,14 @@ public sealed class WrittenValueCacheTests
         return Assert.Single(context.Response.Headers.SetCookie)!.Split(';')[0];
     }
 
+    /// <summary>The cookies <paramref name="format"/> writes for <paramref name="json"/>, as a browser sends them back.</summary>
+    private static string Written(WireFormat format, byte[] json, DateTimeOffset now, VerifiedCookieCache.Entry? replacing)
+    {
+        var context = new DefaultHttpContext();
+        format.Write(context.Response, json, new SessionTimes(now, now), new CookieOptions { Path = "/" }, replacing);
+        return string.Join("; ", context.Response.Headers.SetCookie.Select(header => header!.Split(';')[0]));
+    }
+
     private static HttpRequest WithCookie(string cookie)
     {
         var request = new DefaultHttpContext().Request;
@@ -341,6 +408,22 @@ public sealed class WrittenValueCacheTests
         var wrapper = (IResponseCookies)Activator.CreateInstance(wrapperType, context, new CookiePolicyOptions(), feature, NullLogger.Instance)!;
         context.Features.Set<IResponseCookiesFeature>(new WrappedCookiesFeature(wrapper));
         return context;
+    }
+
+    /// <summary>A response whose <c>OnStarting</c> callbacks run, as a server runs them, when the test starts it.</summary>
+    private sealed class StartingResponseFeature : HttpResponseFeature
+    {
+        private readonly List<(Func<object, Task> Callback, object State)> _onStarting = [];
+
+        public override void OnStarting(Func<object, Task> callback, object state) => _onStarting.Add((callback, state));
+
+        public async Task StartAsync()
+        {
+            for (var i = _onStarting.Count - 1; i >= 0; i--)
+            {
+                await _onStarting[i].Callback(_onStarting[i].State);
+            }
+        }
     }
 
     private sealed class WrappedCookiesFeature(IResponseCookies cookies) : IResponseCookiesFeature

@@ -39,8 +39,10 @@ public sealed class SessionLoadTests
     {
         public SessionCookieReadResult Read(HttpRequest request) => throw error;
 
-        public void Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options, VerifiedCookieCache.Entry? replacing) => throw new NotSupportedException();
+        public VerifiedCookieCache.Entry? Write(HttpResponse response, ReadOnlySpan<byte> json, SessionTimes times, CookieOptions options, VerifiedCookieCache.Entry? replacing) => throw new NotSupportedException();
 
         public void Delete(HttpResponse response, CookieOptions options, VerifiedCookieCache.Entry? replacing) => throw new NotSupportedException();
+
+        public void TakeBack(VerifiedCookieCache.Entry? written) => throw new NotSupportedException();
     }
 }
