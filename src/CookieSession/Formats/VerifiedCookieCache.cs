@@ -49,7 +49,8 @@ internal sealed class VerifiedCookieCache
     private readonly Entry?[] _slots;
 
     /// <summary>For each slot, the hash of the last verified value it turned away; 0 for none.</summary>
-    private readonly int[] _turnedAway;    private readonly int _mask;
+    private readonly int[] _turnedAway;
+    private readonly int _mask;
 
     private VerifiedCookieCache(int capacity)
     {
@@ -140,11 +141,13 @@ internal sealed class VerifiedCookieCache
     /// <summary>
     /// Drops the entry a write stored (what <see cref="AddWritten(ReadOnlyMemory{char}, ReadOnlyMemory{char}, ReadOnlySpan{byte}, SessionTimes?, DateTimeOffset?, object?)"/>
     /// returned) when the write is taken back before its response started: no browser received the value, so none
-    /// will send it, and unread it would hold its slot against other written values.
+    /// will send it, and unread it would hold its slot against other written values. Not an entry read since: another
+    /// request wrote the same value (Connect's and Express's values are the same for the same JSON), and its browser
+    /// has it.
     /// </summary>
     public void TakeBack(Entry? written)
     {
-        if (written is not null)
+        if (written is not null && !Volatile.Read(ref written.Checked))
         {
             Interlocked.CompareExchange(ref _slots[written.Hash & _mask], null, written);
         }
@@ -217,12 +220,12 @@ internal sealed class VerifiedCookieCache
 
         var hash = Hash(first.Span, second.Span);
         var slot = hash & _mask;
-
         var resident = Volatile.Read(ref _slots[slot]);
+        var same = false;
         if (resident is not null && ReferenceEquals(resident.Generation, generation))
         {
             // Compared in constant time, as a lookup compares: the resident may be another browser's value.
-            var same = resident.Hash == hash
+            same = resident.Hash == hash
                 && (ConstantTime.Equals(MemoryMarshal.AsBytes(resident.First.Span), MemoryMarshal.AsBytes(first.Span))
                     & ConstantTime.Equals(MemoryMarshal.AsBytes(resident.Second.Span), MemoryMarshal.AsBytes(second.Span)));
             if (same ? !resident.NeedsRenewal && resident.Expires == expires && Nullable.Equals(resident.Times, times)
@@ -232,7 +235,10 @@ internal sealed class VerifiedCookieCache
             }
         }
 
-        return Store(hash, first, second, json.ToArray(), needsRenewal: false, times, expires, needsTree: false, index: null, generation, isChecked: false, writtenAt: now);
+        var entry = Store(hash, first, second, json.ToArray(), needsRenewal: false, times, expires, needsTree: false, index: null, generation, isChecked: false, writtenAt: now);
+
+        // A value its slot held already (another of its times or expiry) may be in a browser: no take-back drops it.
+        return same ? null : entry;
     }
 
     /// <summary>Whether a value of this many characters and its JSON stay within <see cref="MaxEntrySize"/>.</summary>

@@ -73,12 +73,18 @@ internal sealed partial class RequestSession
     /// <summary>Takes out the headers of a commit made before the response started, so that it can be made again.</summary>
     private void TakeBackWrite()
     {
-        if (_contents is { Written.First: not null } contents)
+        if (_contents is not { } contents)
+        {
+            return;
+        }
+
+        // Whether or not its headers are in this response (a wrapped Response.Cookies may put them elsewhere).
+        _settings.Format.TakeBack(contents.WrittenEntry);
+        contents.WrittenEntry = null;
+        if (contents.Written.First is not null)
         {
             contents.Written.RemoveFrom(_context.Response);
             contents.Written = default;
-            _settings.Format.TakeBack(contents.WrittenEntry);
-            contents.WrittenEntry = null;
             contents.CachingBefore?.PutBack(_context.Response);
             contents.CachingBefore = null;
         }

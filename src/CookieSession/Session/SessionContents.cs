@@ -6,7 +6,6 @@ using System.Text.Json.Serialization.Metadata;
 using CookieSession.Cookies;
 using CookieSession.Formats;
 using CookieSession.Json;
-using Microsoft.Extensions.Primitives;
 
 namespace CookieSession.Session;
 
@@ -39,8 +38,9 @@ internal sealed class SessionContents
     private long _issuedAtTicks;
     private string? _writtenFirst;
     private ushort _writtenCount;
-    private StringValues _cacheControlBefore;
-    private StringValues _pragmaBefore;
+
+    // Only when the application had set Cache-Control or Pragma: most responses had neither, and the object stays small.
+    private StrongBox<CachingHeaders.CachingHeadersBefore>? _cachingBefore;
 
     [Flags]
     private enum State : byte
@@ -101,11 +101,11 @@ internal sealed class SessionContents
     /// <summary>The caching headers the commit replaced, put back if the commit is taken back.</summary>
     public CachingHeaders.CachingHeadersBefore? CachingBefore
     {
-        get => Has(State.CachingReplaced) ? new(_cacheControlBefore, _pragmaBefore) : null;
+        get => Has(State.CachingReplaced) ? _cachingBefore?.Value ?? default : null;
         set
         {
             Mark(State.CachingReplaced, value.HasValue);
-            (_cacheControlBefore, _pragmaBefore) = value ?? default;
+            _cachingBefore = value is { } before && (before.CacheControl.Count > 0 || before.Pragma.Count > 0) ? new(before) : null;
         }
     }
 

@@ -399,6 +399,34 @@ public sealed class VerifiedCookieCacheTests
     }
 
     [Fact]
+    public void TakeBack_AnEntryReadSince_LeavesIt()
+    {
+        // Another request wrote the same value and its browser sent it back: that browser holds it.
+        var cache = VerifiedCookieCache.Create(16)!;
+        var stored = cache.AddWritten("written".AsMemory(), default, "{}"u8, null, null, null);
+        Assert.True(cache.TryGet("written", default, null, out _));
+
+        cache.TakeBack(stored);
+
+        Assert.True(cache.TryGet("written", default, null, out _));
+    }
+
+    [Fact]
+    public void AddWritten_TheValueItsSlotHoldsWithAnotherExpiry_ReturnsNoEntryToTakeBack()
+    {
+        var cache = VerifiedCookieCache.Create(16)!;
+        cache.AddWritten("written".AsMemory(), default, "{}"u8, null, DateTimeOffset.UnixEpoch, null);
+        var later = DateTimeOffset.UnixEpoch.AddHours(1);
+
+        var again = cache.AddWritten("written".AsMemory(), default, "{}"u8, null, later, null);
+        cache.TakeBack(again);
+
+        Assert.Null(again);
+        Assert.True(cache.TryGet("written", default, null, out var hit));
+        Assert.Equal(later, hit.Expires);
+    }
+
+    [Fact]
     public void AddWritten_TheValueItsSlotHoldsAlready_ReturnsNoEntryToTakeBack()
     {
         var cache = VerifiedCookieCache.Create(16)!;

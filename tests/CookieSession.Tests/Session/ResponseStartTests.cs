@@ -330,14 +330,27 @@ public sealed class ResponseStartTests
         Assert.False(transaction.Response.Headers.CacheControl!.Public, $"Set-Cookie sent with Cache-Control: {transaction.Header(HeaderNames.CacheControl)}");
     }
 
-    [Fact]
-    public async Task CommitTakenBack_FinalOutcomeWritesNothing_AppsCacheControlKept()
+    [Theory]
+    [InlineData("public, max-age=600", null)]
+    [InlineData(null, "x-shared")]
+    [InlineData("public", "x-shared")]
+    [InlineData(null, null)]
+    public async Task CommitTakenBack_FinalOutcomeWritesNothing_AppsCachingHeadersKept(string? cacheControl, string? pragma)
     {
         // The provisional commit wrote the cookie and forbade shared caching; a callback undid the change, so the final
         // response carries no session cookie: the app's caching must be as if the session had never written one.
         await using var host = await SessionTestHost.StartAsync(context =>
         {
-            context.Response.Headers.CacheControl = "public, max-age=600";
+            if (cacheControl is not null)
+            {
+                context.Response.Headers.CacheControl = cacheControl;
+            }
+
+            if (pragma is not null)
+            {
+                context.Response.Headers.Pragma = pragma;
+            }
+
             var session = context.GetCookieSession();
             session.SetString("theme", "dark");
             context.Response.OnStarting(() =>
@@ -351,6 +364,7 @@ public sealed class ResponseStartTests
         var transaction = await host.SendAsync(cookie: TestSigning.SessionCookie("""{"user":"ana"}"""));
 
         Assert.Empty(transaction.SetCookies);
-        Assert.Equal("public, max-age=600", transaction.Header(HeaderNames.CacheControl));
+        Assert.Equal(cacheControl, transaction.Header(HeaderNames.CacheControl));
+        Assert.Equal(pragma, transaction.Header(HeaderNames.Pragma));
     }
 }
