@@ -92,8 +92,8 @@ for f in $formats; do
     [ "$(curl -s -H "Cookie: $c" "$base/cs/ro")" = "Ada Lovelace" ] || { echo "$label ro broken" >&2; exit 1; }
   done
   # name | reference | url | sessions file | server pid [| wrk script [| 0: the browsers keep no Set-Cookie]]. Every
-  # reference is the format's own server, measured just before its targets: servers are processes of their own, and
-  # the same endpoint served up to a fifth more or less in one process than in another of the same run.
+  # reference is on the format's own server: servers are processes of their own, and one endpoint serves more in one
+  # process than in another of the same run.
   first_target=$([ ${#targets[@]} -eq 0 ] && echo 1 || echo 0)
   targets+=("$label bare||$base/plain/ro|$work/$f.one|${pid_of[$f]}")
   # Once: bare sent the many distinct Cookie headers, what the server pays for them without any session: Kestrel reuses
@@ -173,7 +173,10 @@ cpu_of() { awk -v t="${ticks[$1]}" -v n="${requests[$1]}" -v hz="$clk_tck" 'BEGI
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # A target against its reference: the median over the rounds of the ratio of their rates in the same round, so that a
 # round the machine's other work slowed down weighs on both sides of its ratio, and one such round on neither.
-paired_ratio() { paste <(tr ' ' '\n' <<<"${rates[$1]}" | grep .) <(tr ' ' '\n' <<<"${rates[$2]}" | grep .) | awk '{ print $1 / $2 }' | median; }
+paired_ratio() {
+  paste -d ' ' <(tr ' ' '\n' <<<"${rates[$1]}" | grep .) <(tr ' ' '\n' <<<"${rates[$2]}" | grep .) \
+    | awk 'NF != 2 { print "a round without both rates" > "/dev/stderr"; exit 1 } { print $1 / $2 }' | median
+}
 cpu_model=$(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1)
 first=$(set -- $formats; echo "$1")
 gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
@@ -200,6 +203,9 @@ commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo
   echo "$browsers browsers: each with a session of its own and at most one request in flight, the cookie each answer sets sent"
   echo "by its next request, as a browser does (every write read once), against the same headers endpoint driven the same"
   echo "way (whose constant cookie the browsers do not keep)."
+  if [ "$others" = 1 ]; then
+    echo "AddSession runs on the first format's server; connect@2.11.0 (Node) is a process of its own, compared with that server's bare endpoint."
+  fi
   echo
   echo "| target | requests/s | vs ref | p99 µs | CPU µs/request | vs ref | bytes/request | GCs per 1k requests (0/1/2) | GC pause |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
