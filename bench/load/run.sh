@@ -180,7 +180,8 @@ paired_ratio() {
 cpu_model=$(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1)
 first=$(set -- $formats; echo "$1")
 gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
-commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo "+changes")
+# What was measured is the code: results written since (bench/results) are not a change of it.
+commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench ':!bench/results' || echo "+changes")
 
 {
   echo
