@@ -26,7 +26,7 @@ internal static class Charts
         plot.Add.HorizontalLine(load.Bare, 2, ReferenceColor, LinePattern.Dashed);
         plot.Legend.ManualItems.Add(new LegendItem
         {
-            LabelText = $"no session middleware (the servers' bare endpoints): {Thousands(load.Bare)} requests/s",
+            LabelText = $"no session middleware (mean of the servers' bare endpoints): {Thousands(load.Bare)} requests/s",
             LineColor = ReferenceColor,
             LineWidth = 2,
             LinePattern = LinePattern.Dashed,
