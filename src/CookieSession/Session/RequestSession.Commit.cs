@@ -78,15 +78,16 @@ internal sealed partial class RequestSession
             return;
         }
 
-        // Whether or not its headers are in this response (a wrapped Response.Cookies may put them elsewhere).
+        // Whether or not its headers are in this response: a write the cookie policy withheld appended none, and a
+        // wrapped Response.Cookies may put them elsewhere.
         _settings.Format.TakeBack(contents.WrittenEntry);
         contents.WrittenEntry = null;
+        contents.CachingBefore?.PutBack(_context.Response);
+        contents.CachingBefore = null;
         if (contents.Written.First is not null)
         {
             contents.Written.RemoveFrom(_context.Response);
             contents.Written = default;
-            contents.CachingBefore?.PutBack(_context.Response);
-            contents.CachingBefore = null;
         }
     }
 

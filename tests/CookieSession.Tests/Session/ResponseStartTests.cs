@@ -2,6 +2,7 @@ using System.Text.Json;
 using CookieSession.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 
 namespace CookieSession.Tests.Session;
@@ -366,5 +367,33 @@ public sealed class ResponseStartTests
         Assert.Empty(transaction.SetCookies);
         Assert.Equal(cacheControl, transaction.Header(HeaderNames.CacheControl));
         Assert.Equal(pragma, transaction.Header(HeaderNames.Pragma));
+    }
+
+    [Fact]
+    public async Task CommitTakenBack_WriteWithheldForLackOfConsent_AppsCacheControlKept()
+    {
+        // The provisional write appended no Set-Cookie (the cookie policy withheld it) yet made the response not
+        // storable; taken back, with nothing to write in the end, the app's caching stands.
+        await using var host = await SessionTestHost.StartAsync(
+            context =>
+            {
+                context.Response.Headers.CacheControl = "public, max-age=600";
+                var session = context.GetCookieSession();
+                session.SetString("theme", "dark");
+                context.Response.OnStarting(() =>
+                {
+                    session.Remove("theme");
+                    return Task.CompletedTask;
+                });
+                return Task.CompletedTask;
+            },
+            configure: null,
+            services: s => s.Configure<CookiePolicyOptions>(o => o.CheckConsentNeeded = _ => true),
+            beforeSession: app => app.UseCookiePolicy());
+
+        var transaction = await host.SendAsync(cookie: TestSigning.SessionCookie("""{"user":"ana"}"""));
+
+        Assert.Empty(transaction.SetCookies);
+        Assert.Equal("public, max-age=600", transaction.Header(HeaderNames.CacheControl));
     }
 }
