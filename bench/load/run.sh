@@ -41,6 +41,8 @@ if [ ! -f tests/interop/node_modules/.package-lock.json ]; then
   (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# The code measured is what is built now: results written during the run (bench/results) are not a change of it.
+commit=$(git rev-parse --short HEAD)$([ -z "$(git status --porcelain -- src bench ':!bench/results')" ] || echo "+changes")
 dotnet build -c Release bench/CookieSession.LoadServer -v quiet -nologo >/dev/null
 server_dll=bench/CookieSession.LoadServer/bin/Release/net10.0/CookieSession.LoadServer.dll
 
@@ -175,13 +177,11 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR 
 # round the machine's other work slowed down weighs on both sides of its ratio, and one such round on neither.
 paired_ratio() {
   paste -d ' ' <(tr ' ' '\n' <<<"${rates[$1]}" | grep .) <(tr ' ' '\n' <<<"${rates[$2]}" | grep .) \
-    | awk 'NF != 2 { print "a round without both rates" > "/dev/stderr"; exit 1 } { print $1 / $2 }' | median
+    | awk -v name="$1" 'NF != 2 { print name ": a round without both rates" > "/dev/stderr"; exit 1 } { print $1 / $2 }' | median
 }
 cpu_model=$(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1)
 first=$(set -- $formats; echo "$1")
 gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
-# What was measured is the code: results written since (bench/results) are not a change of it.
-commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench ':!bench/results' || echo "+changes")
 
 {
   echo
@@ -205,7 +205,8 @@ commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench ':!benc
   echo "by its next request, as a browser does (every write read once), against the same headers endpoint driven the same"
   echo "way (whose constant cookie the browsers do not keep)."
   if [ "$others" = 1 ]; then
-    echo "AddSession runs on the first format's server; connect@2.11.0 (Node) is a process of its own, compared with that server's bare endpoint."
+    echo "Every AddSession and connect@2.11.0 row, writes included, is against the first format's bare endpoint: AddSession"
+    echo "runs on that server, connect@2.11.0 (Node) in a process of its own."
   fi
   echo
   echo "| target | requests/s | vs ref | p99 µs | CPU µs/request | vs ref | bytes/request | GCs per 1k requests (0/1/2) | GC pause |"
@@ -213,7 +214,8 @@ commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench ':!benc
   for t in "${targets[@]}"; do
     IFS='|' read -r name ref _ _ _ _ _ <<<"$t"
     r=${ref:-$name}
-    awk -v name="$name" -v rps="$(rps_of "$name")" -v ratio="$(paired_ratio "$name" "$r")" -v cpu="$(cpu_of "$name")" -v rcpu="$(cpu_of "$r")" \
+    ratio=$(paired_ratio "$name" "$r")
+    awk -v name="$name" -v rps="$(rps_of "$name")" -v ratio="$ratio" -v cpu="$(cpu_of "$name")" -v rcpu="$(cpu_of "$r")" \
         -v p99="$(median <<<"${p99s[$name]}")" -v n="${requests[$name]}" -v b="${bytes[$name]}" \
         -v g0="${gen0[$name]}" -v g1="${gen1[$name]}" -v g2="${gen2[$name]}" -v ms="${pause[$name]}" -v s="${seconds[$name]}" -v noref="$([ -z "$ref" ] && echo 1 || echo 0)" 'BEGIN{
           vs = noref ? "" : sprintf("%.2fx", ratio); cvs = noref ? "" : sprintf("%.2fx", cpu / rcpu);
