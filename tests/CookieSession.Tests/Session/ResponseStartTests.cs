@@ -352,14 +352,7 @@ public sealed class ResponseStartTests
                 context.Response.Headers.Pragma = pragma;
             }
 
-            var session = context.GetCookieSession();
-            session.SetString("theme", "dark");
-            context.Response.OnStarting(() =>
-            {
-                session.Remove("theme");
-                return Task.CompletedTask;
-            });
-            return Task.CompletedTask;
+            return ChangeThenUndoAsTheResponseStarts(context);
         });
 
         var transaction = await host.SendAsync(cookie: TestSigning.SessionCookie("""{"user":"ana"}"""));
@@ -378,14 +371,7 @@ public sealed class ResponseStartTests
             context =>
             {
                 context.Response.Headers.CacheControl = "public, max-age=600";
-                var session = context.GetCookieSession();
-                session.SetString("theme", "dark");
-                context.Response.OnStarting(() =>
-                {
-                    session.Remove("theme");
-                    return Task.CompletedTask;
-                });
-                return Task.CompletedTask;
+                return ChangeThenUndoAsTheResponseStarts(context);
             },
             configure: null,
             services: s => s.Configure<CookiePolicyOptions>(o => o.CheckConsentNeeded = _ => true),
@@ -395,5 +381,18 @@ public sealed class ResponseStartTests
 
         Assert.Empty(transaction.SetCookies);
         Assert.Equal("public, max-age=600", transaction.Header(HeaderNames.CacheControl));
+    }
+
+    /// <summary>Changes the session, committed as the request leaves; a callback undoes the change as the response starts.</summary>
+    private static Task ChangeThenUndoAsTheResponseStarts(HttpContext context)
+    {
+        var session = context.GetCookieSession();
+        session.SetString("theme", "dark");
+        context.Response.OnStarting(() =>
+        {
+            session.Remove("theme");
+            return Task.CompletedTask;
+        });
+        return Task.CompletedTask;
     }
 }
