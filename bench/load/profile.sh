@@ -16,6 +16,12 @@ secret="a benchmark secret that is 32+ bytes long"
 port=5090
 work=$(mktemp -d)
 
+for tool in wrk perf; do
+  command -v "$tool" >/dev/null && continue
+  package=$([ "$tool" = perf ] && echo linux-perf || echo wrk)
+  echo "installing $package (Debian package)" >&2
+  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq "$package" >/dev/null; else sudo apt-get update -qq && sudo apt-get install -y -qq "$package" >/dev/null; fi
+done
 if [ ! -f tests/interop/node_modules/.package-lock.json ]; then
   (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
 fi
