@@ -9,19 +9,22 @@
 # them, twice the connections unless set, each with its own session and one request at a time, every format with one
 # cookie: bench/load/browsers.lua) against /browser/headers, the same headers endpoint driven so. OTHERS=1 adds ASP.NET Core's AddSession() and
 # connect@2.11.0 (Node) as the earlier rounds had them.
-# Targets alternate round by round, each warmed up before it is measured, each against a reference on its own server
-# (its format's bare or headers endpoint), in the same rounds. Reports requests/second, p99 latency, the
+# Each target is measured against a reference on its own server (its format's bare or headers endpoint) in short runs
+# that alternate with the reference's, reference first and last (R T R T ... R), target after target, after a warm-up
+# pass over every target: this machine's speed moves by a third from one minute to the next, and a target compared
+# with runs of its reference seconds away, not minutes, sees the same machine. Reports requests/second, p99 latency, the
 # server process's CPU time per request (/proc) and its allocation, collections per request and GC pause share (the server's own
 # counters), with ratios against the references, and adds a section to bench/results/load.md (or the file RESULTS
 # names, for a run of some formats that the charts, drawn from load.md's newest section, should not take for the whole),
 # above the earlier ones.
-#   bench/load/run.sh        (ROUNDS, DURATION, WARMUP, CONNECTIONS, SESSIONS, BROWSERS, FORMATS, OTHERS, RESULTS may be set)
+#   bench/load/run.sh        (PAIRS, DURATION, WARMUP, CONNECTIONS, SESSIONS, BROWSERS, FORMATS, OTHERS, RESULTS may be set:
+#                            PAIRS runs of DURATION seconds a target, WARMUP seconds a target in the warm-up pass)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 
-rounds=${ROUNDS:-3}
-duration=${DURATION:-5}
+pairs=${PAIRS:-8}
+duration=${DURATION:-1}
 warmup=${WARMUP:-2}
 connections=${CONNECTIONS:-32}
 many=${SESSIONS:-20000}
@@ -137,48 +140,67 @@ run_wrk() { # url sessions-file seconds [script [keep]]
 }
 to_us() { awk '{ v = $1; if (v ~ /us$/) print v + 0; else if (v ~ /ms$/) print (v + 0) * 1000; else print (v + 0) * 1e6 }'; }
 
-declare -A requests seconds ticks bytes gen0 gen1 gen2 pause p99s rates
-for t in "${targets[@]}"; do IFS='|' read -r name _ _ _ _ _ _ <<<"$t"; requests[$name]=0; seconds[$name]=0; ticks[$name]=0; bytes[$name]=0; gen0[$name]=0; gen1[$name]=0; gen2[$name]=0; pause[$name]=0; p99s[$name]=""; rates[$name]=""; done
+declare -A requests seconds ticks bytes gen0 gen1 gen2 pause p99s ratios ref_requests ref_ticks spec
+for t in "${targets[@]}"; do
+  IFS='|' read -r name _ url file pid script keep <<<"$t"
+  spec[$name]="$url|$file|$pid|$script|$keep"
+  requests[$name]=0; seconds[$name]=0; ticks[$name]=0; bytes[$name]=0; gen0[$name]=0; gen1[$name]=0; gen2[$name]=0
+  pause[$name]=0; p99s[$name]=""; ratios[$name]=""; ref_requests[$name]=0; ref_ticks[$name]=0
+done
 
-# A first pass over every target, not measured: each server's code is compiled and tiered up before any round.
+# A first pass over every target, not measured: each server's code is compiled and tiered up before anything is.
 for t in "${targets[@]}"; do
   IFS='|' read -r name _ url file pid script keep <<<"$t"
   run_wrk "$url" "$file" "$warmup" "$script" "$keep" >/dev/null
 done
 
-for round in $(seq 1 "$rounds"); do
-  for t in "${targets[@]}"; do
-    IFS='|' read -r name _ url file pid script keep <<<"$t"
-    run_wrk "$url" "$file" "$warmup" "$script" "$keep" >/dev/null
-    read -r b0 g00 g10 g20 pause0 <<<"$(gc_counts "$url")"
-    before=$(cpu_ticks "$pid")
-    out=$(run_wrk "$url" "$file" "$duration" "$script" "$keep")
-    after=$(cpu_ticks "$pid")
-    read -r b1 g01 g11 g21 pause1 <<<"$(gc_counts "$url")"
-    if grep -qE "Non-2xx|Socket errors" <<<"$out"; then echo "$name answered errors:" >&2; echo "$out" >&2; exit 1; fi
-    n=$(sed -nE 's/^ *([0-9]+) requests in ([0-9.]+)s.*/\1/p' <<<"$out")
-    s=$(sed -nE 's/^ *([0-9]+) requests in ([0-9.]+)s.*/\2/p' <<<"$out")
-    p99=$(sed -nE 's/^ *99% +([0-9.]+[a-z]+).*/\1/p' <<<"$out" | to_us)
-    requests[$name]=$((requests[$name] + n))
-    seconds[$name]=$(awk -v a="${seconds[$name]}" -v b="$s" 'BEGIN{print a + b}')
-    ticks[$name]=$((ticks[$name] + after - before))
-    bytes[$name]=$((bytes[$name] + b1 - b0)); gen0[$name]=$((gen0[$name] + g01 - g00))
-    gen1[$name]=$((gen1[$name] + g11 - g10)); gen2[$name]=$((gen2[$name] + g21 - g20)); pause[$name]=$((pause[$name] + pause1 - pause0))
-    p99s[$name]="${p99s[$name]} $p99"
-    rates[$name]="${rates[$name]} $(awk -v n="$n" -v s="$s" 'BEGIN{print n / s}')"
-    printf 'round %d  %-32s %8d requests in %ss, %d CPU ticks, p99 %sµs\n' "$round" "$name" "$n" "$s" "$((after - before))" "$p99" >&2
+# One measured run of a target, added to its totals; its rate, requests and CPU ticks are left in last_rate, last_n and
+# last_ticks.
+measure() { # name
+  local url file pid script keep out b0 g00 g10 g20 pause0 b1 g01 g11 g21 pause1 before after n s p99
+  IFS='|' read -r url file pid script keep <<<"${spec[$1]}"
+  read -r b0 g00 g10 g20 pause0 <<<"$(gc_counts "$url")"
+  before=$(cpu_ticks "$pid")
+  out=$(run_wrk "$url" "$file" "$duration" "$script" "$keep")
+  after=$(cpu_ticks "$pid")
+  read -r b1 g01 g11 g21 pause1 <<<"$(gc_counts "$url")"
+  if grep -qE "Non-2xx|Socket errors" <<<"$out"; then echo "$1 answered errors:" >&2; echo "$out" >&2; exit 1; fi
+  n=$(sed -nE 's/^ *([0-9]+) requests in ([0-9.]+)s.*/\1/p' <<<"$out")
+  s=$(sed -nE 's/^ *([0-9]+) requests in ([0-9.]+)s.*/\2/p' <<<"$out")
+  p99=$(sed -nE 's/^ *99% +([0-9.]+[a-z]+).*/\1/p' <<<"$out" | to_us)
+  requests[$1]=$((requests[$1] + n))
+  seconds[$1]=$(awk -v a="${seconds[$1]}" -v b="$s" 'BEGIN{print a + b}')
+  ticks[$1]=$((ticks[$1] + after - before))
+  bytes[$1]=$((bytes[$1] + b1 - b0)); gen0[$1]=$((gen0[$1] + g01 - g00))
+  gen1[$1]=$((gen1[$1] + g11 - g10)); gen2[$1]=$((gen2[$1] + g21 - g20)); pause[$1]=$((pause[$1] + pause1 - pause0))
+  p99s[$1]="${p99s[$1]} $p99"
+  last_rate=$(awk -v n="$n" -v s="$s" 'BEGIN{print n / s}'); last_n=$n; last_ticks=$((after - before))
+  printf '%-36s %7d requests in %ss, %3d CPU ticks, p99 %sµs\n' "$1" "$n" "$s" "$((after - before))" "$p99" >&2
+}
+
+# Each target between runs of its reference: each of its runs against the mean of the two around it, so that the
+# machine's speed, which drifts over seconds, is nearly the same on both sides of every ratio. The reference's CPU per
+# request for the target's row is over the runs around the target's.
+for t in "${targets[@]}"; do
+  IFS='|' read -r name ref _ <<<"$t"
+  [ -n "$ref" ] || continue
+  measure "$ref"
+  before_rate=$last_rate; ref_requests[$name]=$last_n; ref_ticks[$name]=$last_ticks
+  for _ in $(seq 1 "$pairs"); do
+    measure "$name"
+    rate=$last_rate
+    measure "$ref"
+    ratios[$name]="${ratios[$name]} $(awk -v t="$rate" -v a="$before_rate" -v b="$last_rate" 'BEGIN{print 2 * t / (a + b)}')"
+    before_rate=$last_rate; ref_requests[$name]=$((ref_requests[$name] + last_n)); ref_ticks[$name]=$((ref_ticks[$name] + last_ticks))
   done
 done
 
 rps_of() { awk -v n="${requests[$1]}" -v s="${seconds[$1]}" 'BEGIN{print n / s}'; }
 cpu_of() { awk -v t="${ticks[$1]}" -v n="${requests[$1]}" -v hz="$clk_tck" 'BEGIN{print t * 1e6 / hz / n}'; }
+ref_cpu_of() { awk -v t="${ref_ticks[$1]}" -v n="${ref_requests[$1]}" -v hz="$clk_tck" 'BEGIN{print t * 1e6 / hz / n}'; }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# A target against its reference: the median over the rounds of the ratio of their rates in the same round, so that a
-# round the machine's other work slowed down weighs on both sides of its ratio, and one such round on neither.
-paired_ratio() {
-  paste -d ' ' <(tr ' ' '\n' <<<"${rates[$1]}" | grep .) <(tr ' ' '\n' <<<"${rates[$2]}" | grep .) \
-    | awk -v name="$1" 'NF != 2 { print name ": a round without both rates" > "/dev/stderr"; exit 1 } { print $1 / $2 }' | median
-}
+# The ratios but the lowest and the highest: how far apart the runs of a target fell.
+spread() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { if (NR >= 3) printf "%.2f-%.2f", v[2], v[NR - 1] }'; }
 cpu_model=$(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1)
 first=$(set -- $formats; echo "$1")
 gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
@@ -188,15 +210,16 @@ gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
   echo "## $(date -u '+%Y-%m-%d %H:%M') UTC, commit $commit"
   echo
   echo "$cpu_model, $cpus cores, $(uname -sr), .NET $(dotnet --version), Node $(node --version)."
-  echo "wrk: 1 thread, $connections connections, $rounds rounds of ${duration}s per target (each after ${warmup}s of warm-up), targets"
-  echo "alternating; servers pinned to CPU $server_cpu, wrk to CPU 0 (bench/load/sessions.lua: every target the same script but the"
-  echo "browsers', bench/load/browsers.lua)."
+  echo "wrk: 1 thread, $connections connections; each target in $pairs runs of ${duration}s, each between two runs of its reference"
+  echo "(R T R ... T R), target after target, after a warm-up pass of ${warmup}s over every target; servers pinned to CPU $server_cpu, wrk"
+  echo "to CPU 0 (bench/load/sessions.lua: every target the same script but the browsers', bench/load/browsers.lua)."
   echo "Servers' GC: $gc_settings (the defaults of an ASP.NET Core app; the process sees the one core it is pinned to)."
-  echo "Rates are over all rounds; the requests/s \"vs ref\" is the median over the rounds of the target's rate against its"
-  echo "reference's in the same round; p99 is the median of the rounds' p99s; CPU is the server process's user+system time"
-  echo "(/proc) per request; allocation, gen0/gen1/gen2 collections per request and the share of the run's time the GC"
-  echo "paused the server are its own counters, read around each measured run. \"vs ref\" is against the target's reference, on the"
-  echo "same server, in the same rounds: reads against their format's bare endpoint (/plain/ro, the same"
+  echo "Rates are over all of a target's runs (a reference's over every run it had); the requests/s \"vs ref\" is the median over"
+  echo "the target's runs of its rate against the mean of the two reference runs around it, and \"spread\" the same ratios but"
+  echo "the lowest and the highest; p99 is the median of the runs' p99s; CPU is the server process's user+system time (/proc)"
+  echo "per request, its \"vs ref\" against the reference's runs around the target's; allocation, gen0/gen1/gen2 collections per"
+  echo "request and the share of the time the GC paused the server are its own counters, read around each measured run."
+  echo "\"vs ref\" is against the target's reference, on the same server: reads against their format's bare endpoint (/plain/ro, the same"
   echo "branching and answer without the session), writes against their format's headers endpoint (/plain/headers, the"
   echo "write's Set-Cookie, Cache-Control, Pragma and Vary as constants; \"headers + one HMAC\" adds one HMAC-SHA256 of the"
   echo "session's JSON with a reused key, the least a signed write does). One session: the same cookie every request;"
@@ -209,20 +232,20 @@ gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
     echo "runs on that server, connect@2.11.0 (Node) in a process of its own."
   fi
   echo
-  echo "| target | requests/s | vs ref | p99 µs | CPU µs/request | vs ref | bytes/request | GCs per 1k requests (0/1/2) | GC pause |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| target | requests/s | vs ref | spread | p99 µs | CPU µs/request | vs ref | bytes/request | GCs per 1k requests (0/1/2) | GC pause |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for t in "${targets[@]}"; do
     IFS='|' read -r name ref _ _ _ _ _ <<<"$t"
-    r=${ref:-$name}
-    ratio=$(paired_ratio "$name" "$r")
-    awk -v name="$name" -v rps="$(rps_of "$name")" -v ratio="$ratio" -v cpu="$(cpu_of "$name")" -v rcpu="$(cpu_of "$r")" \
+    ratio=; spread=; rcpu=
+    if [ -n "$ref" ]; then ratio=$(median <<<"${ratios[$name]}"); spread=$(spread <<<"${ratios[$name]}"); rcpu=$(ref_cpu_of "$name"); fi
+    awk -v name="$name" -v rps="$(rps_of "$name")" -v ratio="$ratio" -v spread="$spread" -v cpu="$(cpu_of "$name")" -v rcpu="$rcpu" \
         -v p99="$(median <<<"${p99s[$name]}")" -v n="${requests[$name]}" -v b="${bytes[$name]}" \
         -v g0="${gen0[$name]}" -v g1="${gen1[$name]}" -v g2="${gen2[$name]}" -v ms="${pause[$name]}" -v s="${seconds[$name]}" -v noref="$([ -z "$ref" ] && echo 1 || echo 0)" 'BEGIN{
           vs = noref ? "" : sprintf("%.2fx", ratio); cvs = noref ? "" : sprintf("%.2fx", cpu / rcpu);
           alloc = b > 0 ? sprintf("%.0f", b / n) : "";
           gcs = b > 0 ? sprintf("%.2f / %.3f / %.3f", g0 * 1000 / n, g1 * 1000 / n, g2 * 1000 / n) : "";
           paused = b > 0 ? sprintf("%.2f%%", ms / 10 / s) : "";
-          printf "| %s | %.0f | %s | %.0f | %.1f | %s | %s | %s | %s |\n", name, rps, vs, p99, cpu, cvs, alloc, gcs, paused }'
+          printf "| %s | %.0f | %s | %s | %.0f | %.1f | %s | %s | %s | %s |\n", name, rps, vs, spread, p99, cpu, cvs, alloc, gcs, paused }'
   done
 } | tee "$work/section.md"
 
