@@ -8,11 +8,12 @@
 # packages, the others seeded by the server), and /browser/rmw by browsers that keep what they are sent (BROWSERS of
 # them, twice the connections unless set, each with its own session and one request at a time, every format with one
 # cookie: bench/load/browsers.lua) against /browser/headers, the same headers endpoint driven so. OTHERS=1 adds ASP.NET Core's AddSession() and
-# connect@2.11.0 (Node) as the earlier rounds had them.
+# connect@2.11.0 (Node) as the earlier load runs had them.
 # Each target is measured against a reference on its own server (its format's bare or headers endpoint) in short runs
 # that alternate with the reference's, reference first and last (R T R T ... R), target after target, after a warm-up
-# pass over every target: this machine's speed moves by a third from one minute to the next, and a target compared
-# with runs of its reference seconds away, not minutes, sees the same machine. Reports requests/second, p99 latency, the
+# pass over every target: this machine's speed moves by up to twice from one second to the next, so a target is only
+# ever compared with runs of its reference a second away, and the run reports how far a reference run strays from the
+# two around it, which is what the machine alone does to a ratio. Reports requests/second, p99 latency, the
 # server process's CPU time per request (/proc) and its allocation, collections per request and GC pause share (the server's own
 # counters), with ratios against the references, and adds a section to bench/results/load.md (or the file RESULTS
 # names, for a run of some formats that the charts, drawn from load.md's newest section, should not take for the whole),
@@ -24,6 +25,8 @@ cd "$(dirname "$0")/../.."
 root=$(pwd)
 
 pairs=${PAIRS:-8}
+[[ "$pairs" =~ ^[1-9][0-9]*$ ]] || { echo "PAIRS must be a whole number of runs, 1 or more" >&2; exit 1; }
+[ -z "${ROUNDS:-}" ] || { echo "ROUNDS is no longer read: each target has PAIRS runs between runs of its reference" >&2; exit 1; }
 duration=${DURATION:-1}
 warmup=${WARMUP:-2}
 connections=${CONNECTIONS:-32}
@@ -141,6 +144,9 @@ run_wrk() { # url sessions-file seconds [script [keep]]
 to_us() { awk '{ v = $1; if (v ~ /us$/) print v + 0; else if (v ~ /ms$/) print (v + 0) * 1000; else print (v + 0) * 1e6 }'; }
 
 declare -A requests seconds ticks bytes gen0 gen1 gen2 pause p99s ratios ref_requests ref_ticks spec
+# Each inner reference run against the mean of the two reference runs around it: ratios of runs of one endpoint, which
+# differ by what the machine does alone.
+null_ratios=""
 for t in "${targets[@]}"; do
   IFS='|' read -r name _ url file pid script keep <<<"$t"
   spec[$name]="$url|$file|$pid|$script|$keep"
@@ -180,18 +186,24 @@ measure() { # name
 
 # Each target between runs of its reference: each of its runs against the mean of the two around it, so that the
 # machine's speed, which drifts over seconds, is nearly the same on both sides of every ratio. The reference's CPU per
-# request for the target's row is over the runs around the target's.
+# request for the target's row is over the runs around the target's. An unmeasured run of the reference first, so that
+# what the previous target left (garbage not yet collected, a cache) weighs on no measured run.
 for t in "${targets[@]}"; do
-  IFS='|' read -r name ref _ <<<"$t"
+  IFS='|' read -r name ref url file pid script keep <<<"$t"
   [ -n "$ref" ] || continue
+  IFS='|' read -r ref_url ref_file _ ref_script ref_keep <<<"${spec[$ref]}"
+  run_wrk "$ref_url" "$ref_file" "$duration" "$ref_script" "$ref_keep" >/dev/null
   measure "$ref"
-  before_rate=$last_rate; ref_requests[$name]=$last_n; ref_ticks[$name]=$last_ticks
+  ref_rates=("$last_rate"); ref_requests[$name]=$last_n; ref_ticks[$name]=$last_ticks
   for _ in $(seq 1 "$pairs"); do
     measure "$name"
     rate=$last_rate
     measure "$ref"
-    ratios[$name]="${ratios[$name]} $(awk -v t="$rate" -v a="$before_rate" -v b="$last_rate" 'BEGIN{print 2 * t / (a + b)}')"
-    before_rate=$last_rate; ref_requests[$name]=$((ref_requests[$name] + last_n)); ref_ticks[$name]=$((ref_ticks[$name] + last_ticks))
+    ratios[$name]="${ratios[$name]} $(awk -v t="$rate" -v a="${ref_rates[-1]}" -v b="$last_rate" 'BEGIN{print 2 * t / (a + b)}')"
+    ref_rates+=("$last_rate"); ref_requests[$name]=$((ref_requests[$name] + last_n)); ref_ticks[$name]=$((ref_ticks[$name] + last_ticks))
+  done
+  for ((i = 1; i < ${#ref_rates[@]} - 1; i++)); do
+    null_ratios="$null_ratios $(awk -v r="${ref_rates[i]}" -v a="${ref_rates[i - 1]}" -v b="${ref_rates[i + 1]}" 'BEGIN{print 2 * r / (a + b)}')"
   done
 done
 
@@ -199,8 +211,14 @@ rps_of() { awk -v n="${requests[$1]}" -v s="${seconds[$1]}" 'BEGIN{print n / s}'
 cpu_of() { awk -v t="${ticks[$1]}" -v n="${requests[$1]}" -v hz="$clk_tck" 'BEGIN{print t * 1e6 / hz / n}'; }
 ref_cpu_of() { awk -v t="${ref_ticks[$1]}" -v n="${ref_requests[$1]}" -v hz="$clk_tck" 'BEGIN{print t * 1e6 / hz / n}'; }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# The ratios but the lowest and the highest: how far apart the runs of a target fell.
-spread() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { if (NR >= 3) printf "%.2f-%.2f", v[2], v[NR - 1] }'; }
+# The range of single runs' ratios once the lowest and the highest are dropped, from five runs on: how far apart the
+# runs fell, not a bound on their median.
+spread() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { if (NR >= 5) printf "%.2f-%.2f", v[2], v[NR - 1] }'; }
+null_summary() {
+  if [ -z "$null_ratios" ]; then echo "none here (a target needs 2 runs for one)"; return; fi
+  printf 'over %d runs: median %.2f, spread %s, lowest to highest %s' "$(wc -w <<<"$null_ratios")" "$(median <<<"$null_ratios")" \
+    "$(spread <<<"$null_ratios")" "$(tr ' ' '\n' <<<"$null_ratios" | grep . | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f-%.2f", lo, hi }')"
+}
 cpu_model=$(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1)
 first=$(set -- $formats; echo "$1")
 gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
@@ -215,10 +233,13 @@ gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
   echo "to CPU 0 (bench/load/sessions.lua: every target the same script but the browsers', bench/load/browsers.lua)."
   echo "Servers' GC: $gc_settings (the defaults of an ASP.NET Core app; the process sees the one core it is pinned to)."
   echo "Rates are over all of a target's runs (a reference's over every run it had); the requests/s \"vs ref\" is the median over"
-  echo "the target's runs of its rate against the mean of the two reference runs around it, and \"spread\" the same ratios but"
-  echo "the lowest and the highest; p99 is the median of the runs' p99s; CPU is the server process's user+system time (/proc)"
-  echo "per request, its \"vs ref\" against the reference's runs around the target's; allocation, gen0/gen1/gen2 collections per"
-  echo "request and the share of the time the GC paused the server are its own counters, read around each measured run."
+  echo "the target's runs of its rate against the mean of the two reference runs around it, and \"spread\" the range of those"
+  echo "single-run ratios once the lowest and the highest are dropped (from 5 runs on; a range of runs, not a bound on the"
+  echo "median). What the machine alone does to such a ratio: each inner reference run against the two around it, $(null_summary)."
+  echo "p99 is the median of the runs' p99s; CPU is the server process's user+system time (/proc) per request, its \"vs ref\""
+  echo "against the reference's runs around the target's; allocation, gen0/gen1/gen2 collections per request and the share of"
+  echo "the time the GC paused the server are its own counters, read around each measured run (a reference's include"
+  echo "collections of what the target runs before them left)."
   echo "\"vs ref\" is against the target's reference, on the same server: reads against their format's bare endpoint (/plain/ro, the same"
   echo "branching and answer without the session), writes against their format's headers endpoint (/plain/headers, the"
   echo "write's Set-Cookie, Cache-Control, Pragma and Vary as constants; \"headers + one HMAC\" adds one HMAC-SHA256 of the"
