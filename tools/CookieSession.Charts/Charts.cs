@@ -19,26 +19,29 @@ internal static class Charts
     private static readonly Color ReadModifyWriteColor = Colors.DarkOrange;
     private static readonly Color ReferenceColor = Colors.DimGray;
 
-    /// <summary>Requests per second of each format under load, read-only and read-modify-write, against the bare endpoint.</summary>
+    /// <summary>
+    /// Each format's read and write under load as a multiple of its reference's requests per second: the same server's
+    /// bare endpoint for reads, the same headers sent as constants for writes.
+    /// </summary>
     public static void DrawThroughput(LoadResults load, string path)
     {
-        var plot = GroupedBars(load.Targets, v => Thousands(v));
-        plot.Add.HorizontalLine(load.Bare, 2, ReferenceColor, LinePattern.Dashed);
+        var plot = GroupedBars(load.Targets, v => string.Create(CultureInfo.InvariantCulture, $"{v:0.00}x"));
+        plot.Add.HorizontalLine(1, 2, ReferenceColor, LinePattern.Dashed);
         plot.Legend.ManualItems.Add(new LegendItem
         {
-            LabelText = $"no session middleware (mean of the servers' bare endpoints): {Thousands(load.Bare)} requests/s",
+            LabelText = "1.00x: the reference, no session (reads: the bare endpoint; writes: the same headers as constants)",
             LineColor = ReferenceColor,
             LineWidth = 2,
             LinePattern = LinePattern.Dashed,
         });
         // Room above the tallest bar for its label and the legend, which would otherwise hide the label of a bar beneath it.
-        plot.Axes.SetLimitsY(0, Math.Max(load.Bare, load.Targets.Max(t => Math.Max(t.ReadOnly, t.ReadModifyWrite))) * 1.4);
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = Thousands };
-        plot.Title("Requests per second on 2 cores (more is better)");
-        plot.YLabel("requests per second");
+        plot.Axes.SetLimitsY(0, Math.Max(1, load.Targets.Max(t => Math.Max(t.ReadOnly, t.ReadModifyWrite))) * 1.45);
+        plot.Title("Requests per second against the same server without the session (more is better)");
+        plot.YLabel("multiple of the reference's requests per second");
         // On a line of its own: with several formats absent, one line runs past the picture's edges.
         var absent = load.Missing.Count == 0 ? string.Empty : $"\nnot in this run: {string.Join(", ", load.Missing)}";
-        plot.XLabel($"wrk, 32 connections, a 200-byte session cookie on every request (bench/results/load.md){absent}");
+        var runs = load.RunCount == 1 ? "the newest run" : $"median of the {load.RunCount} newest runs";
+        plot.XLabel($"wrk, 32 connections, one 200-byte session cookie sent again and again; {runs} (bench/results/load.md){absent}");
         plot.SavePng(path, Width, Height);
     }
 

@@ -26,8 +26,14 @@ internal sealed partial class MarkdownTable
 
     /// <summary>The first table of the file whose header has every one of the columns.</summary>
     public static MarkdownTable Read(string path, params string[] columns)
+        => ReadAll(path, columns).FirstOrDefault()
+            ?? throw new FormatException($"{path}: no table with the columns {string.Join(", ", columns.Select(c => $"'{c}'"))}.");
+
+    /// <summary>Every table of the file whose header has every one of the columns, in the file's order.</summary>
+    public static IReadOnlyList<MarkdownTable> ReadAll(string path, params string[] columns)
     {
         var lines = File.ReadAllLines(path);
+        var tables = new List<MarkdownTable>();
         for (var i = 0; i + 1 < lines.Length; i++)
         {
             if (!IsRow(lines[i]) || !SeparatorRow().IsMatch(lines[i + 1]))
@@ -42,10 +48,11 @@ internal sealed partial class MarkdownTable
             }
 
             var rows = lines.Skip(i + 2).TakeWhile(IsRow).Select(l => (IReadOnlyList<string>)Cells(l)).ToList();
-            return new MarkdownTable(path, header, rows);
+            tables.Add(new MarkdownTable(path, header, rows));
+            i += 1 + rows.Count;
         }
 
-        throw new FormatException($"{path}: no table with the columns {string.Join(", ", columns.Select(c => $"'{c}'"))}.");
+        return tables;
     }
 
     /// <summary>The cell of <paramref name="column"/> in the row whose first cell is <paramref name="name"/>.</summary>

@@ -6,9 +6,17 @@ namespace CookieSession.Charts;
 /// <summary>One measured case of a chart: the label under its bar and the two numbers it compares.</summary>
 internal sealed record Pair(string Label, double ReadOnly, double ReadModifyWrite);
 
-/// <summary>bench/results/load.md: requests per second of each target under wrk.</summary>
-internal sealed record LoadResults(double Bare, IReadOnlyList<Pair> Targets, IReadOnlyList<string> Missing)
+/// <summary>
+/// bench/results/load.md: each format's read and write under wrk as a multiple of its reference's requests per second
+/// (the "vs ref" column), which the load script measures a second apart on the same server; a rate alone moves with
+/// the machine from one minute to the next. Each ratio is the median over the newest runs that measured it so
+/// (<see cref="Runs"/> at most; their tables have a "spread" column), as one run's ratio can stray by a tenth.
+/// </summary>
+internal sealed record LoadResults(IReadOnlyList<Pair> Targets, IReadOnlyList<string> Missing, int RunCount)
 {
+    /// <summary>How many of the newest runs each ratio is the median of.</summary>
+    public const int Runs = 3;
+
     // The row names bench/load/run.sh writes (one session sent over and over), and the label each has in the chart.
     // The newest run is the first table of the file.
     private static readonly (string Row, string Label)[] Known =
@@ -26,14 +34,20 @@ internal sealed record LoadResults(double Bare, IReadOnlyList<Pair> Targets, IRe
 
     public static LoadResults Read(string path)
     {
-        var table = MarkdownTable.Read(path, "target", "requests/s");
+        var runs = MarkdownTable.ReadAll(path, "target", "vs ref", "spread").Take(Runs).ToList();
+        if (runs.Count == 0)
+        {
+            throw new FormatException($"{path}: no run with the columns 'target', 'vs ref' and 'spread'.");
+        }
+
         var targets = new List<Pair>();
         var missing = new List<string>();
         foreach (var (row, label) in Known)
         {
-            if (table.Has(row + " ro") && table.Has(row + " rmw"))
+            // A format the newest run lacks is not drawn from older ones.
+            if (runs[0].Has(row + " ro") && runs[0].Has(row + " rmw"))
             {
-                targets.Add(new Pair(label, table.Number(row + " ro", "requests/s"), table.Number(row + " rmw", "requests/s")));
+                targets.Add(new Pair(label, Median(runs, row + " ro"), Median(runs, row + " rmw")));
             }
             else
             {
@@ -46,17 +60,14 @@ internal sealed record LoadResults(double Bare, IReadOnlyList<Pair> Targets, IRe
             throw new FormatException($"{path}: none of the targets {string.Join(", ", Known.Select(k => k.Row))}.");
         }
 
-        return new LoadResults(BareRate(table), targets, missing);
+        return new LoadResults(targets, missing, runs.Count);
     }
 
-    /// <summary>
-    /// The bare endpoint's rate: each format's server has its own (its row "<c>format</c> bare"), and the line drawn is
-    /// their mean; runs before that had one row, "bare".
-    /// </summary>
-    private static double BareRate(MarkdownTable table)
+    /// <summary>The median of a row's "vs ref" over the runs that have the row.</summary>
+    private static double Median(IReadOnlyList<MarkdownTable> runs, string row)
     {
-        var own = Known.Where(k => table.Has(k.Row + " bare")).Select(k => table.Number(k.Row + " bare", "requests/s")).ToList();
-        return own.Count > 0 ? own.Average() : table.Number("bare", "requests/s");
+        var values = runs.Where(r => r.Has(row)).Select(r => r.Number(row, "vs ref")).Order().ToArray();
+        return values.Length % 2 == 1 ? values[values.Length / 2] : (values[(values.Length / 2) - 1] + values[values.Length / 2]) / 2;
     }
 }
 
