@@ -14,6 +14,8 @@ format=${FORMAT:-Connect}
 many=${SESSIONS:-20000}
 secret="a benchmark secret that is 32+ bytes long"
 port=5090
+# Samples a second: the time a request by module is the samples over this and the requests.
+rate=999
 work=$(mktemp -d)
 
 for tool in wrk perf; do
@@ -49,7 +51,7 @@ esac
   echo "# Where the CPU goes under load ($format)"
   echo
   echo "$(date -u +%Y-%m-%d), $(nproc) cores, .NET $(dotnet --version). bench/load/profile.sh: the load server on CPU 1, wrk (1 thread,"
-  echo "$connections connections) on CPU 0, ${seconds}s a target after a warm-up; perf samples of the server process at 999 Hz."
+  echo "$connections connections) on CPU 0, ${seconds}s a target after a warm-up; perf samples of the server process at $rate Hz."
   echo "Shares are of the server's samples in that target's run; every request carries a session cookie. The requests/s"
   echo "here are under perf's sampling with call graphs, for reading the shares only; bench/results/load.md has the comparison."
 } >"$work/report.md"
@@ -58,7 +60,7 @@ for run in plain/ro:one plain/headers:one cs/ro:one cs/rmw:one cs/ro:many cs/rmw
   target=${run%:*}; sessions=${run#*:}
   SESSIONS="$work/$sessions" taskset -c 0 wrk -t1 -c"$connections" -d5s -s bench/load/sessions.lua "$base/$target" >/dev/null
   data="$work/$(tr / - <<<"$target")-$sessions.data"
-  perf record -q -F 999 -g -p "$server" -o "$data" -- sleep "$seconds" >/dev/null 2>&1 &
+  perf record -q -F "$rate" -g -p "$server" -o "$data" -- sleep "$seconds" >/dev/null 2>&1 &
   recorder=$!
   allocated_before=$(curl -sf "$base/gc/counts" | cut -d' ' -f1)
   curl -sf "$base/gc/ticks/start" >/dev/null
@@ -76,12 +78,12 @@ for run in plain/ro:one plain/headers:one cs/ro:one cs/rmw:one cs/ro:many cs/rmw
       | awk '{ sum += $1 } END { printf "%.1f", sum }')
     echo "Samples in this library's own code (symbols of the CookieSession assembly, self): ${lib}%."
     echo
-    echo "By module: its share of the samples, and its time a request (samples at 999 Hz over the requests wrk counted, so"
+    echo "By module: its share of the samples, and its time a request (samples at $rate Hz over the requests wrk counted, so"
     echo "that targets compare: a share hides a module that takes longer in one target than in another):"
     echo
     echo '```'
     perf report -i "$data" --no-children --sort dso --stdio -g none -n 2>/dev/null | grep '%' | head -8 \
-      | awk -v n="$requests" '{ printf "  %7s  %6.2f µs a request  %s\n", $1, $2 * 1e6 / 999 / n, $3 }'
+      | awk -v n="$requests" -v hz="$rate" '{ printf "  %7s  %6.2f µs a request  %s\n", $1, $2 * 1e6 / hz / n, $3 }'
     echo '```'
     echo
     echo "Allocated: $(( (allocated_after - allocated_before) / requests )) bytes a request (the server's own counter, the"

@@ -16,7 +16,7 @@
 # two around it, which is what the machine alone does to a ratio. Reports requests/second, p99 latency, the
 # server process's CPU time per request (/proc) and its allocation, collections per request and GC pause share (the server's own
 # counters), with ratios against the references, and adds a section to bench/results/load.md (or the file RESULTS
-# names, for a run of some formats that the charts, drawn from load.md's newest section, should not take for the whole),
+# names, for a run of some formats that the charts, drawn from load.md's newest sections, should not take for the whole),
 # above the earlier ones.
 #   bench/load/run.sh        (PAIRS, DURATION, WARMUP, CONNECTIONS, SESSIONS, BROWSERS, FORMATS, OTHERS, RESULTS may be set:
 #                            PAIRS runs of DURATION seconds a target, WARMUP seconds a target in the warm-up pass)

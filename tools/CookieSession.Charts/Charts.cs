@@ -25,7 +25,8 @@ internal static class Charts
     /// </summary>
     public static void DrawThroughput(LoadResults load, string path)
     {
-        var plot = GroupedBars(load.Targets, v => string.Create(CultureInfo.InvariantCulture, $"{v:0.00}x"));
+        // Labels inside the bars: above them they would sit on the reference's line.
+        var plot = GroupedBars(load.Targets, v => string.Create(CultureInfo.InvariantCulture, $"{v:0.00}x"), centerLabels: true);
         plot.Add.HorizontalLine(1, 2, ReferenceColor, LinePattern.Dashed);
         plot.Legend.ManualItems.Add(new LegendItem
         {
@@ -38,10 +39,10 @@ internal static class Charts
         plot.Axes.SetLimitsY(0, Math.Max(1, load.Targets.Max(t => Math.Max(t.ReadOnly, t.ReadModifyWrite))) * 1.45);
         plot.Title("Requests per second against the same server without the session (more is better)");
         plot.YLabel("multiple of the reference's requests per second");
-        // On a line of its own: with several formats absent, one line runs past the picture's edges.
-        var absent = load.Missing.Count == 0 ? string.Empty : $"\nnot in this run: {string.Join(", ", load.Missing)}";
-        var runs = load.RunCount == 1 ? "the newest run" : $"median of the {load.RunCount} newest runs";
-        plot.XLabel($"wrk, 32 connections, one 200-byte session cookie sent again and again; {runs} (bench/results/load.md){absent}");
+        // The runs drawn and the formats absent on a second line: on one, the label runs past the picture's edges.
+        var absent = load.Missing.Count == 0 ? string.Empty : $"; not in the newest run: {string.Join(", ", load.Missing)}";
+        var runs = load.RunCount == 1 ? "the newest run" : $"the median of the {load.RunCount} newest runs";
+        plot.XLabel($"wrk, 32 connections, one 200-byte session cookie on every request (bench/results/load.md)\n{runs}{absent}");
         plot.SavePng(path, Width, Height);
     }
 
@@ -102,14 +103,14 @@ internal static class Charts
     }
 
     /// <summary>Two bars a case, read-only beside read-modify-write, each labelled with its value.</summary>
-    private static Plot GroupedBars(IReadOnlyList<Pair> cases, Func<double, string> label)
+    private static Plot GroupedBars(IReadOnlyList<Pair> cases, Func<double, string> label, bool centerLabels = false)
     {
         var plot = NewPlot();
         var bars = new List<Bar>();
         for (var i = 0; i < cases.Count; i++)
         {
-            bars.Add(new Bar { Position = i - 0.2, Value = cases[i].ReadOnly, Size = 0.38, FillColor = ReadOnlyColor, Label = label(cases[i].ReadOnly) });
-            bars.Add(new Bar { Position = i + 0.2, Value = cases[i].ReadModifyWrite, Size = 0.38, FillColor = ReadModifyWriteColor, Label = label(cases[i].ReadModifyWrite) });
+            bars.Add(new Bar { Position = i - 0.2, Value = cases[i].ReadOnly, Size = 0.38, FillColor = ReadOnlyColor, Label = label(cases[i].ReadOnly), CenterLabel = centerLabels });
+            bars.Add(new Bar { Position = i + 0.2, Value = cases[i].ReadModifyWrite, Size = 0.38, FillColor = ReadModifyWriteColor, Label = label(cases[i].ReadModifyWrite), CenterLabel = centerLabels });
         }
 
         var plottable = plot.Add.Bars(bars);

@@ -19,7 +19,7 @@ Charts.DrawThroughput(load, Path.Combine(images, Charts.Throughput));
 Console.WriteLine($"{Path.Combine(images, Charts.Throughput)}: {load.Targets.Count} targets");
 foreach (var missing in load.Missing)
 {
-    Console.WriteLine($"  load.md has no rows for {missing}: not drawn");
+    Console.WriteLine($"  load.md's newest run has no rows for {missing}: not drawn");
 }
 
 var cost = CostResults.Read(Path.Combine(results, "benchmarks.md"));

@@ -7,14 +7,12 @@ namespace CookieSession.Charts;
 internal sealed record Pair(string Label, double ReadOnly, double ReadModifyWrite);
 
 /// <summary>
-/// bench/results/load.md: each format's read and write under wrk as a multiple of its reference's requests per second
-/// (the "vs ref" column), which the load script measures a second apart on the same server; a rate alone moves with
-/// the machine from one minute to the next. Each ratio is the median over the newest runs that measured it so
-/// (<see cref="Runs"/> at most; their tables have a "spread" column), as one run's ratio can stray by a tenth.
+/// bench/results/load.md: each format's read and write as a multiple of its reference's requests per second, the
+/// median over the newest runs that have a "spread" column (those that measure a target a second from its reference).
 /// </summary>
 internal sealed record LoadResults(IReadOnlyList<Pair> Targets, IReadOnlyList<string> Missing, int RunCount)
 {
-    /// <summary>How many of the newest runs each ratio is the median of.</summary>
+    /// <summary>How many of the newest runs each ratio is the median of, at most: one run's ratio can stray by a tenth.</summary>
     public const int Runs = 3;
 
     // The row names bench/load/run.sh writes (one session sent over and over), and the label each has in the chart.
@@ -44,7 +42,7 @@ internal sealed record LoadResults(IReadOnlyList<Pair> Targets, IReadOnlyList<st
         var missing = new List<string>();
         foreach (var (row, label) in Known)
         {
-            // A format the newest run lacks is not drawn from older ones.
+            // A format the newest run lacks is left out rather than drawn from runs of older code.
             if (runs[0].Has(row + " ro") && runs[0].Has(row + " rmw"))
             {
                 targets.Add(new Pair(label, Median(runs, row + " ro"), Median(runs, row + " rmw")));
@@ -63,7 +61,10 @@ internal sealed record LoadResults(IReadOnlyList<Pair> Targets, IReadOnlyList<st
         return new LoadResults(targets, missing, runs.Count);
     }
 
-    /// <summary>The median of a row's "vs ref" over the runs that have the row.</summary>
+    /// <summary>
+    /// The median of a row's "vs ref" over the runs that have the row: the first of the two "vs ref" columns, the
+    /// requests per second's (the second is CPU's).
+    /// </summary>
     private static double Median(IReadOnlyList<MarkdownTable> runs, string row)
     {
         var values = runs.Where(r => r.Has(row)).Select(r => r.Number(row, "vs ref")).Order().ToArray();
