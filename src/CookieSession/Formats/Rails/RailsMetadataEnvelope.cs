@@ -50,13 +50,19 @@ internal static class RailsMetadataEnvelope
             return SessionCookieRejection.None;
         }
 
+        if (TryReadJarEnvelope(span, out var jarMessage, out expires, out var jarPurpose))
+        {
+            return Unwrapped(plaintext, jarMessage, hasPurpose: !jarPurpose.IsEmpty, purposeMatches: jarPurpose.SequenceEqual(purpose), now, expires,
+                out payload, out offset, out length);
+        }
+
         var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = CookieSessionDefaults.MaxDepth + 2 });
         var message = default(ReadOnlySpan<byte>);
         var messageIsEscaped = false;
         var hasMessage = false;
-        var hasData = false;
         var hasPurpose = false;
         var purposeMatches = false;
+        var hasData = false;
         try
         {
             reader.Read(); // {
@@ -161,6 +167,35 @@ internal static class RailsMetadataEnvelope
             return SessionCookieRejection.Malformed;
         }
 
+        return DecodeMessage(plaintext, message, out payload, out offset, out length);
+    }
+
+    /// <summary>The checks <see cref="TryUnwrap"/> makes of a legacy envelope read by <see cref="TryReadJarEnvelope"/>, in the same order.</summary>
+    private static SessionCookieRejection Unwrapped(byte[] plaintext, ReadOnlySpan<byte> message, bool hasPurpose, bool purposeMatches, DateTimeOffset now, DateTimeOffset? expires,
+        out byte[] payload, out int offset, out int length)
+    {
+        payload = plaintext;
+        offset = 0;
+        length = 0;
+        if (expires is { } expiry && now >= expiry)
+        {
+            return SessionCookieRejection.Expired;
+        }
+
+        if (hasPurpose && !purposeMatches)
+        {
+            return SessionCookieRejection.PurposeMismatch;
+        }
+
+        return DecodeMessage(plaintext, message, out payload, out offset, out length);
+    }
+
+    /// <summary>Base64-decodes the legacy envelope's message into a rented array, and gives the plaintext back to the pool.</summary>
+    private static SessionCookieRejection DecodeMessage(byte[] plaintext, ReadOnlySpan<byte> message, out byte[] payload, out int offset, out int length)
+    {
+        payload = plaintext;
+        offset = 0;
+        length = 0;
         var decoded = ArrayPool<byte>.Shared.Rent(Math.Max(1, Base64.GetMaxDecodedFromUtf8Length(message.Length)));
         if (!RailsEncryptedMessage.TryDecodeStrict(message, decoded, out var decodedLength))
         {
@@ -231,6 +266,116 @@ internal static class RailsMetadataEnvelope
         => DateTimeOffset.TryParseExact(value, ExpiryFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out expiry);
 
     private static readonly string[] ExpiryFormats = ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm:ssK"];
+
+    /// <summary>
+    /// Reads the envelope exactly as Rails' cookie jars write it, byte for byte:
+    /// <c>{"_rails":{"message":"&lt;base64&gt;","exp":"yyyy-MM-ddTHH:mm:ss.fffZ"|null,"pur":"&lt;purpose&gt;"}}</c>, with
+    /// no whitespace, escape or other key. Anything else, valid or not, is left to <see cref="Utf8JsonReader"/>, which
+    /// gives the same answers for this shape: this only spares every first sight of a Rails cookie a general JSON read.
+    /// </summary>
+    private static bool TryReadJarEnvelope(ReadOnlySpan<byte> plaintext, out ReadOnlySpan<byte> message, out DateTimeOffset? expires, out ReadOnlySpan<byte> purpose)
+    {
+        message = default;
+        expires = null;
+        purpose = default;
+        if (!plaintext.StartsWith(LegacyPrefix))
+        {
+            return false;
+        }
+
+        var rest = plaintext[LegacyPrefix.Length..];
+        var end = rest.IndexOfAnyExcept(Base64Bytes);
+        if (end < 0 || rest[end] != (byte)'"')
+        {
+            return false;
+        }
+
+        message = rest[..end];
+        rest = rest[(end + 1)..];
+        if (!rest.StartsWith(",\"exp\":"u8))
+        {
+            return false;
+        }
+
+        rest = rest[",\"exp\":".Length..];
+        if (rest.StartsWith("null"u8))
+        {
+            rest = rest["null".Length..];
+        }
+        else if (rest.Length > JarExpiryLength + 2 && rest[0] == (byte)'"' && rest[JarExpiryLength + 1] == (byte)'"'
+            && TryParseJarExpiry(rest.Slice(1, JarExpiryLength), out var expiry))
+        {
+            expires = expiry;
+            rest = rest[(JarExpiryLength + 2)..];
+        }
+        else
+        {
+            return false;
+        }
+
+        if (!rest.StartsWith(",\"pur\":\""u8) || !rest.EndsWith("\"}}"u8))
+        {
+            return false;
+        }
+
+        purpose = rest[",\"pur\":\"".Length..^"\"}}".Length];
+        return purpose.IndexOfAnyExcept(PlainStringBytes) < 0;
+    }
+
+    /// <summary>The length of <c>Time#iso8601(3)</c> in UTC, which Rails' cookie jars write: <c>2026-12-20T03:00:00.000Z</c>.</summary>
+    private const int JarExpiryLength = 24;
+
+    /// <summary>
+    /// <c>Time#iso8601(3)</c> in UTC, each digit where Rails writes it; false for anything else (a calendar date that
+    /// does not exist included), which the general reading then parses or refuses as it always does.
+    /// </summary>
+    private static bool TryParseJarExpiry(ReadOnlySpan<byte> text, out DateTimeOffset expiry)
+    {
+        expiry = default;
+        if (text[4] != (byte)'-' || text[7] != (byte)'-' || text[10] != (byte)'T' || text[13] != (byte)':'
+            || text[16] != (byte)':' || text[19] != (byte)'.' || text[23] != (byte)'Z')
+        {
+            return false;
+        }
+
+        if (!TryDigits(text[..4], out var year) || !TryDigits(text.Slice(5, 2), out var month) || !TryDigits(text.Slice(8, 2), out var day)
+            || !TryDigits(text.Slice(11, 2), out var hour) || !TryDigits(text.Slice(14, 2), out var minute)
+            || !TryDigits(text.Slice(17, 2), out var second) || !TryDigits(text.Slice(20, 3), out var millisecond))
+        {
+            return false;
+        }
+
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        expiry = new DateTimeOffset(year, month, day, hour, minute, second, millisecond, TimeSpan.Zero);
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<byte> digits, out int value)
+    {
+        value = 0;
+        foreach (var digit in digits)
+        {
+            if ((uint)(digit - '0') > 9)
+            {
+                return false;
+            }
+
+            value = (value * 10) + (digit - '0');
+        }
+
+        return true;
+    }
+
+    /// <summary>What strict base64 is written with: a message holding anything else is left to the general reading.</summary>
+    private static readonly SearchValues<byte> Base64Bytes = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="u8);
+
+    /// <summary>Printable ASCII but <c>"</c> and <c>\</c>: a JSON string of these reads as its bytes.</summary>
+    private static readonly SearchValues<byte> PlainStringBytes = SearchValues.Create(
+        " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~"u8);
 
     /// <summary>Whether the plaintext is a JSON object with a <c>_rails</c> key (Rails' <c>data.key?("_rails")</c>), seen cheaply first.</summary>
     private static bool IsEnvelope(ReadOnlySpan<byte> plaintext)

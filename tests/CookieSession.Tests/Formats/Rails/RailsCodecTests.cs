@@ -265,6 +265,48 @@ public sealed class RailsCodecTests
         Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(result.Json));
     }
 
+    /// <summary>
+    /// The cookie jars' envelope is read without a JSON reader when it is exactly as Rails writes it; the same envelope
+    /// with a space after <c>"exp":</c> (the same JSON) goes through the reader, and both must give the same answer.
+    /// </summary>
+    [Theory]
+    [InlineData("\"2026-12-06T03:00:00.001Z\"", "cookie._shop_session")]
+    [InlineData("\"2026-12-06T03:00:00.000Z\"", "cookie._shop_session")]
+    [InlineData("\"2026-12-06T02:59:59.999Z\"", "cookie._shop_session")]
+    [InlineData("\"2028-02-29T00:00:00.000Z\"", "cookie._shop_session")]
+    [InlineData("\"2027-02-29T00:00:00.000Z\"", "cookie._shop_session")]
+    [InlineData("\"2026-13-01T00:00:00.000Z\"", "cookie._shop_session")]
+    [InlineData("\"2026-12-06T24:00:00.000Z\"", "cookie._shop_session")]
+    [InlineData("\"2026-12-06T23:59:60.000Z\"", "cookie._shop_session")]
+    [InlineData("\"0000-12-06T03:00:00.000Z\"", "cookie._shop_session")]
+    [InlineData("\"2026-12-06T03:00:00.000+01:00\"", "cookie._shop_session")]
+    [InlineData("\"2026-12-O6T03:00:00.000Z\"", "cookie._shop_session")]
+    [InlineData("\"2026-12-06 03:00:00.000Z\"", "cookie._shop_session")]
+    [InlineData("\"9999-12-31T23:59:59.999Z\"", "cookie._shop_session")]
+    [InlineData("null", "cookie._shop_session")]
+    [InlineData("null", "cookie._other")]
+    [InlineData("null", "")]
+    [InlineData("null", "cookie._shop\\u005fsession")]
+    [InlineData("null", "cookie._shop_session\\")]
+    [InlineData("null", "cookie.\u00e9")]
+    public void Decode_JarEnvelope_SameAnswerAsTheJsonReader(string expiry, string purpose)
+    {
+        var keys = RailsKeyDerivation.Ring([s_secret], HashAlgorithmName.SHA256, []);
+        var codec = new RailsCodec(keys, s_cookieName, null, false, new FakeTimeProvider(s_now));
+        foreach (var message in new[] { "eyJhIjoxfQ==", "eyJhIjoiYSJ9", "not base64!", "eyJhIjoxfQ", "BAh7AA==" })
+        {
+            var exact = $"{{\"_rails\":{{\"message\":\"{message}\",\"exp\":{expiry},\"pur\":\"{purpose}\"}}}}";
+            var spaced = exact.Replace("\"exp\":", "\"exp\": ", StringComparison.Ordinal);
+
+            var read = codec.Decode(Encrypt(exact, keys.Current.WritingKey));
+            var readByReader = codec.Decode(Encrypt(spaced, keys.Current.WritingKey));
+
+            Assert.Equal(readByReader.Rejection, read.Rejection);
+            Assert.Equal(readByReader.Expires, read.Expires);
+            Assert.Equal(readByReader.Json.ToArray(), read.Json.ToArray());
+        }
+    }
+
     [Fact]
     public void Decode_RandomMutationsOfRailsCookie_RejectedNeverThrown()
     {
