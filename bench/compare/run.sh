@@ -17,8 +17,8 @@
 #   --after COMMIT   (any mode) the after side is COMMIT (a detached worktree, like the before side) instead of this
 #                    tree, so that a change merged earlier is measured on its own, not with the work that came after it
 #   --formats        (whole suite) only the floor and each format's read only, first sight and read-modify-write rows
-#                    (and Connect's tampered cookie), 14 of the 22: both sides in about 10 minutes on 2 cores, against
-#                    about 15 for the whole suite; the iterations stay the same
+#                    (and Connect's tampered cookie), 23 of the 33: both sides in about 20 minutes on 2 cores, against
+#                    about 30 for the whole suite; the iterations stay the same
 #   --out FILE       (whole suite) the joined table goes to FILE (default bench/results/before-after.md);
 #                    benchmarks.md is refreshed only when the after side is this tree, the whole suite ran and the
 #                    table goes to its default file
@@ -76,7 +76,10 @@ filter=('*SessionBenchmarks*')
 [ $mode = full ] && [ $rows = formats ] && filter=('*SessionBenchmarks.HmacFloor' '*SessionBenchmarks.ReadOnly' '*SessionBenchmarks.ReadOnlyFirstSight' '*SessionBenchmarks.ReadModifyWrite' '*SessionBenchmarks.Tampered' \
   '*SessionBenchmarks.ExpressReadOnly' '*SessionBenchmarks.ExpressReadOnlyFirstSight' '*SessionBenchmarks.ExpressReadModifyWrite' \
   '*SessionBenchmarks.ProtectedReadOnly' '*SessionBenchmarks.ProtectedReadOnlyFirstSight' '*SessionBenchmarks.ProtectedReadModifyWrite' \
-  '*SessionBenchmarks.IronReadOnly' '*SessionBenchmarks.IronReadOnlyFirstSight' '*SessionBenchmarks.IronReadModifyWrite')
+  '*SessionBenchmarks.IronReadOnly' '*SessionBenchmarks.IronReadOnlyFirstSight' '*SessionBenchmarks.IronReadModifyWrite' \
+  '*SessionBenchmarks.RailsReadOnly' '*SessionBenchmarks.RailsReadOnlyFirstSight' '*SessionBenchmarks.RailsReadModifyWrite' \
+  '*SessionBenchmarks.FlaskReadOnly' '*SessionBenchmarks.FlaskReadOnlyFirstSight' '*SessionBenchmarks.FlaskReadModifyWrite' \
+  '*SessionBenchmarks.DjangoReadOnly' '*SessionBenchmarks.DjangoReadOnlyFirstSight' '*SessionBenchmarks.DjangoReadModifyWrite')
 run_suite() { # tree label
   dotnet build -c Release "$1/bench/CookieSession.Benchmarks" -v quiet -nologo >/dev/null
   (cd "$1" && dotnet "$dll" --filter "${filter[@]}" --artifacts "$work/$2" >"$work/$2.log" 2>&1) || { tail -40 "$work/$2.log" >&2; exit 1; }
