@@ -39,6 +39,27 @@ internal static partial class UriComponent
                 continue;
             }
 
+            if (!avx512 && (mask & (mask - 1)) == 0)
+            {
+                // One byte of sixteen to escape, as base64's '+' and '/' come: the bytes after it move on by two in one
+                // blend, and the escape is written over the two places that opens and its own.
+                var k = BitOperations.TrailingZeroCount(mask);
+                var placed = Vector128.ConditionalSelect(
+                    Sse2.CompareGreaterThan(StepPlaces.AsSByte(), Vector128.Create((sbyte)k)).AsByte(),
+                    Sse2.ShiftLeftLogical128BitLane(bytes, 2),
+                    bytes);
+                Vector128.WidenLower(placed).CopyTo(chars[at..]);
+                Vector128.WidenUpper(placed).CopyTo(chars[(at + 8)..]);
+                chars[at + 16] = utf8[i - 2];
+                chars[at + 17] = utf8[i - 1];
+                var escapedByte = utf8[i - 16 + k];
+                chars[at + k] = '%';
+                chars[at + k + 1] = (ushort)HexDigit(escapedByte >> 4);
+                chars[at + k + 2] = (ushort)HexDigit(escapedByte & 0xF);
+                at += 18;
+                continue;
+            }
+
             // Each byte as four: itself or '%', then its two hex digits and a zero, of which the shuffle takes one or three.
             var leads = Vector128.ConditionalSelect(escaped, percent, bytes);
             var his = Ssse3.Shuffle(hexDigits, high);
@@ -86,6 +107,9 @@ internal static partial class UriComponent
         MemoryMarshal.Write(MemoryMarshal.AsBytes(chars[(at + 8)..]), Vector128.WidenUpper(placed).AsUInt64().ToScalar());
         at += 4 + (2 * BitOperations.PopCount(escapes));
     }
+
+    /// <summary>Each place of a step: 0 to 15.</summary>
+    private static readonly Vector128<byte> StepPlaces = Vector128.Create((byte)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
 
     /// <summary>Sixteen bytes' (lead, hex digit, hex digit) in a row, from leads, digits and digits sixteen by sixteen.</summary>
     private static readonly Vector512<byte> EscapeLayout = Vector512.Create<byte>(BuildLayout(i => (byte)i, i => (byte)(16 + i), i => (byte)(32 + i)));

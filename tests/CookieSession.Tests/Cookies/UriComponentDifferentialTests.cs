@@ -123,8 +123,9 @@ public sealed class UriComponentDifferentialTests
     public void Escape_EveryLengthUpTo300_InEveryMix_AsTheReference(string path)
     {
         var instructions = Available(path);
-        // Every length around the sixteen-byte steps, as plain runs, all escapes, JSON-like alternation and random bytes,
-        // into destinations of exactly three times the length with guards on both sides.
+        // Every length around the sixteen-byte steps, as plain runs, all escapes, JSON-like alternation, base64 (an escape
+        // every 32 bytes or so) and random bytes, into destinations of exactly three times the length with guards on both
+        // sides.
         var random = new Random(64);
         for (var length = 0; length <= 300; length++)
         {
@@ -133,6 +134,7 @@ public sealed class UriComponentDifferentialTests
                 Fill(length, _ => (byte)"azAZ09-._~"[random.Next(10)]),
                 Fill(length, _ => (byte)"\0 \"%+/:{}\u007f\u00ff"[random.Next(11)]),
                 Fill(length, _ => (byte)"{\"ab\":12,}-x"[random.Next(12)]),
+                Fill(length, _ => (byte)"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[random.Next(64)]),
                 Fill(length, i => (byte)(i < length / 2 ? 'q' : 0xE9)),
                 Fill(length, _ => (byte)random.Next(256)),
             })
