@@ -172,6 +172,26 @@ public sealed class UriComponentDifferentialTests
         }
     }
 
+    [Theory]
+    [InlineData(nameof(UriComponent.Instructions.Avx512))]
+    [InlineData(nameof(UriComponent.Instructions.Ssse3))]
+    [InlineData(nameof(UriComponent.Instructions.None))]
+    public void Escape_OneByteToEscapeAtEveryPlaceOfALaterStep_AsTheReference(string path)
+    {
+        var instructions = Available(path);
+        // Escaping starts at the first byte to escape, so a value's first step has its escape first: the byte escaped
+        // here comes in the step after it, at each of its places, among bytes kept as they are.
+        for (var value = 0; value < 256; value++)
+        {
+            for (var place = 0; place < 16; place++)
+            {
+                var bytes = Fill(48, i => i == 0 ? (byte)'+' : i == 16 + place ? (byte)value : (byte)"Az09-._~"[i % 8]);
+                var destination = new char[3 * bytes.Length];
+                Assert.Equal(EscapeReference.Of(bytes), new string(destination, 0, UriComponent.Escape(bytes, destination, instructions)));
+            }
+        }
+    }
+
     [Fact]
     public void Escape_IntoALargerDestination_AsIntoAnExactOne()
     {

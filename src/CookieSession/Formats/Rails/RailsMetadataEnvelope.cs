@@ -313,7 +313,8 @@ internal static class RailsMetadataEnvelope
             return false;
         }
 
-        if (!rest.StartsWith(",\"pur\":\""u8) || !rest.EndsWith("\"}}"u8))
+        // The two must not share a quote: the purpose lies between them.
+        if (rest.Length < ",\"pur\":\"\"}}".Length || !rest.StartsWith(",\"pur\":\""u8) || !rest.EndsWith("\"}}"u8))
         {
             return false;
         }

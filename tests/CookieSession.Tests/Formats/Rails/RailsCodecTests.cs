@@ -231,6 +231,8 @@ public sealed class RailsCodecTests
     [InlineData("{\"_rails\":\"x\"}", nameof(SessionCookieRejection.Malformed))]
     [InlineData("{\"_rails\":{\"exp\":null,\"pur\":\"cookie._shop_session\"}}", nameof(SessionCookieRejection.Malformed))]
     [InlineData("{\"_rails\":{\"message\":\"eyJhIjoxfQ==\"", nameof(SessionCookieRejection.NotJsonObject))]
+    [InlineData("{\"_rails\":{\"message\":\"\",\"exp\":null,\"pur\":\"}}", nameof(SessionCookieRejection.NotJsonObject))]
+    [InlineData("{\"_rails\":{\"message\":\"\",\"exp\":\"2026-12-07T03:00:00.000Z\",\"pur\":\"}}", nameof(SessionCookieRejection.NotJsonObject))]
     [InlineData("{\"_rails\":{\"message\":\"WzFd\",\"exp\":null,\"pur\":\"cookie._shop_session\"}}", nameof(SessionCookieRejection.NotJsonObject))]
     [InlineData("{\"_rails\":{\"message\":\"BAh7AA==\",\"exp\":null,\"pur\":\"cookie._shop_session\"}}", nameof(SessionCookieRejection.UnsupportedSerializer))]
     [InlineData("{\"_rails\":{\"data\":{\"a\":1},\"exp\":\"2026-12-06T02:59:59Z\"}}", nameof(SessionCookieRejection.Expired))]
