@@ -50,19 +50,20 @@ internal static class RailsMetadataEnvelope
             return SessionCookieRejection.None;
         }
 
-        if (TryReadJarEnvelope(span, out var jarMessage, out expires, out var jarPurpose))
+        if (TryReadJarEnvelope(span, out var jarMessage, out var jarExpiry, out var jarPurpose))
         {
-            return Unwrapped(plaintext, jarMessage, hasPurpose: !jarPurpose.IsEmpty, purposeMatches: jarPurpose.SequenceEqual(purpose), now, expires,
-                out payload, out offset, out length);
+            expires = jarExpiry;
+            var metadata = CheckMetadata(expires, now, hasPurpose: !jarPurpose.IsEmpty, purposeMatches: jarPurpose.SequenceEqual(purpose));
+            return metadata != SessionCookieRejection.None ? metadata : DecodeMessage(plaintext, jarMessage, out payload, out offset, out length);
         }
 
         var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = CookieSessionDefaults.MaxDepth + 2 });
         var message = default(ReadOnlySpan<byte>);
         var messageIsEscaped = false;
         var hasMessage = false;
+        var hasData = false;
         var hasPurpose = false;
         var purposeMatches = false;
-        var hasData = false;
         try
         {
             reader.Read(); // {
@@ -146,14 +147,10 @@ internal static class RailsMetadataEnvelope
             return SessionCookieRejection.NotJsonObject;
         }
 
-        if (expires is { } expiry && now >= expiry)
+        var rejection = CheckMetadata(expires, now, hasPurpose, purposeMatches);
+        if (rejection != SessionCookieRejection.None)
         {
-            return SessionCookieRejection.Expired;
-        }
-
-        if (hasPurpose && !purposeMatches)
-        {
-            return SessionCookieRejection.PurposeMismatch;
+            return rejection;
         }
 
         if (hasData && !hasMessage)
@@ -170,25 +167,11 @@ internal static class RailsMetadataEnvelope
         return DecodeMessage(plaintext, message, out payload, out offset, out length);
     }
 
-    /// <summary>The checks <see cref="TryUnwrap"/> makes of a legacy envelope read by <see cref="TryReadJarEnvelope"/>, in the same order.</summary>
-    private static SessionCookieRejection Unwrapped(byte[] plaintext, ReadOnlySpan<byte> message, bool hasPurpose, bool purposeMatches, DateTimeOffset now, DateTimeOffset? expires,
-        out byte[] payload, out int offset, out int length)
-    {
-        payload = plaintext;
-        offset = 0;
-        length = 0;
-        if (expires is { } expiry && now >= expiry)
-        {
-            return SessionCookieRejection.Expired;
-        }
-
-        if (hasPurpose && !purposeMatches)
-        {
-            return SessionCookieRejection.PurposeMismatch;
-        }
-
-        return DecodeMessage(plaintext, message, out payload, out offset, out length);
-    }
+    /// <summary>Rails' checks of the metadata, in its order: refused past <c>exp</c>, then under another purpose than its own.</summary>
+    private static SessionCookieRejection CheckMetadata(DateTimeOffset? expires, DateTimeOffset now, bool hasPurpose, bool purposeMatches)
+        => expires is { } expiry && now >= expiry ? SessionCookieRejection.Expired
+            : hasPurpose && !purposeMatches ? SessionCookieRejection.PurposeMismatch
+            : SessionCookieRejection.None;
 
     /// <summary>Base64-decodes the legacy envelope's message into a rented array, and gives the plaintext back to the pool.</summary>
     private static SessionCookieRejection DecodeMessage(byte[] plaintext, ReadOnlySpan<byte> message, out byte[] payload, out int offset, out int length)
