@@ -13,7 +13,8 @@ namespace CookieSession.Benchmarks;
 /// bench/results/components.md; "-- --size" the cost against the session's size (<see cref="SizeBenchmarks"/>), into
 /// bench/results/size.md; "-- --scaling" Protected's seal and open on 1, 2, ... threads (<see cref="ScalingBenchmarks"/>), into
 /// bench/results/scaling.md; "-- --quick [CASE...]" gives a fast interleaved look while working (every case, or those
-/// whose names begin so); "-- --loop NAME SECONDS" runs one case for a profiler; "-- --allocations NAME [REQUESTS]"
+/// whose names begin so); "-- --paired BEFORE_DLL AFTER_DLL CASE..." runs cases of two builds in turns of a few
+/// milliseconds in one process (<see cref="PairedRun"/>); "-- --loop NAME SECONDS" runs one case for a profiler; "-- --allocations NAME [REQUESTS]"
 /// samples what one case allocates, by type; "-- --request-scaling [SECONDS]" runs whole requests on 1, 2, ... threads.
 /// </summary>
 internal static class Program
@@ -33,6 +34,11 @@ internal static class Program
         if (args is ["--request-scaling", .. var duration])
         {
             return RequestScaling.Run(duration is [var d] ? double.Parse(d, System.Globalization.CultureInfo.InvariantCulture) : 3);
+        }
+
+        if (args is ["--paired", var beforeDll, var afterDll, .. var paired])
+        {
+            return PairedRun.Run(beforeDll, afterDll, paired);
         }
 
         if (args is ["--loop", var name, var seconds])

@@ -9,6 +9,12 @@
 #   bench/compare/run.sh --untouched [BEFORE_COMMIT]   only the untouched-request rows (floor, bare pipeline, the
 #                                                      untouched request and its reference), as a section of its own
 #                                                      under the whole suite's table, which stays as it was run
+#   bench/compare/run.sh --paired [BEFORE_COMMIT] -- CASE...
+#                                                      no BenchmarkDotNet: both builds in one process, each case of one
+#                                                      and of the other in turns of 30 ms, 100 pairs (PairedRun.cs); the
+#                                                      median ratio of the pairs and its middle half, printed, nothing
+#                                                      written: for changes of a few percent, which separate runs on this
+#                                                      machine cannot tell apart
 #   bench/compare/run.sh --quick [BEFORE_COMMIT] [-- CASE...]
 #                                                      no BenchmarkDotNet: each side's --quick run (bytes allocated
 #                                                      included), before and after taking turns three times; nothing
@@ -33,6 +39,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --untouched) mode=untouched; shift ;;
     --quick) mode=quick; shift ;;
+    --paired) mode=paired; shift ;;
     --after) after=$2; shift 2 ;;
     --formats) rows=formats; shift ;;
     --out) out=$2; shift 2 ;;
@@ -59,6 +66,13 @@ if [ -n "$after" ]; then
   after_name=$(git rev-parse --short "$after")
 fi
 dll=bench/CookieSession.Benchmarks/bin/Release/net10.0/CookieSession.Benchmarks.dll
+if [ $mode = paired ]; then
+  dotnet build -c Release "$work/before/bench/CookieSession.Benchmarks" -v quiet -nologo >/dev/null
+  dotnet build -c Release "$after_tree/bench/CookieSession.Benchmarks" -v quiet -nologo >/dev/null
+  echo "== $before against $after_name, in one process"
+  dotnet "$after_tree/$dll" --paired "$work/before/$dll" "$after_tree/$dll" "${quick_cases[@]}"
+  exit 0
+fi
 if [ $mode = quick ]; then
   dotnet build -c Release "$work/before/bench/CookieSession.Benchmarks" -v quiet -nologo >/dev/null
   dotnet build -c Release "$after_tree/bench/CookieSession.Benchmarks" -v quiet -nologo >/dev/null

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace CookieSession.Benchmarks;
+
+/// <summary>
+/// --paired BEFORE_DLL AFTER_DLL CASE...: two builds of the benchmarks (each with its own library) in one process, each
+/// in an assembly load context of its own, a case of one and of the other taking turns every few milliseconds. This
+/// machine's speed drifts by a fifth between runs and within one; turns this short see the same speed, so the ratio of
+/// each pair of turns tells apart changes of a few percent that separate runs cannot.
+/// </summary>
+internal static class PairedRun
+{
+    private const int Pairs = 100;
+    private static readonly TimeSpan Turn = TimeSpan.FromMilliseconds(30);
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
+
+    public static int Run(string beforeDll, string afterDll, string[] cases)
+    {
+        var before = new Side("before", beforeDll);
+        var after = new Side("after", afterDll);
+        Console.WriteLine($"{"case",-40} {"before",9} {"after",9} {"after/before",13} {"middle half",13} {"after faster in",16} {"before B",9} {"after B",9}");
+        foreach (var name in cases)
+        {
+            var a = before.Find(name);
+            var b = after.Find(name);
+            if (a is null || b is null)
+            {
+                Console.Error.WriteLine($"No case named \"{name}\" on the {(a is null ? "before" : "after")} side.");
+                return 2;
+            }
+
+            // Both sides reach their optimized code before any turn counts, and each turn runs about as long.
+            var iterations = Calibrate(a, b);
+            var ratios = new double[Pairs];
+            var beforeTimes = new double[Pairs];
+            var afterTimes = new double[Pairs];
+            long beforeBytes = 0, afterBytes = 0;
+            for (var pair = 0; pair < Pairs; pair++)
+            {
+                // Turns in the order ABBA, then BAAB: a steady drift of speed favours neither side.
+                double tb, ta;
+                long bb, ab;
+                if (pair % 2 == 0)
+                {
+                    (tb, bb) = Time(a, iterations);
+                    (ta, ab) = Time(b, iterations);
+                }
+                else
+                {
+                    (ta, ab) = Time(b, iterations);
+                    (tb, bb) = Time(a, iterations);
+                }
+
+                beforeTimes[pair] = tb;
+                afterTimes[pair] = ta;
+                ratios[pair] = ta / tb;
+                beforeBytes += bb;
+                afterBytes += ab;
+            }
+
+            Array.Sort(ratios);
+            var faster = ratios.Count(r => r < 1);
+            var perRun = (double)Pairs * iterations;
+            Console.WriteLine(
+                $"{name,-40} {Median(beforeTimes),6:F0} ns {Median(afterTimes),6:F0} ns {ratios[Pairs / 2],12:F3}x " +
+                $"{ratios[Pairs / 4],6:F3}-{ratios[(3 * Pairs / 4) - 1]:F3} {faster,8} of {Pairs} {beforeBytes / perRun,7:F0} B {afterBytes / perRun,7:F0} B");
+        }
+
+        return 0;
+    }
+
+    private static int Calibrate(Func<object> a, Func<object> b)
+    {
+        var watch = Stopwatch.StartNew();
+        long count = 0;
+        while (watch.Elapsed < WarmUp)
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                a();
+                b();
+            }
+
+            count += 1000;
+        }
+
+        // A turn: about Turn's time at the speed the warm-up saw, for one side.
+        return (int)Math.Max(100, count * Turn.TotalMilliseconds * 2 / WarmUp.TotalMilliseconds);
+    }
+
+    /// <summary>Nanoseconds a run and bytes allocated over <paramref name="iterations"/> runs.</summary>
+    private static (double Nanoseconds, long Bytes) Time(Func<object> action, int iterations)
+    {
+        var bytes = GC.GetAllocatedBytesForCurrentThread();
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < iterations; i++)
+        {
+            action();
+        }
+
+        var elapsed = watch.Elapsed.TotalNanoseconds;
+        return (elapsed / iterations, GC.GetAllocatedBytesForCurrentThread() - bytes);
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+
+    /// <summary>One build: its benchmarks and library from its own folder, ASP.NET Core and .NET from the process's.</summary>
+    private sealed class Side : AssemblyLoadContext
+    {
+        private readonly string _folder;
+        private readonly MethodInfo _find;
+
+        public Side(string name, string dll)
+            : base(name)
+        {
+            var path = Path.GetFullPath(dll);
+            _folder = Path.GetDirectoryName(path)!;
+            var assembly = LoadFromAssemblyPath(path);
+            _find = assembly.GetType("CookieSession.Benchmarks.QuickRun", throwOnError: true)!
+                .GetMethod("Find", BindingFlags.Public | BindingFlags.Static)
+                ?? throw new InvalidOperationException($"{dll} has no QuickRun.Find.");
+        }
+
+        /// <summary>The case named <paramref name="name"/>, set up; none when this build has no such case.</summary>
+        public Func<object>? Find(string name) => (Func<object>?)_find.Invoke(null, [name, null]);
+
+        /// <summary>The names of the assemblies the process itself resolves: .NET's and ASP.NET Core's shared frameworks.</summary>
+        private static readonly HashSet<string> Platform = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(Path.GetFileNameWithoutExtension)
+            .OfType<string>()
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        protected override Assembly? Load(AssemblyName assemblyName)
+        {
+            // The shared frameworks' assemblies come from the process, so that both sides run the same ASP.NET Core and
+            // share its types; the rest (the library, its benchmarks, their packages) from the build's own folder.
+            if (assemblyName.Name is null || Platform.Contains(assemblyName.Name))
+            {
+                return null;
+            }
+
+            var candidate = Path.Combine(_folder, assemblyName.Name + ".dll");
+            return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
+        }
+    }
+}
