@@ -34,6 +34,9 @@ internal static class SetCookieWriter
     /// <summary>Bytes kept free for what a cookie policy may add: <c>; secure</c>, <c>; httponly</c>, <c>; samesite=strict</c> and more.</summary>
     public const int PolicyHeadroom = CookieSessionDefaults.MaxCookieSize - 4050;
 
+    /// <summary>The characters of a header formatted on the stack before a rented array: a cookie's worth.</summary>
+    private const int HeaderOnStack = CookieSessionDefaults.MaxCookieSize;
+
     /// <summary>RFC 6265's cookie-octet: visible ASCII but <c>"</c>, <c>,</c>, <c>;</c> and <c>\</c>.</summary>
     private static readonly SearchValues<byte> CookieOctets = SearchValues.Create(
         "!#$%&'()*+-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~"u8);
@@ -148,10 +151,13 @@ internal static class SetCookieWriter
     {
         var percent = encoding == CookieValueEncoding.Percent;
         var capacity = name.Length + 1 + (percent ? 3 * value.Length : value.Length) + AttributesUpperBound(options);
-        var rented = ArrayPool<char>.Shared.Rent(capacity);
+
+        // Most headers are put together on the stack, which costs nothing to take, where the pool's two lookups cost more
+        // than the copy into the string.
+        var rented = capacity > HeaderOnStack ? ArrayPool<char>.Shared.Rent(capacity) : null;
+        var span = rented is null ? stackalloc char[HeaderOnStack] : rented.AsSpan();
         try
         {
-            var span = rented.AsSpan();
             var at = 0;
             Write(span, ref at, name);
             span[at++] = '=';
@@ -179,7 +185,10 @@ internal static class SetCookieWriter
         }
         finally
         {
-            ArrayPool<char>.Shared.Return(rented);
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
         }
     }
 

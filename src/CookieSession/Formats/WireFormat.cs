@@ -15,6 +15,9 @@ namespace CookieSession.Formats;
 /// </summary>
 internal sealed class WireFormat : IWireFormat
 {
+    /// <summary>The bytes of a value encoded on the stack before it rents: a cookie's worth.</summary>
+    private const int ValueOnStack = CookieSessionDefaults.MaxCookieSize;
+
     private readonly ICookieTransport _transport;
     private readonly ISessionCodec _codec;
     private readonly VerifiedCookieCache? _cache;
@@ -101,7 +104,8 @@ internal sealed class WireFormat : IWireFormat
         }
 
         var cache = CacheFor(out var generation);
-        var value = new PooledByteBuffer((json.Length * 3 / 2) + 256);
+        // Most values are encoded on the stack; a larger one moves to a rented array.
+        var value = new PooledByteBuffer(stackalloc byte[ValueOnStack]);
         try
         {
             _codec.Encode(json, times, ref value);

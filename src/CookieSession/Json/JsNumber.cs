@@ -136,7 +136,7 @@ internal static class JsNumber
         buffer.Advance(written);
     }
 
-    private static void WriteAscii(ReadOnlySpan<char> text, ref PooledByteBuffer buffer)
+    private static void WriteAscii(scoped ReadOnlySpan<char> text, ref PooledByteBuffer buffer)
     {
         var span = buffer.GetSpan(text.Length);
         for (var i = 0; i < text.Length; i++)

@@ -2,35 +2,53 @@ using System.Buffers;
 
 namespace CookieSession.Json;
 
-/// <summary>A growable byte buffer rented from <see cref="ArrayPool{T}.Shared"/>; pass it by reference.</summary>
-internal struct PooledByteBuffer : IDisposable
+/// <summary>
+/// A growable byte buffer: in memory the caller gives (the stack, for the sizes most sessions have) or rented from
+/// <see cref="ArrayPool{T}.Shared"/>, and rented once it outgrows that; pass it by reference.
+/// </summary>
+/// <remarks>
+/// Renting and returning costs more than writing a session into the buffer: the pool's thread-local lookups, twice.
+/// A rented array is cleared before it goes back, as the next renter must not see a session; stack memory is not,
+/// as every stack buffer in this library is written before it is read.
+/// </remarks>
+internal ref struct PooledByteBuffer
 {
-    private byte[] _array;
+    private Span<byte> _span;
+    private byte[]? _rented;
     private int _length;
 
     public PooledByteBuffer(int capacity)
     {
-        _array = ArrayPool<byte>.Shared.Rent(capacity);
+        _rented = ArrayPool<byte>.Shared.Rent(capacity);
+        _span = _rented;
+        _length = 0;
+    }
+
+    /// <summary>A buffer that writes into <paramref name="initial"/> until it needs more.</summary>
+    public PooledByteBuffer(Span<byte> initial)
+    {
+        _span = initial;
+        _rented = null;
         _length = 0;
     }
 
     public readonly int Length => _length;
 
-    public readonly ReadOnlySpan<byte> WrittenSpan => _array.AsSpan(0, _length);
+    public readonly ReadOnlySpan<byte> WrittenSpan => _span[.._length];
 
     public Span<byte> GetSpan(int sizeHint)
     {
-        if (_array.Length - _length < sizeHint)
+        if (_span.Length - _length < sizeHint)
         {
             Grow(sizeHint);
         }
 
-        return _array.AsSpan(_length);
+        return _span[_length..];
     }
 
     public void Advance(int count) => _length += count;
 
-    public void Write(ReadOnlySpan<byte> value)
+    public void Write(scoped ReadOnlySpan<byte> value)
     {
         value.CopyTo(GetSpan(value.Length));
         _length += value.Length;
@@ -44,28 +62,30 @@ internal struct PooledByteBuffer : IDisposable
 
     public void Dispose()
     {
-        var array = _array;
+        var rented = _rented;
         var length = _length;
-        _array = [];
+        _span = default;
+        _rented = null;
         _length = 0;
-        if (array is { Length: > 0 })
+        if (rented is not null)
         {
             // It held a session's JSON: the next renter of the array must not see it.
-            array.AsSpan(0, length).Clear();
-            ArrayPool<byte>.Shared.Return(array);
+            rented.AsSpan(0, length).Clear();
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
     private void Grow(int sizeHint)
     {
-        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_array.Length * 2, _length + sizeHint));
-        _array.AsSpan(0, _length).CopyTo(larger);
-        if (_array.Length > 0)
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_span.Length * 2, _length + sizeHint));
+        _span[.._length].CopyTo(larger);
+        if (_rented is not null)
         {
-            _array.AsSpan(0, _length).Clear();
-            ArrayPool<byte>.Shared.Return(_array);
+            _rented.AsSpan(0, _length).Clear();
+            ArrayPool<byte>.Shared.Return(_rented);
         }
 
-        _array = larger;
+        _rented = larger;
+        _span = larger;
     }
 }

@@ -11,6 +11,9 @@ internal sealed partial class RequestSession
     /// <summary>The CHIPS attribute, as browsers read it.</summary>
     private const string PartitionedAttribute = "partitioned";
 
+    /// <summary>The bytes of JSON a commit serializes on the stack before it rents.</summary>
+    private const int JsonOnStack = 2048;
+
     /// <summary>Decides and carries out the outcome; the session is <see cref="Phase.Committed"/> after it, or <see cref="Phase.Abandoned"/> if it failed.</summary>
     /// <exception cref="CookieSessionTooLargeException">The session does not fit its cookie: nothing was written.</exception>
     private void Commit()
@@ -21,7 +24,8 @@ internal sealed partial class RequestSession
             return;
         }
 
-        var buffer = default(PooledByteBuffer);
+        // Most sessions serialize on the stack; a larger one moves to a rented array.
+        var buffer = new PooledByteBuffer(stackalloc byte[JsonOnStack]);
         try
         {
             FlushTypedViews();
@@ -93,7 +97,8 @@ internal sealed partial class RequestSession
 
     /// <summary>
     /// Decides the outcome. For <see cref="SessionOutcome.Written"/> and <see cref="SessionOutcome.Renewed"/>,
-    /// <paramref name="json"/> holds what to write when the session was serialized (else the loaded JSON stands).
+    /// <paramref name="json"/> (empty as given) holds what to write when the session was serialized (else the loaded
+    /// JSON stands).
     /// </summary>
     private SessionOutcome Decide(ref PooledByteBuffer json, out bool tls)
     {
@@ -125,7 +130,6 @@ internal sealed partial class RequestSession
         var changed = contents.IsNew;
         if (contents.MayHaveChanged || contents.IsNew)
         {
-            json = new PooledByteBuffer(Math.Max(256, contents.LoadedJson.Length + 64));
             contents.Serialize(ref json);
             changed |= !json.WrittenSpan.SequenceEqual(contents.LoadedJson);
         }

@@ -108,12 +108,12 @@ internal static class IronSeal
     /// <summary>Appends the seal's ASCII: the six parts the MAC covers, written once, then the MAC over them as written.</summary>
     private static void Write(
         ref PooledByteBuffer buffer,
-        ReadOnlySpan<byte> json,
+        scoped ReadOnlySpan<byte> json,
         string passwordId,
         DateTimeOffset? expiration,
         string encryptionSalt,
         string hmacSalt,
-        ReadOnlySpan<byte> iv,
+        scoped ReadOnlySpan<byte> iv,
         byte[] encryptionKey,
         byte[] hmacKey,
         bool reuse)
@@ -186,7 +186,7 @@ internal static class IronSeal
         buffer.Advance(written);
     }
 
-    private static void WriteBase64Url(ref PooledByteBuffer buffer, ReadOnlySpan<byte> data)
+    private static void WriteBase64Url(ref PooledByteBuffer buffer, scoped ReadOnlySpan<byte> data)
     {
         var span = buffer.GetSpan(Base64Url.GetEncodedLength(data.Length));
         buffer.Advance(Base64Url.EncodeToUtf8(data, span));

@@ -139,7 +139,7 @@ internal static class RailsEncryptedMessage
     }
 
     /// <summary>Appends the strict (padded, standard alphabet) base64 of <paramref name="data"/>, as <c>Base64.strict_encode64</c>.</summary>
-    public static void WriteBase64(ReadOnlySpan<byte> data, ref PooledByteBuffer destination)
+    public static void WriteBase64(scoped ReadOnlySpan<byte> data, ref PooledByteBuffer destination)
     {
         var span = destination.GetSpan(Base64.GetMaxEncodedToUtf8Length(data.Length));
         Base64.EncodeToUtf8(data, span, out _, out var written);

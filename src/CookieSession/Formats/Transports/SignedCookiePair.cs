@@ -29,6 +29,9 @@ internal sealed class SignedCookiePair : ICookieTransport
     /// <summary>The most bytes (<c>name=value</c> and the signature) narrowed on the stack to be verified; more in pooled scratch.</summary>
     private const int MaxVerifiedOnStack = 2048;
 
+    /// <summary>The most bytes (<c>name=value</c> and the signature) put together on the stack to be signed: a cookie's worth.</summary>
+    private const int MaxSignedOnStack = CookieSessionDefaults.MaxCookieSize;
+
     private readonly string _name;
     private readonly string _signatureName;
     private readonly HmacSigner _signer;
@@ -102,14 +105,16 @@ internal sealed class SignedCookiePair : ICookieTransport
     {
         // keygrip signs "name=value", the value as it travels.
         var prefixLength = _name.Length + 1;
-        var rented = ArrayPool<byte>.Shared.Rent(prefixLength + value.Length + _signer.SignatureLength);
+        var needed = prefixLength + value.Length + _signer.SignatureLength;
+        var rented = needed > MaxSignedOnStack ? ArrayPool<byte>.Shared.Rent(needed) : null;
+        var buffer = rented is null ? stackalloc byte[MaxSignedOnStack] : rented.AsSpan();
         try
         {
-            Encoding.ASCII.GetBytes(_name, rented);
-            rented[_name.Length] = (byte)'=';
-            value.CopyTo(rented.AsSpan(prefixLength));
-            var data = rented.AsSpan(0, prefixLength + value.Length);
-            var signature = rented.AsSpan(data.Length, _signer.SignatureLength);
+            Encoding.ASCII.GetBytes(_name, buffer);
+            buffer[_name.Length] = (byte)'=';
+            value.CopyTo(buffer[prefixLength..]);
+            var data = buffer[..(prefixLength + value.Length)];
+            var signature = buffer.Slice(data.Length, _signer.SignatureLength);
             _signer.Sign(data, signature);
             var written = SetCookieWriter.Append(response, _name, value, CookieValueEncoding.Raw, options, _logger, out var withheld);
             var signatureWritten = SetCookieWriter.Append(response, _signatureName, signature, CookieValueEncoding.Raw, options, _logger);
@@ -119,7 +124,10 @@ internal sealed class SignedCookiePair : ICookieTransport
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 
