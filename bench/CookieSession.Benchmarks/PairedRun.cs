@@ -68,6 +68,13 @@ internal static class PairedRun
                 $"{ratios[Pairs / 4],6:F3}-{ratios[(3 * Pairs / 4) - 1]:F3} {faster,8} of {Pairs} {beforeBytes / perRun,7:F0} B {afterBytes / perRun,7:F0} B");
         }
 
+        // What each side ran, so that a comparison of one build against itself is seen for what it is.
+        foreach (var side in new[] { before, after })
+        {
+            var library = side.Assemblies.FirstOrDefault(a => a.GetName().Name == "CookieSession");
+            Console.WriteLine($"{side.Name}: {library?.Location ?? "no library loaded"}");
+        }
+
         return 0;
     }
 
@@ -130,9 +137,13 @@ internal static class PairedRun
         /// <summary>The case named <paramref name="name"/>, set up; none when this build has no such case.</summary>
         public Func<object>? Find(string name) => (Func<object>?)_find.Invoke(null, [name, null]);
 
-        /// <summary>The names of the assemblies the process itself resolves: .NET's and ASP.NET Core's shared frameworks.</summary>
+        /// <summary>
+        /// The names of the assemblies of .NET's and ASP.NET Core's shared frameworks: those the process resolves from
+        /// outside its own folder (its own, the library's among them, each side loads for itself).
+        /// </summary>
         private static readonly HashSet<string> Platform = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Where(path => !Path.GetFullPath(path).StartsWith(Path.GetFullPath(AppContext.BaseDirectory), StringComparison.Ordinal))
             .Select(Path.GetFileNameWithoutExtension)
             .OfType<string>()
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
