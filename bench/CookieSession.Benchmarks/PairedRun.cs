@@ -18,8 +18,18 @@ internal static class PairedRun
 
     public static int Run(string beforeDll, string afterDll, string[] cases)
     {
-        var before = new Side("before", beforeDll);
-        var after = new Side("after", afterDll);
+        Side before, after;
+        try
+        {
+            before = new Side("before", beforeDll);
+            after = new Side("after", afterDll);
+        }
+        catch (Exception e) when (e is InvalidOperationException or TypeLoadException or FileNotFoundException)
+        {
+            Console.Error.WriteLine($"Cannot compare these builds: {e.Message}");
+            return 2;
+        }
+
         Console.WriteLine($"{"case",-40} {"before",9} {"after",9} {"after/before",13} {"middle half",13} {"after faster in",16} {"before B",9} {"after B",9}");
         foreach (var name in cases)
         {
@@ -131,7 +141,7 @@ internal static class PairedRun
             var assembly = LoadFromAssemblyPath(path);
             _find = assembly.GetType("CookieSession.Benchmarks.QuickRun", throwOnError: true)!
                 .GetMethod("Find", BindingFlags.Public | BindingFlags.Static)
-                ?? throw new InvalidOperationException($"{dll} has no QuickRun.Find.");
+                ?? throw new InvalidOperationException($"{dll} has no QuickRun.Find (a commit before ba7c869).");
         }
 
         /// <summary>The case named <paramref name="name"/>, set up; none when this build has no such case.</summary>

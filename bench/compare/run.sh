@@ -9,12 +9,15 @@
 #   bench/compare/run.sh --untouched [BEFORE_COMMIT]   only the untouched-request rows (floor, bare pipeline, the
 #                                                      untouched request and its reference), as a section of its own
 #                                                      under the whole suite's table, which stays as it was run
-#   bench/compare/run.sh --paired [BEFORE_COMMIT] -- CASE...
+#   bench/compare/run.sh --paired BEFORE_COMMIT -- CASE...
 #                                                      no BenchmarkDotNet: both builds in one process, each case of one
 #                                                      and of the other in turns of 30 ms, 100 pairs (PairedRun.cs); the
 #                                                      median ratio of the pairs and its middle half, printed, nothing
 #                                                      written: for changes of a few percent, which separate runs on this
-#                                                      machine cannot tell apart
+#                                                      machine cannot tell apart. CASE is a whole name as --quick prints
+#                                                      it; BEFORE_COMMIT needs QuickRun.Find (ba7c869 and later). Unchanged
+#                                                      code leans by up to 4% to one side in one process: compare a case
+#                                                      the change cannot reach, and run it again
 #   bench/compare/run.sh --quick [BEFORE_COMMIT] [-- CASE...]
 #                                                      no BenchmarkDotNet: each side's --quick run (bytes allocated
 #                                                      included), before and after taking turns three times; nothing
@@ -50,6 +53,10 @@ before=a42c748
 if [ $# -gt 0 ] && [ "$1" != "--" ]; then before=$1; shift; fi
 [ "${1:-}" = "--" ] && shift
 quick_cases=("$@")
+if [ $mode = paired ] && [ ${#quick_cases[@]} -eq 0 ]; then
+  echo "--paired needs the cases to compare, after --, by their whole names (dotnet run -c Release --project bench/CookieSession.Benchmarks -- --quick lists them)" >&2
+  exit 2
+fi
 [ ${#quick_cases[@]} -eq 0 ] && quick_cases=("bare" "no cookie" "reference")
 work=$(mktemp -d)
 trap 'git -C "$root" worktree remove --force "$work/before" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT

@@ -8,8 +8,8 @@ namespace CookieSession.Json;
 /// </summary>
 /// <remarks>
 /// Renting and returning costs more than writing a session into the buffer: the pool's thread-local lookups, twice.
-/// A rented array is cleared before it goes back, as the next renter must not see a session; stack memory is not,
-/// as every stack buffer in this library is written before it is read.
+/// What was written is cleared when the buffer is done with it, in a rented array (the next renter must not see a
+/// session) and in the caller's memory alike (the stack frames of later calls on the thread would hold it).
 /// </remarks>
 internal ref struct PooledByteBuffer
 {
@@ -63,14 +63,14 @@ internal ref struct PooledByteBuffer
     public void Dispose()
     {
         var rented = _rented;
-        var length = _length;
+
+        // It held a session's JSON, or what carries it.
+        _span[.._length].Clear();
         _span = default;
         _rented = null;
         _length = 0;
         if (rented is not null)
         {
-            // It held a session's JSON: the next renter of the array must not see it.
-            rented.AsSpan(0, length).Clear();
             ArrayPool<byte>.Shared.Return(rented);
         }
     }
@@ -79,9 +79,9 @@ internal ref struct PooledByteBuffer
     {
         var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_span.Length * 2, _length + sizeHint));
         _span[.._length].CopyTo(larger);
+        _span[.._length].Clear();
         if (_rented is not null)
         {
-            _rented.AsSpan(0, _length).Clear();
             ArrayPool<byte>.Shared.Return(_rented);
         }
 
