@@ -100,6 +100,43 @@ internal static class SetCookieWriter
         return travelling;
     }
 
+    /// <summary>
+    /// Appends two raw cookies with the same options, a value and its signature, in one change of the headers: both or
+    /// neither (a header too large, or withheld for lack of consent, stops both before either is appended). Returns each
+    /// value as it travels.
+    /// </summary>
+    /// <exception cref="CookieSessionTooLargeException">A header would exceed <see cref="CookieSessionDefaults.MaxCookieSize"/>.</exception>
+    public static (ReadOnlyMemory<char> First, ReadOnlyMemory<char> Second) AppendRawPair(
+        HttpResponse response, string firstName, ReadOnlySpan<byte> firstValue, string secondName, ReadOnlySpan<byte> secondValue, CookieOptions options, ILogger logger, out bool withheld)
+    {
+        withheld = false;
+        ValidateName(firstName);
+        ValidateName(secondName);
+        ValidateAttributes(options);
+        var first = FormatHeader(firstName, firstValue, CookieValueEncoding.Raw, options, out var firstLength);
+        var second = FormatHeader(secondName, secondValue, CookieValueEncoding.Raw, options, out var secondLength);
+        var travelling = (first.AsMemory(firstName.Length + 1, firstLength), second.AsMemory(secondName.Length + 1, secondLength));
+        foreach (var (name, header) in (ReadOnlySpan<(string, string)>)[(firstName, first), (secondName, second)])
+        {
+            if (header.Length > CookieSessionDefaults.MaxCookieSize)
+            {
+                throw new CookieSessionTooLargeException(name, header.Length, CookieSessionDefaults.MaxCookieSize);
+            }
+        }
+
+        if (IsWithheld(response.HttpContext, options))
+        {
+            withheld = true;
+            return travelling;
+        }
+
+        WarnIfSameSiteNoneWithoutSecure(firstName, options, logger);
+        WarnIfSameSiteNoneWithoutSecure(secondName, options, logger);
+        var headers = response.Headers;
+        headers.SetCookie = StringValues.Concat(headers.SetCookie, new StringValues([first, second]));
+        return travelling;
+    }
+
     /// <summary>Appends what deletes the cookie: the same name, path and domain, empty, expired in 1970.</summary>
     public static void Delete(HttpResponse response, string name, CookieOptions options, CookieValueEncoding encoding)
     {

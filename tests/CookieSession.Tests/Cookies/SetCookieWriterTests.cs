@@ -82,6 +82,35 @@ public sealed class SetCookieWriterTests
         Assert.Equal("session=eyJhIjoxfQ==; path=/", context.Response.Headers.SetCookie.ToString());
     }
 
+    [Fact]
+    public void AppendRawPair_AppendsBothAfterTheResponsesOwnHeaders()
+    {
+        var context = new DefaultHttpContext();
+        context.Response.Headers.SetCookie = "theme=dark";
+        var (value, signature) = SetCookieWriter.AppendRawPair(
+            context.Response, "session", "eyJhIjoxfQ=="u8, "session.sig", "abc-_"u8, new CookieOptions { Path = "/" }, NullLogger.Instance, out var withheld);
+
+        Assert.False(withheld);
+        Assert.Equal(new[] { "theme=dark", "session=eyJhIjoxfQ==; path=/", "session.sig=abc-_; path=/" }, context.Response.Headers.SetCookie.Select(header => header ?? ""));
+        Assert.Equal("eyJhIjoxfQ==", value.ToString());
+        Assert.Equal("abc-_", signature.ToString());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AppendRawPair_EitherHeaderTooLarge_AppendsNeither(bool firstTooLarge)
+    {
+        var context = new DefaultHttpContext();
+        var large = Encoding.ASCII.GetBytes(new string('a', 4096));
+        var e = Assert.Throws<CookieSessionTooLargeException>(() => SetCookieWriter.AppendRawPair(
+            context.Response, "session", firstTooLarge ? large : "v"u8.ToArray(), "session.sig", firstTooLarge ? "s"u8.ToArray() : large,
+            new CookieOptions(), NullLogger.Instance, out _));
+
+        Assert.Equal(firstTooLarge ? "session" : "session.sig", e.CookieName);
+        Assert.Empty(context.Response.Headers.SetCookie.ToString());
+    }
+
     [Theory]
     [InlineData("a b")]
     [InlineData("a;b")]

@@ -116,10 +116,7 @@ internal sealed class SignedCookiePair : ICookieTransport
             var data = buffer[..(prefixLength + value.Length)];
             var signature = buffer.Slice(data.Length, _signer.SignatureLength);
             _signer.Sign(data, signature);
-            var written = SetCookieWriter.Append(response, _name, value, CookieValueEncoding.Raw, options, _logger, out var withheld);
-            var signatureWritten = SetCookieWriter.Append(response, _signatureName, signature, CookieValueEncoding.Raw, options, _logger);
-
-            // Both have the same options, hence the same fate.
+            var (written, signatureWritten) = SetCookieWriter.AppendRawPair(response, _name, value, _signatureName, signature, options, _logger, out var withheld);
             return withheld ? CarriedText.WithheldCookie : new(written, signatureWritten);
         }
         finally
