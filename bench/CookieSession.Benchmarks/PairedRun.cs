@@ -41,38 +41,8 @@ internal static class PairedRun
                 return 2;
             }
 
-            // Both sides reach their optimized code before any turn counts, and each turn runs about as long.
-            var iterations = Calibrate(a, b);
-            var ratios = new double[Pairs];
-            var beforeTimes = new double[Pairs];
-            var afterTimes = new double[Pairs];
-            long beforeBytes = 0, afterBytes = 0;
-            for (var pair = 0; pair < Pairs; pair++)
-            {
-                // Turns in the order ABBA, then BAAB: a steady drift of speed favours neither side.
-                double tb, ta;
-                long bb, ab;
-                if (pair % 2 == 0)
-                {
-                    (tb, bb) = Time(a, iterations);
-                    (ta, ab) = Time(b, iterations);
-                }
-                else
-                {
-                    (ta, ab) = Time(b, iterations);
-                    (tb, bb) = Time(a, iterations);
-                }
-
-                beforeTimes[pair] = tb;
-                afterTimes[pair] = ta;
-                ratios[pair] = ta / tb;
-                beforeBytes += bb;
-                afterBytes += ab;
-            }
-
-            Array.Sort(ratios);
+            var (ratios, beforeTimes, afterTimes, beforeBytes, afterBytes, perRun) = Pair(a, b);
             var faster = ratios.Count(r => r < 1);
-            var perRun = (double)Pairs * iterations;
             Console.WriteLine(
                 $"{name,-40} {Median(beforeTimes),6:F0} ns {Median(afterTimes),6:F0} ns {ratios[Pairs / 2],12:F3}x " +
                 $"{ratios[Pairs / 4],6:F3}-{ratios[(3 * Pairs / 4) - 1]:F3} {faster,8} of {Pairs} {beforeBytes / perRun,7:F0} B {afterBytes / perRun,7:F0} B");
@@ -86,6 +56,75 @@ internal static class PairedRun
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// --against-floor CASE...: each case of this build taking turns with the floor (one HMAC-SHA256 of the session; a
+    /// size case's, of its own session), as
+    /// <see cref="Run"/> does with two builds: the median of the pairs' ratios is the case's multiple of the floor at
+    /// the speed the machine had in each pair, which separate runs' means here miss by a fifth.
+    /// </summary>
+    public static int AgainstFloor(string[] cases)
+    {
+        Console.WriteLine($"{"case",-40} {"floor",9} {"case",9} {"x floor",9} {"middle half",13} {"allocated",10}");
+        foreach (var name in cases)
+        {
+            // The size suite's cases have a floor of their own: the HMAC of their session's payload.
+            var floorName = name.Split(' ') is ["size", var sessionBytes, ..] ? $"size {sessionBytes} floor" : "floor";
+            var floor = QuickRun.Find(floorName, out _);
+            var action = QuickRun.Find(name, out _);
+            if (floor is null || action is null)
+            {
+                Console.Error.WriteLine($"No case named \"{name}\".");
+                return 2;
+            }
+
+            var (ratios, floorTimes, caseTimes, _, bytes, perRun) = Pair(floor, action);
+            Console.WriteLine(
+                $"{name,-40} {Median(floorTimes),6:F0} ns {Median(caseTimes),6:F0} ns {ratios[Pairs / 2],8:F2}x " +
+                $"{ratios[Pairs / 4],6:F2}-{ratios[(3 * Pairs / 4) - 1]:F2} {bytes / perRun,8:F0} B");
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// <see cref="Pairs"/> pairs of turns of <paramref name="a"/> and <paramref name="b"/>, after both reached their
+    /// optimized code: the ratios of <paramref name="b"/>'s time to <paramref name="a"/>'s, sorted, each side's times
+    /// and bytes, and the runs of each side in all.
+    /// </summary>
+    private static (double[] Ratios, double[] TimesA, double[] TimesB, long BytesA, long BytesB, double Runs) Pair(Func<object> a, Func<object> b)
+    {
+        var iterations = Calibrate(a, b);
+        var ratios = new double[Pairs];
+        var timesA = new double[Pairs];
+        var timesB = new double[Pairs];
+        long bytesA = 0, bytesB = 0;
+        for (var pair = 0; pair < Pairs; pair++)
+        {
+            // Turns in the order ABBA, then BAAB: a steady drift of speed favours neither side.
+            double ta, tb;
+            long ba, bb;
+            if (pair % 2 == 0)
+            {
+                (ta, ba) = Time(a, iterations);
+                (tb, bb) = Time(b, iterations);
+            }
+            else
+            {
+                (tb, bb) = Time(b, iterations);
+                (ta, ba) = Time(a, iterations);
+            }
+
+            timesA[pair] = ta;
+            timesB[pair] = tb;
+            ratios[pair] = tb / ta;
+            bytesA += ba;
+            bytesB += bb;
+        }
+
+        Array.Sort(ratios);
+        return (ratios, timesA, timesB, bytesA, bytesB, (double)Pairs * iterations);
     }
 
     private static int Calibrate(Func<object> a, Func<object> b)

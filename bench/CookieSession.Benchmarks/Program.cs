@@ -14,7 +14,8 @@ namespace CookieSession.Benchmarks;
 /// bench/results/size.md; "-- --scaling" Protected's seal and open on 1, 2, ... threads (<see cref="ScalingBenchmarks"/>), into
 /// bench/results/scaling.md; "-- --quick [CASE...]" gives a fast interleaved look while working (every case, or those
 /// whose names begin so); "-- --paired BEFORE_DLL AFTER_DLL CASE..." runs cases of two builds in turns of a few
-/// milliseconds in one process (<see cref="PairedRun"/>); "-- --loop NAME SECONDS" runs one case for a profiler; "-- --allocations NAME [REQUESTS]"
+/// milliseconds in one process (<see cref="PairedRun"/>), "-- --against-floor CASE..." each case so with the floor;
+/// "-- --loop NAME SECONDS" runs one case for a profiler; "-- --allocations NAME [REQUESTS]"
 /// samples what one case allocates, by type; "-- --request-scaling [SECONDS]" runs whole requests on 1, 2, ... threads.
 /// </summary>
 internal static class Program
@@ -39,6 +40,11 @@ internal static class Program
         if (args is ["--paired", var beforeDll, var afterDll, .. var paired])
         {
             return PairedRun.Run(beforeDll, afterDll, paired);
+        }
+
+        if (args is ["--against-floor", .. var measured])
+        {
+            return PairedRun.AgainstFloor(measured);
         }
 
         if (args is ["--loop", var name, var seconds])
