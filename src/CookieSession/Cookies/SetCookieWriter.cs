@@ -65,11 +65,7 @@ internal static class SetCookieWriter
         var travelling = header.AsMemory(name.Length + 1, valueLength);
         if (plain || encoding == CookieValueEncoding.Raw)
         {
-            if (header.Length > CookieSessionDefaults.MaxCookieSize)
-            {
-                throw new CookieSessionTooLargeException(name, header.Length, CookieSessionDefaults.MaxCookieSize);
-            }
-
+            ThrowIfTooLarge(name, header, CookieSessionDefaults.MaxCookieSize);
             if (!plain && !options.IsEssential && response.HttpContext.Features[typeof(ITrackingConsentFeature)] is ITrackingConsentFeature { CanTrack: false })
             {
                 withheld = true;
@@ -85,10 +81,7 @@ internal static class SetCookieWriter
         }
 
         var limit = CookieSessionDefaults.MaxCookieSize - PolicyHeadroom;
-        if (header.Length > limit)
-        {
-            throw new CookieSessionTooLargeException(name, header.Length, limit);
-        }
+        ThrowIfTooLarge(name, header, limit);
 
         // Whether the cookie policy's wrapper of Response.Cookies wrote it: seen in the headers, not predicted.
         var before = response.Headers.SetCookie.Count;
@@ -116,14 +109,8 @@ internal static class SetCookieWriter
         var first = FormatHeader(firstName, firstValue, CookieValueEncoding.Raw, options, out var firstLength);
         var second = FormatHeader(secondName, secondValue, CookieValueEncoding.Raw, options, out var secondLength);
         var travelling = (first.AsMemory(firstName.Length + 1, firstLength), second.AsMemory(secondName.Length + 1, secondLength));
-        foreach (var (name, header) in (ReadOnlySpan<(string, string)>)[(firstName, first), (secondName, second)])
-        {
-            if (header.Length > CookieSessionDefaults.MaxCookieSize)
-            {
-                throw new CookieSessionTooLargeException(name, header.Length, CookieSessionDefaults.MaxCookieSize);
-            }
-        }
-
+        ThrowIfTooLarge(firstName, first, CookieSessionDefaults.MaxCookieSize);
+        ThrowIfTooLarge(secondName, second, CookieSessionDefaults.MaxCookieSize);
         if (IsWithheld(response.HttpContext, options))
         {
             withheld = true;
@@ -346,6 +333,15 @@ internal static class SetCookieWriter
         }
 
         return size;
+    }
+
+    /// <exception cref="CookieSessionTooLargeException">The header is longer than <paramref name="limit"/>.</exception>
+    private static void ThrowIfTooLarge(string name, string header, int limit)
+    {
+        if (header.Length > limit)
+        {
+            throw new CookieSessionTooLargeException(name, header.Length, limit);
+        }
     }
 
     private static void ValidateName(string name)
