@@ -11,7 +11,7 @@ namespace CookieSession.Formats.Protected;
 
 /// <summary>
 /// The library's own view of the Data Protection key ring (<see cref="KeyRingView"/>), read from the key store on a
-/// background task every <see cref="CookieSessionOptions.KeyRingReloadInterval"/>, so that no request reads the store:
+/// thread of its own every <see cref="CookieSessionOptions.KeyRingReloadInterval"/>, so that no request reads the store:
 /// a request waits at most <see cref="CookieSessionDefaults.KeyStoreWait"/> for a read it asked for (a cookie under a
 /// key this server has not seen). Data Protection caches its ring for about a day; the view lists the keys the store
 /// holds now, so a key revoked on another server is refused here within one reload.
@@ -30,7 +30,7 @@ internal sealed class KeyRingMonitor : IDisposable
     /// The least time between two reads: requests asking for one (cookies naming a key id not in the view, forged ones
     /// among them) share the next read, so the store is read at most four times a second.
     /// </summary>
-    private static readonly TimeSpan ReadSpacing = TimeSpan.FromMilliseconds(250);
+    internal static readonly TimeSpan ReadSpacing = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The purpose, after the format's, of the probes that ask the provider which key it protects with.</summary>
     private const string ProbePurpose = "key ring probe";
@@ -45,9 +45,12 @@ internal sealed class KeyRingMonitor : IDisposable
     private readonly TaskCompletionSource _firstRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _lock = new();
     private readonly Lock _proving = new();
-    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly AutoResetEvent _wake = new(initialState: false);
     private TaskCompletionSource? _waiting;
-    private Task? _loop;
+    private Thread? _loop;
+
+    // Under _lock: the reads have ended (or never started before Dispose), and _wake is disposed.
+    private bool _closed;
     private KeyRingView? _view;
     private Watching _watching;
     private StoreKeys _storeKeys;
@@ -275,7 +278,15 @@ internal sealed class KeyRingMonitor : IDisposable
 
         lock (_lock)
         {
-            _loop ??= Task.Run(LoopAsync);
+            if (_loop is not null || _closed)
+            {
+                return;
+            }
+
+            // Not the thread pool's: requests wait for these reads blocking their threads, and on a busy server (many
+            // cookies under a key made elsewhere at once) those are the pool's, which a read would then wait for.
+            _loop = new Thread(Loop) { IsBackground = true, Name = "CookieSession key ring reads" };
+            _loop.Start();
         }
     }
 
@@ -303,8 +314,13 @@ internal sealed class KeyRingMonitor : IDisposable
 
         lock (_lock)
         {
+            // Once the reads have ended (the application stops), no read answers: the caller's wait runs out.
             _waiting ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _wake.TrySetResult();
+            if (!_closed)
+            {
+                _wake.Set();
+            }
+
             return _waiting.Task;
         }
     }
@@ -314,29 +330,44 @@ internal sealed class KeyRingMonitor : IDisposable
         _stopping.Cancel();
         lock (_lock)
         {
-            _waiting?.TrySetResult();
-            _wake.TrySetResult();
+            // Requests still waiting for a read are not told that one answered: their wait runs out, and a cookie under a
+            // key this server has not seen is unavailable (kept), not refused (replaced), as the application stops.
+            if (_loop is null)
+            {
+                _closed = true;
+                _wake.Dispose();
+            }
+            else if (!_closed)
+            {
+                _wake.Set();
+            }
         }
     }
 
-    private async Task LoopAsync()
+    private void Loop()
     {
-        while (!_stopping.IsCancellationRequested)
+        try
         {
-            Read();
+            while (!_stopping.IsCancellationRequested)
+            {
+                Read();
+                _firstRead.TrySetResult();
+                var delay = _outcome.Error is null ? ReloadInterval : (ReloadInterval < RetryInterval ? ReloadInterval : RetryInterval);
+                _wake.WaitOne(delay);
+                var since = TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastReadStarted));
+                if (since < ReadSpacing && !_stopping.IsCancellationRequested)
+                {
+                    _stopping.Token.WaitHandle.WaitOne(ReadSpacing - since);
+                }
+            }
+        }
+        finally
+        {
             _firstRead.TrySetResult();
-            var delay = _outcome.Error is null ? ReloadInterval : (ReloadInterval < RetryInterval ? ReloadInterval : RetryInterval);
-            Task wake;
             lock (_lock)
             {
-                wake = _wake.Task;
-            }
-
-            await Task.WhenAny(wake, Task.Delay(delay, _stopping.Token)).ConfigureAwait(false);
-            var since = TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastReadStarted));
-            if (since < ReadSpacing && !_stopping.IsCancellationRequested)
-            {
-                await Task.WhenAny(Task.Delay(ReadSpacing - since, _stopping.Token)).ConfigureAwait(false);
+                _closed = true;
+                _wake.Dispose();
             }
         }
     }
@@ -347,9 +378,10 @@ internal sealed class KeyRingMonitor : IDisposable
         TaskCompletionSource? waiting;
         lock (_lock)
         {
+            // The requests waiting now are answered by this read: what woke the loop for them is used up.
             waiting = _waiting;
             _waiting = null;
-            _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _wake.Reset();
             Interlocked.Exchange(ref _lastReadStarted, Environment.TickCount64);
         }
 
