@@ -285,8 +285,9 @@ internal sealed class KeyRingMonitor : IDisposable
 
             // Not the thread pool's: requests wait for these reads blocking their threads, and on a busy server (many
             // cookies under a key made elsewhere at once) those are the pool's, which a read would then wait for.
-            _loop = new Thread(Loop) { IsBackground = true, Name = "CookieSession key ring reads" };
-            _loop.Start();
+            var loop = new Thread(Loop) { IsBackground = true, Name = "CookieSession key ring reads" };
+            loop.Start();
+            _loop = loop;
         }
     }
 
@@ -348,12 +349,24 @@ internal sealed class KeyRingMonitor : IDisposable
     {
         try
         {
+            WaitHandle[] wakes = [_wake, _stopping.Token.WaitHandle];
             while (!_stopping.IsCancellationRequested)
             {
-                Read();
+                try
+                {
+                    Read();
+                }
+                catch (Exception)
+                {
+                    // Read keeps the store's failures; this is anything else (a logger that throws). On a thread of its
+                    // own it would end the process: the reads go on, and the next one may fare better.
+                }
+
                 _firstRead.TrySetResult();
                 var delay = _outcome.Error is null ? ReloadInterval : (ReloadInterval < RetryInterval ? ReloadInterval : RetryInterval);
-                _wake.WaitOne(delay);
+
+                // Stopping wakes it too: a read starting as Dispose signals clears that signal.
+                WaitHandle.WaitAny(wakes, delay);
                 var since = TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastReadStarted));
                 if (since < ReadSpacing && !_stopping.IsCancellationRequested)
                 {

@@ -32,12 +32,19 @@ public sealed class KeyRingReadsUnderStarvationTests
         var workers = Math.Max(minWorkers, ThreadPool.ThreadCount);
         Assert.True(ThreadPool.SetMaxThreads(workers, maxIo));
         using var release = new ManualResetEventSlim();
+        using var blockersDone = new CountdownEvent(workers);
         bool answered;
         try
         {
             for (var i = 0; i < workers; i++)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(_ => release.Wait(), null);
+                ThreadPool.UnsafeQueueUserWorkItem(
+                    _ =>
+                    {
+                        release.Wait();
+                        blockersDone.Signal();
+                    },
+                    null);
             }
 
             // Waited for as a request waits: blocking, with no continuation of its own.
@@ -47,6 +54,9 @@ public sealed class KeyRingReadsUnderStarvationTests
         {
             release.Set();
             ThreadPool.SetMaxThreads(maxWorkers, maxIo);
+
+            // Not disposed while a blocker still has it to wait on: that would throw on a pool thread, and end the run.
+            Assert.True(blockersDone.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
         }
 
         Assert.True(answered, "The read a request asked for did not end while the thread pool had no thread to give.");
