@@ -169,6 +169,9 @@ app.Map("/gc", gc =>
         return context.Response.WriteAsync(string.Join('\n', counted.OrderByDescending(t => t.Value)
             .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Value}\t{t.Key}"))));
     }));
+    // Methods the JIT has compiled so far, tier-ups included: a target has settled when a run of it compiles none.
+    gc.Map("/jit", jit => jit.Run(context => context.Response.WriteAsync(
+        System.Runtime.JitInfo.GetCompiledMethodCount().ToString(CultureInfo.InvariantCulture))));
     gc.Map("/counts", counts => counts.Run(context => context.Response.WriteAsync(string.Create(CultureInfo.InvariantCulture,
         $"{GC.GetTotalAllocatedBytes()} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:F0}"))));
 });

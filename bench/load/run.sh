@@ -11,15 +11,18 @@
 # connect@2.11.0 (Node) as the earlier load runs had them.
 # Each target is measured against a reference on its own server (its format's bare or headers endpoint) in short runs
 # that alternate with the reference's, reference first and last (R T R T ... R), target after target, after a warm-up
-# pass over every target: this machine's speed moves by up to twice from one second to the next, so a target is only
+# pass over every target that lasts until the server's JIT has settled for it (QUIET runs of 1 s in a row that compile
+# at most two methods: a server pinned to one core tiers its code up over tens of seconds, and a run during it measures
+# unoptimized code): this machine's speed moves by up to twice from one second to the next, so a target is only
 # ever compared with runs of its reference a second away, and the run reports how far a reference run strays from the
 # two around it, which is what the machine alone does to a ratio. Reports requests/second, p99 latency, the
 # server process's CPU time per request (/proc) and its allocation, collections per request and GC pause share (the server's own
 # counters), with ratios against the references, and adds a section to bench/results/load.md (or the file RESULTS
 # names, for a run of some formats that the charts, drawn from load.md's newest sections, should not take for the whole),
 # above the earlier ones.
-#   bench/load/run.sh        (PAIRS, DURATION, WARMUP, CONNECTIONS, SESSIONS, BROWSERS, FORMATS, OTHERS, RESULTS may be set:
-#                            PAIRS runs of DURATION seconds a target, WARMUP seconds a target in the warm-up pass)
+#   bench/load/run.sh        (PAIRS, DURATION, WARMUP, QUIET, CONNECTIONS, SESSIONS, BROWSERS, FORMATS, OTHERS, RESULTS may be
+#                            set: PAIRS runs of DURATION seconds a target; in the warm-up pass, a first run of WARMUP seconds
+#                            a target, then runs of 1 s until QUIET in a row compiled at most two methods, 60 at most)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -29,6 +32,8 @@ pairs=${PAIRS:-8}
 [ -z "${ROUNDS:-}" ] || { echo "ROUNDS is no longer read: each target has PAIRS runs between runs of its reference" >&2; exit 1; }
 duration=${DURATION:-1}
 warmup=${WARMUP:-2}
+quiet=${QUIET:-3}
+[[ "$quiet" =~ ^[1-9][0-9]*$ ]] || { echo "QUIET must be a whole number of runs, 1 or more" >&2; exit 1; }
 connections=${CONNECTIONS:-32}
 many=${SESSIONS:-20000}
 browsers=${BROWSERS:-$((2 * connections))}
@@ -136,6 +141,8 @@ fi
 
 clk_tck=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# Methods the JIT of a target's server has compiled so far, tier-ups included (0 for Node).
+jit_count() { curl -sf "$(sed -E 's|^(http://[^/]+)/.*|\1|' <<<"$1")/gc/jit" || echo 0; }
 gc_counts() { # url of a target: its server's allocated bytes and collections so far ("0 0 0 0 0" for Node)
   curl -sf "$(sed -E 's|^(http://[^/]+)/.*|\1|' <<<"$1")/gc/counts" || echo "0 0 0 0 0"; }
 run_wrk() { # url sessions-file seconds [script [keep]]
@@ -143,7 +150,7 @@ run_wrk() { # url sessions-file seconds [script [keep]]
 }
 to_us() { awk '{ v = $1; if (v ~ /us$/) print v + 0; else if (v ~ /ms$/) print (v + 0) * 1000; else print (v + 0) * 1e6 }'; }
 
-declare -A requests seconds ticks bytes gen0 gen1 gen2 pause p99s ratios ref_requests ref_ticks spec
+declare -A requests seconds ticks bytes gen0 gen1 gen2 pause p99s ratios ref_requests ref_ticks spec compiled settled
 # Each inner reference run against the mean of the two reference runs around it: ratios of runs of one endpoint, which
 # differ by what the machine does alone.
 null_ratios=""
@@ -151,24 +158,40 @@ for t in "${targets[@]}"; do
   IFS='|' read -r name _ url file pid script keep <<<"$t"
   spec[$name]="$url|$file|$pid|$script|$keep"
   requests[$name]=0; seconds[$name]=0; ticks[$name]=0; bytes[$name]=0; gen0[$name]=0; gen1[$name]=0; gen2[$name]=0
-  pause[$name]=0; p99s[$name]=""; ratios[$name]=""; ref_requests[$name]=0; ref_ticks[$name]=0
+  pause[$name]=0; p99s[$name]=""; ratios[$name]=""; ref_requests[$name]=0; ref_ticks[$name]=0; compiled[$name]=0
 done
 
-# A first pass over every target, not measured: each server's code is compiled and tiered up before anything is.
+# A first pass over every target, not measured: each server's code is compiled and tiered up before anything is. A
+# server that sees one core delays its tier-ups (the runtime waits ten times longer between them than with more cores)
+# and compiles in bursts seconds apart, so a target is driven until QUIET runs in a row compile at most two methods.
+warmup_started=$SECONDS
 for t in "${targets[@]}"; do
   IFS='|' read -r name _ url file pid script keep <<<"$t"
   run_wrk "$url" "$file" "$warmup" "$script" "$keep" >/dev/null
+  runs=0; calm=0
+  while [ "$calm" -lt "$quiet" ] && [ "$runs" -lt 60 ]; do
+    before=$(jit_count "$url")
+    run_wrk "$url" "$file" 1 "$script" "$keep" >/dev/null
+    after=$(jit_count "$url")
+    if [ $((after - before)) -le 2 ]; then calm=$((calm + 1)); else calm=0; fi
+    runs=$((runs + 1))
+  done
+  settled[$name]=$((warmup + runs))
+  printf '%-36s settled after %ss\n' "$name" "${settled[$name]}" >&2
 done
+warmup_seconds=$((SECONDS - warmup_started))
 
 # One measured run of a target, added to its totals; its rate, requests and CPU ticks are left in last_rate, last_n and
 # last_ticks.
 measure() { # name
-  local url file pid script keep out b0 g00 g10 g20 pause0 b1 g01 g11 g21 pause1 before after n s p99
+  local url file pid script keep out b0 g00 g10 g20 pause0 b1 g01 g11 g21 pause1 before after n s p99 jit0 jit1
   IFS='|' read -r url file pid script keep <<<"${spec[$1]}"
   read -r b0 g00 g10 g20 pause0 <<<"$(gc_counts "$url")"
+  jit0=$(jit_count "$url")
   before=$(cpu_ticks "$pid")
   out=$(run_wrk "$url" "$file" "$duration" "$script" "$keep")
   after=$(cpu_ticks "$pid")
+  jit1=$(jit_count "$url")
   read -r b1 g01 g11 g21 pause1 <<<"$(gc_counts "$url")"
   if grep -qE "Non-2xx|Socket errors" <<<"$out"; then echo "$1 answered errors:" >&2; echo "$out" >&2; exit 1; fi
   n=$(sed -nE 's/^ *([0-9]+) requests in ([0-9.]+)s.*/\1/p' <<<"$out")
@@ -180,6 +203,7 @@ measure() { # name
   bytes[$1]=$((bytes[$1] + b1 - b0)); gen0[$1]=$((gen0[$1] + g01 - g00))
   gen1[$1]=$((gen1[$1] + g11 - g10)); gen2[$1]=$((gen2[$1] + g21 - g20)); pause[$1]=$((pause[$1] + pause1 - pause0))
   p99s[$1]="${p99s[$1]} $p99"
+  compiled[$1]=$((compiled[$1] + jit1 - jit0))
   last_rate=$(awk -v n="$n" -v s="$s" 'BEGIN{print n / s}'); last_n=$n; last_ticks=$((after - before))
   printf '%-36s %7d requests in %ss, %3d CPU ticks, p99 %sµs\n' "$1" "$n" "$s" "$((after - before))" "$p99" >&2
 }
@@ -229,7 +253,8 @@ gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
   echo
   echo "$cpu_model, $cpus cores, $(uname -sr), .NET $(dotnet --version), Node $(node --version)."
   echo "wrk: 1 thread, $connections connections; each target in $pairs runs of ${duration}s, each between two runs of its reference"
-  echo "(R T R ... T R), target after target, after a warm-up pass of ${warmup}s over every target; servers pinned to CPU $server_cpu, wrk"
+  echo "(R T R ... T R), target after target, after a warm-up pass over every target (${warmup_seconds}s in all: a first run of ${warmup}s, then"
+  echo "runs of 1s until $quiet in a row compiled at most two methods on the target's server); servers pinned to CPU $server_cpu, wrk"
   echo "to CPU 0 (bench/load/sessions.lua: every target the same script but the browsers', bench/load/browsers.lua)."
   echo "Servers' GC: $gc_settings (the defaults of an ASP.NET Core app; the process sees the one core it is pinned to)."
   echo "Rates are over all of a target's runs (a reference's over every run it had); the requests/s \"vs ref\" is the median over"
@@ -268,6 +293,16 @@ gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
           paused = b > 0 ? sprintf("%.2f%%", ms / 10 / s) : "";
           printf "| %s | %.0f | %s | %s | %.0f | %.1f | %s | %s | %s | %s |\n", name, rps, vs, spread, p99, cpu, cvs, alloc, gcs, paused }'
   done
+  # How settled the measured code was: what the JIT still compiled while the runs were measured.
+  most=; total=0
+  for t in "${targets[@]}"; do
+    IFS='|' read -r name _ _ _ _ _ _ <<<"$t"
+    total=$((total + compiled[$name]))
+    if [ -z "$most" ] || [ "${compiled[$name]}" -gt "${compiled[$most]}" ]; then most=$name; fi
+  done
+  echo
+  echo "While the runs above were measured the servers' JIT compiled $total methods in all, at most ${compiled[$most]} during one target's"
+  echo "runs ($most), tier-ups included."
 } | tee "$work/section.md"
 
 # The newest run first, under the file's title: the earlier sections stay as they were run.
