@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CookieSession;
 using CookieSession.Bench;
+using CookieSession.LoadServer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Primitives;
 
@@ -21,7 +22,7 @@ builder.Services.AddCookieSession(o =>
     if (format == CookieSessionFormat.Protected)
     {
         // Longer than a whole run: past half the idle timeout every read of the one seeded cookie renews it, and a
-        // run of every format takes about 15 minutes.
+        // run of every format takes about 25 minutes.
         o.IdleTimeout = TimeSpan.FromHours(2);
         o.AbsoluteTimeout = TimeSpan.FromHours(8);
     }
@@ -45,6 +46,9 @@ if (format == CookieSessionFormat.Protected)
 builder.Services.AddDistributedMemoryCache();
 builder.Services.AddSession();
 var app = builder.Build();
+
+// Listening from the start, so that no pause of tiered compilation is missed.
+using var tiering = new Tiering();
 
 app.Map("/bare", bare => bare.Run(context => context.Response.WriteAsync("ok")));
 
@@ -169,9 +173,8 @@ app.Map("/gc", gc =>
         return context.Response.WriteAsync(string.Join('\n', counted.OrderByDescending(t => t.Value)
             .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Value}\t{t.Key}"))));
     }));
-    // Methods the JIT has compiled so far, tier-ups included: a target has settled when a run of it compiles none.
-    gc.Map("/jit", jit => jit.Run(context => context.Response.WriteAsync(
-        System.Runtime.JitInfo.GetCompiledMethodCount().ToString(CultureInfo.InvariantCulture))));
+    // Tiered compilation's state (Tiering.Describe): bench/load/run.sh measures a target once it has settled.
+    gc.Map("/jit", jit => jit.Run(context => context.Response.WriteAsync(tiering.Describe())));
     gc.Map("/counts", counts => counts.Run(context => context.Response.WriteAsync(string.Create(CultureInfo.InvariantCulture,
         $"{GC.GetTotalAllocatedBytes()} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:F0}"))));
 });

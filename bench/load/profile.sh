@@ -51,7 +51,7 @@ esac
   echo "# Where the CPU goes under load ($format)"
   echo
   echo "$(date -u +%Y-%m-%d), $(nproc) cores, .NET $(dotnet --version). bench/load/profile.sh: the load server on CPU 1, wrk (1 thread,"
-  echo "$connections connections) on CPU 0, ${seconds}s a target after a warm-up; perf samples of the server process at $rate Hz."
+  echo "$connections connections) on CPU 0, ${seconds}s a target after a warm-up that lasts until the server's tiered compilation is at rest; perf samples of the server process at $rate Hz."
   echo "Shares are of the server's samples in that target's run; every request carries a session cookie. The requests/s"
   echo "here are under perf's sampling with call graphs, for reading the shares only; bench/results/load.md has the comparison."
 } >"$work/report.md"
@@ -59,6 +59,16 @@ esac
 for run in plain/ro:one plain/headers:one cs/ro:one cs/rmw:one cs/ro:many cs/rmw:many; do
   target=${run%:*}; sessions=${run#*:}
   SESSIONS="$work/$sessions" taskset -c 0 wrk -t1 -c"$connections" -d5s -s bench/load/sessions.lua "$base/$target" >/dev/null
+  # Then until the server's tiered compilation has been at rest for three runs of 1 s in a row (as bench/load/run.sh
+  # settles its targets): a profile of code not yet at its final tier says little about the code that serves later.
+  runs=0; calm=0; state=$(curl -sf "$base/gc/jit")
+  while [ "$calm" -lt 3 ] && [ "$runs" -lt 60 ]; do
+    SESSIONS="$work/$sessions" taskset -c 0 wrk -t1 -c"$connections" -d1s -s bench/load/sessions.lua "$base/$target" >/dev/null
+    now=$(curl -sf "$base/gc/jit")
+    read -r c0 p0 b0 _ <<<"$state"; read -r c1 p1 b1 paused <<<"$now"
+    if [ "$c1" -eq "$c0" ] && [ "$p1" -eq "$p0" ] && [ "$b1" -eq "$b0" ] && [ "$paused" -eq 0 ]; then calm=$((calm + 1)); else calm=0; fi
+    state=$now; runs=$((runs + 1))
+  done
   data="$work/$(tr / - <<<"$target")-$sessions.data"
   perf record -q -F "$rate" -g -p "$server" -o "$data" -- sleep "$seconds" >/dev/null 2>&1 &
   recorder=$!

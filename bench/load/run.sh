@@ -11,9 +11,11 @@
 # connect@2.11.0 (Node) as the earlier load runs had them.
 # Each target is measured against a reference on its own server (its format's bare or headers endpoint) in short runs
 # that alternate with the reference's, reference first and last (R T R T ... R), target after target, after a warm-up
-# pass over every target that lasts until the server's JIT has settled for it (QUIET runs of 1 s in a row that compile
-# at most two methods: a server pinned to one core tiers its code up over tens of seconds, and a run during it measures
-# unoptimized code): this machine's speed moves by up to twice from one second to the next, so a target is only
+# pass over every target. The warm-up drives a target until its server's tiered compilation has settled: QUIET runs of
+# 1 s in a row during which the server compiled no method, its tiered compilation did not pause and its background
+# compiler did not run (the server's /gc/jit, from the runtime's own events). A server pinned to one core tiers its code
+# up over tens of seconds, and a run during that measures code not yet at its final tier. This machine's speed moves
+# by up to twice from one second to the next, so a target is only
 # ever compared with runs of its reference a second away, and the run reports how far a reference run strays from the
 # two around it, which is what the machine alone does to a ratio. Reports requests/second, p99 latency, the
 # server process's CPU time per request (/proc) and its allocation, collections per request and GC pause share (the server's own
@@ -22,7 +24,8 @@
 # above the earlier ones.
 #   bench/load/run.sh        (PAIRS, DURATION, WARMUP, QUIET, CONNECTIONS, SESSIONS, BROWSERS, FORMATS, OTHERS, RESULTS may be
 #                            set: PAIRS runs of DURATION seconds a target; in the warm-up pass, a first run of WARMUP seconds
-#                            a target, then runs of 1 s until QUIET in a row compiled at most two methods, 60 at most)
+#                            a target, then runs of 1 s until QUIET in a row were settled, 60 at most; a run of every format
+#                            takes about 25 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -32,6 +35,7 @@ pairs=${PAIRS:-8}
 [ -z "${ROUNDS:-}" ] || { echo "ROUNDS is no longer read: each target has PAIRS runs between runs of its reference" >&2; exit 1; }
 duration=${DURATION:-1}
 warmup=${WARMUP:-2}
+[[ "$warmup" =~ ^[1-9][0-9]*$ ]] || { echo "WARMUP must be a whole number of seconds, 1 or more" >&2; exit 1; }
 quiet=${QUIET:-3}
 [[ "$quiet" =~ ^[1-9][0-9]*$ ]] || { echo "QUIET must be a whole number of runs, 1 or more" >&2; exit 1; }
 connections=${CONNECTIONS:-32}
@@ -141,8 +145,21 @@ fi
 
 clk_tck=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# Methods the JIT of a target's server has compiled so far, tier-ups included (0 for Node).
-jit_count() { curl -sf "$(sed -E 's|^(http://[^/]+)/.*|\1|' <<<"$1")/gc/jit" || echo 0; }
+# The tiered compilation of a target's .NET server so far: "compiled pauses background paused" (LoadServer's Tiering),
+# or "-" for a server that has no such endpoint (Node's).
+tiering_of() { curl -sf "$(sed -E 's|^(http://[^/]+)/.*|\1|' <<<"$1")/gc/jit" || echo "-"; }
+# Whether a server's tiered compilation was at rest between two of its readings: nothing compiled, no pause, no run of
+# the background compiler, and not paused now.
+at_rest() { # before after
+  [ "$1" = - ] || [ "$2" = - ] && return 0
+  local c0 p0 b0 c1 p1 b1 paused
+  read -r c0 p0 b0 _ <<<"$1"; read -r c1 p1 b1 paused <<<"$2"
+  [ "$c1" -eq "$c0" ] && [ "$p1" -eq "$p0" ] && [ "$b1" -eq "$b0" ] && [ "$paused" -eq 0 ]
+}
+# Methods compiled between two readings (0 for Node).
+compiled_between() { # before after
+  if [ "$1" = - ] || [ "$2" = - ]; then echo 0; else echo $(( ${2%% *} - ${1%% *} )); fi
+}
 gc_counts() { # url of a target: its server's allocated bytes and collections so far ("0 0 0 0 0" for Node)
   curl -sf "$(sed -E 's|^(http://[^/]+)/.*|\1|' <<<"$1")/gc/counts" || echo "0 0 0 0 0"; }
 run_wrk() { # url sessions-file seconds [script [keep]]
@@ -150,7 +167,7 @@ run_wrk() { # url sessions-file seconds [script [keep]]
 }
 to_us() { awk '{ v = $1; if (v ~ /us$/) print v + 0; else if (v ~ /ms$/) print (v + 0) * 1000; else print (v + 0) * 1e6 }'; }
 
-declare -A requests seconds ticks bytes gen0 gen1 gen2 pause p99s ratios ref_requests ref_ticks spec compiled settled
+declare -A requests seconds ticks bytes gen0 gen1 gen2 pause p99s ratios ref_requests ref_ticks spec compiled busy_runs
 # Each inner reference run against the mean of the two reference runs around it: ratios of runs of one endpoint, which
 # differ by what the machine does alone.
 null_ratios=""
@@ -159,25 +176,35 @@ for t in "${targets[@]}"; do
   spec[$name]="$url|$file|$pid|$script|$keep"
   requests[$name]=0; seconds[$name]=0; ticks[$name]=0; bytes[$name]=0; gen0[$name]=0; gen1[$name]=0; gen2[$name]=0
   pause[$name]=0; p99s[$name]=""; ratios[$name]=""; ref_requests[$name]=0; ref_ticks[$name]=0; compiled[$name]=0
+  busy_runs[$name]=0
 done
 
-# A first pass over every target, not measured: each server's code is compiled and tiered up before anything is. A
-# server that sees one core delays its tier-ups (the runtime waits ten times longer between them than with more cores)
-# and compiles in bursts seconds apart, so a target is driven until QUIET runs in a row compile at most two methods.
+# A first pass over every target, not measured: each server's code is compiled and tiered up before anything is. The
+# runtime holds every tier-up back while methods are still being called for the first time (ten times longer in a
+# process that sees one core: 1 s after the latest such call) and then compiles the queued ones in bursts, so a target
+# is driven until QUIET runs of 1 s in a row leave its server's tiered compilation at rest. The readings themselves
+# are endpoints with code of their own: each .NET server's are driven first, so that their tier-ups are behind them.
+for f in $formats; do
+  for probe in jit counts; do taskset -c 0 wrk -t1 -c1 -d1s "http://127.0.0.1:${port_of[$f]}/gc/$probe" >/dev/null; done
+done
 warmup_started=$SECONDS
+unsettled=""
 for t in "${targets[@]}"; do
   IFS='|' read -r name _ url file pid script keep <<<"$t"
   run_wrk "$url" "$file" "$warmup" "$script" "$keep" >/dev/null
-  runs=0; calm=0
+  runs=0; calm=0; state=$(tiering_of "$url")
   while [ "$calm" -lt "$quiet" ] && [ "$runs" -lt 60 ]; do
-    before=$(jit_count "$url")
     run_wrk "$url" "$file" 1 "$script" "$keep" >/dev/null
-    after=$(jit_count "$url")
-    if [ $((after - before)) -le 2 ]; then calm=$((calm + 1)); else calm=0; fi
-    runs=$((runs + 1))
+    now=$(tiering_of "$url")
+    if at_rest "$state" "$now"; then calm=$((calm + 1)); else calm=0; fi
+    state=$now; runs=$((runs + 1))
   done
-  settled[$name]=$((warmup + runs))
-  printf '%-36s settled after %ss\n' "$name" "${settled[$name]}" >&2
+  if [ "$calm" -lt "$quiet" ]; then
+    unsettled="$unsettled${unsettled:+, }$name"
+    printf '%-36s not settled after %ss\n' "$name" "$((warmup + runs))" >&2
+  else
+    printf '%-36s settled after %ss\n' "$name" "$((warmup + runs))" >&2
+  fi
 done
 warmup_seconds=$((SECONDS - warmup_started))
 
@@ -187,11 +214,11 @@ measure() { # name
   local url file pid script keep out b0 g00 g10 g20 pause0 b1 g01 g11 g21 pause1 before after n s p99 jit0 jit1
   IFS='|' read -r url file pid script keep <<<"${spec[$1]}"
   read -r b0 g00 g10 g20 pause0 <<<"$(gc_counts "$url")"
-  jit0=$(jit_count "$url")
+  jit0=$(tiering_of "$url")
   before=$(cpu_ticks "$pid")
   out=$(run_wrk "$url" "$file" "$duration" "$script" "$keep")
   after=$(cpu_ticks "$pid")
-  jit1=$(jit_count "$url")
+  jit1=$(tiering_of "$url")
   read -r b1 g01 g11 g21 pause1 <<<"$(gc_counts "$url")"
   if grep -qE "Non-2xx|Socket errors" <<<"$out"; then echo "$1 answered errors:" >&2; echo "$out" >&2; exit 1; fi
   n=$(sed -nE 's/^ *([0-9]+) requests in ([0-9.]+)s.*/\1/p' <<<"$out")
@@ -203,7 +230,8 @@ measure() { # name
   bytes[$1]=$((bytes[$1] + b1 - b0)); gen0[$1]=$((gen0[$1] + g01 - g00))
   gen1[$1]=$((gen1[$1] + g11 - g10)); gen2[$1]=$((gen2[$1] + g21 - g20)); pause[$1]=$((pause[$1] + pause1 - pause0))
   p99s[$1]="${p99s[$1]} $p99"
-  compiled[$1]=$((compiled[$1] + jit1 - jit0))
+  compiled[$1]=$((compiled[$1] + $(compiled_between "$jit0" "$jit1")))
+  at_rest "$jit0" "$jit1" || busy_runs[$1]=$((busy_runs[$1] + 1))
   last_rate=$(awk -v n="$n" -v s="$s" 'BEGIN{print n / s}'); last_n=$n; last_ticks=$((after - before))
   printf '%-36s %7d requests in %ss, %3d CPU ticks, p99 %sµs\n' "$1" "$n" "$s" "$((after - before))" "$p99" >&2
 }
@@ -254,7 +282,8 @@ gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
   echo "$cpu_model, $cpus cores, $(uname -sr), .NET $(dotnet --version), Node $(node --version)."
   echo "wrk: 1 thread, $connections connections; each target in $pairs runs of ${duration}s, each between two runs of its reference"
   echo "(R T R ... T R), target after target, after a warm-up pass over every target (${warmup_seconds}s in all: a first run of ${warmup}s, then"
-  echo "runs of 1s until $quiet in a row compiled at most two methods on the target's server); servers pinned to CPU $server_cpu, wrk"
+  echo "runs of 1s until $quiet in a row left the server's tiered compilation at rest: no method compiled, no pause, no run"
+  echo "of its background compiler; not settled in 60 runs: ${unsettled:-none}); servers pinned to CPU $server_cpu, wrk"
   echo "to CPU 0 (bench/load/sessions.lua: every target the same script but the browsers', bench/load/browsers.lua)."
   echo "Servers' GC: $gc_settings (the defaults of an ASP.NET Core app; the process sees the one core it is pinned to)."
   echo "Rates are over all of a target's runs (a reference's over every run it had); the requests/s \"vs ref\" is the median over"
@@ -293,16 +322,17 @@ gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
           paused = b > 0 ? sprintf("%.2f%%", ms / 10 / s) : "";
           printf "| %s | %.0f | %s | %s | %.0f | %.1f | %s | %s | %s | %s |\n", name, rps, vs, spread, p99, cpu, cvs, alloc, gcs, paused }'
   done
-  # How settled the measured code was: what the JIT still compiled while the runs were measured.
-  most=; total=0
+  # How settled the measured code was: the measured runs during which a server's tiered compilation was not at rest.
+  most=; total=0; busy_total=0
   for t in "${targets[@]}"; do
     IFS='|' read -r name _ _ _ _ _ _ <<<"$t"
-    total=$((total + compiled[$name]))
+    total=$((total + compiled[$name])); busy_total=$((busy_total + busy_runs[$name]))
     if [ -z "$most" ] || [ "${compiled[$name]}" -gt "${compiled[$most]}" ]; then most=$name; fi
   done
   echo
-  echo "While the runs above were measured the servers' JIT compiled $total methods in all, at most ${compiled[$most]} during one target's"
-  echo "runs ($most), tier-ups included."
+  echo "Tiered compilation while the runs above were measured (.NET servers): not at rest during $busy_total measured runs;"
+  echo "$total methods compiled in all, at most ${compiled[$most]} during one target's runs ($most; a reference's runs are"
+  echo "counted once for each target measured against it)."
 } | tee "$work/section.md"
 
 # The newest run first, under the file's title: the earlier sections stay as they were run.
