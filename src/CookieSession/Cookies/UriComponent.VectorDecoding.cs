@@ -9,12 +9,18 @@ namespace CookieSession.Cookies;
 internal static partial class UriComponent
 {
     /// <summary>
-    /// Decodes <paramref name="value"/> sixteen characters a step from <paramref name="i"/> on, as far as it is ASCII and
-    /// sixteen characters remain, moving <paramref name="i"/> and <paramref name="at"/> past what it decoded; false for a
+    /// Decodes <paramref name="value"/> sixteen characters a step from <paramref name="index"/> on, as far as it is ASCII and
+    /// sixteen characters remain, moving <paramref name="index"/> and <paramref name="written"/> past what it decoded (and
+    /// adding the bits of the bytes escapes wrote to <paramref name="escapes"/>); false for a
     /// <c>%</c> not followed by two hex digits. <paramref name="destination"/> holds as many bytes as the value has characters.
     /// </summary>
-    private static bool TryDecodeBlocks(ReadOnlySpan<char> value, Span<byte> destination, ref int i, ref int at, ref int escapedBits)
+    private static bool TryDecodeBlocks(ReadOnlySpan<char> value, Span<byte> destination, ref int index, ref int written, ref int escapes)
     {
+        // Worked on in locals and written back once: through the references, each step would wait on the last one's stores.
+        var i = index;
+        var at = written;
+        var escapedBits = escapes;
+        var valid = true;
         // A step finds the escapes' '%' as a bitmask, checks that the two characters after each are hex digits, puts each
         // escape's byte in place of its '%' and packs out the digits with a shuffle looked up by the bitmask of what stays.
         // An escape starting in the last two places of the step is left whole to the next.
@@ -30,7 +36,7 @@ internal static partial class UriComponent
             if (((first | second) & Vector128.Create((ushort)0xFF80)) != Vector128<ushort>.Zero)
             {
                 // Beyond ASCII: the character-at-a-time loop takes it from here.
-                return true;
+                break;
             }
 
             var bytes = Sse2.PackUnsignedSaturate(first.AsInt16(), second.AsInt16());
@@ -57,7 +63,8 @@ internal static partial class UriComponent
             var hex = Ssse3.Shuffle(HexDigitsByHigh, high) & Ssse3.Shuffle(HexDigitsByLow, low);
             if ((digits & ~(~Vector128.Equals(hex, Vector128<byte>.Zero)).ExtractMostSignificantBits()) != 0)
             {
-                return false;
+                valid = false;
+                break;
             }
 
             var values = low + Ssse3.Shuffle(HexLetterOffsetByHigh, high);
@@ -76,15 +83,23 @@ internal static partial class UriComponent
             i += consumed;
         }
 
-        return true;
+        index = i;
+        written = at;
+        escapes = escapedBits;
+        return valid;
     }
 
     /// <summary>
     /// <see cref="TryDecodeBlocks"/>, thirty-two characters a step with AVX-512: the places of the escapes' digits found by
     /// byte permutes, and the digits compressed away instead of shuffled out.
     /// </summary>
-    private static bool TryDecodeWideBlocks(ReadOnlySpan<char> value, Span<byte> destination, ref int i, ref int at, ref int escapedBits)
+    private static bool TryDecodeWideBlocks(ReadOnlySpan<char> value, Span<byte> destination, ref int index, ref int written, ref int escapes)
     {
+        // Worked on in locals and written back once: through the references, each step would wait on the last one's stores.
+        var i = index;
+        var at = written;
+        var escapedBits = escapes;
+        var valid = true;
         var chars = MemoryMarshal.Cast<char, ushort>(value);
         var percent = Vector256.Create((byte)'%');
         var nibble = Vector256.Create((byte)0x0F);
@@ -100,7 +115,7 @@ internal static partial class UriComponent
             var wide = Vector512.Create(chars.Slice(i, 32));
             if ((wide & Vector512.Create((ushort)0xFF80)) != Vector512<ushort>.Zero)
             {
-                return true;
+                break;
             }
 
             var bytes = Avx512BW.ConvertToVector256Byte(wide);
@@ -126,7 +141,8 @@ internal static partial class UriComponent
             var hex = Avx2.Shuffle(hexByHigh, high) & Avx2.Shuffle(hexByLow, low);
             if ((digits & ~(~Vector256.Equals(hex, Vector256<byte>.Zero)).ExtractMostSignificantBits()) != 0)
             {
-                return false;
+                valid = false;
+                break;
             }
 
             var values = low + Avx2.Shuffle(offsetByHigh, high);
@@ -142,7 +158,10 @@ internal static partial class UriComponent
             i += consumed;
         }
 
-        return true;
+        index = i;
+        written = at;
+        escapes = escapedBits;
+        return valid;
     }
 
     /// <summary>For a byte permute of 32: each place takes the byte one after it (the last, itself).</summary>
