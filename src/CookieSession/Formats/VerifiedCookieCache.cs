@@ -48,6 +48,20 @@ internal sealed class VerifiedCookieCache
 
     private readonly Entry?[] _slots;
 
+    /// <summary>
+    /// For each slot, the hash and the generation of the entry stored there last, read before the entry: a lookup or an
+    /// admission that misses, as most do on a site with more visitors than slots, then reads no entry, each of which lies
+    /// elsewhere in memory. Hints only, written before the entry: every hit still compares the entry itself.
+    /// </summary>
+    private readonly int[] _hashes;
+    private readonly object?[] _generations;
+
+    /// <summary>
+    /// For each slot, until when (<see cref="Environment.TickCount64"/>'s clock) the written value stored there last holds
+    /// it against other written values, unread; 0 once read, and for a verified value. A hint, as the two above.
+    /// </summary>
+    private readonly long[] _heldUntil;
+
     /// <summary>For each slot, the hash of the last verified value it turned away; 0 for none.</summary>
     private readonly int[] _turnedAway;
     private readonly int _mask;
@@ -56,6 +70,9 @@ internal sealed class VerifiedCookieCache
     {
         var size = (int)Math.Min(1u << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity));
         _slots = new Entry?[size];
+        _hashes = new int[size];
+        _generations = new object?[size];
+        _heldUntil = new long[size];
         _turnedAway = new int[size];
         _mask = size - 1;
     }
@@ -79,6 +96,12 @@ internal sealed class VerifiedCookieCache
     public bool TryGet(int hash, ReadOnlySpan<char> first, ReadOnlySpan<char> second, object? generation, out SessionCookieReadResult result)
     {
         var slot = hash & _mask;
+        if (_hashes[slot] != hash)
+        {
+            result = default;
+            return false;
+        }
+
         var entry = Volatile.Read(ref _slots[slot]);
         if (entry is null
             || entry.Hash != hash
@@ -107,6 +130,11 @@ internal sealed class VerifiedCookieCache
             entry.NeedsTree = needsTree;
             entry.Index = index;
             Volatile.Write(ref entry.Checked, true);
+            if (ReferenceEquals(Volatile.Read(ref _slots[slot]), entry))
+            {
+                _heldUntil[slot] = 0;
+            }
+
             firstRead = entry;
         }
 
@@ -173,8 +201,7 @@ internal sealed class VerifiedCookieCache
         }
 
         var slot = hash & _mask;
-        var resident = Volatile.Read(ref _slots[slot]);
-        if (resident is not null && ReferenceEquals(resident.Generation, generation) && _turnedAway[slot] != hash)
+        if (_turnedAway[slot] != hash && ReferenceEquals(_generations[slot], generation) && Volatile.Read(ref _slots[slot]) is not null)
         {
             // Only remembered: a browser sends the same cookie until it changes, so a value that comes back is stored
             // then, and one that never does costs no entry. A race between requests only turns one more value away.
@@ -222,7 +249,16 @@ internal sealed class VerifiedCookieCache
         var slot = hash & _mask;
         var resident = Volatile.Read(ref _slots[slot]);
         var same = false;
-        if (resident is not null && ReferenceEquals(resident.Generation, generation))
+        if (resident is not null && ReferenceEquals(_generations[slot], generation) && _hashes[slot] != hash)
+        {
+            // Another value, told from the hints without reading it (it lies elsewhere in memory): held if written, unread
+            // and young.
+            if (now < _heldUntil[slot])
+            {
+                return null;
+            }
+        }
+        else if (resident is not null && ReferenceEquals(resident.Generation, generation))
         {
             // Compared in constant time, as a lookup compares: the resident may be another browser's value.
             same = resident.Hash == hash
@@ -250,7 +286,11 @@ internal sealed class VerifiedCookieCache
         // Where each key lies comes with the value (found while validating): every request that sends the value again
         // finds its keys without reading the JSON. None for a JSON the tree reads.
         var entry = new Entry(hash, first, second, json, needsRenewal, times, expires, needsTree, index, generation, isChecked, writtenAt);
-        Volatile.Write(ref _slots[hash & _mask], entry);
+        var slot = hash & _mask;
+        _hashes[slot] = hash;
+        _generations[slot] = generation;
+        _heldUntil[slot] = isChecked ? 0 : writtenAt + UnreadHoldMilliseconds;
+        Volatile.Write(ref _slots[slot], entry);
         return entry;
     }
 

@@ -530,6 +530,35 @@ public sealed class VerifiedCookieCacheTests
     }
 
     [Fact]
+    public void AddWritten_IntoTheSlotOfAWriteTakenBack_IsStoredAtOnce()
+    {
+        // What the slot remembers of the value taken back holds nothing once the value is gone.
+        var cache = VerifiedCookieCache.Create(1)!;
+        var stored = cache.AddWritten("first".AsMemory(), default, "{}"u8, null, null, null, now: 10_000);
+        cache.TakeBack(stored);
+
+        cache.AddWritten("second".AsMemory(), default, "{}"u8, null, null, null, now: 10_001);
+
+        Assert.True(cache.TryGet("second", default, null, out _));
+    }
+
+    [Fact]
+    public void AddWritten_OverAVerifiedValueThatTookTheSlotOfAnUnreadOne_IsStoredAtOnce()
+    {
+        // The unread written value's hold went with it.
+        var cache = VerifiedCookieCache.Create(1)!;
+        var now = Environment.TickCount64;
+        cache.AddWritten("written".AsMemory(), default, "{}"u8, null, null, null, now);
+        cache.Add("verified", default, Verified("{}"), null);
+        cache.Add("verified", default, Verified("{}"), null);
+
+        cache.AddWritten("newer".AsMemory(), default, "{}"u8, null, null, null, now + 1);
+
+        Assert.True(cache.TryGet("newer", default, null, out _));
+        Assert.False(cache.TryGet("verified", default, null, out _));
+    }
+
+    [Fact]
     public void AddWritten_TheUnreadValueItsSlotHoldsWrittenAgain_DoesNotRestartItsHold()
     {
         var cache = VerifiedCookieCache.Create(1)!;
