@@ -11,6 +11,8 @@
 #   (FORMAT, TURNS, SECONDS_PER_TURN, CONNECTIONS, SESSIONS, TOP, RESULTS may be set in the environment)
 set -Eeuo pipefail
 cd "$(dirname "$0")/../.."
+# Numbers as awk and the shell's timing print them, whatever the machine's language.
+export LC_ALL=C
 base_target=${1:-plain/headers}
 target=${2:-cs/rmw}
 format=${FORMAT:-Connect}
@@ -25,6 +27,8 @@ port=5095
 rate=2999
 clk_tck=$(getconf CLK_TCK)
 work=$(mktemp -d)
+server=
+trap '[ -z "$server" ] || { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; }; rm -rf "$work"' EXIT
 
 for tool in wrk perf; do
   command -v "$tool" >/dev/null && continue
@@ -37,12 +41,11 @@ if [ ! -f tests/interop/node_modules/.package-lock.json ]; then
 fi
 dotnet build -c Release bench/CookieSession.LoadServer -v quiet -nologo >/dev/null
 server_dll=bench/CookieSession.LoadServer/bin/Release/net10.0/CookieSession.LoadServer.dll
-commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench/CookieSession.LoadServer || echo "+changes")
+commit=$(git rev-parse --short HEAD)$([ -z "$(git status --porcelain -- src bench ':!bench/results')" ] || echo "+changes")
 
 # JIT-compiled code is named through perf's map files; W^X double mapping hides it from them, so it is off here.
 DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 taskset -c 1 dotnet "$server_dll" --urls "http://127.0.0.1:$port" --format "$format" >/dev/null 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 300); do [ -n "$(curl -sf "$base/plain/headers" 2>/dev/null)" ] && break; sleep 0.2; done
 [ -n "$(curl -sf "$base/plain/headers" 2>/dev/null)" ] || { echo "the load server did not answer on $base within 60 s" >&2; exit 1; }
@@ -87,15 +90,18 @@ cpu_ticks() { awk '{ print $14, $15 }' "/proc/$server/stat"; }
 for turn in $(seq 1 "$turns"); do
   for side in base target; do
     t=$([ "$side" = base ] && echo "$base_target" || echo "$target")
-    perf record -q -F "$rate" -p "$server" -o "$work/$side.data" -- sleep "$seconds" >/dev/null 2>&1 &
-    recorder=$!
+    path=${t%:many}; sessions=one
+    [ "$path" = "$t" ] || sessions=many
     read -r user0 system0 <<<"$(cpu_ticks)"
-    # wrk's own CPU, from the shell's timing of it: user, system and elapsed seconds on the line after its output.
-    out=$( { TIMEFORMAT="wrk %U %S %R"; time drive "$t" "$seconds"; } 2>&1 )
+    # wrk is perf's workload, so that the samples cover the very seconds whose requests are counted; wrk's own CPU from
+    # the shell's timing of it, on the line after its output.
+    out=$(SESSIONS="$work/$sessions" perf record -q -F "$rate" -p "$server" -o "$work/$side.data" -- \
+      bash -c 'TIMEFORMAT="wrk %U %S %R"; time taskset -c 0 wrk -t1 -c"$1" -d"$2s" -s bench/load/sessions.lua "$3"' _ \
+      "$connections" "$seconds" "$base/$path" 2>&1)
     read -r user1 system1 <<<"$(cpu_ticks)"
-    wait $recorder
     grep -qE "Non-2xx|Socket errors" <<<"$out" && { echo "$t answered errors:" >&2; echo "$out" >&2; exit 1; }
     requests=$(sed -nE 's/^ *([0-9]+) requests in .*/\1/p' <<<"$out")
+    [ "${requests:-0}" -gt 0 ] || { echo "$t: no requests counted:" >&2; echo "$out" >&2; exit 1; }
     read -r wrk_user wrk_system wrk_elapsed <<<"$(sed -nE 's/^wrk ([0-9.]+) ([0-9.]+) ([0-9.]+)$/\1 \2 \3/p' <<<"$out")"
     echo "$side $requests $((user1 - user0)) $((system1 - system0)) $wrk_user $wrk_system $wrk_elapsed" >>"$work/turns"
     printf '%-8s turn %d: %s requests\n' "$t" "$turn" "$requests" >&2
@@ -105,7 +111,7 @@ for turn in $(seq 1 "$turns"); do
                dso = $3; if ($3 == "[JIT]") dso = "[JIT]"
                sym = ""; for (j = k + 1; j <= NF; j++) { if ($j == "-" && j >= NF - 1) break; sym = sym (sym == "" ? "" : " ") $j }
                # A managed frame by its type and method: no tier, return type, assembly or parameters (overloads join).
-               sub(/\(.*/, "", sym); n = split(sym, words, " "); sym = words[n]
+               if (dso == "[JIT]") { sub(/\(.*/, "", sym); n = split(sym, words, " "); sym = words[n] }
                print $2 "\t" dso "\t" sym }' >>"$work/$side.frames"
   done
 done
@@ -128,6 +134,10 @@ per_request() { # side field: µs of CPU a request from the ticks in that field 
 wrk_share() { # side: the share of its core wrk used
   awk -v side="$1" '$1 == side { c += $5 + $6; e += $7 } END { printf "%.0f%%", 100 * c / e }' "$work/turns"
 }
+sampled() { # side: the time a request its samples account for
+  awk -F'\t' -v rate="$rate" -v n="$(awk -v side="$1" '$1 == side { n += $2 } END { print n }' "$work/turns")" \
+    '{ t += $1 } END { printf "%.1f", t * 1e6 / rate / n }' "$work/$1.frames"
+}
 rps() { awk -v side="$1" -v s="$seconds" '$1 == side { n += $2; k++ } END { printf "%.0f", n / s / k }' "$work/turns"; }
 
 {
@@ -141,8 +151,9 @@ rps() { awk -v side="$1" -v s="$seconds" '$1 == side { n += $2; k++ } END { prin
   echo "| | $base_target | $target |"
   echo "|---|---:|---:|"
   echo "| requests/s under perf | $(rps base) | $(rps target) |"
-  echo "| server CPU a request, user (µs) | $(per_request base 3) | $(per_request target 3) |"
-  echo "| server CPU a request, system (µs) | $(per_request base 4) | $(per_request target 4) |"
+  echo "| server CPU a request, user (µs, /proc) | $(per_request base 3) | $(per_request target 3) |"
+  echo "| server CPU a request, system (µs, /proc) | $(per_request base 4) | $(per_request target 4) |"
+  echo "| server CPU a request, as perf's samples account for it (µs) | $(sampled base) | $(sampled target) |"
   echo "| wrk's share of its core | $(wrk_share base) | $(wrk_share target) |"
   echo
   echo "By module, µs a request (samples over the rate and the requests):"

@@ -51,14 +51,16 @@ internal sealed class VerifiedCookieCache
     /// <summary>
     /// For each slot, the hash and the generation of the entry stored there last, read before the entry: a lookup or an
     /// admission that misses, as most do on a site with more visitors than slots, then reads no entry, each of which lies
-    /// elsewhere in memory. Hints only, written before the entry: every hit still compares the entry itself.
+    /// elsewhere in memory. Hints only, written before the entry and not under a lock: every hit still compares the entry
+    /// itself, so a hint that racing requests left stale costs at most a miss, a value stored again, or one turned away.
     /// </summary>
     private readonly int[] _hashes;
     private readonly object?[] _generations;
 
     /// <summary>
     /// For each slot, until when (<see cref="Environment.TickCount64"/>'s clock) the written value stored there last holds
-    /// it against other written values, unread; 0 once read, and for a verified value. A hint, as the two above.
+    /// it against other written values, unread; 0 once read, and for a verified value. A hint, as the two above: left
+    /// stale by racing requests, it lets a written value in early or keeps one out for at most the two seconds of a hold.
     /// </summary>
     private readonly long[] _heldUntil;
 
@@ -130,10 +132,8 @@ internal sealed class VerifiedCookieCache
             entry.NeedsTree = needsTree;
             entry.Index = index;
             Volatile.Write(ref entry.Checked, true);
-            if (ReferenceEquals(Volatile.Read(ref _slots[slot]), entry))
-            {
-                _heldUntil[slot] = 0;
-            }
+            // Only the hold this entry set: another written value may have taken the slot since.
+            Interlocked.CompareExchange(ref _heldUntil[slot], 0, entry.WrittenAt + UnreadHoldMilliseconds);
 
             firstRead = entry;
         }
@@ -163,7 +163,7 @@ internal sealed class VerifiedCookieCache
         }
 
         // Only if the slot still holds it: another value may have taken the slot since.
-        Interlocked.CompareExchange(ref _slots[entry.Hash & _mask], null, entry);
+        Empty(entry);
     }
 
     /// <summary>
@@ -177,7 +177,20 @@ internal sealed class VerifiedCookieCache
     {
         if (written is not null && !Volatile.Read(ref written.Checked))
         {
-            Interlocked.CompareExchange(ref _slots[written.Hash & _mask], null, written);
+            Empty(written);
+        }
+    }
+
+    /// <summary>
+    /// Empties the entry's slot if it still holds the entry, and lets go of its generation there (secrets or a key ring
+    /// that a reload replaced), which would otherwise stay reachable until the slot is used again.
+    /// </summary>
+    private void Empty(Entry entry)
+    {
+        var slot = entry.Hash & _mask;
+        if (Interlocked.CompareExchange(ref _slots[slot], null, entry) == entry)
+        {
+            Interlocked.CompareExchange(ref _generations[slot], null, entry.Generation);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CookieSession.Formats;
 using CookieSession.Tests.Formats.Protected;
 using CookieSession.Tests.Infrastructure;
@@ -399,6 +400,22 @@ public sealed class VerifiedCookieCacheTests
     }
 
     [Fact]
+    public void TakeBack_AndForget_LetGoOfTheDroppedEntrysGeneration()
+    {
+        // A generation holds secrets or a key ring a reload replaced: an emptied slot must not keep it reachable.
+        var cache = VerifiedCookieCache.Create(1)!;
+        var takenBack = StoreAndTakeBack(cache);
+        var forgotten = StoreReadAndForget(cache);
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.False(takenBack.IsAlive);
+        Assert.False(forgotten.IsAlive);
+    }
+
+    [Fact]
     public void TakeBack_AnEntryReadSince_LeavesIt()
     {
         // Another request wrote the same value and its browser sent it back: that browser holds it.
@@ -700,6 +717,24 @@ public sealed class VerifiedCookieCacheTests
 
         Assert.Empty(failures);
         Assert.True(hits > 1000, $"{hits}");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference StoreAndTakeBack(VerifiedCookieCache cache)
+    {
+        var generation = new object();
+        cache.TakeBack(cache.AddWritten("taken back".AsMemory(), default, "{}"u8, null, null, generation, now: 10_000));
+        return new WeakReference(generation);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference StoreReadAndForget(VerifiedCookieCache cache)
+    {
+        var generation = new object();
+        cache.AddWritten("forgotten".AsMemory(), default, "{}"u8, null, null, generation, now: 10_000);
+        Assert.True(cache.TryGet("forgotten", default, generation, out var read));
+        cache.Forget(read.FirstReadOfWritten, "replacing", default);
+        return new WeakReference(generation);
     }
 
     private static SessionCookieReadResult Verified(string json, bool needsRenewal = false, SessionTimes? times = null)
