@@ -18,17 +18,8 @@ port=5090
 rate=999
 work=$(mktemp -d)
 
-for tool in wrk perf; do
-  command -v "$tool" >/dev/null && continue
-  package=$([ "$tool" = perf ] && echo linux-perf || echo wrk)
-  echo "installing $package (Debian package)" >&2
-  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq "$package" >/dev/null; else sudo apt-get update -qq && sudo apt-get install -y -qq "$package" >/dev/null; fi
-done
-if [ ! -f tests/interop/node_modules/.package-lock.json ]; then
-  (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
-fi
-dotnet build -c Release bench/CookieSession.LoadServer -v quiet -nologo >/dev/null
-server_dll=bench/CookieSession.LoadServer/bin/Release/net10.0/CookieSession.LoadServer.dll
+# wrk, perf, the Node peers and the load server built (server_dll).
+. bench/load/prerequisites.sh
 
 # JIT-compiled code is named through perf's map files; W^X double mapping hides it from them, so it is off here.
 DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 taskset -c 1 dotnet "$server_dll" --urls "http://127.0.0.1:$port" --format "$format" >/dev/null 2>&1 &
