@@ -88,7 +88,7 @@ for turn in $(seq 1 "$turns"); do
     # the shell's timing of it, on the line after its output.
     out=$(SESSIONS="$work/$sessions" perf record -q -F "$rate" -p "$server" -o "$work/$side.data" -- \
       bash -c 'TIMEFORMAT="wrk %U %S %R"; time taskset -c 0 wrk -t1 -c"$1" -d"$2s" -s bench/load/sessions.lua "$3"' _ \
-      "$connections" "$seconds" "$base/$path" 2>&1)
+      "$connections" "$seconds" "$base/$path" 2>&1) || true
     read -r user1 system1 <<<"$(cpu_ticks)"
     grep -qE "Non-2xx|Socket errors" <<<"$out" && { echo "$t answered errors:" >&2; echo "$out" >&2; exit 1; }
     requests=$(sed -nE 's/^ *([0-9]+) requests in .*/\1/p' <<<"$out")
