@@ -30,49 +30,18 @@ work=$(mktemp -d)
 server=
 trap '[ -z "$server" ] || { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; }; rm -rf "$work"' EXIT
 
-# wrk, perf, the Node peers and the load server built (server_dll).
-. bench/load/prerequisites.sh
+# wrk, perf, the Node peers, the load server built, and what the profiling scripts share.
+. bench/load/profiling.sh
 commit=$(git rev-parse --short HEAD)$([ -z "$(git status --porcelain -- src bench ':!bench/results')" ] || echo "+changes")
-
-# JIT-compiled code is named through perf's map files; W^X double mapping hides it from them, so it is off here.
-DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 taskset -c 1 dotnet "$server_dll" --urls "http://127.0.0.1:$port" --format "$format" >/dev/null 2>&1 &
-server=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 300); do [ -n "$(curl -sf "$base/plain/headers" 2>/dev/null)" ] && break; sleep 0.2; done
-[ -n "$(curl -sf "$base/plain/headers" 2>/dev/null)" ] || { echo "the load server did not answer on $base within 60 s" >&2; exit 1; }
+start_server "$port" "$format"
 trap 'echo "stopped: line $LINENO failed" >&2' ERR
-# The Cookie header of each response of a curl run (one line each), as bench/load/run.sh reads them.
-cookies_of() { tr -d '\r' | awk '/HTTP\/[0-9.]+ [0-9][0-9][0-9] / { if (n++) print c; c = "" } tolower($0) ~ /^set-cookie: / {
-  sub(/^[^:]*: /, ""); sub(/;.*/, ""); c = c (c == "" ? "" : "; ") $0 } END { if (n) print c }'; }
-curl -si "$base/cs/seed" | cookies_of >"$work/one"
-if [[ "$base_target$target" == *:many* ]]; then
-  case "$format" in
-    Connect) node bench/load/sessions.js connect "$many" "$secret" >"$work/many" ;;
-    ExpressCookieSession) node bench/load/sessions.js express "$many" "$secret" >"$work/many" ;;
-    *) seq 0 $((many - 1)) | sed "s|.*|url = \"$base/cs/seed?user=&\"|" >"$work/seed.curl"
-       curl -si -K "$work/seed.curl" | cookies_of >"$work/many" ;;
-  esac
-fi
+# A target is a path, with :many for the many sessions.
+sessions_of() { [ "${1%:many}" = "$1" ] && echo one || echo many; }
+seed_sessions "$format" "$( [[ "$base_target $target" == *:many* ]] && echo many || echo one)"
 
-drive() { # target seconds: wrk's output
-  local path=${1%:many} sessions=one
-  [ "$path" = "$1" ] || sessions=many
-  SESSIONS="$work/$sessions" taskset -c 0 wrk -t1 -c"$connections" -d"${2}s" -s bench/load/sessions.lua "$base/$path"
-}
-
-# Each target until the server's tiered compilation has been at rest for three runs of 1 s in a row, as
-# bench/load/run.sh settles its targets, then both once more in turn, so that neither measured turn follows its own warm-up.
+# Both targets settled, then both once more in turn, so that neither measured turn follows its own warm-up.
 for t in "$base_target" "$target" "$base_target" "$target"; do
-  drive "$t" 5 >/dev/null
-  runs=0; calm=0; state=$(curl -sf "$base/gc/jit")
-  while [ "$calm" -lt 3 ] && [ "$runs" -lt 60 ]; do
-    drive "$t" 1 >/dev/null
-    now=$(curl -sf "$base/gc/jit")
-    read -r c0 p0 b0 _ <<<"$state"; read -r c1 p1 b1 paused <<<"$now"
-    if [ "$c1" -eq "$c0" ] && [ "$p1" -eq "$p0" ] && [ "$b1" -eq "$b0" ] && [ "$paused" -eq 0 ]; then calm=$((calm + 1)); else calm=0; fi
-    state=$now; runs=$((runs + 1))
-  done
-  [ "$calm" -ge 3 ] || echo "$t: not settled after 60 runs" >&2
+  settle "${t%:many}" "$(sessions_of "$t")"
 done
 
 # Turns: each target for SECONDS_PER_TURN under perf, alternately; the frames' samples, requests and CPU ticks add up
@@ -81,8 +50,7 @@ cpu_ticks() { awk '{ print $14, $15 }' "/proc/$server/stat"; }
 for turn in $(seq 1 "$turns"); do
   for side in base target; do
     t=$([ "$side" = base ] && echo "$base_target" || echo "$target")
-    path=${t%:many}; sessions=one
-    [ "$path" = "$t" ] || sessions=many
+    path=${t%:many}; sessions=$(sessions_of "$t")
     read -r user0 system0 <<<"$(cpu_ticks)"
     # wrk is perf's workload, so that the samples cover the very seconds whose requests are counted; wrk's own CPU from
     # the shell's timing of it, on the line after its output.

@@ -17,26 +17,13 @@ port=5090
 # Samples a second: the time a request by module is the samples over this and the requests.
 rate=999
 work=$(mktemp -d)
+server=
+trap '[ -z "$server" ] || { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; }; rm -rf "$work"' EXIT
 
-# wrk, perf, the Node peers and the load server built (server_dll).
-. bench/load/prerequisites.sh
-
-# JIT-compiled code is named through perf's map files; W^X double mapping hides it from them, so it is off here.
-DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 taskset -c 1 dotnet "$server_dll" --urls "http://127.0.0.1:$port" --format "$format" >/dev/null 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 150); do [ -n "$(curl -sf "$base/plain/headers" 2>/dev/null)" ] && break; sleep 0.2; done
-# The Cookie header of each response of a curl run (one line each), as bench/load/run.sh reads them.
-cookies_of() { tr -d '\r' | awk '/HTTP\/[0-9.]+ [0-9][0-9][0-9] / { if (n++) print c; c = "" } tolower($0) ~ /^set-cookie: / {
-  sub(/^[^:]*: /, ""); sub(/;.*/, ""); c = c (c == "" ? "" : "; ") $0 } END { if (n) print c }'; }
-curl -si "$base/cs/seed" | cookies_of >"$work/one"
-case "$format" in
-  Connect) node bench/load/sessions.js connect "$many" "$secret" >"$work/many" ;;
-  ExpressCookieSession) node bench/load/sessions.js express "$many" "$secret" >"$work/many" ;;
-  *) seq 0 $((many - 1)) | sed "s|.*|url = \"$base/cs/seed?user=&\"|" >"$work/seed.curl"
-     curl -si -K "$work/seed.curl" | cookies_of >"$work/many" ;;
-esac
+# wrk, perf, the Node peers, the load server built, and what the profiling scripts share.
+. bench/load/profiling.sh
+start_server "$port" "$format"
+seed_sessions "$format" many
 
 {
   echo "# Where the CPU goes under load ($format)"
@@ -49,23 +36,13 @@ esac
 
 for run in plain/ro:one plain/headers:one cs/ro:one cs/rmw:one cs/ro:many cs/rmw:many; do
   target=${run%:*}; sessions=${run#*:}
-  SESSIONS="$work/$sessions" taskset -c 0 wrk -t1 -c"$connections" -d5s -s bench/load/sessions.lua "$base/$target" >/dev/null
-  # Then until the server's tiered compilation has been at rest for three runs of 1 s in a row (as bench/load/run.sh
-  # settles its targets): a profile of code not yet at its final tier says little about the code that serves later.
-  runs=0; calm=0; state=$(curl -sf "$base/gc/jit")
-  while [ "$calm" -lt 3 ] && [ "$runs" -lt 60 ]; do
-    SESSIONS="$work/$sessions" taskset -c 0 wrk -t1 -c"$connections" -d1s -s bench/load/sessions.lua "$base/$target" >/dev/null
-    now=$(curl -sf "$base/gc/jit")
-    read -r c0 p0 b0 _ <<<"$state"; read -r c1 p1 b1 paused <<<"$now"
-    if [ "$c1" -eq "$c0" ] && [ "$p1" -eq "$p0" ] && [ "$b1" -eq "$b0" ] && [ "$paused" -eq 0 ]; then calm=$((calm + 1)); else calm=0; fi
-    state=$now; runs=$((runs + 1))
-  done
+  settle "$target" "$sessions"
   data="$work/$(tr / - <<<"$target")-$sessions.data"
   perf record -q -F "$rate" -g -p "$server" -o "$data" -- sleep "$seconds" >/dev/null 2>&1 &
   recorder=$!
   allocated_before=$(curl -sf "$base/gc/counts" | cut -d' ' -f1)
   curl -sf "$base/gc/ticks/start" >/dev/null
-  out=$(SESSIONS="$work/$sessions" taskset -c 0 wrk -t1 -c"$connections" -d"${seconds}s" -s bench/load/sessions.lua "$base/$target")
+  out=$(drive "$target" "$sessions" "$seconds")
   curl -sf "$base/gc/ticks/stop" >"$work/ticks"
   allocated_after=$(curl -sf "$base/gc/counts" | cut -d' ' -f1)
   wait $recorder
