@@ -13,8 +13,8 @@ namespace CookieSession.Formats.Iron;
 /// <remarks>
 /// Keys are told apart by reference: <see cref="IronKeys"/> hands out one array per salt and never writes to it
 /// again. A key seen once (a client's own salts) replaces the kept instance, and costs what it costs without this.
-/// Where OpenSSL's SHA-256 is called directly (<see cref="OpenSslSha"/>), the MAC's kept instance is its key's hashed
-/// pads rather than a .NET HMAC.
+/// Where OpenSSL's SHA-256 is called directly (<see cref="OpenSslSha"/>), the MAC keeps the hashed pads of the thread's
+/// last two keys rather than a .NET HMAC.
 /// </remarks>
 internal static class IronCiphers
 {
@@ -30,6 +30,13 @@ internal static class IronCiphers
 
     [ThreadStatic]
     private static byte[]? t_padsKey;
+
+    /// <summary>The pads used before <see cref="t_pads"/>, and their key: a read under an older pair of salts and a write under the current one take turns.</summary>
+    [ThreadStatic]
+    private static HmacPads? t_olderPads;
+
+    [ThreadStatic]
+    private static byte[]? t_olderPadsKey;
 
     [ThreadStatic]
     private static byte[]? t_aesKey;
@@ -62,16 +69,7 @@ internal static class IronCiphers
     {
         if (sha is not null)
         {
-            var pads = t_pads;
-            if (pads is null || !ReferenceEquals(t_padsKey, key))
-            {
-                // The replaced pads are this thread's alone: wiped, as disposing a .NET HMAC wipes its key.
-                pads?.Wipe();
-                t_pads = pads = new HmacPads(sha, key);
-                t_padsKey = key;
-            }
-
-            pads.Compute(data, hash);
+            PadsFor(sha, key).Compute(data, hash);
             return;
         }
 
@@ -85,6 +83,32 @@ internal static class IronCiphers
 
         mac.AppendData(data);
         mac.GetHashAndReset(hash);
+    }
+
+    /// <summary>
+    /// This thread's pads for <paramref name="key"/>, the last two keys kept: a request that reads a seal made under an
+    /// older pair of salts and writes one under the current pair would otherwise hash new pads for both every time.
+    /// </summary>
+    internal static HmacPads PadsFor(OpenSslSha.Sha sha, byte[] key)
+    {
+        if (t_pads is { } pads && ReferenceEquals(t_padsKey, key))
+        {
+            return pads;
+        }
+
+        if (t_olderPads is { } older && ReferenceEquals(t_olderPadsKey, key))
+        {
+            (t_olderPads, t_olderPadsKey) = (t_pads, t_padsKey);
+            (t_pads, t_padsKey) = (older, key);
+            return older;
+        }
+
+        // The dropped pads are this thread's alone: wiped, as disposing a .NET HMAC wipes its key.
+        t_olderPads?.Wipe();
+        (t_olderPads, t_olderPadsKey) = (t_pads, t_padsKey);
+        pads = new HmacPads(sha, key);
+        (t_pads, t_padsKey) = (pads, key);
+        return pads;
     }
 
     /// <summary>AES-256-CBC with PKCS#7 padding: the length written to <paramref name="destination"/>.</summary>

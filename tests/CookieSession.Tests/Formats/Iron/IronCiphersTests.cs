@@ -185,6 +185,38 @@ public sealed class IronCiphersTests
     }
 
     [Fact]
+    public void Mac_TwoKeysTakingTurns_KeepTheirPads()
+    {
+        // A read under an older pair of salts and a write under the current one, request after request.
+        var sha = Sha(direct: true)!;
+        var read = RandomNumberGenerator.GetBytes(32);
+        var write = RandomNumberGenerator.GetBytes(32);
+        var readPads = IronCiphers.PadsFor(sha, read);
+        var writePads = IronCiphers.PadsFor(sha, write);
+        for (var request = 0; request < 3; request++)
+        {
+            Assert.Same(readPads, IronCiphers.PadsFor(sha, read));
+            Assert.Same(writePads, IronCiphers.PadsFor(sha, write));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Mac_ThreeKeysInTurn_EachGivesItsOwnHmac(bool direct)
+    {
+        // More keys than the thread keeps: each dropped key's pads are wiped, and none of them may be one still used.
+        var sha = Sha(direct);
+        var keys = new[] { RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32) };
+        var data = RandomNumberGenerator.GetBytes(64);
+        Span<byte> hash = stackalloc byte[32];
+        foreach (var i in new[] { 0, 1, 2, 0, 1, 2, 2, 1, 0, 1, 0, 2 })
+        {
+            IronCiphers.Mac(keys[i], data, hash, sha);
+            Assert.Equal(HMACSHA256.HashData(keys[i], data), hash.ToArray());
+        }
+    }
+
+    [Fact]
     public void Mac_PathsTakingTurnsOnOneThread_EachGivesTheKeysHmac()
     {
         // Each path keeps its own keyed instance: one path's key must never pass for the other's.
