@@ -158,6 +158,7 @@ internal static class QuickRun
             ("c: pbkdf2 dotnet", () => components.Pbkdf2DotNet()),
             ("c: pbkdf2 pads", () => components.Pbkdf2Pads()),
             ("c: decode", () => components.Decode()),
+            ("c: decode rails", () => components.DecodeRails()),
             ("c: escape", () => components.Escape()),
             ("c: pooled buffer", () =>
             {
