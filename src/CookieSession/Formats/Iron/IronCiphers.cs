@@ -5,7 +5,7 @@ using CookieSession.Crypto;
 namespace CookieSession.Formats.Iron;
 
 /// <summary>
-/// The AES-256-CBC and HMAC-SHA256 of a seal, each kept keyed on its thread for the key it last used: seals made
+/// The AES-256-CBC and HMAC-SHA256 of a seal, each kept keyed on its thread for the keys it last used: seals made
 /// under one pair of salts (<see cref="IronKeys"/>) share their keys, so a seal costs its cipher and its MAC rather
 /// than setting up both. Keying either is as dear as using it (OpenSSL looks the algorithm up and copies the key
 /// schedule each time), and the one-shot <c>HMACSHA256.HashData</c> keys anew on every call.
@@ -14,7 +14,7 @@ namespace CookieSession.Formats.Iron;
 /// Keys are told apart by reference: <see cref="IronKeys"/> hands out one array per salt and never writes to it
 /// again. A key seen once (a client's own salts) replaces the kept instance, and costs what it costs without this.
 /// Where OpenSSL's SHA-256 is called directly (<see cref="OpenSslSha"/>), the MAC keeps the hashed pads of the thread's
-/// last two keys rather than a .NET HMAC.
+/// last two keys rather than a .NET HMAC: a thread holds them, as it held the one before, until other keys replace them.
 /// </remarks>
 internal static class IronCiphers
 {
@@ -103,12 +103,13 @@ internal static class IronCiphers
             return older;
         }
 
-        // The dropped pads are this thread's alone: wiped, as disposing a .NET HMAC wipes its key.
+        // Made before anything moves, so that a failure leaves both kept pads as they were. The dropped pads are this
+        // thread's alone: wiped, as disposing a .NET HMAC wipes its key.
+        var made = new HmacPads(sha, key);
         t_olderPads?.Wipe();
         (t_olderPads, t_olderPadsKey) = (t_pads, t_padsKey);
-        pads = new HmacPads(sha, key);
-        (t_pads, t_padsKey) = (pads, key);
-        return pads;
+        (t_pads, t_padsKey) = (made, key);
+        return made;
     }
 
     /// <summary>AES-256-CBC with PKCS#7 padding: the length written to <paramref name="destination"/>.</summary>

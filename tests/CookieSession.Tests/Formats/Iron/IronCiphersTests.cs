@@ -200,6 +200,27 @@ public sealed class IronCiphersTests
         }
     }
 
+    [Fact]
+    public void Mac_AThirdKey_WipesThePadsOfTheOldest()
+    {
+        // The dropped pads are as good as their key: nothing made with them may still depend on it.
+        var sha = Sha(direct: true)!;
+        var oldest = RandomNumberGenerator.GetBytes(32);
+        var data = RandomNumberGenerator.GetBytes(64);
+        var dropped = IronCiphers.PadsFor(sha, oldest);
+        IronCiphers.PadsFor(sha, RandomNumberGenerator.GetBytes(32));
+        var kept = new byte[32];
+        dropped.Compute(data, kept);
+        Assert.Equal(HMACSHA256.HashData(oldest, data), kept);
+
+        IronCiphers.PadsFor(sha, RandomNumberGenerator.GetBytes(32));
+
+        var afterWipe = new byte[32];
+        dropped.Compute(data, afterWipe);
+        Assert.NotEqual(HMACSHA256.HashData(oldest, data), afterWipe);
+        Assert.NotSame(dropped, IronCiphers.PadsFor(sha, oldest));
+    }
+
     [Theory]
     [MemberData(nameof(Paths))]
     public void Mac_ThreeKeysInTurn_EachGivesItsOwnHmac(bool direct)
