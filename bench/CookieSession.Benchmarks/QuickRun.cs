@@ -160,6 +160,7 @@ internal static class QuickRun
             ("c: decode", () => components.Decode()),
             ("c: decode rails", () => components.DecodeRails()),
             ("c: escape", () => components.Escape()),
+            ("c: escape rails", () => components.EscapeRails()),
             ("c: pooled buffer", () =>
             {
                 var a = new CookieSession.Json.PooledByteBuffer(300);
