@@ -12,7 +12,7 @@ namespace CookieSession.Formats.Iron;
 /// </summary>
 /// <remarks>
 /// Keys are told apart by reference: <see cref="IronKeys"/> hands out one array per salt and never writes to it
-/// again. A key seen once (a client's own salts) replaces the kept instance, and costs what it costs without this.
+/// again. A key seen once (a client's own salts) takes the place of a kept one, and costs what it costs without this.
 /// Where OpenSSL's SHA-256 is called directly (<see cref="OpenSslSha"/>), the MAC keeps the hashed pads of the thread's
 /// last two keys rather than a .NET HMAC: a thread holds them, as it held the one before, until other keys replace them.
 /// </remarks>
