@@ -25,7 +25,7 @@
 #   bench/load/run.sh        (PAIRS, DURATION, WARMUP, QUIET, CONNECTIONS, SESSIONS, BROWSERS, FORMATS, OTHERS, RESULTS may be
 #                            set: PAIRS runs of DURATION seconds a target; in the warm-up pass, a first run of WARMUP seconds
 #                            a target, then runs of 1 s until QUIET in a row were settled, 60 at most; a run of every format
-#                            takes about 25 minutes)
+#                            takes about 30 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -113,11 +113,13 @@ for f in $formats; do
   # process than in another of the same run.
   first_target=$([ ${#targets[@]} -eq 0 ] && echo 1 || echo 0)
   targets+=("$label bare||$base/plain/ro|$work/$f.one|${pid_of[$f]}")
-  # Once: bare sent the many distinct Cookie headers, what the server pays for them without any session: Kestrel reuses
-  # a header's string when a connection sends the same bytes again (KestrelServerOptions.DisableStringReuse, off by
-  # default), so one cookie sent over and over costs it less than many.
-  [ "$first_target" = 1 ] && targets+=("$label bare, $many sessions|$label bare|$base/plain/ro|$work/$f.many|${pid_of[$f]}")
+  # Both references sent the many distinct Cookie headers: what the server pays for them without any session. Kestrel
+  # reuses a header's string when a connection sends the same bytes again (KestrelServerOptions.DisableStringReuse, off
+  # by default), so one cookie sent over and over costs it less than many, and each format's cookies have a length of
+  # their own.
+  targets+=("$label bare, $many sessions|$label bare|$base/plain/ro|$work/$f.many|${pid_of[$f]}")
   targets+=("$label headers||$base/plain/headers|$work/$f.one|${pid_of[$f]}")
+  targets+=("$label headers, $many sessions|$label headers|$base/plain/headers|$work/$f.many|${pid_of[$f]}")
   # Once: the same headers plus one HMAC-SHA256, the nearest any signed write can come to its headers endpoint.
   [ "$first_target" = 1 ] && targets+=("$label headers + one HMAC|$label headers|$base/plain/headers-hmac|$work/$f.one|${pid_of[$f]}")
   targets+=("$label ro|$label bare|$base/cs/ro|$work/$f.one|${pid_of[$f]}")
@@ -298,7 +300,8 @@ gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
   echo "branching and answer without the session), writes against their format's headers endpoint (/plain/headers, the"
   echo "write's Set-Cookie, Cache-Control, Pragma and Vary as constants; \"headers + one HMAC\" adds one HMAC-SHA256 of the"
   echo "session's JSON with a reused key, the least a signed write does). One session: the same cookie every request;"
-  echo "$many sessions: a cookie picked at random among that many distinct ones (more than the verified-value cache holds)."
+  echo "$many sessions: a cookie picked at random among that many distinct ones (more than the verified-value cache holds);"
+  echo "the bare and headers endpoints driven so too, against themselves with one cookie."
   echo "$browsers browsers: each with a session of its own and at most one request in flight, the cookie each answer sets sent"
   echo "by its next request, as a browser does (every write read once), against the same headers endpoint driven the same"
   echo "way (whose constant cookie the browsers do not keep)."
@@ -321,6 +324,27 @@ gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
           gcs = b > 0 ? sprintf("%.2f / %.3f / %.3f", g0 * 1000 / n, g1 * 1000 / n, g2 * 1000 / n) : "";
           paused = b > 0 ? sprintf("%.2f%%", ms / 10 / s) : "";
           printf "| %s | %.0f | %s | %s | %.0f | %.1f | %s | %s | %s | %s |\n", name, rps, vs, spread, p99, cpu, cvs, alloc, gcs, paused }'
+  done
+  # The many sessions' rows against the reference sent the same cookies: the target's median against its reference
+  # over the reference's own median against it with the many cookies, so that what Kestrel pays for the distinct
+  # Cookie headers, which no session code can spare, is left out of the ratio.
+  echo
+  echo "With $many sessions, against the reference sent the same cookies: each row's \"vs ref\" above over its reference's"
+  echo "own with the $many cookies (\"bare, $many sessions\" for reads, \"headers, $many sessions\" for writes), requests/s"
+  echo "and CPU alike; a quotient of two medians of runs, not a median of paired runs."
+  echo
+  echo "| target | requests/s vs ref, same cookies | CPU vs ref, same cookies |"
+  echo "|---|---:|---:|"
+  for f in $formats; do
+    label=${label_of[$f]:-$f}
+    for kind in "ro|bare" "rmw|headers"; do
+      IFS='|' read -r endpoint reference <<<"$kind"
+      name="$label $endpoint, $many sessions"; base_name="$label $reference, $many sessions"
+      [ -n "${ratios[$name]:-}" ] && [ -n "${ratios[$base_name]:-}" ] || continue
+      awk -v name="$name" -v t="$(median <<<"${ratios[$name]}")" -v b="$(median <<<"${ratios[$base_name]}")" \
+          -v tc="$(cpu_of "$name")" -v trc="$(ref_cpu_of "$name")" -v bc="$(cpu_of "$base_name")" -v brc="$(ref_cpu_of "$base_name")" \
+          'BEGIN { printf "| %s | %.2fx | %.2fx |\n", name, t / b, (tc / trc) / (bc / brc) }'
+    done
   done
   # How settled the measured code was: the measured runs during which a server's tiered compilation was not at rest.
   most=; total=0; busy_total=0
