@@ -5,7 +5,8 @@
 # can reach); /plain/headers-hmac (once), the same and one HMAC-SHA256, the least a signed write does; /cs/ro, a
 # read; /cs/rmw, a read-modify-write. The session endpoints are driven with one session sent over and over and with
 # 20,000 distinct ones picked at random (about 200 bytes of JSON each; Connect's and Express's signed by the real Node
-# packages, the others seeded by the server), and /browser/rmw by browsers that keep what they are sent (BROWSERS of
+# packages, the others seeded by the server), the bare and headers endpoints with both (the many sessions' rows are
+# also set against them, in a second table, so that what Kestrel pays for distinct Cookie headers is left out), and /browser/rmw by browsers that keep what they are sent (BROWSERS of
 # them, twice the connections unless set, each with its own session and one request at a time, every format with one
 # cookie: bench/load/browsers.lua) against /browser/headers, the same headers endpoint driven so. OTHERS=1 adds ASP.NET Core's AddSession() and
 # connect@2.11.0 (Node) as the earlier load runs had them.
@@ -330,8 +331,8 @@ gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
   # Cookie headers, which no session code can spare, is left out of the ratio.
   echo
   echo "With $many sessions, against the reference sent the same cookies: each row's \"vs ref\" above over its reference's"
-  echo "own with the $many cookies (\"bare, $many sessions\" for reads, \"headers, $many sessions\" for writes), requests/s"
-  echo "and CPU alike; a quotient of two medians of runs, not a median of paired runs."
+  echo "own with the $many cookies (\"bare, $many sessions\" for reads, \"headers, $many sessions\" for writes): requests/s"
+  echo "a quotient of two medians of runs, not a median of paired runs; CPU a quotient of two ratios of totals."
   echo
   echo "| target | requests/s vs ref, same cookies | CPU vs ref, same cookies |"
   echo "|---|---:|---:|"
