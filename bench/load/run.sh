@@ -6,10 +6,11 @@
 # read; /cs/rmw, a read-modify-write. The session endpoints are driven with one session sent over and over and with
 # 20,000 distinct ones picked at random (about 200 bytes of JSON each; Connect's and Express's signed by the real Node
 # packages, the others seeded by the server), the bare and headers endpoints with both (the many sessions' rows are
-# also set against them, in a second table, so that what Kestrel pays for distinct Cookie headers is left out), and /browser/rmw by browsers that keep what they are sent (BROWSERS of
-# them, twice the connections unless set, each with its own session and one request at a time, every format with one
-# cookie: bench/load/browsers.lua) against /browser/headers, the same headers endpoint driven so. OTHERS=1 adds ASP.NET Core's AddSession() and
-# connect@2.11.0 (Node) as the earlier load runs had them.
+# also set against them, in a second table, so that what Kestrel pays for distinct Cookie headers is left out), and
+# /browser/rmw by browsers that keep what they are sent (BROWSERS of them, twice the connections unless set, each with
+# its own session and one request at a time, every format with one cookie: bench/load/browsers.lua) against
+# /browser/headers, the same headers endpoint driven so. OTHERS=1 adds ASP.NET Core's AddSession() and connect@2.11.0
+# (Node) as the earlier load runs had them.
 # Each target is measured against a reference on its own server (its format's bare or headers endpoint) in short runs
 # that alternate with the reference's, reference first and last (R T R T ... R), target after target, after a warm-up
 # pass over every target. The warm-up drives a target until its server's tiered compilation has settled: QUIET runs of
