@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -129,7 +130,7 @@ internal sealed class KeyRingMonitor : IDisposable
         IKeyRing ring;
         try
         {
-            ring = _keyRings!.GetCurrentKeyRing();
+            ring = CurrentRing(_keyRings!);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -146,6 +147,13 @@ internal sealed class KeyRingMonitor : IDisposable
         _ = RequestRead();
         return View;
     }
+
+    /// <summary>
+    /// Data Protection's ring, read outside the try block around it: inlined there, the clock that ring reads on every call
+    /// would be a native call made through a marshalling stub, on every request.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IKeyRing CurrentRing(IKeyRingProvider keyRings) => keyRings.GetCurrentKeyRing();
 
     /// <summary>The provider protects with another ring than the one read here: the view says nothing about its keys.</summary>
     public bool WatchesAnotherRing => _watching == Watching.No;
