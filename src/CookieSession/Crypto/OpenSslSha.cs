@@ -16,6 +16,12 @@ internal static unsafe class OpenSslSha
     /// <summary>The block both hashes absorb at a time, which an HMAC key is padded to.</summary>
     public const int BlockBytes = 64;
 
+    /// <summary>
+    /// The most bytes one native call hashes (about a microsecond with the processor's SHA instructions, a few without),
+    /// between which a collection may run; a whole number of blocks, so that OpenSSL buffers nothing between slices.
+    /// </summary>
+    public const int UpdateSlice = 16 * BlockBytes;
+
     /// <summary>The functions for <paramref name="algorithm"/>, or none where they are not to be used.</summary>
     public static Sha? For(HashAlgorithmName algorithm)
     {
@@ -30,10 +36,10 @@ internal static unsafe class OpenSslSha
     /// <summary>One hash's three functions, over a state of <see cref="StateBytes"/> the caller provides.</summary>
     /// <remarks>
     /// Called without the runtime's switch to preemptive mode and back (<see cref="System.Runtime.InteropServices.SuppressGCTransitionAttribute"/>):
-    /// each only hashes the caller's memory, taking no lock, allocating nothing and calling nothing back, for no longer
-    /// than hashing a session takes, which is all a collection may have to wait. The switches cost a first sight
-    /// 5% to 9% (<c>bench/results/sha-transition-paired.md</c>); OpenSSL's cipher calls keep them, as dropping them
-    /// made no difference that paired runs could tell.
+    /// each only hashes the caller's memory, taking no lock, allocating nothing and calling nothing back, and
+    /// <see cref="Update"/> hashes at most <see cref="UpdateSlice"/> bytes a call, so a collection never waits long for
+    /// one (an iron-session seal, hashed before its MAC is checked, can be tens of kilobytes). OpenSSL's cipher calls
+    /// keep the switch: they go through its providers, which may lock and allocate.
     /// </remarks>
     public sealed class Sha
     {
@@ -57,7 +63,15 @@ internal static unsafe class OpenSslSha
 
         public void Init(byte* state) => Check(_init(state));
 
-        public void Update(byte* state, byte* data, int length) => Check(_update(state, data, (nuint)length));
+        public void Update(byte* state, byte* data, int length)
+        {
+            for (; length > UpdateSlice; data += UpdateSlice, length -= UpdateSlice)
+            {
+                Check(_update(state, data, UpdateSlice));
+            }
+
+            Check(_update(state, data, (nuint)length));
+        }
 
         /// <summary>Writes <see cref="HashBytes"/> bytes at <paramref name="hash"/>.</summary>
         public void Final(byte* hash, byte* state) => Check(_final(hash, state));

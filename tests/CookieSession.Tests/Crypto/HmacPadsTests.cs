@@ -91,6 +91,25 @@ public sealed class HmacPadsTests
     }
 
     [Theory]
+    [MemberData(nameof(Algorithms))]
+    public void LongMessage_HashedInSlices_GivesTheMacOfTheWhole(string name)
+    {
+        // One native call hashes at most a slice: messages on either side of the slices' edges, and one about as long
+        // as the longest iron-session seal (four chunks of up to 8 KB), which is hashed before its MAC is checked.
+        const int Slice = OpenSslSha.UpdateSlice;
+        var sha = Sha(name);
+        var key = Bytes(32, seed: 9);
+        var pads = new HmacPads(sha, key);
+        foreach (var length in new[] { Slice - 1, Slice, Slice + 1, 2 * Slice, (2 * Slice) + 63, (32 * 1024) + 5 })
+        {
+            var message = Bytes(length, seed: length);
+            var mac = new byte[pads.HashBytes];
+            pads.Compute(message, mac);
+            Assert.True(CryptographicOperations.HmacData(sha.Algorithm, key, message).AsSpan().SequenceEqual(mac), $"{name}: message of {length} bytes");
+        }
+    }
+
+    [Theory]
     [InlineData("SHA256", "Jefe", "what do ya want for nothing?", "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")]
     [InlineData("SHA1", "Jefe", "what do ya want for nothing?", "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79")]
     public void Mac_MatchesThePublishedVectors(string name, string key, string message, string expected)

@@ -148,13 +148,6 @@ internal sealed class KeyRingMonitor : IDisposable
         return View;
     }
 
-    /// <summary>
-    /// Data Protection's ring, read outside the try block around it: inlined there, the clock that ring reads on every call
-    /// would be a native call made through a marshalling stub, on every request.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static IKeyRing CurrentRing(IKeyRingProvider keyRings) => keyRings.GetCurrentKeyRing();
-
     /// <summary>The provider protects with another ring than the one read here: the view says nothing about its keys.</summary>
     public bool WatchesAnotherRing => _watching == Watching.No;
 
@@ -258,6 +251,13 @@ internal sealed class KeyRingMonitor : IDisposable
             return _storeKeys == StoreKeys.Used;
         }
     }
+
+    /// <summary>
+    /// Data Protection's ring, read in a method of its own, never inlined into the try block with a catch around the call:
+    /// there the JIT would make the clock read every such call makes, a native call, through a marshalling stub.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IKeyRing CurrentRing(IKeyRingProvider keyRings) => keyRings.GetCurrentKeyRing();
 
     /// <summary>
     /// Whether the store holds a key, not revoked, that Data Protection's cached ring does not and that cannot be used
