@@ -33,7 +33,8 @@ internal static unsafe class OpenSslCbc
         private byte[]? _decryptorKey;
 
         /// <summary>Encrypts and pads <paramref name="plaintext"/> into <paramref name="destination"/>; returns the length written (<see cref="CiphertextLength"/>).</summary>
-        // Never inlined: in a caller's try block that has a catch, the JIT makes each native call below through a stub.
+        // Never inlined: on 64-bit targets, in a caller's try block with a catch, each native call below would go through a
+        // marshalling stub.
         [MethodImpl(MethodImplOptions.NoInlining)]
         public int Encrypt(byte[] key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> plaintext, Span<byte> destination)
         {
@@ -61,7 +62,8 @@ internal static unsafe class OpenSslCbc
         /// Decrypts <paramref name="ciphertext"/> into <paramref name="destination"/>, which needs a block more room than the
         /// ciphertext; false, with it wiped, when the padding is wrong (not this key, or not a ciphertext).
         /// </summary>
-        // Never inlined: in a caller's try block that has a catch, the JIT makes each native call below through a stub.
+        // Never inlined: on 64-bit targets, in a caller's try block with a catch, each native call below would go through a
+        // marshalling stub.
         [MethodImpl(MethodImplOptions.NoInlining)]
         public bool TryDecrypt(byte[] key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> ciphertext, Span<byte> destination, out int length)
         {

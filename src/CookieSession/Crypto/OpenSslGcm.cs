@@ -40,7 +40,8 @@ internal static unsafe class OpenSslGcm
         }
 
         /// <summary>Seals <paramref name="plaintext"/> into <paramref name="ciphertext"/> (its length; the same memory is allowed).</summary>
-        // Never inlined: in a caller's try block that has a catch, the JIT makes each native call below through a stub.
+        // Never inlined: on 64-bit targets, in a caller's try block with a catch, each native call below would go through a
+        // marshalling stub.
         [MethodImpl(MethodImplOptions.NoInlining)]
         public void Encrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData)
         {
@@ -61,7 +62,8 @@ internal static unsafe class OpenSslGcm
         /// Opens <paramref name="ciphertext"/> into <paramref name="plaintext"/> (its length; the same memory is allowed).
         /// False, with <paramref name="plaintext"/> wiped, when the tag does not match.
         /// </summary>
-        // Never inlined: in a caller's try block that has a catch, the JIT makes each native call below through a stub.
+        // Never inlined: on 64-bit targets, in a caller's try block with a catch, each native call below would go through a
+        // marshalling stub.
         [MethodImpl(MethodImplOptions.NoInlining)]
         public bool TryDecrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData)
         {

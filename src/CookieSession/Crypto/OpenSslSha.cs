@@ -17,8 +17,9 @@ internal static unsafe class OpenSslSha
     public const int BlockBytes = 64;
 
     /// <summary>
-    /// The most bytes one native call hashes (about a microsecond with the processor's SHA instructions, a few without),
-    /// between which a collection may run; a whole number of blocks, so that OpenSSL buffers nothing between slices.
+    /// The most bytes one native call hashes, between which a collection may run: about a microsecond with the
+    /// processor's SHA instructions (the runtime's guidance for calls made without the switch), a few without. A whole
+    /// number of blocks, so that slicing adds no buffering of its own.
     /// </summary>
     public const int UpdateSlice = 16 * BlockBytes;
 
@@ -35,11 +36,12 @@ internal static unsafe class OpenSslSha
 
     /// <summary>One hash's three functions, over a state of <see cref="StateBytes"/> the caller provides.</summary>
     /// <remarks>
-    /// Called without the runtime's switch to preemptive mode and back (<see cref="System.Runtime.InteropServices.SuppressGCTransitionAttribute"/>):
-    /// each only hashes the caller's memory, taking no lock, allocating nothing and calling nothing back, and
-    /// <see cref="Update"/> hashes at most <see cref="UpdateSlice"/> bytes a call, so a collection never waits long for
-    /// one (an iron-session seal, hashed before its MAC is checked, can be tens of kilobytes). OpenSSL's cipher calls
-    /// keep the switch: they go through its providers, which may lock and allocate.
+    /// Called without the runtime's switch to preemptive mode and back
+    /// (<see cref="System.Runtime.InteropServices.SuppressGCTransitionAttribute"/>): each only hashes the caller's memory,
+    /// taking no lock, allocating nothing and calling nothing back, and <see cref="Update"/> hashes at most
+    /// <see cref="UpdateSlice"/> bytes a call, so a collection never waits long for one (an iron-session seal, hashed
+    /// before its MAC is checked, can be tens of kilobytes). OpenSSL's cipher calls keep the switch: they go through its
+    /// providers, which may lock and allocate.
     /// </remarks>
     public sealed class Sha
     {

@@ -105,7 +105,9 @@ public sealed class HmacPadsTests
             var message = Bytes(length, seed: length);
             var mac = new byte[pads.HashBytes];
             pads.Compute(message, mac);
-            Assert.True(CryptographicOperations.HmacData(sha.Algorithm, key, message).AsSpan().SequenceEqual(mac), $"{name}: message of {length} bytes");
+            Assert.True(
+                CryptographicOperations.HmacData(sha.Algorithm, key, message).AsSpan().SequenceEqual(mac),
+                $"{name}: message of {length} bytes");
         }
     }
 

@@ -254,7 +254,7 @@ internal sealed class KeyRingMonitor : IDisposable
 
     /// <summary>
     /// Data Protection's ring, read in a method of its own, never inlined into the try block with a catch around the call:
-    /// there the JIT would make the clock read every such call makes, a native call, through a marshalling stub.
+    /// there, on 64-bit targets, the clock read every such call makes, a native call, would go through a marshalling stub.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static IKeyRing CurrentRing(IKeyRingProvider keyRings) => keyRings.GetCurrentKeyRing();
