@@ -66,6 +66,21 @@ app.Map("/plain", plain =>
         return context.Response.WriteAsync(writeHeaders.Body);
     }));
 
+    // Controls (LoadControls): the same, plus a known amount of garbage (?kb=N, about N KB a request) or of arithmetic
+    // (?steps=N), for bench/load/compare-profile.sh to set against /plain/headers; /control/* times each in a loop.
+    plain.Map("/headers-garbage", headers => headers.Run(context =>
+    {
+        writeHeaders.SendOn(context.Response);
+        LoadControls.Garbage(LoadControls.Amount(context.Request, "kb", 3));
+        return context.Response.WriteAsync(writeHeaders.Body);
+    }));
+    plain.Map("/headers-spin", headers => headers.Run(context =>
+    {
+        writeHeaders.SendOn(context.Response);
+        GC.KeepAlive(LoadControls.Spin(LoadControls.Amount(context.Request, "steps", 1000)));
+        return context.Response.WriteAsync(writeHeaders.Body);
+    }));
+
     // The same, plus one HMAC-SHA256 of a session's JSON with a key kept per thread (the micro-benchmarks' floor): how
     // close any signed write can come to /plain/headers, whatever the library around the MAC does.
     plain.Map("/headers-hmac", headers => headers.Run(context =>
@@ -138,6 +153,24 @@ app.Map("/aspnet", aspnet =>
         var counter = (context.Session.GetInt32("counter") ?? 0) + 1;
         context.Session.SetInt32("counter", counter);
         return context.Response.WriteAsync(counter.ToString(CultureInfo.InvariantCulture));
+    }));
+});
+
+app.Map("/control", control =>
+{
+    control.Map("/garbage", garbage => garbage.Run(context =>
+    {
+        var kilobytes = LoadControls.Amount(context.Request, "kb", 3);
+        return context.Response.WriteAsync(LoadControls.TimeInLoop(() =>
+        {
+            LoadControls.Garbage(kilobytes);
+            return 0;
+        }));
+    }));
+    control.Map("/spin", spin => spin.Run(context =>
+    {
+        var steps = LoadControls.Amount(context.Request, "steps", 1000);
+        return context.Response.WriteAsync(LoadControls.TimeInLoop(() => LoadControls.Spin(steps)));
     }));
 });
 

@@ -10,7 +10,8 @@
 # /browser/rmw by browsers that keep what they are sent (BROWSERS of them, twice the connections unless set, each with
 # its own session and one request at a time, every format with one cookie: bench/load/browsers.lua) against
 # /browser/headers, the same headers endpoint driven so. OTHERS=1 adds ASP.NET Core's AddSession() and connect@2.11.0
-# (Node) as the earlier load runs had them.
+# (Node) as the earlier load runs had them. CONTROLS=1 adds the headers endpoint with known work added: garbage, and
+# arithmetic on registers alone, each also timed in a loop (bench/CookieSession.LoadServer/LoadControls.cs).
 # Each target is measured against a reference on its own server (its format's bare or headers endpoint) in short runs
 # that alternate with the reference's, reference first and last (R T R T ... R), target after target, after a warm-up
 # pass over every target. The warm-up drives a target until its server's tiered compilation has settled: QUIET runs of
@@ -24,7 +25,7 @@
 # counters), with ratios against the references, and adds a section to bench/results/load.md (or the file RESULTS
 # names, for a run of some formats that the charts, drawn from load.md's newest sections, should not take for the whole),
 # above the earlier ones.
-#   bench/load/run.sh        (PAIRS, DURATION, WARMUP, QUIET, CONNECTIONS, SESSIONS, BROWSERS, FORMATS, OTHERS, RESULTS may be
+#   bench/load/run.sh        (PAIRS, DURATION, WARMUP, QUIET, CONNECTIONS, SESSIONS, BROWSERS, FORMATS, OTHERS, CONTROLS, RESULTS may be
 #                            set: PAIRS runs of DURATION seconds a target; in the warm-up pass, a first run of WARMUP seconds
 #                            a target, then runs of 1 s until QUIET in a row were settled, 60 at most; a run of every format
 #                            takes about 30 minutes)
@@ -45,6 +46,7 @@ many=${SESSIONS:-20000}
 browsers=${BROWSERS:-$((2 * connections))}
 [ "$browsers" -gt "$connections" ] || { echo "BROWSERS must exceed CONNECTIONS: a browser has one request in flight" >&2; exit 1; }
 others=${OTHERS:-0}
+controls=${CONTROLS:-0}
 secret="a benchmark secret that is 32+ bytes long"
 # Every format the library has, by its CookieSessionFormat name, unless FORMATS lists some.
 formats=${FORMATS:-$(sed -nE 's/^    ([A-Z][A-Za-z]+) = [0-9]+,$/\1/p' src/CookieSession/CookieSessionFormat.cs | tr '\n' ' ')}
@@ -124,6 +126,16 @@ for f in $formats; do
   targets+=("$label headers, $many sessions|$label headers|$base/plain/headers|$work/$f.many|${pid_of[$f]}")
   # Once: the same headers plus one HMAC-SHA256, the nearest any signed write can come to its headers endpoint.
   [ "$first_target" = 1 ] && targets+=("$label headers + one HMAC|$label headers|$base/plain/headers-hmac|$work/$f.one|${pid_of[$f]}")
+  # CONTROLS=1, once: the same headers plus work of a known kind (LoadControls in the load server), what the load does
+  # to garbage and to arithmetic that a loop times at so much (the server's /control/*, printed under the table).
+  if [ "$first_target" = 1 ] && [ "$controls" = 1 ]; then
+    for kb in 1 8; do
+      targets+=("$label headers + $kb KB of garbage|$label headers|$base/plain/headers-garbage?kb=$kb|$work/$f.one|${pid_of[$f]}")
+    done
+    for steps in 1000 4000; do
+      targets+=("$label headers + $steps steps of arithmetic|$label headers|$base/plain/headers-spin?steps=$steps|$work/$f.one|${pid_of[$f]}")
+    done
+  fi
   targets+=("$label ro|$label bare|$base/cs/ro|$work/$f.one|${pid_of[$f]}")
   targets+=("$label rmw|$label headers|$base/cs/rmw|$work/$f.one|${pid_of[$f]}")
   targets+=("$label ro, $many sessions|$label bare|$base/cs/ro|$work/$f.many|${pid_of[$f]}")
@@ -348,6 +360,14 @@ gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
           'BEGIN { printf "| %s | %.2fx | %.2fx |\n", name, t / b, (tc / trc) / (bc / brc) }'
     done
   done
+  if [ "$controls" = 1 ]; then
+    # The controls' work timed in a loop on the same server, after the load, as a micro-benchmark would time it.
+    control_base="http://127.0.0.1:${port_of[$first]}/control"
+    echo
+    echo "The controls timed in a loop on the first server (/control/*): 1 KB of garbage $(curl -s "$control_base/garbage?kb=1"),"
+    echo "8 KB $(curl -s "$control_base/garbage?kb=8"); 1000 steps of arithmetic $(curl -s "$control_base/spin?steps=1000"),"
+    echo "4000 steps $(curl -s "$control_base/spin?steps=4000")."
+  fi
   # How settled the measured code was: the measured runs during which a server's tiered compilation was not at rest.
   most=; total=0; busy_total=0
   for t in "${targets[@]}"; do
