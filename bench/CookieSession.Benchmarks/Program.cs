@@ -15,7 +15,9 @@ namespace CookieSession.Benchmarks;
 /// bench/results/scaling.md; "-- --quick [CASE...]" gives a fast interleaved look while working (every case, or those
 /// whose names begin so); "-- --paired BEFORE_DLL AFTER_DLL CASE..." runs cases of two builds in turns of a few
 /// milliseconds in one process (<see cref="PairedRun"/>), "-- --against-floor CASE..." each case so with the floor;
-/// "-- --loop NAME SECONDS" runs one case for a profiler; "-- --allocations NAME [REQUESTS]"
+/// "-- --loop NAME SECONDS" runs one case for a profiler; "-- --cold KB [CASE...]" times cases with the caches emptied
+/// before each call and without (<see cref="ColdRun"/>), "-- --cold-loop KB NAME SECONDS" one case so for a profiler;
+/// "-- --allocations NAME [REQUESTS]"
 /// samples what one case allocates, by type; "-- --request-scaling [SECONDS]" runs whole requests on 1, 2, ... threads.
 /// </summary>
 internal static class Program
@@ -45,6 +47,16 @@ internal static class Program
         if (args is ["--against-floor", .. var measured])
         {
             return PairedRun.AgainstFloor(measured);
+        }
+
+        if (args is ["--cold-loop", var loopKb, var loopName, var loopSeconds])
+        {
+            return ColdRun.Loop(int.Parse(loopKb, System.Globalization.CultureInfo.InvariantCulture), loopName, double.Parse(loopSeconds, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (args is ["--cold", var kb, .. var coldCases])
+        {
+            return ColdRun.Run(int.Parse(kb, System.Globalization.CultureInfo.InvariantCulture), coldCases);
         }
 
         if (args is ["--loop", var name, var seconds])

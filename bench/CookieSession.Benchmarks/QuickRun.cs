@@ -114,7 +114,7 @@ internal static class QuickRun
         return 0;
     }
 
-    private static (string Name, Func<object> Action)[] Cases(SessionBenchmarks benchmarks, ComponentBenchmarks components, SizeBenchmarks[] sizes)
+    internal static (string Name, Func<object> Action)[] Cases(SessionBenchmarks benchmarks, ComponentBenchmarks components, SizeBenchmarks[] sizes)
         => new (string Name, Func<object> Action)[]
         {
             ("floor", benchmarks.HmacFloor),
