@@ -5,13 +5,20 @@ namespace CookieSession.LoadServer;
 
 /// <summary>
 /// Work of a known kind added to the same-headers endpoint, to tell what the load itself does to each kind of work:
-/// short-lived garbage (which the runtime must clear, and which passes through the caches) or arithmetic on registers
-/// alone. Each also timed in a loop in the server's process, as a micro-benchmark would time it.
+/// short-lived garbage, or arithmetic on registers alone. Each endpoint with none of its work is the reference of the
+/// same endpoint with some, so that both parse the same query; each kind also timed in a loop in the server's process,
+/// as a micro-benchmark would time it.
 /// </summary>
 internal static class LoadControls
 {
-    /// <summary>The most either control does a request, so that no request can tie the server up.</summary>
-    private const int MaxAmount = 1_000_000;
+    /// <summary>The most garbage a request may ask for, in KB: no request may tie the server up.</summary>
+    public const int MaxKilobytes = 1024;
+
+    /// <summary>The most arithmetic a request may ask for, in steps: about 2 ms.</summary>
+    public const int MaxSteps = 1_000_000;
+
+    /// <summary>Where the arithmetic's result goes, so that the JIT cannot drop it and nothing is boxed.</summary>
+    private static ulong s_sink;
 
     /// <summary>
     /// About <paramref name="kilobytes"/> KB of garbage in a write's shapes, each KB a string of 240 characters, an
@@ -21,6 +28,7 @@ internal static class LoadControls
     {
         for (var i = 0; i < kilobytes; i++)
         {
+            // Handed to a call the JIT does not look into, so that none of them is put on the stack instead.
             GC.KeepAlive(new string('x', 240));
             GC.KeepAlive(new byte[400]);
             GC.KeepAlive(new object[6]);
@@ -28,7 +36,7 @@ internal static class LoadControls
     }
 
     /// <summary><paramref name="steps"/> steps of a xorshift generator: arithmetic that touches no memory.</summary>
-    public static ulong Spin(int steps)
+    public static void Spin(int steps)
     {
         var x = 88172645463325252UL;
         for (var i = 0; i < steps; i++)
@@ -38,26 +46,27 @@ internal static class LoadControls
             x ^= x << 17;
         }
 
-        return x;
+        s_sink = x;
     }
 
-    /// <summary>The amount a request names in <paramref name="name"/>, or <paramref name="fallback"/>; within 0 to <see cref="MaxAmount"/>.</summary>
-    public static int Amount(HttpRequest request, string name, int fallback)
-        => int.TryParse(request.Query[name], NumberStyles.None, CultureInfo.InvariantCulture, out var amount) ? Math.Min(amount, MaxAmount) : fallback;
+    /// <summary>The whole number the query names <paramref name="name"/>, up to <paramref name="max"/>; 0 when it names none.</summary>
+    public static int Requested(HttpRequest request, string name, int max)
+        => ulong.TryParse(request.Query[name], NumberStyles.None, CultureInfo.InvariantCulture, out var amount)
+            ? (int)Math.Min(amount, (ulong)max)
+            : 0;
 
-    /// <summary>What <paramref name="work"/> costs a call in a loop, after a warm-up: the figure a micro-benchmark gives.</summary>
-    public static string TimeInLoop(Func<ulong> work)
+    /// <summary>The nanoseconds a call of <paramref name="work"/> takes in a loop, after a warm-up: the figure a micro-benchmark gives.</summary>
+    public static double NanosecondsInLoop(Action work)
     {
         const int WarmUp = 20_000, Timed = 200_000;
-        ulong sink = 0;
 
         // Pauses between the warm-up's rounds let tiered compilation's background thread, on the server's one core,
-        // compile the loop's code at its final tier before it is timed.
-        for (var round = 0; round < 5; round++)
+        // compile the work's methods at their final tier (this loop's own code is compiled on the stack, once).
+        for (var round = 0; round < 10; round++)
         {
             for (var i = 0; i < WarmUp; i++)
             {
-                sink += work();
+                work();
             }
 
             Thread.Sleep(200);
@@ -66,11 +75,9 @@ internal static class LoadControls
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < Timed; i++)
         {
-            sink += work();
+            work();
         }
 
-        var nanoseconds = Stopwatch.GetElapsedTime(start).TotalNanoseconds / Timed;
-        GC.KeepAlive(sink);
-        return string.Create(CultureInfo.InvariantCulture, $"{nanoseconds:F0} ns a call in a loop");
+        return Stopwatch.GetElapsedTime(start).TotalNanoseconds / Timed;
     }
 }

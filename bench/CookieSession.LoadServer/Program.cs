@@ -67,17 +67,17 @@ app.Map("/plain", plain =>
     }));
 
     // Controls (LoadControls): the same, plus a known amount of garbage (?kb=N, about N KB a request) or of arithmetic
-    // (?steps=N), for bench/load/compare-profile.sh to set against /plain/headers; /control/* times each in a loop.
+    // (?steps=N); each with 0 is the reference of the same endpoint with more. /control/* times each in a loop.
     plain.Map("/headers-garbage", headers => headers.Run(context =>
     {
         writeHeaders.SendOn(context.Response);
-        LoadControls.Garbage(LoadControls.Amount(context.Request, "kb", 3));
+        LoadControls.Garbage(LoadControls.Requested(context.Request, "kb", LoadControls.MaxKilobytes));
         return context.Response.WriteAsync(writeHeaders.Body);
     }));
     plain.Map("/headers-spin", headers => headers.Run(context =>
     {
         writeHeaders.SendOn(context.Response);
-        GC.KeepAlive(LoadControls.Spin(LoadControls.Amount(context.Request, "steps", 1000)));
+        LoadControls.Spin(LoadControls.Requested(context.Request, "steps", LoadControls.MaxSteps));
         return context.Response.WriteAsync(writeHeaders.Body);
     }));
 
@@ -160,18 +160,16 @@ app.Map("/control", control =>
 {
     control.Map("/garbage", garbage => garbage.Run(context =>
     {
-        var kilobytes = LoadControls.Amount(context.Request, "kb", 3);
-        return context.Response.WriteAsync(LoadControls.TimeInLoop(() =>
-        {
-            LoadControls.Garbage(kilobytes);
-            return 0;
-        }));
+        var kilobytes = LoadControls.Requested(context.Request, "kb", LoadControls.MaxKilobytes);
+        return context.Response.WriteAsync(InLoop(() => LoadControls.Garbage(kilobytes)));
     }));
     control.Map("/spin", spin => spin.Run(context =>
     {
-        var steps = LoadControls.Amount(context.Request, "steps", 1000);
-        return context.Response.WriteAsync(LoadControls.TimeInLoop(() => LoadControls.Spin(steps)));
+        var steps = LoadControls.Requested(context.Request, "steps", LoadControls.MaxSteps);
+        return context.Response.WriteAsync(InLoop(() => LoadControls.Spin(steps)));
     }));
+
+    static string InLoop(Action work) => string.Create(CultureInfo.InvariantCulture, $"{LoadControls.NanosecondsInLoop(work):F0} ns a call in a loop");
 });
 
 // What the run reports beside the rates: the GC the server runs with, and its allocation and collections so far

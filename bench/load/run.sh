@@ -10,8 +10,9 @@
 # /browser/rmw by browsers that keep what they are sent (BROWSERS of them, twice the connections unless set, each with
 # its own session and one request at a time, every format with one cookie: bench/load/browsers.lua) against
 # /browser/headers, the same headers endpoint driven so. OTHERS=1 adds ASP.NET Core's AddSession() and connect@2.11.0
-# (Node) as the earlier load runs had them. CONTROLS=1 adds the headers endpoint with known work added: garbage, and
-# arithmetic on registers alone, each also timed in a loop (bench/CookieSession.LoadServer/LoadControls.cs).
+# (Node) as the earlier load runs had them. CONTROLS=1 adds, on the first format's server, the headers endpoint with
+# known work added, garbage or arithmetic on registers alone, each against the same endpoint asked for none and also
+# timed in a loop (bench/CookieSession.LoadServer/LoadControls.cs).
 # Each target is measured against a reference on its own server (its format's bare or headers endpoint) in short runs
 # that alternate with the reference's, reference first and last (R T R T ... R), target after target, after a warm-up
 # pass over every target. The warm-up drives a target until its server's tiered compilation has settled: QUIET runs of
@@ -126,14 +127,17 @@ for f in $formats; do
   targets+=("$label headers, $many sessions|$label headers|$base/plain/headers|$work/$f.many|${pid_of[$f]}")
   # Once: the same headers plus one HMAC-SHA256, the nearest any signed write can come to its headers endpoint.
   [ "$first_target" = 1 ] && targets+=("$label headers + one HMAC|$label headers|$base/plain/headers-hmac|$work/$f.one|${pid_of[$f]}")
-  # CONTROLS=1, once: the same headers plus work of a known kind (LoadControls in the load server), what the load does
-  # to garbage and to arithmetic that a loop times at so much (the server's /control/*, printed under the table).
+  # CONTROLS=1, once: the same headers plus work of a known kind (LoadControls in the load server), 1 and 8 KB of
+  # garbage and 1000 and 4000 steps of arithmetic, each against the same endpoint asked for none, which parses the same
+  # query; the work also timed in a loop on the server (/control/*, printed under the table).
   if [ "$first_target" = 1 ] && [ "$controls" = 1 ]; then
+    targets+=("$label headers, no garbage||$base/plain/headers-garbage?kb=0|$work/$f.one|${pid_of[$f]}")
     for kb in 1 8; do
-      targets+=("$label headers + $kb KB of garbage|$label headers|$base/plain/headers-garbage?kb=$kb|$work/$f.one|${pid_of[$f]}")
+      targets+=("$label headers + $kb KB of garbage|$label headers, no garbage|$base/plain/headers-garbage?kb=$kb|$work/$f.one|${pid_of[$f]}")
     done
+    targets+=("$label headers, no arithmetic||$base/plain/headers-spin?steps=0|$work/$f.one|${pid_of[$f]}")
     for steps in 1000 4000; do
-      targets+=("$label headers + $steps steps of arithmetic|$label headers|$base/plain/headers-spin?steps=$steps|$work/$f.one|${pid_of[$f]}")
+      targets+=("$label headers + $steps steps of arithmetic|$label headers, no arithmetic|$base/plain/headers-spin?steps=$steps|$work/$f.one|${pid_of[$f]}")
     done
   fi
   targets+=("$label ro|$label bare|$base/cs/ro|$work/$f.one|${pid_of[$f]}")
@@ -364,9 +368,9 @@ gc_settings=$(curl -s "http://127.0.0.1:${port_of[$first]}/gc/settings")
     # The controls' work timed in a loop on the same server, after the load, as a micro-benchmark would time it.
     control_base="http://127.0.0.1:${port_of[$first]}/control"
     echo
-    echo "The controls timed in a loop on the first server (/control/*): 1 KB of garbage $(curl -s "$control_base/garbage?kb=1"),"
-    echo "8 KB $(curl -s "$control_base/garbage?kb=8"); 1000 steps of arithmetic $(curl -s "$control_base/spin?steps=1000"),"
-    echo "4000 steps $(curl -s "$control_base/spin?steps=4000")."
+    echo "The controls timed in a loop on the first server (/control/*): 1 KB of garbage $(curl -sf "$control_base/garbage?kb=1"),"
+    echo "8 KB $(curl -sf "$control_base/garbage?kb=8"); 1000 steps of arithmetic $(curl -sf "$control_base/spin?steps=1000"),"
+    echo "4000 steps $(curl -sf "$control_base/spin?steps=4000")."
   fi
   # How settled the measured code was: the measured runs during which a server's tiered compilation was not at rest.
   most=; total=0; busy_total=0
