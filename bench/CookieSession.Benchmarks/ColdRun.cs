@@ -112,7 +112,7 @@ internal static class ColdRun
             }
         }
 
-        Console.WriteLine($"{name}: {count - settled} calls");
+        Console.WriteLine($"{name}: {count - Math.Max(settled, 0)} calls");
         benchmarks.Cleanup();
         return 0;
     }

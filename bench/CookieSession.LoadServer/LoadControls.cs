@@ -11,11 +11,17 @@ namespace CookieSession.LoadServer;
 /// </summary>
 internal static class LoadControls
 {
-    /// <summary>The most garbage a request may ask for, in KB: no request may tie the server up.</summary>
+    /// <summary>The most garbage a request of the headers endpoint may ask for, in KB, so that none ties the server up.</summary>
     public const int MaxKilobytes = 1024;
 
-    /// <summary>The most arithmetic a request may ask for, in steps: about 2 ms.</summary>
+    /// <summary>The most arithmetic a request of the headers endpoint may ask for, in steps.</summary>
     public const int MaxSteps = 1_000_000;
+
+    /// <summary>The most garbage a loop's timing may ask for a call, in KB: the loop makes 400,000 calls.</summary>
+    public const int MaxLoopKilobytes = 64;
+
+    /// <summary>The most arithmetic a loop's timing may ask for a call, in steps.</summary>
+    public const int MaxLoopSteps = 10_000;
 
     /// <summary>Where the arithmetic's result goes, so that the JIT cannot drop it and nothing is boxed.</summary>
     private static ulong s_sink;
@@ -49,7 +55,10 @@ internal static class LoadControls
         s_sink = x;
     }
 
-    /// <summary>The whole number the query names <paramref name="name"/>, up to <paramref name="max"/>; 0 when it names none.</summary>
+    /// <summary>
+    /// The whole number the query names <paramref name="name"/>, up to <paramref name="max"/>; 0 when it names none, or
+    /// one too large for 64 bits.
+    /// </summary>
     public static int Requested(HttpRequest request, string name, int max)
         => ulong.TryParse(request.Query[name], NumberStyles.None, CultureInfo.InvariantCulture, out var amount)
             ? (int)Math.Min(amount, (ulong)max)
@@ -61,7 +70,8 @@ internal static class LoadControls
         const int WarmUp = 20_000, Timed = 200_000;
 
         // Pauses between the warm-up's rounds let tiered compilation's background thread, on the server's one core,
-        // compile the work's methods at their final tier (this loop's own code is compiled on the stack, once).
+        // compile the work's methods at their final tier; this method itself stays at its first, its loops replaced
+        // while they run (on-stack replacement).
         for (var round = 0; round < 10; round++)
         {
             for (var i = 0; i < WarmUp; i++)

@@ -158,18 +158,18 @@ app.Map("/aspnet", aspnet =>
 
 app.Map("/control", control =>
 {
+    static string InLoop(Action work) => string.Create(CultureInfo.InvariantCulture, $"{LoadControls.NanosecondsInLoop(work):F0} ns a call in a loop");
+
     control.Map("/garbage", garbage => garbage.Run(context =>
     {
-        var kilobytes = LoadControls.Requested(context.Request, "kb", LoadControls.MaxKilobytes);
+        var kilobytes = LoadControls.Requested(context.Request, "kb", LoadControls.MaxLoopKilobytes);
         return context.Response.WriteAsync(InLoop(() => LoadControls.Garbage(kilobytes)));
     }));
     control.Map("/spin", spin => spin.Run(context =>
     {
-        var steps = LoadControls.Requested(context.Request, "steps", LoadControls.MaxSteps);
+        var steps = LoadControls.Requested(context.Request, "steps", LoadControls.MaxLoopSteps);
         return context.Response.WriteAsync(InLoop(() => LoadControls.Spin(steps)));
     }));
-
-    static string InLoop(Action work) => string.Create(CultureInfo.InvariantCulture, $"{LoadControls.NanosecondsInLoop(work):F0} ns a call in a loop");
 });
 
 // What the run reports beside the rates: the GC the server runs with, and its allocation and collections so far
