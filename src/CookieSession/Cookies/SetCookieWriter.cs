@@ -174,6 +174,14 @@ internal static class SetCookieWriter
     private static string FormatHeader(string name, ReadOnlySpan<byte> value, CookieValueEncoding encoding, CookieOptions options, out int valueLength)
     {
         var percent = encoding == CookieValueEncoding.Percent;
+        if (options is FixedCookieOptions fixedAttributes && (percent ? UriComponent.NeedsNoEscaping(value) : IsCookieOctets(value)))
+        {
+            // The value as it is (raw, or with nothing to escape, as Protected's base64url) and the attributes fixed: every
+            // length is known before writing, so the header goes straight into its string, with no copy from scratch.
+            valueLength = value.Length;
+            return string.Create(name.Length + 1 + value.Length + fixedAttributes.AttributeText.Length, new RawHeader(name, value, fixedAttributes.AttributeText), RawHeader.Write);
+        }
+
         var capacity = name.Length + 1 + (percent ? 3 * value.Length : value.Length) + AttributesUpperBound(options);
 
         // Most headers are put together on the stack, which costs nothing to take, where the pool's two lookups cost more
@@ -218,13 +226,37 @@ internal static class SetCookieWriter
 
     private static void WriteRaw(Span<char> span, ref int at, ReadOnlySpan<byte> value)
     {
-        if (value.IndexOfAnyExcept(CookieOctets) >= 0)
+        ThrowIfNotCookieOctets(value);
+        Ascii.ToUtf16(value, span[at..], out var written);
+        at += written;
+    }
+
+    private static void ThrowIfNotCookieOctets(ReadOnlySpan<byte> value)
+    {
+        if (!IsCookieOctets(value))
         {
             throw new ArgumentException("A raw cookie value must consist of cookie octets.", nameof(value));
         }
+    }
 
-        Ascii.ToUtf16(value, span[at..], out var written);
-        at += written;
+    /// <summary>Whether a value can be written raw; one that cannot takes the path that throws.</summary>
+    private static bool IsCookieOctets(ReadOnlySpan<byte> value) => value.IndexOfAnyExcept(CookieOctets) < 0;
+
+    /// <summary>A raw cookie's parts, written into the string that <see cref="string.Create{TState}(int, TState, System.Buffers.SpanAction{char, TState})"/> makes.</summary>
+    private readonly ref struct RawHeader(string name, ReadOnlySpan<byte> value, string attributes)
+    {
+        public static readonly SpanAction<char, RawHeader> Write = static (span, header) =>
+        {
+            header._name.CopyTo(span);
+            span[header._name.Length] = '=';
+            var at = header._name.Length + 1;
+            Ascii.ToUtf16(header._value, span[at..], out var written);
+            header._attributes.CopyTo(span[(at + written)..]);
+        };
+
+        private readonly string _name = name;
+        private readonly ReadOnlySpan<byte> _value = value;
+        private readonly string _attributes = attributes;
     }
 
     private static void WriteAttributes(Span<char> span, ref int at, CookieOptions options)

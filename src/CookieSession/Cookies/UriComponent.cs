@@ -306,6 +306,9 @@ internal static partial class UriComponent
         return length;
     }
 
+    /// <summary>Whether <see cref="Escape(ReadOnlySpan{byte}, Span{char})"/> leaves every byte as it is (base64url, a token).</summary>
+    public static bool NeedsNoEscaping(ReadOnlySpan<byte> utf8) => utf8.IndexOfAnyExcept(Unreserved) < 0;
+
     /// <summary>Whether <see cref="Uri.EscapeDataString(string)"/> leaves this byte as it is: A-Z a-z 0-9 - . _ ~.</summary>
     public static bool IsUnreserved(byte b) => b < 128 && UnreservedTable[b] != 0;
 

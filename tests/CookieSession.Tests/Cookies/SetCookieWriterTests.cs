@@ -112,15 +112,32 @@ public sealed class SetCookieWriterTests
     }
 
     [Theory]
-    [InlineData("a b")]
-    [InlineData("a;b")]
-    [InlineData("a\"b")]
-    [InlineData("é")]
-    public void Append_RawValueOutsideCookieOctets_Throws(string value)
+    [InlineData("a b", false)]
+    [InlineData("a;b", false)]
+    [InlineData("a\"b", false)]
+    [InlineData("é", false)]
+    [InlineData("a b", true)]
+    [InlineData("a,b", true)]
+    [InlineData("é", true)]
+    public void Append_RawValueOutsideCookieOctets_Throws(string value, bool fixedOptions)
     {
         var context = new DefaultHttpContext();
+        var options = fixedOptions ? new FixedCookieOptions(new CookieOptions { Path = "/" }) : new CookieOptions();
         Assert.Throws<ArgumentException>(() => SetCookieWriter.Append(
-            context.Response, "n", Encoding.UTF8.GetBytes(value), CookieValueEncoding.Raw, new CookieOptions(), NullLogger.Instance));
+            context.Response, "n", Encoding.UTF8.GetBytes(value), CookieValueEncoding.Raw, options, NullLogger.Instance));
+        Assert.Empty(context.Response.Headers.SetCookie.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Format_RawFixedOptions_EqualsRawWithTheOptionsGiven(string name, string value, CookieOptions options)
+    {
+        // The raw path takes cookie octets only: what a case has beyond them is left out.
+        var raw = new string(value.Where(c => c is > ' ' and < '\x7f' and not ('"' or ',' or ';' or '\\')).ToArray());
+        var expected = SetCookieWriter.Format(name, Encoding.ASCII.GetBytes(raw), CookieValueEncoding.Raw, options);
+
+        Assert.Equal(expected, SetCookieWriter.Format(name, Encoding.ASCII.GetBytes(raw), CookieValueEncoding.Raw, new FixedCookieOptions(options)));
+        Assert.StartsWith($"{name}={raw}", expected, StringComparison.Ordinal);
     }
 
     [Fact]

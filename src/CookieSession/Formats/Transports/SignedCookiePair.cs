@@ -34,6 +34,8 @@ internal sealed class SignedCookiePair : ICookieTransport
 
     private readonly string _name;
     private readonly string _signatureName;
+    /// <summary><c>name=</c> in ASCII: what every signed text starts with.</summary>
+    private readonly byte[] _signedPrefix;
     private readonly HmacSigner _signer;
     private readonly ILogger _logger;
 
@@ -41,6 +43,7 @@ internal sealed class SignedCookiePair : ICookieTransport
     {
         _name = name;
         _signatureName = name + SignatureSuffix;
+        _signedPrefix = Encoding.ASCII.GetBytes(name + "=");
         _signer = signer;
         _logger = logger;
     }
@@ -68,7 +71,7 @@ internal sealed class SignedCookiePair : ICookieTransport
             return SessionCookieRejection.TooLarge;
         }
 
-        var dataLength = _name.Length + 1 + value.Length;
+        var dataLength = _signedPrefix.Length + value.Length;
         var needed = dataLength + signature.Length;
         byte[]? rented = null;
 
@@ -80,14 +83,13 @@ internal sealed class SignedCookiePair : ICookieTransport
             // Checked to be ASCII as they are narrowed, in one pass each.
             var data = buffer[..dataLength];
             var signatureBytes = buffer.Slice(dataLength, signature.Length);
-            if (Ascii.FromUtf16(value, data[(_name.Length + 1)..], out _) != OperationStatus.Done
+            if (Ascii.FromUtf16(value, data[_signedPrefix.Length..], out _) != OperationStatus.Done
                 || Ascii.FromUtf16(signature, signatureBytes, out _) != OperationStatus.Done)
             {
                 return SessionCookieRejection.MalformedEncoding;
             }
 
-            Encoding.ASCII.GetBytes(_name, data);
-            data[_name.Length] = (byte)'=';
+            _signedPrefix.CopyTo(data);
             var keyIndex = _signer.Verify(data, signatureBytes);
             olderKey = keyIndex > 0;
             return keyIndex < 0 ? SessionCookieRejection.BadSignature : SessionCookieRejection.None;
@@ -104,14 +106,13 @@ internal sealed class SignedCookiePair : ICookieTransport
     public CarriedText Write(HttpResponse response, ReadOnlySpan<byte> value, CookieOptions options)
     {
         // keygrip signs "name=value", the value as it travels.
-        var prefixLength = _name.Length + 1;
+        var prefixLength = _signedPrefix.Length;
         var needed = prefixLength + value.Length + _signer.SignatureLength;
         var rented = needed > MaxSignedOnStack ? ArrayPool<byte>.Shared.Rent(needed) : null;
         var buffer = rented is null ? stackalloc byte[MaxSignedOnStack] : rented.AsSpan();
         try
         {
-            Encoding.ASCII.GetBytes(_name, buffer);
-            buffer[_name.Length] = (byte)'=';
+            _signedPrefix.CopyTo(buffer);
             value.CopyTo(buffer[prefixLength..]);
             var data = buffer[..(prefixLength + value.Length)];
             var signature = buffer.Slice(data.Length, _signer.SignatureLength);
