@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -179,7 +180,7 @@ internal static class SetCookieWriter
             // The value as it is (raw, or with nothing to escape, as Protected's base64url) and the attributes fixed: every
             // length is known before writing, so the header goes straight into its string, with no copy from scratch.
             valueLength = value.Length;
-            return string.Create(name.Length + 1 + value.Length + fixedAttributes.AttributeText.Length, new RawHeader(name, value, fixedAttributes.AttributeText), RawHeader.Write);
+            return string.Create(name.Length + 1 + value.Length + fixedAttributes.AttributeText.Length, new VerbatimHeader(name, value, fixedAttributes.AttributeText), VerbatimHeader.Write);
         }
 
         var capacity = name.Length + 1 + (percent ? 3 * value.Length : value.Length) + AttributesUpperBound(options);
@@ -242,15 +243,19 @@ internal static class SetCookieWriter
     /// <summary>Whether a value can be written raw; one that cannot takes the path that throws.</summary>
     private static bool IsCookieOctets(ReadOnlySpan<byte> value) => value.IndexOfAnyExcept(CookieOctets) < 0;
 
-    /// <summary>A raw cookie's parts, written into the string that <see cref="string.Create{TState}(int, TState, System.Buffers.SpanAction{char, TState})"/> makes.</summary>
-    private readonly ref struct RawHeader(string name, ReadOnlySpan<byte> value, string attributes)
+    /// <summary>
+    /// The parts of a header whose value goes out as it is (raw, or with nothing to escape), written into the string that
+    /// <see cref="string.Create{TState}(int, TState, System.Buffers.SpanAction{char, TState})"/> makes.
+    /// </summary>
+    private readonly ref struct VerbatimHeader(string name, ReadOnlySpan<byte> value, string attributes)
     {
-        public static readonly SpanAction<char, RawHeader> Write = static (span, header) =>
+        public static readonly SpanAction<char, VerbatimHeader> Write = static (span, header) =>
         {
             header._name.CopyTo(span);
             span[header._name.Length] = '=';
             var at = header._name.Length + 1;
             Ascii.ToUtf16(header._value, span[at..], out var written);
+            Debug.Assert(written == header._value.Length, "The value was checked to be ASCII before its length was counted.");
             header._attributes.CopyTo(span[(at + written)..]);
         };
 

@@ -136,8 +136,52 @@ public sealed class SetCookieWriterTests
         var raw = new string(value.Where(c => c is > ' ' and < '\x7f' and not ('"' or ',' or ';' or '\\')).ToArray());
         var expected = SetCookieWriter.Format(name, Encoding.ASCII.GetBytes(raw), CookieValueEncoding.Raw, options);
 
-        Assert.Equal(expected, SetCookieWriter.Format(name, Encoding.ASCII.GetBytes(raw), CookieValueEncoding.Raw, new FixedCookieOptions(options)));
-        Assert.StartsWith($"{name}={raw}", expected, StringComparison.Ordinal);
+        var actual = SetCookieWriter.Format(name, Encoding.ASCII.GetBytes(raw), CookieValueEncoding.Raw, new FixedCookieOptions(options));
+
+        Assert.Equal(expected, actual);
+        Assert.StartsWith($"{name}={raw}", actual, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Append_FixedOptions_AllowsExactly4096BytesAndNoMore(bool raw)
+    {
+        var encoding = raw ? CookieValueEncoding.Raw : CookieValueEncoding.Percent;
+        // A value with nothing to escape: written as it is, either way.
+        var options = new FixedCookieOptions(new CookieOptions { Path = "/", HttpOnly = true });
+        var overhead = "n=; path=/; httponly".Length;
+        var fits = new DefaultHttpContext();
+        var travelling = SetCookieWriter.Append(fits.Response, "n", Encoding.ASCII.GetBytes(new string('a', 4096 - overhead)), encoding, options, NullLogger.Instance);
+        Assert.Equal(4096, fits.Response.Headers.SetCookie.ToString().Length);
+        Assert.Equal(new string('a', 4096 - overhead), travelling.ToString());
+
+        var over = new DefaultHttpContext();
+        var e = Assert.Throws<CookieSessionTooLargeException>(() => SetCookieWriter.Append(
+            over.Response, "n", Encoding.ASCII.GetBytes(new string('a', 4097 - overhead)), encoding, options, NullLogger.Instance));
+        Assert.Equal(4097, e.Size);
+        Assert.Empty(over.Response.Headers.SetCookie.ToString());
+    }
+
+    [Fact]
+    public void AppendRawPair_FixedOptions_WritesBothWithTheFixedAttributesAndRefusesOneTooLarge()
+    {
+        var options = new FixedCookieOptions(new CookieOptions { Path = "/", SameSite = SameSiteMode.Lax, HttpOnly = true });
+        var context = new DefaultHttpContext();
+        var (value, signature) = SetCookieWriter.AppendRawPair(
+            context.Response, "session", "eyJhIjoxfQ=="u8, "session.sig", "abc-_"u8, options, NullLogger.Instance, out var withheld);
+
+        Assert.False(withheld);
+        Assert.Equal(
+            new[] { "session=eyJhIjoxfQ==; path=/; samesite=lax; httponly", "session.sig=abc-_; path=/; samesite=lax; httponly" },
+            context.Response.Headers.SetCookie.Select(header => header ?? ""));
+        Assert.Equal("eyJhIjoxfQ==", value.ToString());
+        Assert.Equal("abc-_", signature.ToString());
+
+        var over = new DefaultHttpContext();
+        Assert.Throws<CookieSessionTooLargeException>(() => SetCookieWriter.AppendRawPair(
+            over.Response, "session", Encoding.ASCII.GetBytes(new string('a', 4096)), "session.sig", "s"u8.ToArray(), options, NullLogger.Instance, out _));
+        Assert.Empty(over.Response.Headers.SetCookie.ToString());
     }
 
     [Fact]
