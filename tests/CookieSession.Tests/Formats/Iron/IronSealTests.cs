@@ -131,6 +131,31 @@ public sealed class IronSealTests
         Assert.Equal(SessionCookieRejection.UnknownPassword, rejection);
     }
 
+    [Theory]
+    [InlineData("a part added at the end")]
+    [InlineData("a part added inside")]
+    [InlineData("the last part taken off")]
+    [InlineData("no separator")]
+    [InlineData("empty")]
+    public void TryUnseal_NotEightParts_IsMalformed(string change)
+    {
+        const string password = "the iron-session password, 32 characters or more";
+        var seal = IronSeal.Seal("{\"a\":1}"u8, Encoding.UTF8.GetBytes(password), "1", null);
+        var altered = change switch
+        {
+            "a part added at the end" => seal + "*",
+            "a part added inside" => seal.Insert(seal.IndexOf('*') + 1, "*"),
+            "the last part taken off" => seal[..seal.LastIndexOf('*')],
+            "no separator" => seal.Replace("*", string.Empty, StringComparison.Ordinal),
+            _ => string.Empty,
+        };
+
+        var rejection = IronSeal.TryUnseal(altered, new IronPasswords(new Dictionary<int, string> { [1] = password }), DateTimeOffset.UtcNow, out var json, out _, out _);
+
+        Assert.Equal(SessionCookieRejection.MalformedEncoding, rejection);
+        Assert.Null(json);
+    }
+
     private static bool Loads(JsonElement result)
         => result.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object && data.EnumerateObject().Any();
 
