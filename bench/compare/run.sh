@@ -16,8 +16,8 @@
 #                                                      written: for changes of a few percent, which separate runs on this
 #                                                      machine cannot tell apart. CASE is a whole name as --quick prints
 #                                                      it; BEFORE_COMMIT needs QuickRun.Find (ba7c869 and later). Unchanged
-#                                                      code leans by up to 4% to one side in one process: compare a case
-#                                                      the change cannot reach, and run it again
+#                                                      code leans by up to 5% to one side in one process: compare a case
+#                                                      the change cannot reach, and run it again (--processes)
 #   bench/compare/run.sh --quick [BEFORE_COMMIT] [-- CASE...]
 #                                                      no BenchmarkDotNet: each side's --quick run (bytes allocated
 #                                                      included), before and after taking turns three times; nothing
@@ -28,6 +28,9 @@
 #   --formats        (whole suite) only the floor and each format's read only, first sight and read-modify-write rows
 #                    (and Connect's tampered cookie), 23 of the 33: both sides in about 20 minutes on 2 cores, against
 #                    about 30 for the whole suite; the iterations stay the same
+#   --processes N    (--paired) N processes one after the other, every other one with the builds' places swapped,
+#                    each printed, then each case's median after/before over them, the lowest and highest, and in how
+#                    many after was faster: a process's own lean, random from one to the next, mostly cancels
 #   --out FILE       (whole suite) the joined table goes to FILE (default bench/results/before-after.md);
 #                    benchmarks.md is refreshed only when the after side is this tree, the whole suite ran and the
 #                    table goes to its default file
@@ -37,6 +40,7 @@ root=$(pwd)
 mode=full
 after=
 rows=all
+processes=1
 out=bench/results/before-after.md
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -46,6 +50,7 @@ while [ $# -gt 0 ]; do
     --after) after=$2; shift 2 ;;
     --formats) rows=formats; shift ;;
     --out) out=$2; shift 2 ;;
+    --processes) processes=$2; shift 2 ;;
     *) break ;;
   esac
 done
@@ -76,8 +81,38 @@ dll=bench/CookieSession.Benchmarks/bin/Release/net10.0/CookieSession.Benchmarks.
 if [ $mode = paired ]; then
   dotnet build -c Release "$work/before/bench/CookieSession.Benchmarks" -v quiet -nologo >/dev/null
   dotnet build -c Release "$after_tree/bench/CookieSession.Benchmarks" -v quiet -nologo >/dev/null
-  echo "== $before against $after_name, in one process"
-  dotnet "$after_tree/$dll" --paired "$work/before/$dll" "$after_tree/$dll" "${quick_cases[@]}"
+  if [ "$processes" -le 1 ]; then
+    echo "== $before against $after_name, in one process"
+    dotnet "$after_tree/$dll" --paired "$work/before/$dll" "$after_tree/$dll" "${quick_cases[@]}"
+    exit 0
+  fi
+  for p in $(seq 1 "$processes"); do
+    # Every other process loads the after build first, as the before side, and its ratios are turned over.
+    if [ $((p % 2)) -eq 1 ]; then
+      echo "== process $p of $processes: $before against $after_name"
+      dotnet "$after_tree/$dll" --paired "$work/before/$dll" "$after_tree/$dll" "${quick_cases[@]}" | tee "$work/process-$p"
+    else
+      echo "== process $p of $processes, the builds' places swapped: $after_name against $before (its after/before is before/after)"
+      dotnet "$after_tree/$dll" --paired "$after_tree/$dll" "$work/before/$dll" "${quick_cases[@]}" | tee "$work/process-$p"
+    fi
+  done
+  echo "== $before against $after_name, over $processes processes"
+  printf '%-40s %12s %15s %16s\n' case after/before "lowest-highest" "after faster in"
+  for name in "${quick_cases[@]}"; do
+    for p in $(seq 1 "$processes"); do
+      # The case's row: the name left-aligned in 40 characters, its ratio the first field ending in x.
+      awk -v name="$name" -v swapped=$((1 - p % 2)) '
+        { row = substr($0, 1, 40); sub(/ +$/, "", row) }
+        row == name { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+x$/) { r = substr($i, 1, length($i) - 1); print (swapped ? 1 / r : r); exit } }
+      ' "$work/process-$p"
+    done | sort -g | awk -v name="$name" -v n="$processes" '
+      { r[NR] = $1; if ($1 < 1) faster++ }
+      END {
+        if (NR == 0) { printf "%-40s %12s\n", name, "no rows"; exit }
+        median = NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
+        printf "%-40s %11.3fx %7.3f-%-7.3f %8d of %d\n", name, median, r[1], r[NR], faster, NR
+      }'
+  done
   exit 0
 fi
 if [ $mode = quick ]; then
