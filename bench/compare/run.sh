@@ -28,9 +28,10 @@
 #   --formats        (whole suite) only the floor and each format's read only, first sight and read-modify-write rows
 #                    (and Connect's tampered cookie), 23 of the 33: both sides in about 20 minutes on 2 cores, against
 #                    about 30 for the whole suite; the iterations stay the same
-#   --processes N    (--paired) N processes one after the other, every other one with the builds' places swapped,
-#                    each printed, then each case's median after/before over them, the lowest and highest, and in how
-#                    many after was faster: a process's own lean, random from one to the next, mostly cancels
+#   --processes N    (--paired) N processes (an even number) one after the other, every other one with the builds'
+#                    places swapped, each printed, then each case's median after/before over them, the lowest and
+#                    highest, and in how many after was faster: a process's own lean, random from one to the next,
+#                    mostly cancels in the median, and the swap cancels a lean toward the build loaded first
 #   --out FILE       (whole suite) the joined table goes to FILE (default bench/results/before-after.md);
 #                    benchmarks.md is refreshed only when the after side is this tree, the whole suite ran and the
 #                    table goes to its default file
@@ -62,6 +63,10 @@ if [ $mode = paired ] && [ ${#quick_cases[@]} -eq 0 ]; then
   echo "--paired needs the cases to compare, after --, by their whole names (dotnet run -c Release --project bench/CookieSession.Benchmarks -- --quick lists them)" >&2
   exit 2
 fi
+if [ "$processes" != 1 ] && { ! [[ "$processes" =~ ^[0-9]+$ ]] || [ $((processes % 2)) -ne 0 ] || [ "$processes" -eq 0 ]; }; then
+  echo "--processes takes an even number, so that each build is loaded first in as many processes" >&2
+  exit 2
+fi
 [ ${#quick_cases[@]} -eq 0 ] && quick_cases=("bare" "no cookie" "reference")
 work=$(mktemp -d)
 trap 'git -C "$root" worktree remove --force "$work/before" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
@@ -86,13 +91,16 @@ if [ $mode = paired ]; then
     dotnet "$after_tree/$dll" --paired "$work/before/$dll" "$after_tree/$dll" "${quick_cases[@]}"
     exit 0
   fi
+  # The numbers as the summary below reads them, whatever the machine's language.
+  export LC_ALL=C
   for p in $(seq 1 "$processes"); do
-    # Every other process loads the after build first, as the before side, and its ratios are turned over.
+    # Every other process loads the after build first, in the before build's place, so that a lean toward the build
+    # loaded first goes each way as often; its ratios are turned over below.
     if [ $((p % 2)) -eq 1 ]; then
       echo "== process $p of $processes: $before against $after_name"
       dotnet "$after_tree/$dll" --paired "$work/before/$dll" "$after_tree/$dll" "${quick_cases[@]}" | tee "$work/process-$p"
     else
-      echo "== process $p of $processes, the builds' places swapped: $after_name against $before (its after/before is before/after)"
+      echo "== process $p of $processes, the builds' places swapped: $after_name against $before (its before and after columns are the other way round)"
       dotnet "$after_tree/$dll" --paired "$after_tree/$dll" "$work/before/$dll" "${quick_cases[@]}" | tee "$work/process-$p"
     fi
   done
@@ -100,15 +108,19 @@ if [ $mode = paired ]; then
   printf '%-40s %12s %15s %16s\n' case after/before "lowest-highest" "after faster in"
   for name in "${quick_cases[@]}"; do
     for p in $(seq 1 "$processes"); do
-      # The case's row: the name left-aligned in 40 characters, its ratio the first field ending in x.
+      # The case's row: the name left-aligned in 40 characters, its ratio the first field after it ending in x.
       awk -v name="$name" -v swapped=$((1 - p % 2)) '
         { row = substr($0, 1, 40); sub(/ +$/, "", row) }
-        row == name { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+x$/) { r = substr($i, 1, length($i) - 1); print (swapped ? 1 / r : r); exit } }
+        row == name {
+          count = split(substr($0, 41), field, " ")
+          for (i = 1; i <= count; i++) if (field[i] ~ /^[0-9.]+x$/) { r = substr(field[i], 1, length(field[i]) - 1); print (swapped ? 1 / r : r); exit }
+        }
       ' "$work/process-$p"
     done | sort -g | awk -v name="$name" -v n="$processes" '
       { r[NR] = $1; if ($1 < 1) faster++ }
       END {
         if (NR == 0) { printf "%-40s %12s\n", name, "no rows"; exit }
+        if (NR != n) printf "(%s: a row in %d of the %d processes)\n", name, NR, n
         median = NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
         printf "%-40s %11.3fx %7.3f-%-7.3f %8d of %d\n", name, median, r[1], r[NR], faster, NR
       }'
